@@ -1,0 +1,145 @@
+//! The region registry (区划代码, names, population, market entities) and the working-day calendar.
+//!
+//! Denominators come from here, not from submissions, so that a region cannot move its own
+//! denominator.
+
+pub mod calendar;
+
+pub use calendar::Calendar;
+
+/// The registry shipped with the engine: Guangdong's 21 地级以上市.
+pub const BUILTIN_REGIONS: &str = include_str!("../../templates/regions-guangdong.csv");
+
+/// One region.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Region {
+    /// 6-digit GB/T 2260 code.
+    pub code: String,
+    pub name: String,
+    pub parent: String,
+    /// 常住人口, 万人.
+    pub population: f64,
+    /// 市场主体数, 户.
+    pub entities: f64,
+}
+
+/// All regions of a run, in registry order.
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    pub regions: Vec<Region>,
+}
+
+/// A registry file that could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("无法读取地区名录 {path}：{source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("地区名录第{line}行：{message}")]
+    Line { line: usize, message: String },
+    #[error("地区名录为空")]
+    Empty,
+}
+
+const HEADER: [&str; 5] = ["区划代码", "名称", "上级代码", "常住人口(万人)", "市场主体数(户)"];
+
+impl Registry {
+    /// The registry in `templates/`.
+    pub fn builtin() -> Result<Registry, RegistryError> {
+        Registry::from_csv(BUILTIN_REGIONS)
+    }
+
+    /// Loads a registry CSV file.
+    pub fn load(path: &std::path::Path) -> Result<Registry, RegistryError> {
+        let text = std::fs::read_to_string(path).map_err(|source| RegistryError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Registry::from_csv(&text)
+    }
+
+    /// Parses registry CSV text (header `区划代码,名称,上级代码,常住人口(万人),市场主体数(户)`).
+    pub fn from_csv(text: &str) -> Result<Registry, RegistryError> {
+        let text = text.trim_start_matches('\u{feff}');
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let line_err = |line: usize, message: String| RegistryError::Line { line, message };
+        let headers = rdr
+            .headers()
+            .map_err(|e| line_err(1, e.to_string()))?
+            .clone();
+        let cols: Vec<&str> = headers.iter().map(str::trim).collect();
+        if cols.len() < HEADER.len() || cols[..HEADER.len()] != HEADER {
+            return Err(line_err(1, format!("表头应为 {}", HEADER.join(","))));
+        }
+        let mut regions: Vec<Region> = Vec::new();
+        for (i, rec) in rdr.records().enumerate() {
+            let line = i + 2;
+            let rec = rec.map_err(|e| line_err(line, e.to_string()))?;
+            if rec.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let get = |k: usize| rec.get(k).unwrap_or("").trim();
+            let code = get(0);
+            if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(line_err(line, format!("区划代码“{code}”应为6位数字")));
+            }
+            if regions.iter().any(|r| r.code == code) {
+                return Err(line_err(line, format!("区划代码 {code} 重复")));
+            }
+            let name = get(1);
+            if name.is_empty() {
+                return Err(line_err(line, "名称不能为空".to_string()));
+            }
+            let num = |k: usize, what: &str| -> Result<f64, RegistryError> {
+                match get(k).replace(',', "").parse::<f64>() {
+                    Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+                    _ => Err(line_err(line, format!("{what}“{}”应为正数", get(k)))),
+                }
+            };
+            regions.push(Region {
+                code: code.to_string(),
+                name: name.to_string(),
+                parent: get(2).to_string(),
+                population: num(3, "常住人口")?,
+                entities: num(4, "市场主体数")?,
+            });
+        }
+        if regions.is_empty() {
+            return Err(RegistryError::Empty);
+        }
+        Ok(Registry { regions })
+    }
+
+    /// The region with this code.
+    pub fn get(&self, code: &str) -> Option<&Region> {
+        self.regions.iter().find(|r| r.code == code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_registry_has_21_guangdong_cities() {
+        let r = Registry::builtin().unwrap();
+        assert_eq!(r.regions.len(), 21);
+        assert_eq!(r.get("440300").unwrap().name, "深圳市");
+        assert_eq!(r.get("445300").unwrap().name, "云浮市");
+        assert!(r.regions.iter().all(|x| x.parent == "440000"));
+    }
+
+    #[test]
+    fn bad_rows_name_their_line() {
+        let err = Registry::from_csv("区划代码,名称,上级代码,常住人口(万人),市场主体数(户)\n440100,广州市,440000,1,2\n44010,坏,440000,1,2\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("第3行"), "{err}");
+        let err = Registry::from_csv("区划代码,名称,上级代码,常住人口(万人),市场主体数(户)\n440100,广州市,440000,1,0\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("市场主体数"), "{err}");
+    }
+}
