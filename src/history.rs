@@ -26,3 +26,214 @@ impl QuarterRecord {
         self.flags.contains(&kind)
     }
 }
+
+use crate::flag::Flag;
+use crate::score::RegionResult;
+use polars::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A history folder that could not be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error("历史数据 {path} 读写失败：{message}")]
+    Io { path: String, message: String },
+    #[error("历史数据中已有{quarter}的结果（{path}），且与本次结果不同；如确需覆盖，请加 --replace")]
+    Exists { quarter: Quarter, path: String },
+    #[error("历史数据中已有更晚的季度{later}，不能再写入{quarter}；如确需补录或重算，请加 --replace")]
+    OutOfOrder { quarter: Quarter, later: Quarter },
+}
+
+/// What writing a quarter did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    New,
+    Unchanged,
+    Replaced,
+}
+
+/// The records of one quarter from its results and flags.
+pub fn records(
+    quarter: Quarter,
+    results: &[RegionResult],
+    flags: &BTreeMap<String, Vec<Flag>>,
+) -> Vec<QuarterRecord> {
+    results
+        .iter()
+        .map(|r| {
+            let mut kinds: Vec<FlagKind> = flags
+                .get(&r.code)
+                .map(|f| f.iter().map(|f| f.kind).collect())
+                .unwrap_or_default();
+            kinds.dedup();
+            QuarterRecord {
+                quarter,
+                code: r.code.clone(),
+                name: r.name.clone(),
+                status: r.status.label().to_string(),
+                total: r.total,
+                rank: r.rank,
+                grade: r.grade.clone(),
+                flags: kinds,
+                indicators: r
+                    .indicators
+                    .iter()
+                    .map(|i| (i.id.clone(), i.value, i.score))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn path_of(dir: &Path, quarter: Quarter) -> PathBuf {
+    dir.join(format!("{quarter}.parquet"))
+}
+
+fn io_err(path: &Path, e: impl std::fmt::Display) -> HistoryError {
+    HistoryError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// The quarters present in a history folder, oldest first.
+pub fn quarters(dir: &Path) -> Vec<Quarter> {
+    let mut qs: Vec<Quarter> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.strip_suffix(".parquet")?.parse().ok()
+        })
+        .collect();
+    qs.sort();
+    qs
+}
+
+/// Reads every quarter in the folder before `before` (all of them when `None`), oldest first.
+pub fn read(dir: &Path, before: Option<Quarter>) -> Result<Vec<QuarterRecord>, HistoryError> {
+    let mut out = Vec::new();
+    for q in quarters(dir) {
+        if before.is_some_and(|b| q >= b) {
+            continue;
+        }
+        out.extend(read_quarter(&path_of(dir, q), q)?);
+    }
+    Ok(out)
+}
+
+fn read_quarter(path: &Path, quarter: Quarter) -> Result<Vec<QuarterRecord>, HistoryError> {
+    let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
+    let df = ParquetReader::new(file).finish().map_err(|e| io_err(path, e))?;
+    from_frame(&df, quarter).map_err(|e| io_err(path, e))
+}
+
+fn from_frame(df: &DataFrame, quarter: Quarter) -> PolarsResult<Vec<QuarterRecord>> {
+    let n = df.height();
+    let s = |name: &str| -> PolarsResult<Vec<String>> {
+        let ca = df.column(name)?.str()?;
+        Ok((0..n).map(|i| ca.get(i).unwrap_or("").to_string()).collect())
+    };
+    let f = |name: &str| -> PolarsResult<Vec<Option<f64>>> {
+        let ca = df.column(name)?.f64()?;
+        Ok((0..n).map(|i| ca.get(i)).collect())
+    };
+    let (codes, names, statuses, grades, flags) = (s("code")?, s("name")?, s("status")?, s("grade")?, s("flags")?);
+    let totals = f("total")?;
+    let rank_ca = df.column("rank")?.u32()?;
+    let ranks: Vec<u32> = (0..n).map(|i| rank_ca.get(i).unwrap_or(0)).collect();
+    let ids: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .filter_map(|n| n.as_str().strip_suffix("_value").map(str::to_string))
+        .collect();
+    let mut ind_cols = Vec::new();
+    for id in &ids {
+        ind_cols.push((id.clone(), f(&format!("{id}_value"))?, f(&format!("{id}_score"))?));
+    }
+    Ok((0..df.height())
+        .map(|i| QuarterRecord {
+            quarter,
+            code: codes[i].clone(),
+            name: names[i].clone(),
+            status: statuses[i].clone(),
+            total: totals[i].unwrap_or(0.0),
+            rank: ranks[i],
+            grade: grades[i].clone(),
+            flags: flags[i]
+                .split('、')
+                .filter_map(FlagKind::from_label)
+                .collect(),
+            indicators: ind_cols
+                .iter()
+                .map(|(id, v, sc)| (id.clone(), v[i], sc[i].unwrap_or(0.0)))
+                .collect(),
+        })
+        .collect())
+}
+
+fn to_frame(records: &[QuarterRecord]) -> PolarsResult<DataFrame> {
+    let col_s = |name: &str, f: &dyn Fn(&QuarterRecord) -> String| {
+        Column::new(name.into(), records.iter().map(f).collect::<Vec<String>>())
+    };
+    let mut cols = vec![
+        col_s("quarter", &|r| r.quarter.to_string()),
+        col_s("code", &|r| r.code.clone()),
+        col_s("name", &|r| r.name.clone()),
+        col_s("status", &|r| r.status.clone()),
+        Column::new("total".into(), records.iter().map(|r| r.total).collect::<Vec<f64>>()),
+        Column::new("rank".into(), records.iter().map(|r| r.rank).collect::<Vec<u32>>()),
+        col_s("grade", &|r| r.grade.clone()),
+        col_s("flags", &|r| {
+            r.flags.iter().map(|k| k.label()).collect::<Vec<_>>().join("、")
+        }),
+    ];
+    // Indicator ids in first-seen order (unscored regions have none).
+    let mut ids: Vec<String> = Vec::new();
+    for r in records {
+        for (id, _, _) in &r.indicators {
+            if !ids.contains(id) {
+                ids.push(id.clone());
+            }
+        }
+    }
+    for id in &ids {
+        let find = |r: &QuarterRecord| r.indicators.iter().find(|(i, _, _)| i == id).cloned();
+        let values: Vec<Option<f64>> = records.iter().map(|r| find(r).and_then(|x| x.1)).collect();
+        let scores: Vec<f64> = records.iter().map(|r| find(r).map_or(0.0, |x| x.2)).collect();
+        cols.push(Column::new(format!("{id}_value").into(), values));
+        cols.push(Column::new(format!("{id}_score").into(), scores));
+    }
+    DataFrame::new(records.len(), cols)
+}
+
+/// Writes one quarter's records, atomically. An existing file for the quarter is kept when the
+/// new one is identical, refused when different unless `replace`; a quarter before one already
+/// in history is refused unless `replace`.
+pub fn write(dir: &Path, quarter: Quarter, records: &[QuarterRecord], replace: bool) -> Result<Written, HistoryError> {
+    let path = path_of(dir, quarter);
+    if !replace {
+        if let Some(later) = quarters(dir).into_iter().filter(|q| *q > quarter).last() {
+            return Err(HistoryError::OutOfOrder { quarter, later });
+        }
+    }
+    let mut df = to_frame(records).map_err(|e| io_err(&path, e))?;
+    let mut bytes = Vec::new();
+    ParquetWriter::new(&mut bytes)
+        .finish(&mut df)
+        .map_err(|e| io_err(&path, e))?;
+    let outcome = match std::fs::read(&path) {
+        Ok(old) if old == bytes => return Ok(Written::Unchanged),
+        Ok(_) if !replace => {
+            return Err(HistoryError::Exists {
+                quarter,
+                path: path.display().to_string(),
+            })
+        }
+        Ok(_) => Written::Replaced,
+        Err(_) => Written::New,
+    };
+    crate::output::write_atomically(&path, &bytes).map_err(|e| io_err(&path, e))?;
+    Ok(outcome)
+}

@@ -11,3 +11,8 @@ pub mod score;
 pub mod history;
 pub mod output;
 pub mod report;
+pub mod cli;
+pub mod commands;
+pub mod pipeline;
+pub mod samples;
+pub mod template;

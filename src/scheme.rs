@@ -761,7 +761,11 @@ mod tests {
 
     #[test]
     fn reference_to_missing_field_is_named() {
-        let text = BUILTIN_SCHEME.replacen("field = \"S21\"", "field = \"S99\"", 1);
+        let text = BUILTIN_SCHEME.replacen(
+            "numerator = { field = \"S21\" }",
+            "numerator = { field = \"S99\" }",
+            1,
+        );
         let err = Scheme::from_toml(&text).unwrap_err().to_string();
         assert!(err.contains("indicators.C3.value.numerator.field：字段 S99 不存在"), "{err}");
     }

@@ -1,13 +1,32 @@
 //! The ranking workbook that leadership reads. Only this module and `template` write workbooks.
+//!
+//! One file per sheet, in the order they appear: 总排名 (`ranking`), 分项得分 (`scores`),
+//! 指标明细 (`details`), 预警与督办 (`flags`), 趋势 (`trend`), 数据质量 (`quality`), 评分说明
+//! (`notes`); `style` holds what they share. Text that came from a submission is always written
+//! as a string, never as a formula, and the document date is fixed by the quarter, so the same
+//! `Assessment` gives a byte-identical workbook.
 
-use crate::flag::Flag;
+mod details;
+mod flags;
+mod notes;
+mod quality;
+mod ranking;
+mod scores;
+mod style;
+mod trend;
+
+use crate::flag::{Flag, FlagKind};
 use crate::history::QuarterRecord;
 use crate::ingest::InputFile;
+use crate::output::OutputError;
 use crate::problem::Problem;
 use crate::quarter::Quarter;
 use crate::scheme::Scheme;
 use crate::score::RegionResult;
+use rust_xlsxwriter::{DocProperties, Workbook, Worksheet, XlsxError};
 use std::collections::BTreeMap;
+use std::path::Path;
+use style::Styles;
 
 /// Everything the report shows for one quarter.
 #[derive(Debug, Clone)]
@@ -36,4 +55,126 @@ impl Assessment<'_> {
             .iter()
             .find(|r| r.quarter == prev && r.code == code)
     }
+}
+
+impl Assessment<'_> {
+    /// The current result of the region with this code.
+    pub fn region(&self, code: &str) -> Option<&RegionResult> {
+        self.regions.iter().find(|r| r.code == code)
+    }
+
+    /// The kinds of flag the region has this quarter, each once, most serious first.
+    pub fn flag_kinds(&self, code: &str) -> Vec<FlagKind> {
+        let mut kinds: Vec<FlagKind> = self
+            .flags
+            .get(code)
+            .map(|fs| fs.iter().map(|f| f.kind).collect())
+            .unwrap_or_default();
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    }
+
+    /// The region's most serious flag this quarter.
+    pub fn top_flag(&self, code: &str) -> Option<FlagKind> {
+        self.flag_kinds(code).into_iter().next()
+    }
+
+    /// "440103 荔湾区", or the code alone when the region is not among the results.
+    pub fn region_label(&self, code: &str) -> String {
+        match self.region(code) {
+            Some(r) => format!("{} {}", r.code, r.name),
+            None => code.to_string(),
+        }
+    }
+}
+
+/// The ranking workbook could not be made or saved.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// rust_xlsxwriter refused a sheet (a limit of Excel, e.g. too many rows).
+    #[error("生成排名工作簿的“{sheet}”工作表失败：{message}")]
+    Sheet { sheet: &'static str, message: String },
+    /// The workbook could not be written to its file.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// Builds the ranking workbook.
+///
+/// # Errors
+///
+/// [`ReportError::Sheet`] when a sheet exceeds what Excel can hold.
+pub fn build(a: &Assessment) -> Result<Workbook, ReportError> {
+    let mut wb = new_workbook(a);
+    let st = Styles::new();
+    add_sheet(&mut wb, ranking::NAME, |ws| ranking::write(ws, a, &st))?;
+    add_sheet(&mut wb, scores::NAME, |ws| scores::write(ws, a, &st))?;
+    add_sheet(&mut wb, details::NAME, |ws| details::write(ws, a, &st))?;
+    add_sheet(&mut wb, flags::NAME, |ws| flags::write(ws, a, &st))?;
+    add_sheet(&mut wb, trend::NAME, |ws| trend::write(ws, a, &st))?;
+    add_sheet(&mut wb, quality::NAME, |ws| quality::write(ws, a, &st))?;
+    add_sheet(&mut wb, notes::NAME, |ws| notes::write(ws, a, &st))?;
+    Ok(wb)
+}
+
+/// Builds the ranking workbook and saves it atomically (temporary file, then rename).
+///
+/// # Errors
+///
+/// [`ReportError::Sheet`] as for [`build`]; [`ReportError::Output`] when the file cannot be
+/// written.
+pub fn write(a: &Assessment, path: &Path) -> Result<(), ReportError> {
+    let mut wb = build(a)?;
+    crate::output::save_workbook(&mut wb, path)?;
+    Ok(())
+}
+
+/// A workbook with only the 数据质量 sheet (for `kaoping check`), saved atomically.
+///
+/// # Errors
+///
+/// As for [`write`].
+pub fn write_quality(a: &Assessment, path: &Path) -> Result<(), ReportError> {
+    let mut wb = new_workbook(a);
+    let st = Styles::new();
+    add_sheet(&mut wb, quality::NAME, |ws| quality::write(ws, a, &st))?;
+    crate::output::save_workbook(&mut wb, path)?;
+    Ok(())
+}
+
+/// An empty workbook whose document properties depend only on the assessment: the creation date
+/// is the quarter's last day, so output is byte-identical from run to run.
+fn new_workbook(a: &Assessment) -> Workbook {
+    let mut wb = Workbook::new();
+    let created = a.quarter.last_day();
+    let props = DocProperties::new()
+        .set_title(format!("{} {} 排名", a.scheme.name, a.quarter.label()))
+        .set_subject("打击侵权假冒工作考核评价")
+        .set_author(format!("kaoping {}", env!("CARGO_PKG_VERSION")))
+        .set_comment(format!(
+            "指标体系 {} 版本 {}，季度 {}",
+            a.scheme.id, a.scheme.version, a.quarter
+        ))
+        .set_creation_datetime(&created)
+        .set_custom_property("scheme_id", a.scheme.id.as_str())
+        .set_custom_property("scheme_version", a.scheme.version.as_str())
+        .set_custom_property("quarter", a.quarter.to_string());
+    wb.set_properties(&props);
+    wb
+}
+
+/// Adds a worksheet named `name` and fills it with `fill`.
+fn add_sheet(
+    wb: &mut Workbook,
+    name: &'static str,
+    fill: impl FnOnce(&mut Worksheet) -> Result<(), XlsxError>,
+) -> Result<(), ReportError> {
+    let err = |e: XlsxError| ReportError::Sheet {
+        sheet: name,
+        message: e.to_string(),
+    };
+    let ws = wb.add_worksheet();
+    ws.set_name(name).map_err(err)?;
+    fill(ws).map_err(err)
 }

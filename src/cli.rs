@@ -1,0 +1,100 @@
+//! Command-line definitions (clap). Raw arguments only; `commands` turns them into pipeline calls.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// 打击侵权假冒工作考核评价引擎
+#[derive(Debug, Parser)]
+#[command(name = "kaoping", version, about = "打击侵权假冒工作考核评价：生成填报模板、校验报送、评分排名、预警督办")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The province's files; left out, the ones shipped in `templates/` are used.
+#[derive(Debug, Clone, Args)]
+pub struct SetupArgs {
+    /// 指标体系文件（TOML），默认使用内置的 templates/scheme-2020.toml
+    #[arg(long, value_name = "FILE")]
+    pub scheme: Option<PathBuf>,
+    /// 地区名录（CSV），默认使用内置的 templates/regions-guangdong.csv
+    #[arg(long, value_name = "FILE")]
+    pub regions: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 为每个地区生成空白填报模板
+    Template {
+        #[command(flatten)]
+        setup: SetupArgs,
+        /// 季度，如 2025Q4
+        #[arg(long)]
+        quarter: String,
+        /// 输出文件夹
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// 校验一个文件夹中的全部报送，输出数据质量工作簿；有错误时退出码为1
+    Check {
+        /// 报送文件夹
+        dir: PathBuf,
+        #[command(flatten)]
+        setup: SetupArgs,
+        /// 季度，如 2025Q4；省略时按文件夹名推断
+        #[arg(long)]
+        quarter: Option<String>,
+        /// 数据质量工作簿，默认为 数据质量_季度.xlsx
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// 评分、排名、预警督办，输出排名工作簿并追加历史数据
+    Score {
+        /// 报送文件夹（含省级评定.csv）
+        dir: PathBuf,
+        #[command(flatten)]
+        setup: SetupArgs,
+        /// 季度，如 2025Q4；省略时按文件夹名推断
+        #[arg(long)]
+        quarter: Option<String>,
+        /// 历史数据文件夹（每季度一个Parquet文件）
+        #[arg(long, value_name = "DIR")]
+        history: Option<PathBuf>,
+        /// 排名工作簿，默认为 考评排名_季度.xlsx
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// 允许覆盖历史数据中已有的季度或补录更早的季度
+        #[arg(long)]
+        replace: bool,
+    },
+    /// 生成模拟填报数据（用于演示、测试和性能测试）
+    Samples {
+        /// 地区数：不超过名录地区数时取名录前N个，否则生成模拟名录
+        #[arg(long, default_value_t = 21)]
+        regions: usize,
+        /// 季度范围，如 2025Q1..2025Q4
+        #[arg(long, default_value = "2025Q1..2025Q4")]
+        quarters: String,
+        /// 随机种子
+        #[arg(long, default_value_t = 2025)]
+        seed: u64,
+        /// 每本台账最多行数
+        #[arg(long, default_value_t = 1000)]
+        max_ledger_rows: usize,
+        /// 输出文件夹
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// 地区名录（CSV），默认使用内置名录
+        #[arg(long, value_name = "FILE")]
+        registry: Option<PathBuf>,
+    },
+    /// 用 samples/ 中的四个季度样例完整演示一遍，结果写入 out/
+    Demo {
+        /// 样例文件夹
+        #[arg(long, default_value = "samples")]
+        samples: PathBuf,
+        /// 输出文件夹
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
+}

@@ -1,0 +1,74 @@
+//! `kaoping demo`: the four sample quarters in order into `out/`, then a short summary of the
+//! last quarter's top and bottom regions and their flags.
+
+use super::score::{exit_of, print_summary, score_one};
+use super::{pad, Exit};
+use crate::pipeline::{Error, Setup};
+use crate::quarter::Quarter;
+use std::path::{Path, PathBuf};
+
+pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
+    let samples = locate(samples);
+    let setup = Setup::load(None, None)?;
+    let mut quarters: Vec<Quarter> = std::fs::read_dir(&samples)
+        .map_err(|e| Error::Usage(format!("找不到样例文件夹 {}：{e}", samples.display())))?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse().ok()))
+        .collect();
+    quarters.sort();
+    if quarters.is_empty() {
+        return Err(Error::Usage(format!("样例文件夹 {} 中没有季度文件夹（如 2025Q1）", samples.display())));
+    }
+    // The demo starts from an empty history so it can be run again and again.
+    let history = out.join("history");
+    if history.exists() {
+        std::fs::remove_dir_all(&history).map_err(|e| Error::Usage(format!("无法清空 {}：{e}", history.display())))?;
+    }
+    let mut last = None;
+    for q in &quarters {
+        let path = out.join(format!("考评排名_{q}.xlsx"));
+        let outcome = score_one(&setup, *q, &samples.join(q.to_string()), Some(&history), &path, false)?;
+        print_summary(&outcome, *q, &path);
+        last = Some((outcome, path, *q));
+    }
+    let Some((outcome, path, q)) = last else {
+        return Ok(Exit::Ok);
+    };
+    println!();
+    println!("{} 排名前三与末位地区：", q.label());
+    println!("{}{}{}{}预警督办", pad("排名", 6), pad("地区", 10), pad("总分", 9), pad("等次", 8));
+    let n = outcome.results.len();
+    let shown: Vec<usize> = (0..n.min(3)).chain(n.saturating_sub(5).max(3)..n).collect();
+    for (k, i) in shown.iter().enumerate() {
+        if k == 3.min(n) && *i > 3 {
+            println!("……");
+        }
+        let r = &outcome.results[*i];
+        let flags = outcome
+            .flags
+            .get(&r.code)
+            .map(|f| f.iter().map(|f| f.kind.label()).collect::<Vec<_>>().join("、"))
+            .unwrap_or_default();
+        let total = if r.is_scored() { format!("{:.2}", r.total) } else { "—".to_string() };
+        let grade = if r.is_scored() { r.grade.clone() } else { r.status.label().to_string() };
+        println!("{}{}{}{}{}", pad(&r.rank.to_string(), 6), pad(&r.name, 10), pad(&total, 9), pad(&grade, 8), flags);
+    }
+    println!();
+    println!("最新排名工作簿：{}", path.display());
+    let _ = exit_of(&outcome);
+    Ok(Exit::Ok)
+}
+
+/// `samples/` in the working folder, else the one beside the crate (for `cargo run` elsewhere).
+fn locate(samples: &Path) -> PathBuf {
+    if samples.exists() || samples.is_absolute() {
+        return samples.to_path_buf();
+    }
+    let beside = Path::new(env!("CARGO_MANIFEST_DIR")).join(samples);
+    if beside.exists() {
+        beside
+    } else {
+        samples.to_path_buf()
+    }
+}

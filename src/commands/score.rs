@@ -1,0 +1,56 @@
+//! `kaoping score`: ingest → score → flag → report, and the quarter appended to history.
+
+use super::{load, quarter_of, run_time, Exit};
+use crate::cli::SetupArgs;
+use crate::pipeline::{self, Error, ScoreOutcome, ScoreRun, Setup};
+use crate::problem::Severity;
+use crate::quarter::Quarter;
+use crate::score::Status;
+use std::path::{Path, PathBuf};
+
+pub fn run(dir: &Path, setup: &SetupArgs, quarter: Option<&str>, history: Option<&Path>, out: Option<&Path>, replace: bool) -> Result<Exit, Error> {
+    let setup = load(setup)?;
+    let quarter = quarter_of(quarter, dir)?;
+    let out = out.map_or_else(|| default_out(quarter), Path::to_path_buf);
+    let outcome = score_one(&setup, quarter, dir, history, &out, replace)?;
+    print_summary(&outcome, quarter, &out);
+    Ok(exit_of(&outcome))
+}
+
+pub(super) fn default_out(quarter: Quarter) -> PathBuf {
+    PathBuf::from(format!("考评排名_{quarter}.xlsx"))
+}
+
+pub(super) fn score_one(setup: &Setup, quarter: Quarter, dir: &Path, history: Option<&Path>, out: &Path, replace: bool) -> Result<ScoreOutcome, Error> {
+    pipeline::score(&ScoreRun {
+        setup,
+        quarter,
+        input: dir,
+        history,
+        out,
+        replace,
+        run_time: run_time(),
+    })
+}
+
+pub(super) fn exit_of(outcome: &ScoreOutcome) -> Exit {
+    if outcome.count(Severity::Error) > 0 {
+        Exit::DataErrors
+    } else {
+        Exit::Ok
+    }
+}
+
+pub(super) fn print_summary(o: &ScoreOutcome, quarter: Quarter, out: &Path) {
+    let n = |s: Status| o.results.iter().filter(|r| r.status == s).count();
+    println!(
+        "{quarter}：{}个地区，已评分{}个，数据有误{}个，未报送{}个；错误{}条，警告{}条",
+        o.results.len(),
+        n(Status::Scored),
+        n(Status::Invalid),
+        n(Status::Missing),
+        o.count(Severity::Error),
+        o.count(Severity::Warning)
+    );
+    println!("排名工作簿：{}", out.display());
+}

@@ -1,0 +1,153 @@
+//! Ledger sheets (移送台账, 信息公开台账, 销毁台账): columns found by header text, one row per case
+//! or batch, each cell read as its column's kind.
+
+use super::cells::{self, Read};
+use super::workbook::Grid;
+use super::{Cell, Ledger, LedgerRow, Submission};
+use crate::problem::{a1, Problem, Source};
+use crate::quarter::Quarter;
+use crate::scheme::{ColumnDef, LedgerDef, ValueKind};
+use std::collections::HashMap;
+
+/// Reads one ledger sheet into the submission.
+pub fn read(grid: &Grid, def: &LedgerDef, quarter: Quarter, sub: &mut Submission) {
+    let file = sub.file.clone();
+    let src = |cell: String| Source::new(&file, &def.sheet, cell);
+    let Some(first) = def.columns.first() else {
+        return;
+    };
+    let Some((hr, _)) = grid.find(&first.name, 10) else {
+        sub.problems.push(Problem::error(
+            src(String::new()),
+            format!("找不到表头（应含“{}”）", first.name),
+        ));
+        return;
+    };
+    let header: HashMap<String, u32> = (0..128)
+        .map(|c| (grid.text(hr, c), c))
+        .filter(|(t, _)| !t.is_empty())
+        .collect();
+    let mut cols = Vec::with_capacity(def.columns.len());
+    for c in &def.columns {
+        match header.get(&c.name) {
+            Some(&i) => cols.push(i),
+            None => {
+                sub.problems.push(Problem::error(
+                    src(a1(hr, 0)),
+                    format!("表头缺少“{}”列", c.name),
+                ));
+                return;
+            }
+        }
+    }
+    let mut ledger = Ledger {
+        sheet: def.sheet.clone(),
+        rows: Vec::new(),
+    };
+    let mut keys: HashMap<(usize, String), u32> = HashMap::new();
+    let last = grid.last_row().unwrap_or(hr);
+    for r in hr + 1..=last {
+        if cols.iter().all(|&c| is_blank(grid.get(r, c))) {
+            continue;
+        }
+        let mut cells = Vec::with_capacity(cols.len());
+        for (k, (col_def, &c)) in def.columns.iter().zip(&cols).enumerate() {
+            let cell = a1(r, c);
+            let value = read_cell(grid.get(r, c), col_def, quarter, r, &src(cell.clone()), sub);
+            if col_def.key {
+                if let Cell::Text(t) = &value {
+                    if let Some(first_row) = keys.insert((k, t.clone()), r) {
+                        sub.problems.push(Problem::error(
+                            src(cell),
+                            format!("{}“{t}”与第{}行重复", col_def.name, first_row + 1),
+                        ));
+                    }
+                }
+            }
+            cells.push(value);
+        }
+        ledger.rows.push(LedgerRow { row: r + 1, cells });
+    }
+    sub.ledgers.insert(def.id.clone(), ledger);
+}
+
+fn read_cell(
+    data: &calamine::Data,
+    def: &ColumnDef,
+    quarter: Quarter,
+    row: u32,
+    src: &Source,
+    sub: &mut Submission,
+) -> Cell {
+    let read: Read<Cell> = match def.kind {
+        ValueKind::Count => map(cells::count(data), Cell::Number),
+        ValueKind::Amount => map(cells::amount(data), Cell::Number),
+        ValueKind::YesNo => map(cells::yes_no(data), Cell::YesNo),
+        ValueKind::Date => map(cells::date(data), Cell::Date),
+        ValueKind::Text => map(cells::text(data), Cell::Text),
+        ValueKind::Choice => match cells::text(data) {
+            Read::Ok(t) if def.choices.contains(&t) => Read::Ok(Cell::Text(t)),
+            Read::Ok(t) | Read::Guessed(t, _) => Read::Bad(format!(
+                "“{}”应为下拉列表中的选项（{}），实际为“{t}”",
+                def.name,
+                def.choices.join("、")
+            )),
+            Read::Empty => Read::Empty,
+            Read::Bad(m) => Read::Bad(m),
+        },
+    };
+    let value = match read {
+        Read::Ok(v) => v,
+        Read::Guessed(v, note) => {
+            sub.problems.push(Problem::warning(src.clone(), note));
+            v
+        }
+        Read::Empty => {
+            if def.required {
+                sub.problems.push(Problem::error(
+                    src.clone(),
+                    format!("第{}行“{}”未填写", row + 1, def.name),
+                ));
+            }
+            Cell::Empty
+        }
+        Read::Bad(m) => {
+            sub.problems.push(Problem::error(src.clone(), m));
+            Cell::Empty
+        }
+    };
+    if def.in_quarter {
+        if let Cell::Date(d) = value {
+            if !quarter.contains(d) {
+                sub.problems.push(Problem::error(
+                    src.clone(),
+                    format!(
+                        "“{}”{}不在本季度（{}至{}）内",
+                        def.name,
+                        d.format("%Y-%m-%d"),
+                        quarter.first_day().format("%Y-%m-%d"),
+                        quarter.last_day().format("%Y-%m-%d")
+                    ),
+                ));
+            }
+        }
+    }
+    value
+}
+
+fn map<T>(r: Read<T>, f: impl Fn(T) -> Cell) -> Read<Cell> {
+    match r {
+        Read::Ok(v) => Read::Ok(f(v)),
+        Read::Guessed(v, n) => Read::Guessed(f(v), n),
+        Read::Empty => Read::Empty,
+        Read::Bad(m) => Read::Bad(m),
+    }
+}
+
+fn is_blank(d: &calamine::Data) -> bool {
+    match d {
+        calamine::Data::Empty => true,
+        calamine::Data::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}

@@ -1,0 +1,97 @@
+//! 汇总指标 and 工作情况: one row per field, found by its 编码, never by row number.
+
+use super::cells::{self, Read};
+use super::workbook::Grid;
+use super::{FieldValue, Submission};
+use crate::problem::{a1, Problem, Source};
+use crate::scheme::{FieldDef, ValueKind};
+use std::collections::BTreeMap;
+
+/// Reads the fields of one sheet: `value_header` is 本季度数值 or 填报值.
+pub fn read(grid: &Grid, defs: &[FieldDef], value_header: &str, sub: &mut Submission) {
+    let sheet = grid.name.clone();
+    let file = sub.file.clone();
+    let src = |cell: String| Source::new(&file, &sheet, cell);
+    let Some((hr, code_col)) = grid.find("编码", 10) else {
+        sub.problems
+            .push(Problem::error(src(String::new()), "找不到表头“编码”"));
+        return;
+    };
+    let value_col = (0..64).find(|&c| grid.text(hr, c) == value_header);
+    let Some(value_col) = value_col else {
+        sub.problems.push(Problem::error(
+            src(a1(hr, code_col)),
+            format!("表头缺少“{value_header}”列"),
+        ));
+        return;
+    };
+    let mut rows: BTreeMap<String, u32> = BTreeMap::new();
+    let last = grid.last_row().unwrap_or(hr);
+    for r in hr + 1..=last {
+        let code = grid.text(r, code_col).to_uppercase();
+        if code.is_empty() {
+            continue;
+        }
+        if defs.iter().any(|d| d.code == code) {
+            if let Some(first) = rows.get(&code) {
+                sub.problems.push(Problem::error(
+                    src(a1(r, code_col)),
+                    format!("编码{code}重复出现（第一次在第{}行）", first + 1),
+                ));
+                continue;
+            }
+            rows.insert(code, r);
+        }
+    }
+    for def in defs {
+        let Some(&r) = rows.get(&def.code) else {
+            sub.problems.push(Problem::error(
+                src(String::new()),
+                format!("缺少字段{}（{}）", def.code, def.name),
+            ));
+            continue;
+        };
+        let cell = a1(r, value_col);
+        let data = grid.get(r, value_col);
+        let read = match def.kind {
+            ValueKind::YesNo => match cells::yes_no(data) {
+                Read::Ok(b) => Read::Ok(f64::from(u8::from(b))),
+                Read::Guessed(b, n) => Read::Guessed(f64::from(u8::from(b)), n),
+                Read::Empty => Read::Empty,
+                Read::Bad(m) => Read::Bad(m),
+            },
+            ValueKind::Amount => cells::amount(data),
+            _ => cells::count(data),
+        };
+        let value = match read {
+            Read::Ok(v) => v,
+            Read::Guessed(v, note) => {
+                sub.problems.push(Problem::warning(src(cell.clone()), note));
+                v
+            }
+            Read::Empty => {
+                let hint = if def.kind == ValueKind::YesNo {
+                    "请填“是”或“否”"
+                } else {
+                    "如无请填0"
+                };
+                sub.problems.push(Problem::error(
+                    src(cell),
+                    format!("{}（{}）未填写，{hint}", def.code, def.name),
+                ));
+                continue;
+            }
+            Read::Bad(m) => {
+                sub.problems.push(Problem::error(src(cell), m));
+                continue;
+            }
+        };
+        sub.fields.insert(
+            def.code.clone(),
+            FieldValue {
+                value,
+                source: src(cell),
+            },
+        );
+    }
+}

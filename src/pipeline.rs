@@ -1,0 +1,174 @@
+//! The pipeline's public API: one call per CLI command, each taking plain settings and returning
+//! plain results. Data flows one way: ingest → score → flag → report (+ history).
+
+use crate::flag::{self, Flag};
+use crate::history::{self, HistoryError, Written};
+use crate::ingest::{self, Batch, Context, InputFile, IngestError, Limits};
+use crate::problem::{Problem, Severity};
+use crate::quarter::Quarter;
+use crate::registry::{Calendar, Registry, RegistryError};
+use crate::report::{self, Assessment, ReportError};
+use crate::scheme::{Scheme, SchemeError};
+use crate::score::{self, RegionResult};
+use crate::template::{self, TemplateError};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Anything that stops a command (as opposed to problems in the data, which never do).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Scheme(#[from] SchemeError),
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
+    #[error(transparent)]
+    Calendar(#[from] crate::registry::calendar::CalendarError),
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    #[error(transparent)]
+    History(#[from] HistoryError),
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error(transparent)]
+    Samples(#[from] crate::samples::SamplesError),
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// The province's files: scheme, registry and calendar.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub scheme: Scheme,
+    pub registry: Registry,
+    pub calendar: Calendar,
+}
+
+impl Setup {
+    /// Loads the given files, or the ones shipped in `templates/` where a path is `None`.
+    pub fn load(scheme: Option<&Path>, regions: Option<&Path>) -> Result<Setup, Error> {
+        let scheme = match scheme {
+            Some(p) => Scheme::load(p)?,
+            None => Scheme::builtin()?,
+        };
+        let registry = match regions {
+            Some(p) => Registry::load(p)?,
+            None => Registry::builtin()?,
+        };
+        let calendar = Calendar::from_csv(crate::registry::calendar::BUILTIN_HOLIDAYS)?;
+        Ok(Setup {
+            scheme,
+            registry,
+            calendar,
+        })
+    }
+}
+
+/// Writes one blank submission workbook per region; returns the paths.
+pub fn templates(setup: &Setup, quarter: Quarter, out: &Path) -> Result<Vec<PathBuf>, Error> {
+    let mut paths = Vec::new();
+    for region in &setup.registry.regions {
+        let path = out.join(template::file_name(region, quarter));
+        template::write(&path, &setup.scheme, Some(region), Some(quarter), None)?;
+        paths.push(path);
+    }
+    Ok(paths)
+}
+
+/// Settings of one scoring run.
+#[derive(Debug, Clone)]
+pub struct ScoreRun<'a> {
+    pub setup: &'a Setup,
+    pub quarter: Quarter,
+    pub input: &'a Path,
+    pub history: Option<&'a Path>,
+    pub out: &'a Path,
+    pub replace: bool,
+    /// 评分时间 shown in the workbook.
+    pub run_time: String,
+}
+
+/// What a scoring run produced.
+#[derive(Debug, Clone)]
+pub struct ScoreOutcome {
+    /// In rank order.
+    pub results: Vec<RegionResult>,
+    pub flags: BTreeMap<String, Vec<Flag>>,
+    pub problems: Vec<Problem>,
+    pub files: Vec<InputFile>,
+    pub history: Option<Written>,
+}
+
+impl ScoreOutcome {
+    /// Number of problems of a severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.problems.iter().filter(|p| p.severity == severity).count()
+    }
+}
+
+/// Ingests a folder: submissions and 省级评定.csv.
+pub fn ingest(setup: &Setup, quarter: Quarter, input: &Path) -> Result<(Batch, ingest::ProvinceData), Error> {
+    let ctx = Context {
+        scheme: &setup.scheme,
+        registry: &setup.registry,
+        quarter,
+        limits: Limits::default(),
+    };
+    let hash = template::template_hash(&setup.scheme);
+    let mut batch = ingest::read_dir(input, &ctx, &hash)?;
+    let (province, province_problems) = ingest::province::read(input, &setup.scheme, &setup.registry);
+    batch.problems.extend(province_problems);
+    if !province.sha256.is_empty() {
+        batch.files.push(InputFile {
+            file: province.file.clone(),
+            sha256: province.sha256.clone(),
+            region_code: None,
+            status: "省级评定".to_string(),
+        });
+    }
+    Ok((batch, province))
+}
+
+/// ingest → score → flag → report, and the quarter appended to history.
+pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
+    let setup = run.setup;
+    let (batch, province) = ingest(setup, run.quarter, run.input)?;
+    let inputs = score::Inputs {
+        scheme: &setup.scheme,
+        calendar: &setup.calendar,
+        quarter: run.quarter,
+        province: &province,
+    };
+    let results = score::score(&setup.registry, &batch, &inputs);
+    let past = match run.history {
+        Some(dir) => history::read(dir, Some(run.quarter))?,
+        None => Vec::new(),
+    };
+    let flags = flag::evaluate(&setup.scheme, run.quarter, &results, &past);
+    let written = match run.history {
+        Some(dir) => {
+            let records = history::records(run.quarter, &results, &flags);
+            Some(history::write(dir, run.quarter, &records, run.replace)?)
+        }
+        None => None,
+    };
+    let assessment = Assessment {
+        scheme: &setup.scheme,
+        quarter: run.quarter,
+        regions: results,
+        flags,
+        problems: batch.problems,
+        files: batch.files,
+        history: past,
+        run_time: run.run_time.clone(),
+    };
+    report::write(&assessment, run.out)?;
+    Ok(ScoreOutcome {
+        results: assessment.regions,
+        flags: assessment.flags,
+        problems: assessment.problems,
+        files: assessment.files,
+        history: written,
+    })
+}

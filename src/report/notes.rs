@@ -1,0 +1,341 @@
+//! 评分说明: how the scores were made, so that a reader can check any figure without the engine:
+//! the scheme (id, version, indicators, rules, bonus, deductions, veto, grades, flag rules), the
+//! engine version, the quarter, the run time and every input file with its SHA-256.
+
+use super::style::{page_setup, Fill, Grid, Kind, Layout, Styles};
+use super::Assessment;
+use crate::scheme::{fmt_num, DeductionSource, Quantity, Scheme, ValueDef, ValueKind};
+use chrono::Duration;
+use rust_xlsxwriter::{Worksheet, XlsxError};
+
+pub(super) const NAME: &str = "评分说明";
+
+const INDICATOR_HEADERS: [&str; 8] = [
+    "编号",
+    "一级指标",
+    "二级指标",
+    "分值",
+    "指标值",
+    "评分规则",
+    "无数据时",
+    "依据",
+];
+/// Column A is at least this wide, for the keys and the first column of the smaller tables.
+const MIN_FIRST_COL: f64 = 14.0;
+
+pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(), XlsxError> {
+    let s = a.scheme;
+    let mut g = Grid::new(ws, st);
+    let mut row: u32 = 0;
+    g.ws.write_string_with_format(row, 0, "评分说明", &st.title)?;
+    g.ws.set_row_height(row, 30)?;
+    row += 2;
+
+    // Only the indicator table sizes the columns; the other tables wrap within them.
+    g.set_fitting(false);
+    let scored = a.regions.iter().filter(|r| r.is_scored()).count();
+    let facts: [(&str, String); 9] = [
+        ("指标体系", s.name.clone()),
+        ("方案编号", s.id.clone()),
+        ("方案版本", s.version.clone()),
+        ("引擎版本", format!("kaoping {}", env!("CARGO_PKG_VERSION"))),
+        ("考核季度", format!("{}（{}）", a.quarter, a.quarter.label())),
+        ("评分时间", a.run_time.clone()),
+        ("满分", format!("{}分（另设加分、扣分和一票否决）", fmt_num(s.total_points))),
+        (
+            "参评地区",
+            format!("共{}个，有效报送并评分{}个", a.regions.len(), scored),
+        ),
+        (
+            "报送截止",
+            format!(
+                "{}（季度结束后次月{}日）",
+                a.quarter.deadline(s.deadline_day).format("%Y-%m-%d"),
+                s.deadline_day
+            ),
+        ),
+    ];
+    for (key, value) in &facts {
+        g.ws.write_string_with_format(row, 0, *key, &st.section)?;
+        g.plain(row, 1, value)?;
+        row += 1;
+    }
+    row += 1;
+
+    row = section(&mut g, row, "一、指标及评分规则")?;
+    g.set_fitting(true);
+    g.fit(0, MIN_FIRST_COL);
+    g.header(row, &INDICATOR_HEADERS, 12.0)?;
+    row += 1;
+    let fill = Fill::None;
+    for ind in &s.indicators {
+        let group = s.group(&ind.group).map_or(ind.group.as_str(), |g| g.name.as_str());
+        g.text(row, 0, &ind.id, fill)?;
+        g.text(row, 1, group, fill)?;
+        g.text(row, 2, &ind.name, fill)?;
+        g.num(row, 3, ind.points, Kind::General, fill)?;
+        g.text(row, 4, &describe_value(s, &ind.value), fill)?;
+        g.text(row, 5, &ind.rule.describe(), fill)?;
+        g.text(row, 6, ind.when_empty.map_or("—", |e| e.describe()), fill)?;
+        g.text(row, 7, &ind.source, fill)?;
+        row += 1;
+    }
+    g.text(row, 0, "合计", fill)?;
+    for col in [1, 2, 4, 5, 6, 7] {
+        g.blank(row, col, fill)?;
+    }
+    g.num(row, 3, s.total_points, Kind::General, fill)?;
+    row += 2;
+    g.set_fitting(false);
+
+    row = section(
+        &mut g,
+        row,
+        &format!("二、加分（合计不超过{}分）", fmt_num(s.bonus.cap)),
+    )?;
+    g.header(row, &["项目", "填报项", "每次加分"], 0.0)?;
+    row += 1;
+    for b in &s.bonus.items {
+        g.text(row, 0, &b.label, fill)?;
+        g.text(row, 1, &field_label(s, &b.field), fill)?;
+        g.num(row, 2, b.points, Kind::General, fill)?;
+        row += 1;
+    }
+    row += 1;
+
+    row = section(&mut g, row, "三、扣分（不设上限）")?;
+    g.header(row, &["项目", "依据", "扣分"], 0.0)?;
+    row += 1;
+    for d in &s.deductions.items {
+        let basis = match (d.source, &d.column) {
+            (DeductionSource::Late, _) => format!(
+                "填报日期晚于报送截止日（季度结束后次月{}日）",
+                s.deadline_day
+            ),
+            (DeductionSource::Province, Some(c)) => {
+                let yes_no = s
+                    .province
+                    .columns
+                    .iter()
+                    .any(|pc| pc.name == *c && pc.kind == ValueKind::YesNo);
+                if yes_no {
+                    format!("{}“{}”为“是”", s.province.file, c)
+                } else {
+                    format!("{}“{}”，每次", s.province.file, c)
+                }
+            }
+            (DeductionSource::Province, None) => s.province.file.clone(),
+        };
+        g.text(row, 0, &d.label, fill)?;
+        g.text(row, 1, &basis, fill)?;
+        g.num(row, 2, d.points, Kind::General, fill)?;
+        row += 1;
+    }
+    row += 1;
+
+    row = section(&mut g, row, "四、总分、一票否决、等次与排名")?;
+    let rules = [
+        "总分 = 各指标得分之和 + 加分 − 扣分（可低于0）。得分按全部精度计算和排名，表中显示两位小数。".to_string(),
+        "相对评价的指标（与最优地区之比、极差标准化、百分位）只在本季度有效报送的地区之间比较。".to_string(),
+        format!(
+            "一票否决：{}中“{}”为“是”的地区，等次定为“{}”，不论得分；否决事由见“{}”列（国办发〔2017〕46号（二十二））。",
+            s.province.file, s.veto.column, s.veto.grade, s.veto.reason_column
+        ),
+        "排名：有效报送且未被否决的地区按总分从高到低排名，总分相同的名次并列、其后名次顺延（如1、2、2、4）；其后为被一票否决的地区（按总分）；未报送或数据有误的地区列于最后，名次并列。".to_string(),
+    ];
+    for text in &rules {
+        g.plain(row, 0, text)?;
+        row += 1;
+    }
+    row += 1;
+    g.header(row, &["等次", "总分"], 0.0)?;
+    row += 1;
+    for (i, grade) in s.grades.iter().enumerate() {
+        let above = i.checked_sub(1).and_then(|p| s.grades.get(p));
+        let band = if i + 1 < s.grades.len() {
+            format!("{}分及以上", fmt_num(grade.min))
+        } else if let Some(above) = above {
+            format!("低于{}分", fmt_num(above.min))
+        } else {
+            "任意".to_string()
+        };
+        g.text(row, 0, &grade.name, fill)?;
+        g.text(row, 1, &band, fill)?;
+        row += 1;
+    }
+    row += 1;
+
+    row = section(&mut g, row, "五、预警与督办")?;
+    for text in flag_rules(a) {
+        g.plain(row, 0, &text)?;
+        row += 1;
+    }
+    row += 1;
+
+    row = section(&mut g, row, "六、输入文件")?;
+    g.header(row, &["文件", "地区", "状态", "SHA-256"], 0.0)?;
+    row += 1;
+    for f in &a.files {
+        let region = f
+            .region_code
+            .as_deref()
+            .map(|c| a.region_label(c))
+            .unwrap_or_default();
+        g.text(row, 0, &f.file, fill)?;
+        g.text(row, 1, &region, fill)?;
+        g.text(row, 2, &f.status, fill)?;
+        // Not wrapped: the hash runs over into the empty cells to its right.
+        g.plain(row, 3, &f.sha256)?;
+        row += 1;
+    }
+
+    g.apply_widths()?;
+    page_setup(
+        g.ws,
+        &Layout {
+            repeat_rows: None,
+            freeze: None,
+            filter: None,
+        },
+    )
+}
+
+/// A section heading; returns the next row.
+fn section(g: &mut Grid, row: u32, title: &str) -> Result<u32, XlsxError> {
+    g.ws.write_string_with_format(row, 0, title, &g.st.section)?;
+    Ok(row + 1)
+}
+
+/// "S01 侵权假冒行政处罚案件数".
+fn field_label(s: &Scheme, code: &str) -> String {
+    match s.field(code) {
+        Some(f) => format!("{} {}", f.code, f.name),
+        None => code.to_string(),
+    }
+}
+
+/// How an indicator's value is computed, in words.
+fn describe_value(s: &Scheme, v: &ValueDef) -> String {
+    match v {
+        ValueDef::Field { field } => {
+            let yes_no = s.field(field).is_some_and(|f| f.kind == ValueKind::YesNo);
+            if yes_no {
+                format!("{}（是=1，否=0）", field_label(s, field))
+            } else {
+                field_label(s, field)
+            }
+        }
+        ValueDef::PerUnit { field } => {
+            let unit = if (s.per_unit - 10_000.0).abs() < 1e-9 {
+                "万户".to_string()
+            } else {
+                format!("{}户", fmt_num(s.per_unit))
+            };
+            format!("{} ÷ 市场主体数（{}）", field_label(s, field), unit)
+        }
+        ValueDef::ShareNonzero { fields } => format!(
+            "{}中大于0的项数 ÷ {}",
+            fields.join("、"),
+            fields.len()
+        ),
+        ValueDef::Ratio {
+            numerator,
+            denominator,
+        } => format!(
+            "{} ÷ {}，不超过100%",
+            describe_quantity(s, numerator),
+            describe_quantity(s, denominator)
+        ),
+        ValueDef::Province { column, divide_by } => {
+            format!("{}“{}” ÷ {}", s.province.file, column, fmt_num(*divide_by))
+        }
+    }
+}
+
+/// A numerator or denominator in words: a field, or a count or sum over ledger rows.
+fn describe_quantity(s: &Scheme, q: &Quantity) -> String {
+    if let Some(f) = &q.field {
+        return field_label(s, f);
+    }
+    let Some(id) = &q.ledger else {
+        return String::new();
+    };
+    let sheet = s.ledger(id).map_or(id.as_str(), |l| l.sheet.as_str());
+    let what = match &q.sum {
+        Some(col) => format!("{sheet}“{col}”合计"),
+        None => format!("{sheet}行数"),
+    };
+    let conditions: Vec<String> = q
+        .filter
+        .iter()
+        .map(|f| {
+            if let Some(v) = &f.equals {
+                format!("{}为“{}”", f.column, v)
+            } else if f.not_empty {
+                format!("{}已填", f.column)
+            } else if f.in_quarter {
+                format!("{}在本季度内", f.column)
+            } else if let Some(days) = f.within_working_days {
+                format!(
+                    "{}在{}后{}个工作日内",
+                    f.column,
+                    f.from.as_deref().unwrap_or(""),
+                    days
+                )
+            } else {
+                f.column.clone()
+            }
+        })
+        .collect();
+    if conditions.is_empty() {
+        what
+    } else {
+        format!("{what}（{}）", conditions.join("且"))
+    }
+}
+
+/// The scheme's flag rules as sentences.
+fn flag_rules(a: &Assessment) -> Vec<String> {
+    let s = a.scheme;
+    let f = &s.flags;
+    let n = a.regions.iter().filter(|r| r.is_scored()).count();
+    let share = |x: f64| format!("{}%", fmt_num(x * 100.0));
+    let deadline = a.quarter.last_day() + Duration::days(f.rectify_days);
+    vec![
+        format!(
+            "n 为本季度有效报送的地区数（含被一票否决的地区），本季度 n = {n}；“末位 k 名”含在边界上并列的地区。"
+        ),
+        format!(
+            "预警：排名末位 ⌈{} × n⌉ 名且未被通报；或投诉举报发生率超出漏斗图95%控制限（偏高一侧）。",
+            share(f.warn_share)
+        ),
+        format!(
+            "通报：等次为{}，或排名末位 ⌈{} × n⌉ 名。",
+            f.notify_grades
+                .iter()
+                .map(|g| format!("“{g}”"))
+                .collect::<Vec<_>>()
+                .join("或"),
+            share(f.notify_share)
+        ),
+        format!(
+            "约谈：连续{}个季度（含本季度）被通报；或投诉举报发生率连续两个季度超出漏斗图99.8%控制限（问题长期高发）。",
+            f.interview_after
+        ),
+        format!(
+            "挂牌督办：连续{}个季度（含本季度）被通报；或上季度被约谈且本季度总分比上季度提高不足{}分。整改期限为季度最后一日后{}日（本季度为{}）。",
+            f.supervise_after,
+            fmt_num(f.supervise_min_gain),
+            f.rectify_days,
+            deadline.format("%Y-%m-%d")
+        ),
+        format!(
+            "一票否决：{}中“{}”为“是”，附否决事由。",
+            s.province.file, s.veto.column
+        ),
+        "未报送：本季度没有有效的填报文件。".to_string(),
+        "每个地区先列最严重的一类（一票否决 > 挂牌督办 > 约谈 > 通报 > 预警），并列出触发的每条规则及其数据。"
+            .to_string(),
+        "总排名中整行着色：红色为挂牌督办或一票否决，橙色为约谈，黄色为通报或预警。".to_string(),
+    ]
+}

@@ -1,0 +1,71 @@
+//! 数据质量: every problem ingest found, with file, sheet, cell and a plain message (errors
+//! first), then every region that was not scored: 未报送, or 数据有误，退回修改.
+
+use super::style::{page_setup, Fill, Grid, Layout, Styles};
+use super::Assessment;
+use crate::problem::{Problem, Severity};
+use crate::score::Status;
+use rust_xlsxwriter::{Worksheet, XlsxError};
+
+pub(super) const NAME: &str = "数据质量";
+
+const HEADERS: [&str; 6] = ["级别", "地区", "文件", "工作表", "单元格", "问题说明"];
+
+pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(), XlsxError> {
+    let mut g = Grid::new(ws, st);
+    g.header(0, &HEADERS, 40.0)?;
+    let mut problems: Vec<&Problem> = a.problems.iter().collect();
+    // Errors first; otherwise the order ingest gave (stable sort).
+    problems.sort_by_key(|p| p.severity);
+    let mut row = 1;
+    for p in problems {
+        let level_fill = match p.severity {
+            Severity::Error => Fill::Red,
+            Severity::Warning => Fill::Yellow,
+        };
+        g.text(row, 0, p.severity.label(), level_fill)?;
+        g.text(row, 1, &region_of(a, p), Fill::None)?;
+        g.text(row, 2, &p.source.file, Fill::None)?;
+        g.text(row, 3, &p.source.sheet, Fill::None)?;
+        g.text(row, 4, &p.source.cell, Fill::None)?;
+        g.text(row, 5, &p.message, Fill::None)?;
+        row += 1;
+    }
+    for r in a.regions.iter().filter(|r| !r.is_scored()) {
+        let message = match r.status {
+            Status::Missing => "未报送：本季度未收到该地区的有效填报文件，不参与评分".to_string(),
+            _ => format!(
+                "{}：填报文件有错误，未予评分，请按上列错误修改后重新报送",
+                r.status.label()
+            ),
+        };
+        g.text(row, 0, Severity::Error.label(), Fill::Red)?;
+        g.text(row, 1, &format!("{} {}", r.code, r.name), Fill::None)?;
+        g.text(row, 2, r.file.as_deref().unwrap_or(""), Fill::None)?;
+        g.blank(row, 3, Fill::None)?;
+        g.blank(row, 4, Fill::None)?;
+        g.text(row, 5, &message, Fill::None)?;
+        row += 1;
+    }
+    g.apply_widths()?;
+    page_setup(
+        g.ws,
+        &Layout {
+            repeat_rows: Some((0, 0)),
+            freeze: Some((1, 0)),
+            filter: Some((0, row - 1, HEADERS.len() as u16 - 1)),
+        },
+    )
+}
+
+/// "440103 荔湾区" for the problem's region: the one ingest named, or else the one its file
+/// belongs to; empty when neither is known.
+fn region_of(a: &Assessment, p: &Problem) -> String {
+    let code = p.region.as_deref().or_else(|| {
+        a.files
+            .iter()
+            .find(|f| f.file == p.source.file)
+            .and_then(|f| f.region_code.as_deref())
+    });
+    code.map(|c| a.region_label(c)).unwrap_or_default()
+}

@@ -1,0 +1,426 @@
+//! The ranking workbook, read back with calamine: sheet order, cell contents, dates, text that
+//! must stay text, and byte-identical output.
+
+use calamine::{open_workbook_auto, Data, DataType, Range, Reader};
+use chrono::NaiveDate;
+use kaoping::flag::{Flag, FlagKind};
+use kaoping::history::QuarterRecord;
+use kaoping::ingest::InputFile;
+use kaoping::problem::{Problem, Source};
+use kaoping::quarter::Quarter;
+use kaoping::report::{self, Assessment};
+use kaoping::scheme::{Scheme, WhenEmpty};
+use kaoping::score::{IndicatorResult, Item, RegionResult, Status};
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+
+const FORMULA_MESSAGE: &str = "=HYPERLINK(\"http://example.com\",\"点我\")";
+
+fn q(s: &str) -> Quarter {
+    s.parse().unwrap()
+}
+
+fn scored(scheme: &Scheme, code: &str, name: &str, rank: u32, total: f64, grade: &str) -> RegionResult {
+    let file = format!("{name}.xlsx");
+    let indicators: Vec<IndicatorResult> = scheme
+        .indicators
+        .iter()
+        .map(|ind| IndicatorResult {
+            id: ind.id.clone(),
+            numerator: Some(3.0),
+            denominator: Some(4.0),
+            value: Some(0.75),
+            empty: (ind.id == "C1").then_some(WhenEmpty::Full),
+            raw: ind.points * 0.75,
+            score: ind.points * 0.75,
+            sources: vec![Source::new(&file, "汇总指标", "D2"), Source::new(&file, "移送台账", "")],
+        })
+        .collect();
+    let groups = scheme
+        .groups
+        .iter()
+        .map(|g| {
+            let sum = indicators
+                .iter()
+                .zip(&scheme.indicators)
+                .filter(|(_, i)| i.group == g.id)
+                .map(|(r, _)| r.score)
+                .sum();
+            (g.id.clone(), sum)
+        })
+        .collect();
+    RegionResult {
+        code: code.into(),
+        name: name.into(),
+        status: Status::Scored,
+        file: Some(file),
+        filed_on: NaiveDate::from_ymd_opt(2026, 1, 8),
+        late: false,
+        indicators,
+        groups,
+        bonus: 1.5,
+        bonus_items: vec![Item {
+            label: "案件入选省级典型案例".into(),
+            points: 1.5,
+            detail: "3次".into(),
+        }],
+        deductions: 0.0,
+        deduction_items: vec![],
+        veto: None,
+        total,
+        grade: grade.into(),
+        rank,
+    }
+}
+
+fn record(quarter: &str, code: &str, name: &str, total: f64, rank: u32) -> QuarterRecord {
+    QuarterRecord {
+        quarter: q(quarter),
+        code: code.into(),
+        name: name.into(),
+        status: Status::Scored.label().into(),
+        total,
+        rank,
+        grade: "合格".into(),
+        flags: vec![],
+        indicators: vec![],
+    }
+}
+
+fn flag(kind: FlagKind, rule: &str, reason: &str, deadline: Option<NaiveDate>) -> Flag {
+    Flag {
+        kind,
+        rule: rule.into(),
+        reason: reason.into(),
+        deadline,
+    }
+}
+
+fn assessment(scheme: &Scheme) -> Assessment<'_> {
+    let mut vetoed = scored(scheme, "440105", "海珠区", 3, 85.0, "不合格");
+    vetoed.veto = Some("发生重大制售假冒伪劣食品案件".into());
+    let missing = RegionResult {
+        code: "440106".into(),
+        name: "天河区".into(),
+        status: Status::Missing,
+        file: None,
+        filed_on: None,
+        late: false,
+        indicators: vec![],
+        groups: vec![],
+        bonus: 0.0,
+        bonus_items: vec![],
+        deductions: 0.0,
+        deduction_items: vec![],
+        veto: None,
+        total: 0.0,
+        grade: String::new(),
+        rank: 4,
+    };
+    let regions = vec![
+        scored(scheme, "440103", "荔湾区", 1, 92.345_678, "优秀"),
+        scored(scheme, "440104", "越秀区", 2, 71.5, "合格"),
+        vetoed,
+        missing,
+    ];
+
+    let mut flags = BTreeMap::new();
+    flags.insert(
+        "440104".to_string(),
+        vec![
+            flag(
+                FlagKind::Supervise,
+                "连续3个季度被通报",
+                "越秀区2025年第2、3、4季度均被通报，予以挂牌督办",
+                NaiveDate::from_ymd_opt(2026, 3, 31),
+            ),
+            flag(FlagKind::Notify, "末位10%", "总分71.50，排名末位", None),
+        ],
+    );
+    flags.insert(
+        "440105".to_string(),
+        vec![flag(
+            FlagKind::Veto,
+            "一票否决",
+            "发生重大制售假冒伪劣食品案件",
+            None,
+        )],
+    );
+    flags.insert(
+        "440106".to_string(),
+        vec![flag(FlagKind::Missing, "未报送", "本季度未报送", None)],
+    );
+
+    let mut formula_problem = Problem::error(Source::new("越秀区.xlsx", "汇总指标", "D5"), FORMULA_MESSAGE);
+    formula_problem.region = Some("440104".into());
+    let problems = vec![
+        Problem::warning(
+            Source::new("荔湾区.xlsx", "汇总指标", "D12"),
+            "汇总指标!D12：数据异常，请核实",
+        ),
+        formula_problem,
+    ];
+    let files = ["荔湾区", "越秀区", "海珠区"]
+        .iter()
+        .zip(["440103", "440104", "440105"])
+        .map(|(name, code)| InputFile {
+            file: format!("{name}.xlsx"),
+            sha256: format!("{:0>64}", code),
+            region_code: Some(code.into()),
+            status: "采用".into(),
+        })
+        .collect();
+    let history = vec![
+        record("2025Q2", "440104", "越秀区", 60.0, 3),
+        record("2025Q3", "440103", "荔湾区", 90.0, 2),
+        record("2025Q3", "440104", "越秀区", 68.25, 2),
+        record("2025Q3", "440105", "海珠区", 86.1, 1),
+        record("2025Q3", "440106", "天河区", 62.0, 4),
+    ];
+    Assessment {
+        scheme,
+        quarter: q("2025Q4"),
+        regions,
+        flags,
+        problems,
+        files,
+        history,
+        run_time: "2026-01-15 09:30:00".into(),
+    }
+}
+
+/// The value at an absolute (row, column), Empty when there is none.
+fn at(r: &Range<Data>, row: u32, col: u32) -> Data {
+    r.get_value((row, col)).cloned().unwrap_or(Data::Empty)
+}
+
+fn text(r: &Range<Data>, row: u32, col: u32) -> String {
+    match at(r, row, col) {
+        Data::String(s) => s,
+        Data::Empty => String::new(),
+        other => panic!("({row}, {col}) is not text: {other:?}"),
+    }
+}
+
+fn num(r: &Range<Data>, row: u32, col: u32) -> f64 {
+    match at(r, row, col) {
+        Data::Float(f) => f,
+        Data::Int(i) => i as f64,
+        other => panic!("({row}, {col}) is not a number: {other:?}"),
+    }
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+fn write(dir: &Path, name: &str) -> std::path::PathBuf {
+    let scheme = Scheme::builtin().unwrap();
+    let a = assessment(&scheme);
+    let path = dir.join(name);
+    report::write(&a, &path).unwrap();
+    path
+}
+
+#[test]
+fn ranking_workbook_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "排名.xlsx");
+    let mut wb = open_workbook_auto(&path).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        ["总排名", "分项得分", "指标明细", "预警与督办", "趋势", "数据质量", "评分说明"]
+    );
+
+    // 总排名: title, header, then regions in rank order from row 3.
+    let r = wb.worksheet_range("总排名").unwrap();
+    assert_eq!(
+        text(&r, 0, 0),
+        "打击侵权假冒工作考核评价指标体系（2020年版） 2025年第4季度 排名"
+    );
+    let header: Vec<String> = (0..10).map(|c| text(&r, 1, c)).collect();
+    assert_eq!(
+        header,
+        [
+            "排名",
+            "排名区间",
+            "区划代码",
+            "地区",
+            "总分",
+            "等次",
+            "较上季度得分",
+            "较上季度排名",
+            "预警督办",
+            "状态"
+        ]
+    );
+    assert_eq!(num(&r, 2, 0), 1.0);
+    assert_eq!(text(&r, 2, 1), "—");
+    assert_eq!(text(&r, 2, 2), "440103");
+    assert_eq!(text(&r, 2, 3), "荔湾区");
+    assert!(close(num(&r, 2, 4), 92.345_678), "full precision is stored");
+    assert_eq!(text(&r, 2, 5), "优秀");
+    assert!(close(num(&r, 2, 6), 2.35));
+    assert_eq!(text(&r, 2, 7), "↑1");
+    assert_eq!(text(&r, 2, 8), "");
+    assert_eq!(text(&r, 2, 9), "已评分");
+
+    assert_eq!(text(&r, 3, 3), "越秀区");
+    assert!(close(num(&r, 3, 4), 71.5));
+    assert_eq!(text(&r, 3, 5), "合格");
+    assert!(close(num(&r, 3, 6), 3.25));
+    assert_eq!(text(&r, 3, 7), "持平");
+    assert_eq!(text(&r, 3, 8), "挂牌督办、通报");
+
+    assert_eq!(text(&r, 4, 3), "海珠区");
+    assert!(close(num(&r, 4, 4), 85.0));
+    assert_eq!(text(&r, 4, 5), "不合格");
+    assert!(close(num(&r, 4, 6), -1.1));
+    assert_eq!(text(&r, 4, 7), "↓2");
+    assert_eq!(text(&r, 4, 8), "一票否决");
+
+    assert_eq!(num(&r, 5, 0), 4.0);
+    assert_eq!(text(&r, 5, 3), "天河区");
+    assert_eq!(at(&r, 5, 4), Data::Empty, "未报送 shows no total");
+    assert_eq!(text(&r, 5, 6), "", "no change without a score");
+    assert_eq!(text(&r, 5, 8), "未报送");
+    assert_eq!(text(&r, 5, 9), "未报送");
+
+    // 分项得分: indicator headers with points, subtotals, veto reason.
+    let r = wb.worksheet_range("分项得分").unwrap();
+    assert_eq!(text(&r, 0, 0), "排名");
+    assert_eq!(text(&r, 0, 2), "A1 领导小组健全（2分）");
+    assert_eq!(text(&r, 0, 2 + 19), "组织领导小计");
+    let veto_col = 2 + 19 + 7 + 2;
+    assert_eq!(text(&r, 0, veto_col), "一票否决");
+    assert_eq!(text(&r, 3, veto_col), "发生重大制售假冒伪劣食品案件");
+    assert!(close(num(&r, 1, 2), 1.5));
+    assert!(close(num(&r, 1, 2 + 19), 7.5));
+    assert_eq!(text(&r, 4, veto_col + 2), "未报送");
+
+    // 指标明细: one row per scored region and indicator, with sources.
+    let r = wb.worksheet_range("指标明细").unwrap();
+    assert_eq!(text(&r, 0, 8), "数据来源");
+    assert_eq!(r.end().map(|(row, _)| row), Some(3 * 19));
+    assert_eq!(text(&r, 1, 2), "A1 领导小组健全");
+    assert!(close(num(&r, 1, 5), 0.75));
+    let c1 = 1 + 8; // A1–A4, B1–B4, then C1
+    assert_eq!(text(&r, c1, 2), "C1 涉嫌犯罪案件移送率");
+    assert_eq!(text(&r, c1, 7), "分母为0，按规则得满分");
+    assert_eq!(text(&r, 1, 8), "荔湾区.xlsx 汇总指标!D2；荔湾区.xlsx 移送台账");
+
+    // 预警与督办: by seriousness, with the deadline as a date.
+    let r = wb.worksheet_range("预警与督办").unwrap();
+    let kinds: Vec<String> = (1..=4).map(|row| text(&r, row, 2)).collect();
+    assert_eq!(kinds, ["一票否决", "挂牌督办", "通报", "未报送"]);
+    assert_eq!(text(&r, 2, 0), "越秀区");
+    assert_eq!(text(&r, 2, 1), "440104");
+    assert_eq!(text(&r, 2, 3), "连续3个季度被通报");
+    assert_eq!(
+        at(&r, 2, 5).as_date(),
+        NaiveDate::from_ymd_opt(2026, 3, 31)
+    );
+    assert_eq!(at(&r, 3, 5), Data::Empty);
+
+    // 趋势: past quarters then the current one.
+    let r = wb.worksheet_range("趋势").unwrap();
+    let header: Vec<String> = (0..8).map(|c| text(&r, 0, c)).collect();
+    assert_eq!(
+        header,
+        ["区划代码", "地区", "2025Q2总分", "2025Q2排名", "2025Q3总分", "2025Q3排名", "2025Q4总分", "2025Q4排名"]
+    );
+    assert!(close(num(&r, 2, 2), 60.0));
+    assert!(close(num(&r, 2, 4), 68.25));
+    assert!(close(num(&r, 2, 6), 71.5));
+    assert_eq!(text(&r, 4, 6), "未报送");
+    assert_eq!(num(&r, 4, 7), 4.0);
+
+    // 数据质量: errors first; the "=" message is text, not a formula.
+    let r = wb.worksheet_range("数据质量").unwrap();
+    let row1: Vec<String> = (0..6).map(|c| text(&r, 1, c)).collect();
+    assert_eq!(
+        row1,
+        ["错误", "440104 越秀区", "越秀区.xlsx", "汇总指标", "D5", FORMULA_MESSAGE]
+    );
+    let row2: Vec<String> = (0..6).map(|c| text(&r, 2, c)).collect();
+    assert_eq!(
+        row2,
+        [
+            "警告",
+            "440103 荔湾区",
+            "荔湾区.xlsx",
+            "汇总指标",
+            "D12",
+            "汇总指标!D12：数据异常，请核实"
+        ]
+    );
+    assert_eq!(text(&r, 3, 1), "440106 天河区");
+    assert!(text(&r, 3, 5).starts_with("未报送"));
+    let formulas = wb.worksheet_formula("数据质量").unwrap();
+    assert!(
+        formulas.get_value((1, 5)).is_none_or(|f| f.is_empty()),
+        "a message must never become a formula"
+    );
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+
+    // 评分说明: scheme and engine versions, indicator rules, input files.
+    let r = wb.worksheet_range("评分说明").unwrap();
+    let all: Vec<String> = r
+        .used_cells()
+        .filter_map(|(_, _, d)| d.get_string().map(str::to_string))
+        .collect();
+    assert!(all.iter().any(|s| s == "2020.1"), "scheme version");
+    assert!(all.iter().any(|s| s == "dqqq-2020"), "scheme id");
+    assert!(all.iter().any(|s| s == &format!("kaoping {}", env!("CARGO_PKG_VERSION"))));
+    assert!(all.iter().any(|s| s == "目标值100%，每低1个百分点扣0.2分"));
+    assert!(all.iter().any(|s| s == &format!("{:0>64}", "440104")));
+    assert!(all.iter().any(|s| s == "2026-01-15 09:30:00"));
+}
+
+#[test]
+fn when_empty_scores_carry_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "notes.xlsx");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut comments = String::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        if f.name().unwrap().starts_with("xl/comments") {
+            f.read_to_string(&mut comments).unwrap();
+        }
+    }
+    assert_eq!(comments.matches("分母为0，按规则得满分").count(), 3);
+}
+
+#[test]
+fn the_same_assessment_gives_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = std::fs::read(write(dir.path(), "1.xlsx")).unwrap();
+    let two = std::fs::read(write(dir.path(), "2.xlsx")).unwrap();
+    assert!(one == two, "two runs differ");
+}
+
+#[test]
+fn quality_workbook_has_only_that_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let scheme = Scheme::builtin().unwrap();
+    let a = assessment(&scheme);
+    let path = dir.path().join("数据质量.xlsx");
+    report::write_quality(&a, &path).unwrap();
+    let mut wb = open_workbook_auto(&path).unwrap();
+    assert_eq!(wb.sheet_names(), ["数据质量"]);
+    let r = wb.worksheet_range("数据质量").unwrap();
+    assert_eq!(text(&r, 1, 5), FORMULA_MESSAGE);
+    // No temporary file is left beside it.
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 1);
+}
+
+#[test]
+#[ignore]
+fn tmp_dump() {
+    let p = std::env::var("KP_OUT").unwrap();
+    let scheme = Scheme::builtin().unwrap();
+    report::write(&assessment(&scheme), Path::new(&p)).unwrap();
+}
