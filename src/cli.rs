@@ -5,7 +5,11 @@ use std::path::PathBuf;
 
 /// 打击侵权假冒工作考核评价引擎
 #[derive(Debug, Parser)]
-#[command(name = "kaoping", version, about = "打击侵权假冒工作考核评价：生成填报模板、校验报送、评分排名、预警督办")]
+#[command(
+    name = "kaoping",
+    version,
+    about = "打击侵权假冒工作考核评价：生成填报模板、校验报送、评分排名、预警督办"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

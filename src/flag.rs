@@ -112,7 +112,12 @@ pub fn evaluate(
                     deadline: None,
                 });
             }
-            let position = format!("总分{}，排名第{}（共{}个有效报送地区）", fmt2(r.total), r.rank, n);
+            let position = format!(
+                "总分{}，排名第{}（共{}个有效报送地区）",
+                fmt2(r.total),
+                r.rank,
+                n
+            );
             let bad_grade = rules.notify_grades.contains(&r.grade);
             let bottom_notify = k_notify > 0 && below(r) < k_notify;
             let notified = bad_grade || bottom_notify;
@@ -156,7 +161,11 @@ pub fn evaluate(
                     flags.push(Flag {
                         kind: FlagKind::Interview,
                         rule: format!("连续{k}个季度被通报"),
-                        reason: format!("{}连续{streak}个季度被通报（{}），本季度{position}", r.name, span(streak)),
+                        reason: format!(
+                            "{}连续{streak}个季度被通报（{}），本季度{position}",
+                            r.name,
+                            span(streak)
+                        ),
                         deadline: None,
                     });
                 }
@@ -247,14 +256,26 @@ mod tests {
     fn quarter_results(tail_total: f64) -> Vec<RegionResult> {
         (1..=10)
             .map(|i| {
-                let total = if i == 10 { tail_total } else { 100.0 - 3.0 * i as f64 };
-                result(&format!("r{i:02}"), i, total, if total >= 60.0 { "合格" } else { "不合格" })
+                let total = if i == 10 {
+                    tail_total
+                } else {
+                    100.0 - 3.0 * i as f64
+                };
+                result(
+                    &format!("r{i:02}"),
+                    i,
+                    total,
+                    if total >= 60.0 { "合格" } else { "不合格" },
+                )
             })
             .collect()
     }
 
     fn kinds(flags: &BTreeMap<String, Vec<Flag>>, code: &str) -> Vec<FlagKind> {
-        flags.get(code).map(|f| f.iter().map(|f| f.kind).collect()).unwrap_or_default()
+        flags
+            .get(code)
+            .map(|f| f.iter().map(|f| f.kind).collect())
+            .unwrap_or_default()
     }
 
     #[test]
@@ -278,15 +299,28 @@ mod tests {
         let f2 = evaluate(&scheme, q2, &r2, &history);
         assert_eq!(kinds(&f2, "r10"), [FlagKind::Interview, FlagKind::Notify]);
         let interview = &f2["r10"][0];
-        assert!(interview.reason.contains("连续2个季度被通报（2025Q1至2025Q2）"), "{}", interview.reason);
+        assert!(
+            interview
+                .reason
+                .contains("连续2个季度被通报（2025Q1至2025Q2）"),
+            "{}",
+            interview.reason
+        );
         history.extend(crate::history::records(q2, &r2, &f2));
 
         // Q3: third 通报 → 挂牌督办 with 整改期限 = 2025-09-30 + 90 days = 2025-12-29.
         let r3 = quarter_results(63.0);
         let f3 = evaluate(&scheme, q3, &r3, &history);
-        assert_eq!(kinds(&f3, "r10"), [FlagKind::Supervise, FlagKind::Interview, FlagKind::Notify]);
+        assert_eq!(
+            kinds(&f3, "r10"),
+            [FlagKind::Supervise, FlagKind::Interview, FlagKind::Notify]
+        );
         assert_eq!(f3["r10"][0].deadline, NaiveDate::from_ymd_opt(2025, 12, 29));
-        assert!(f3["r10"][0].reason.contains("2025年12月29日"), "{}", f3["r10"][0].reason);
+        assert!(
+            f3["r10"][0].reason.contains("2025年12月29日"),
+            "{}",
+            f3["r10"][0].reason
+        );
     }
 
     #[test]

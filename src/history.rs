@@ -38,9 +38,13 @@ use std::path::{Path, PathBuf};
 pub enum HistoryError {
     #[error("历史数据 {path} 读写失败：{message}")]
     Io { path: String, message: String },
-    #[error("历史数据中已有{quarter}的结果（{path}），且与本次结果不同；如确需覆盖，请加 --replace")]
+    #[error(
+        "历史数据中已有{quarter}的结果（{path}），且与本次结果不同；如确需覆盖，请加 --replace"
+    )]
     Exists { quarter: Quarter, path: String },
-    #[error("历史数据中已有更晚的季度{later}，不能再写入{quarter}；如确需补录或重算，请加 --replace")]
+    #[error(
+        "历史数据中已有更晚的季度{later}，不能再写入{quarter}；如确需补录或重算，请加 --replace"
+    )]
     OutOfOrder { quarter: Quarter, later: Quarter },
 }
 
@@ -125,7 +129,9 @@ pub fn read(dir: &Path, before: Option<Quarter>) -> Result<Vec<QuarterRecord>, H
 
 fn read_quarter(path: &Path, quarter: Quarter) -> Result<Vec<QuarterRecord>, HistoryError> {
     let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
-    let df = ParquetReader::new(file).finish().map_err(|e| io_err(path, e))?;
+    let df = ParquetReader::new(file)
+        .finish()
+        .map_err(|e| io_err(path, e))?;
     from_frame(&df, quarter).map_err(|e| io_err(path, e))
 }
 
@@ -133,13 +139,21 @@ fn from_frame(df: &DataFrame, quarter: Quarter) -> PolarsResult<Vec<QuarterRecor
     let n = df.height();
     let s = |name: &str| -> PolarsResult<Vec<String>> {
         let ca = df.column(name)?.str()?;
-        Ok((0..n).map(|i| ca.get(i).unwrap_or("").to_string()).collect())
+        Ok((0..n)
+            .map(|i| ca.get(i).unwrap_or("").to_string())
+            .collect())
     };
     let f = |name: &str| -> PolarsResult<Vec<Option<f64>>> {
         let ca = df.column(name)?.f64()?;
         Ok((0..n).map(|i| ca.get(i)).collect())
     };
-    let (codes, names, statuses, grades, flags) = (s("code")?, s("name")?, s("status")?, s("grade")?, s("flags")?);
+    let (codes, names, statuses, grades, flags) = (
+        s("code")?,
+        s("name")?,
+        s("status")?,
+        s("grade")?,
+        s("flags")?,
+    );
     let totals = f("total")?;
     let rank_ca = df.column("rank")?.u32()?;
     let ranks: Vec<u32> = (0..n).map(|i| rank_ca.get(i).unwrap_or(0)).collect();
@@ -150,7 +164,11 @@ fn from_frame(df: &DataFrame, quarter: Quarter) -> PolarsResult<Vec<QuarterRecor
         .collect();
     let mut ind_cols = Vec::new();
     for id in &ids {
-        ind_cols.push((id.clone(), f(&format!("{id}_value"))?, f(&format!("{id}_score"))?));
+        ind_cols.push((
+            id.clone(),
+            f(&format!("{id}_value"))?,
+            f(&format!("{id}_score"))?,
+        ));
     }
     Ok((0..df.height())
         .map(|i| QuarterRecord {
@@ -182,11 +200,21 @@ fn to_frame(records: &[QuarterRecord]) -> PolarsResult<DataFrame> {
         col_s("code", &|r| r.code.clone()),
         col_s("name", &|r| r.name.clone()),
         col_s("status", &|r| r.status.clone()),
-        Column::new("total".into(), records.iter().map(|r| r.total).collect::<Vec<f64>>()),
-        Column::new("rank".into(), records.iter().map(|r| r.rank).collect::<Vec<u32>>()),
+        Column::new(
+            "total".into(),
+            records.iter().map(|r| r.total).collect::<Vec<f64>>(),
+        ),
+        Column::new(
+            "rank".into(),
+            records.iter().map(|r| r.rank).collect::<Vec<u32>>(),
+        ),
         col_s("grade", &|r| r.grade.clone()),
         col_s("flags", &|r| {
-            r.flags.iter().map(|k| k.label()).collect::<Vec<_>>().join("、")
+            r.flags
+                .iter()
+                .map(|k| k.label())
+                .collect::<Vec<_>>()
+                .join("、")
         }),
     ];
     // Indicator ids in first-seen order (unscored regions have none).
@@ -201,7 +229,10 @@ fn to_frame(records: &[QuarterRecord]) -> PolarsResult<DataFrame> {
     for id in &ids {
         let find = |r: &QuarterRecord| r.indicators.iter().find(|(i, _, _)| i == id).cloned();
         let values: Vec<Option<f64>> = records.iter().map(|r| find(r).and_then(|x| x.1)).collect();
-        let scores: Vec<f64> = records.iter().map(|r| find(r).map_or(0.0, |x| x.2)).collect();
+        let scores: Vec<f64> = records
+            .iter()
+            .map(|r| find(r).map_or(0.0, |x| x.2))
+            .collect();
         cols.push(Column::new(format!("{id}_value").into(), values));
         cols.push(Column::new(format!("{id}_score").into(), scores));
     }
@@ -211,10 +242,15 @@ fn to_frame(records: &[QuarterRecord]) -> PolarsResult<DataFrame> {
 /// Writes one quarter's records, atomically. An existing file for the quarter is kept when the
 /// new one is identical, refused when different unless `replace`; a quarter before one already
 /// in history is refused unless `replace`.
-pub fn write(dir: &Path, quarter: Quarter, records: &[QuarterRecord], replace: bool) -> Result<Written, HistoryError> {
+pub fn write(
+    dir: &Path,
+    quarter: Quarter,
+    records: &[QuarterRecord],
+    replace: bool,
+) -> Result<Written, HistoryError> {
     let path = path_of(dir, quarter);
     if !replace {
-        if let Some(later) = quarters(dir).into_iter().filter(|q| *q > quarter).last() {
+        if let Some(later) = quarters(dir).into_iter().rfind(|q| *q > quarter) {
             return Err(HistoryError::OutOfOrder { quarter, later });
         }
     }

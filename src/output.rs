@@ -29,12 +29,23 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
         .map_err(|e| err(&e))?;
     tmp.write_all(bytes).map_err(|e| err(&e))?;
     tmp.as_file().sync_all().map_err(|e| err(&e))?;
+    // tempfile creates 0600; an output is an ordinary file others in the office may read.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = tmp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644));
+    }
     tmp.persist(path).map_err(|e| err(&e.error))?;
     Ok(())
 }
 
 /// Saves a workbook atomically.
-pub fn save_workbook(workbook: &mut rust_xlsxwriter::Workbook, path: &Path) -> Result<(), OutputError> {
+pub fn save_workbook(
+    workbook: &mut rust_xlsxwriter::Workbook,
+    path: &Path,
+) -> Result<(), OutputError> {
     let bytes = workbook.save_to_buffer().map_err(|e| OutputError::Write {
         path: path.display().to_string(),
         message: e.to_string(),

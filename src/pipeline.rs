@@ -3,7 +3,7 @@
 
 use crate::flag::{self, Flag};
 use crate::history::{self, HistoryError, Written};
-use crate::ingest::{self, Batch, Context, InputFile, IngestError, Limits};
+use crate::ingest::{self, Batch, Context, IngestError, InputFile, Limits};
 use crate::problem::{Problem, Severity};
 use crate::quarter::Quarter;
 use crate::registry::{Calendar, Registry, RegistryError};
@@ -103,12 +103,19 @@ pub struct ScoreOutcome {
 impl ScoreOutcome {
     /// Number of problems of a severity.
     pub fn count(&self, severity: Severity) -> usize {
-        self.problems.iter().filter(|p| p.severity == severity).count()
+        self.problems
+            .iter()
+            .filter(|p| p.severity == severity)
+            .count()
     }
 }
 
 /// Ingests a folder: submissions and 省级评定.csv.
-pub fn ingest(setup: &Setup, quarter: Quarter, input: &Path) -> Result<(Batch, ingest::ProvinceData), Error> {
+pub fn ingest(
+    setup: &Setup,
+    quarter: Quarter,
+    input: &Path,
+) -> Result<(Batch, ingest::ProvinceData), Error> {
     let ctx = Context {
         scheme: &setup.scheme,
         registry: &setup.registry,
@@ -117,7 +124,8 @@ pub fn ingest(setup: &Setup, quarter: Quarter, input: &Path) -> Result<(Batch, i
     };
     let hash = template::template_hash(&setup.scheme);
     let mut batch = ingest::read_dir(input, &ctx, &hash)?;
-    let (province, province_problems) = ingest::province::read(input, &setup.scheme, &setup.registry);
+    let (province, province_problems) =
+        ingest::province::read(input, &setup.scheme, &setup.registry);
     batch.problems.extend(province_problems);
     if !province.sha256.is_empty() {
         batch.files.push(InputFile {

@@ -41,18 +41,30 @@ impl Quarter {
     /// The quarter before.
     pub fn prev(self) -> Quarter {
         if self.q == 1 {
-            Quarter { year: self.year - 1, q: 4 }
+            Quarter {
+                year: self.year - 1,
+                q: 4,
+            }
         } else {
-            Quarter { year: self.year, q: self.q - 1 }
+            Quarter {
+                year: self.year,
+                q: self.q - 1,
+            }
         }
     }
 
     /// The quarter after.
     pub fn next(self) -> Quarter {
         if self.q == 4 {
-            Quarter { year: self.year + 1, q: 1 }
+            Quarter {
+                year: self.year + 1,
+                q: 1,
+            }
         } else {
-            Quarter { year: self.year, q: self.q + 1 }
+            Quarter {
+                year: self.year,
+                q: self.q + 1,
+            }
         }
     }
 
@@ -120,7 +132,10 @@ mod tests {
         let q: Quarter = "2025q4".parse().unwrap();
         assert_eq!(q.first_day(), NaiveDate::from_ymd_opt(2025, 10, 1).unwrap());
         assert_eq!(q.last_day(), NaiveDate::from_ymd_opt(2025, 12, 31).unwrap());
-        assert_eq!(q.deadline(10), NaiveDate::from_ymd_opt(2026, 1, 10).unwrap());
+        assert_eq!(
+            q.deadline(10),
+            NaiveDate::from_ymd_opt(2026, 1, 10).unwrap()
+        );
         assert_eq!("2025Q1".parse::<Quarter>().unwrap().last_day().day(), 31);
         assert_eq!(q.prev().to_string(), "2025Q3");
         assert_eq!(q.next().to_string(), "2026Q1");

@@ -81,14 +81,21 @@ pub fn registry(base: &Registry, n: usize, seed: u64) -> Registry {
 
 /// Writes one folder per quarter (`DIR/2025Q1`, …) with every region's submission and the
 /// province's `省级评定.csv`, plus `DIR/regions.csv` (the registry used).
-pub fn write(dir: &Path, scheme: &Scheme, registry: &Registry, calendar: &Calendar, plan: &Plan) -> Result<usize, SamplesError> {
+pub fn write(
+    dir: &Path,
+    scheme: &Scheme,
+    registry: &Registry,
+    calendar: &Calendar,
+    plan: &Plan,
+) -> Result<usize, SamplesError> {
     let io = |p: &Path, e: &dyn std::fmt::Display| SamplesError::Io {
         path: p.display().to_string(),
         message: e.to_string(),
     };
     std::fs::create_dir_all(dir).map_err(|e| io(dir, &e))?;
     let reg_path = dir.join("regions.csv");
-    crate::output::write_atomically(&reg_path, registry_csv(registry).as_bytes()).map_err(|e| io(&reg_path, &e))?;
+    crate::output::write_atomically(&reg_path, registry_csv(registry).as_bytes())
+        .map_err(|e| io(&reg_path, &e))?;
     let mut written = 0;
     for &q in &plan.quarters {
         let qdir = dir.join(q.to_string());
@@ -101,7 +108,15 @@ pub fn write(dir: &Path, scheme: &Scheme, registry: &Registry, calendar: &Calend
         use rayon::prelude::*;
         files
             .par_iter()
-            .map(|(name, filled, region)| template::write(&qdir.join(name), scheme, Some(region), Some(q), Some(filled)))
+            .map(|(name, filled, region)| {
+                template::write(
+                    &qdir.join(name),
+                    scheme,
+                    Some(region),
+                    Some(q),
+                    Some(filled),
+                )
+            })
             .collect::<Result<Vec<()>, _>>()?;
         written += files.len();
         let csv_path = qdir.join(&scheme.province.file);
@@ -114,7 +129,10 @@ pub fn write(dir: &Path, scheme: &Scheme, registry: &Registry, calendar: &Calend
 fn registry_csv(registry: &Registry) -> String {
     let mut s = String::from("区划代码,名称,上级代码,常住人口(万人),市场主体数(户)\n");
     for r in &registry.regions {
-        s.push_str(&format!("{},{},{},{},{}\n", r.code, r.name, r.parent, r.population, r.entities));
+        s.push_str(&format!(
+            "{},{},{},{},{}\n",
+            r.code, r.name, r.parent, r.population, r.entities
+        ));
     }
     s
 }
@@ -139,7 +157,13 @@ fn quality(code: &str, q: Quarter, plan: &Plan) -> f64 {
 }
 
 /// The files a region sends in a quarter (none, one, or two for the duplicate).
-fn submissions<'a>(scheme: &Scheme, region: &'a Region, q: Quarter, cal: &Calendar, plan: &Plan) -> Vec<(String, Filled, &'a Region)> {
+fn submissions<'a>(
+    scheme: &Scheme,
+    region: &'a Region,
+    q: Quarter,
+    cal: &Calendar,
+    plan: &Plan,
+) -> Vec<(String, Filled, &'a Region)> {
     let name = template::file_name(region, q);
     // The tie partner copies the first region's figures.
     let twin = if plan.scripted && region.code == cast::TIE[1] {
@@ -212,7 +236,14 @@ fn add_working_days(cal: &Calendar, from: NaiveDate, days: i64) -> NaiveDate {
     d
 }
 
-fn fill(scheme: &Scheme, key: &str, region: &Region, q: Quarter, cal: &Calendar, plan: &Plan) -> Filled {
+fn fill(
+    scheme: &Scheme,
+    key: &str,
+    region: &Region,
+    q: Quarter,
+    cal: &Calendar,
+    plan: &Plan,
+) -> Filled {
     let mut rng = rng_for(plan.seed, key, q, 3);
     let qual = quality(key, q, plan);
     let units = region.entities / 10_000.0;
@@ -233,11 +264,21 @@ fn fill(scheme: &Scheme, key: &str, region: &Region, q: Quarter, cal: &Calendar,
     let s01 = poisson_like(&mut rng, units * (0.2 + 0.8 * qual)).min(cap);
     set("S01", s01);
     set("S02", (s01 * rng.gen_range(0.03..0.15)).round());
-    set("S03", (s01 * rng.gen_range(2.0..12.0) * 100.0).round() / 100.0);
-    set("S04", (s01 * rng.gen_range(1.0..6.0) * 100.0).round() / 100.0);
+    set(
+        "S03",
+        (s01 * rng.gen_range(2.0..12.0) * 100.0).round() / 100.0,
+    );
+    set(
+        "S04",
+        (s01 * rng.gen_range(1.0..6.0) * 100.0).round() / 100.0,
+    );
     for k in 5..=16 {
         let on = rng.gen_bool((0.35 + 0.6 * qual).clamp(0.0, 1.0));
-        let v = if on && s01 > 0.0 { (s01 * rng.gen_range(0.02..0.4)).round().max(1.0).min(s01) } else { 0.0 };
+        let v = if on && s01 > 0.0 {
+            (s01 * rng.gen_range(0.02..0.4)).round().max(1.0).min(s01)
+        } else {
+            0.0
+        };
         set(&format!("S{k:02}"), v);
     }
     let s17 = poisson_like(&mut rng, units * 0.05 * (0.3 + qual));
@@ -245,7 +286,11 @@ fn fill(scheme: &Scheme, key: &str, region: &Region, q: Quarter, cal: &Calendar,
     set("S18", (s17 * rng.gen_range(1.0..3.0)).round());
     let s20 = (s01 * rng.gen_range(0.03..0.08)).round().min(cap);
     set("S20", s20);
-    let transfer_rate = if qual < 0.2 { 0.5 } else { (0.75 + 0.3 * qual).min(1.0) };
+    let transfer_rate = if qual < 0.2 {
+        0.5
+    } else {
+        (0.75 + 0.3 * qual).min(1.0)
+    };
     let transfers = (s20 * transfer_rate).round();
     set("S21", (s01 * (0.6 + 0.4 * qual)).round().min(s01));
     let intensity = rng.gen_range(1.0..4.0);
@@ -253,7 +298,13 @@ fn fill(scheme: &Scheme, key: &str, region: &Region, q: Quarter, cal: &Calendar,
     set("S30", s30);
     set("S31", (s30 * (0.6 + 0.4 * qual)).round().min(s30));
     set("S32", (s01 * (0.5 + 0.5 * qual)).round().min(s01));
-    for (w, p) in [("W11", 0.05), ("W12", 0.15), ("W13", 0.05), ("W14", 0.15), ("W15", 0.2)] {
+    for (w, p) in [
+        ("W11", 0.05),
+        ("W12", 0.15),
+        ("W13", 0.05),
+        ("W14", 0.15),
+        ("W15", 0.2),
+    ] {
         set(w, if rng.gen_bool(p * qual) { 1.0 } else { 0.0 });
     }
 
@@ -261,20 +312,38 @@ fn fill(scheme: &Scheme, key: &str, region: &Region, q: Quarter, cal: &Calendar,
     let text = |s: String| Cell::Text(s);
     let prefix = format!("{}-{}", region.code, q);
     // 移送台账
-    let domains = ["互联网", "商标", "药品医疗器械", "农资", "版权", "专利", "寄递", "车用燃油"];
+    let domains = [
+        "互联网",
+        "商标",
+        "药品医疗器械",
+        "农资",
+        "版权",
+        "专利",
+        "寄递",
+        "车用燃油",
+    ];
     let rows = (0..transfers as usize)
         .map(|i| {
             let sent = day_in_q(&mut rng);
             let accepted = rng.gen_bool(0.6 + 0.35 * qual);
             let mut m = BTreeMap::new();
             m.insert("案件编号", text(format!("{prefix}-Y{:04}", i + 1)));
-            m.insert("领域", text(domains[rng.gen_range(0..domains.len())].to_string()));
-            m.insert("发现日期", Cell::Date(sent - Duration::days(rng.gen_range(5..60))));
+            m.insert(
+                "领域",
+                text(domains[rng.gen_range(0..domains.len())].to_string()),
+            );
+            m.insert(
+                "发现日期",
+                Cell::Date(sent - Duration::days(rng.gen_range(5..60))),
+            );
             m.insert("移送日期", Cell::Date(sent));
             m.insert("接收公安机关", text(format!("{}公安局", region.name)));
             m.insert("是否立案", Cell::YesNo(accepted));
             if accepted {
-                m.insert("立案日期", Cell::Date((sent + Duration::days(rng.gen_range(3..20))).min(filed_on)));
+                m.insert(
+                    "立案日期",
+                    Cell::Date((sent + Duration::days(rng.gen_range(3..20))).min(filed_on)),
+                );
             }
             m
         })
@@ -290,11 +359,18 @@ fn fill(scheme: &Scheme, key: &str, region: &Region, q: Quarter, cal: &Calendar,
             m.insert("决定日期", Cell::Date(decided));
             if rng.gen_bool(disclose_p.clamp(0.0, 1.0)) {
                 let slow = rng.gen_bool((0.35 - 0.3 * qual).clamp(0.0, 1.0));
-                let wd = if slow { rng.gen_range(21..40) } else { rng.gen_range(1..=20) };
+                let wd = if slow {
+                    rng.gen_range(21..40)
+                } else {
+                    rng.gen_range(1..=20)
+                };
                 let published = add_working_days(cal, decided, wd);
                 if published <= filed_on {
                     m.insert("公开日期", Cell::Date(published));
-                    m.insert("公开网址", text(format!("https://www.gsxt.gov.cn/{prefix}-C{:05}", i + 1)));
+                    m.insert(
+                        "公开网址",
+                        text(format!("https://www.gsxt.gov.cn/{prefix}-C{:05}", i + 1)),
+                    );
                 }
             }
             m
@@ -309,18 +385,36 @@ fn fill(scheme: &Scheme, key: &str, region: &Region, q: Quarter, cal: &Calendar,
             let due = day_in_q(&mut rng) - Duration::days(rng.gen_range(0..60));
             let mut m = BTreeMap::new();
             m.insert("批次编号", text(format!("{prefix}-X{:03}", i + 1)));
-            m.insert("物品类别", text(kinds[rng.gen_range(0..kinds.len())].to_string()));
+            m.insert(
+                "物品类别",
+                text(kinds[rng.gen_range(0..kinds.len())].to_string()),
+            );
             m.insert("数量", Cell::Number(f64::from(rng.gen_range(50..5000))));
             m.insert("计量单位", text("件".to_string()));
-            m.insert("重量（千克）", Cell::Number(f64::from(rng.gen_range(20..3000))));
-            m.insert("货值（万元）", Cell::Number(f64::from(rng.gen_range(1..300))));
+            m.insert(
+                "重量（千克）",
+                Cell::Number(f64::from(rng.gen_range(20..3000))),
+            );
+            m.insert(
+                "货值（万元）",
+                Cell::Number(f64::from(rng.gen_range(1..300))),
+            );
             m.insert("应销毁日期", Cell::Date(due.min(q.last_day())));
             if rng.gen_bool((0.55 + 0.45 * qual).clamp(0.0, 1.0)) {
                 m.insert("销毁日期", Cell::Date(day_in_q(&mut rng)));
-                m.insert("销毁方式", text(["焚烧", "粉碎", "资源化利用"][rng.gen_range(0..3)].to_string()));
+                m.insert(
+                    "销毁方式",
+                    text(["焚烧", "粉碎", "资源化利用"][rng.gen_range(0..3)].to_string()),
+                );
                 m.insert("处置单位", text(format!("{}环保处置有限公司", region.name)));
-                m.insert("处置单位在名录内", Cell::YesNo(rng.gen_bool((0.7 + 0.3 * qual).min(1.0))));
-                m.insert("程序完备", Cell::YesNo(rng.gen_bool((0.7 + 0.3 * qual).min(1.0))));
+                m.insert(
+                    "处置单位在名录内",
+                    Cell::YesNo(rng.gen_bool((0.7 + 0.3 * qual).min(1.0))),
+                );
+                m.insert(
+                    "程序完备",
+                    Cell::YesNo(rng.gen_bool((0.7 + 0.3 * qual).min(1.0))),
+                );
             }
             m
         })
@@ -359,22 +453,35 @@ fn fill(scheme: &Scheme, key: &str, region: &Region, q: Quarter, cal: &Calendar,
 fn province_csv(registry: &Registry, q: Quarter, plan: &Plan) -> String {
     let mut s = String::from("区划代码,群众满意度,国家通报批评次数,省通报批评次数,中央媒体曝光次数,数据严重失实,一票否决,否决事由\n");
     for r in &registry.regions {
-        let key = if plan.scripted && r.code == cast::TIE[1] { cast::TIE[0] } else { r.code.as_str() };
+        let key = if plan.scripted && r.code == cast::TIE[1] {
+            cast::TIE[0]
+        } else {
+            r.code.as_str()
+        };
         let mut rng = rng_for(plan.seed, key, q, 4);
         let qual = quality(key, q, plan);
         let survey = if plan.scripted && r.code == cast::NO_SURVEY {
             String::new()
         } else {
-            format!("{:.1}", (70.0 + 25.0 * qual + rng.gen_range(-3.0..3.0_f64)).clamp(0.0, 100.0))
+            format!(
+                "{:.1}",
+                (70.0 + 25.0 * qual + rng.gen_range(-3.0..3.0_f64)).clamp(0.0, 100.0)
+            )
         };
         let province_crit = u8::from(rng.gen_bool((0.12 * (1.0 - qual)).clamp(0.0, 1.0)));
         let media = u8::from(rng.gen_bool(0.02));
         let (veto, reason) = if plan.scripted && r.code == cast::VETOED && q.q == 4 {
-            ("是", "辖区内发生重大假冒伪劣食品致人伤亡事件，整治无效、工作不力")
+            (
+                "是",
+                "辖区内发生重大假冒伪劣食品致人伤亡事件，整治无效、工作不力",
+            )
         } else {
             ("否", "")
         };
-        s.push_str(&format!("{},{survey},0,{province_crit},{media},否,{veto},{reason}\n", r.code));
+        s.push_str(&format!(
+            "{},{survey},0,{province_crit},{media},否,{veto},{reason}\n",
+            r.code
+        ));
     }
     s
 }

@@ -15,7 +15,10 @@ pub const BUILTIN_SCHEME: &str = include_str!("../templates/scheme-2020.toml");
 #[derive(Debug, thiserror::Error)]
 pub enum SchemeError {
     #[error("无法读取指标体系文件 {path}：{source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("指标体系文件格式错误：{0}")]
     Parse(String),
     #[error("指标体系校验失败：{}", .0.join("；"))]
@@ -440,7 +443,10 @@ impl Scheme {
             p.push("version 不能为空".to_string());
         }
         if !(1..=28).contains(&self.deadline_day) {
-            p.push(format!("deadline_day 应在1至28之间，实际为{}", self.deadline_day));
+            p.push(format!(
+                "deadline_day 应在1至28之间，实际为{}",
+                self.deadline_day
+            ));
         }
         if self.per_unit <= 0.0 || !self.per_unit.is_finite() {
             p.push("per_unit 应为正数".to_string());
@@ -454,8 +460,14 @@ impl Scheme {
             if !codes.insert(f.code.as_str()) {
                 p.push(format!("字段编码 {} 重复", f.code));
             }
-            if !matches!(f.kind, ValueKind::Count | ValueKind::Amount | ValueKind::YesNo) {
-                p.push(format!("字段 {} 的 kind 只能是 count、amount 或 yes_no", f.code));
+            if !matches!(
+                f.kind,
+                ValueKind::Count | ValueKind::Amount | ValueKind::YesNo
+            ) {
+                p.push(format!(
+                    "字段 {} 的 kind 只能是 count、amount 或 yes_no",
+                    f.code
+                ));
             }
         }
         for f in self.fields.iter().chain(self.work_items.iter()) {
@@ -474,7 +486,10 @@ impl Scheme {
                 p.push(format!("台账 id {} 重复", l.id));
             }
             if !sheet_names.insert(l.sheet.as_str()) {
-                p.push(format!("台账 {} 的工作表名 {} 与其他工作表重名", l.id, l.sheet));
+                p.push(format!(
+                    "台账 {} 的工作表名 {} 与其他工作表重名",
+                    l.id, l.sheet
+                ));
             }
             if l.columns.is_empty() {
                 p.push(format!("台账 {} 没有列", l.id));
@@ -485,12 +500,18 @@ impl Scheme {
                     p.push(format!("台账 {} 的列 {} 重复", l.id, c.name));
                 }
                 if c.kind == ValueKind::Choice && c.choices.is_empty() {
-                    p.push(format!("台账 {} 的列 {} 为 choice 但没有 choices", l.id, c.name));
+                    p.push(format!(
+                        "台账 {} 的列 {} 为 choice 但没有 choices",
+                        l.id, c.name
+                    ));
                 }
             }
             if let Some(f) = &l.rows_equal {
                 if !codes.contains(f.as_str()) {
-                    p.push(format!("台账 {} 的 rows_equal 引用了不存在的字段 {}", l.id, f));
+                    p.push(format!(
+                        "台账 {} 的 rows_equal 引用了不存在的字段 {}",
+                        l.id, f
+                    ));
                 }
             }
         }
@@ -546,7 +567,9 @@ impl Scheme {
                 ValueDef::Ratio { .. } | ValueDef::Province { .. } | ValueDef::PerUnit { .. }
             );
             if can_be_empty && ind.when_empty.is_none() && !ind.rule.is_relative() {
-                p.push(format!("{key}.when_empty：该指标可能无分母或无数据，须指定 full、zero 或 exclude"));
+                p.push(format!(
+                    "{key}.when_empty：该指标可能无分母或无数据，须指定 full、zero 或 exclude"
+                ));
             }
         }
         if (total - self.total_points).abs() > 1e-6 {
@@ -562,7 +585,7 @@ impl Scheme {
             }
         }
 
-        if !(self.bonus.cap >= 0.0) {
+        if !self.bonus.cap.is_finite() || self.bonus.cap < 0.0 {
             p.push("bonus.cap：应为非负数".to_string());
         }
         for b in &self.bonus.items {
@@ -572,13 +595,11 @@ impl Scheme {
         }
         for d in &self.deductions.items {
             match (d.source, &d.column) {
-                (DeductionSource::Province, Some(c)) => {
-                    match province_cols.get(c.as_str()) {
-                        Some(ValueKind::Count | ValueKind::YesNo) => {}
-                        Some(_) => p.push(format!("deductions.items：省级评定列 {c} 应为次数或是/否")),
-                        None => p.push(format!("deductions.items：省级评定.csv 没有列 {c}")),
-                    }
-                }
+                (DeductionSource::Province, Some(c)) => match province_cols.get(c.as_str()) {
+                    Some(ValueKind::Count | ValueKind::YesNo) => {}
+                    Some(_) => p.push(format!("deductions.items：省级评定列 {c} 应为次数或是/否")),
+                    None => p.push(format!("deductions.items：省级评定.csv 没有列 {c}")),
+                },
                 (DeductionSource::Province, None) => {
                     p.push(format!("deductions.items：{} 缺少 column", d.label))
                 }
@@ -586,10 +607,16 @@ impl Scheme {
             }
         }
         if province_cols.get(self.veto.column.as_str()) != Some(&ValueKind::YesNo) {
-            p.push(format!("veto.column：省级评定.csv 没有是/否列 {}", self.veto.column));
+            p.push(format!(
+                "veto.column：省级评定.csv 没有是/否列 {}",
+                self.veto.column
+            ));
         }
         if !province_cols.contains_key(self.veto.reason_column.as_str()) {
-            p.push(format!("veto.reason_column：省级评定.csv 没有列 {}", self.veto.reason_column));
+            p.push(format!(
+                "veto.reason_column：省级评定.csv 没有列 {}",
+                self.veto.reason_column
+            ));
         }
         if self.grades.is_empty() {
             p.push("grades：至少需要一个等次".to_string());
@@ -653,9 +680,11 @@ impl Scheme {
                     province_cols.get(column.as_str()),
                     Some(ValueKind::Amount | ValueKind::Count)
                 ) {
-                    p.push(format!("{key}.value.column：省级评定.csv 没有数值列 {column}"));
+                    p.push(format!(
+                        "{key}.value.column：省级评定.csv 没有数值列 {column}"
+                    ));
                 }
-                if !(*divide_by > 0.0) {
+                if !divide_by.is_finite() || *divide_by <= 0.0 {
                     p.push(format!("{key}.value.divide_by：应为正数"));
                 }
             }
@@ -693,7 +722,10 @@ impl Scheme {
                 }
                 for f in &q.filter {
                     let Some(c) = col(&f.column) else {
-                        p.push(format!("{key}.filter：台账 {} 没有列 {}", ledger.sheet, f.column));
+                        p.push(format!(
+                            "{key}.filter：台账 {} 没有列 {}",
+                            ledger.sheet, f.column
+                        ));
                         continue;
                     };
                     let conditions = usize::from(f.equals.is_some())
@@ -706,12 +738,17 @@ impl Scheme {
                             f.column
                         ));
                     }
-                    if (f.in_quarter || f.within_working_days.is_some()) && c.kind != ValueKind::Date {
+                    if (f.in_quarter || f.within_working_days.is_some())
+                        && c.kind != ValueKind::Date
+                    {
                         p.push(format!("{key}.filter（{}）：不是日期列", f.column));
                     }
                     if let Some(days) = f.within_working_days {
                         if days < 0 {
-                            p.push(format!("{key}.filter（{}）：within_working_days 应为非负数", f.column));
+                            p.push(format!(
+                                "{key}.filter（{}）：within_working_days 应为非负数",
+                                f.column
+                            ));
                         }
                         match f.from.as_deref().and_then(col) {
                             Some(fc) if fc.kind == ValueKind::Date => {}
@@ -767,7 +804,10 @@ mod tests {
             1,
         );
         let err = Scheme::from_toml(&text).unwrap_err().to_string();
-        assert!(err.contains("indicators.C3.value.numerator.field：字段 S99 不存在"), "{err}");
+        assert!(
+            err.contains("indicators.C3.value.numerator.field：字段 S99 不存在"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -19,6 +19,18 @@ pub enum TemplateError {
     #[error("stub")]
     Stub,
 }
-pub fn template_hash(_scheme: &Scheme) -> String { String::new() }
-pub fn write(_path: &Path, _scheme: &Scheme, _region: Option<&Region>, _quarter: Option<Quarter>, _filled: Option<&Filled>) -> Result<(), TemplateError> { Err(TemplateError::Stub) }
-pub fn file_name(region: &Region, quarter: Quarter) -> String { format!("{}_{}_{}.xlsx", region.code, region.name, quarter) }
+pub fn template_hash(_scheme: &Scheme) -> String {
+    String::new()
+}
+pub fn write(
+    _path: &Path,
+    _scheme: &Scheme,
+    _region: Option<&Region>,
+    _quarter: Option<Quarter>,
+    _filled: Option<&Filled>,
+) -> Result<(), TemplateError> {
+    Err(TemplateError::Stub)
+}
+pub fn file_name(region: &Region, quarter: Quarter) -> String {
+    format!("{}_{}_{}.xlsx", region.code, region.name, quarter)
+}

@@ -21,7 +21,14 @@ fn q(s: &str) -> Quarter {
     s.parse().unwrap()
 }
 
-fn scored(scheme: &Scheme, code: &str, name: &str, rank: u32, total: f64, grade: &str) -> RegionResult {
+fn scored(
+    scheme: &Scheme,
+    code: &str,
+    name: &str,
+    rank: u32,
+    total: f64,
+    grade: &str,
+) -> RegionResult {
     let file = format!("{name}.xlsx");
     let indicators: Vec<IndicatorResult> = scheme
         .indicators
@@ -34,7 +41,10 @@ fn scored(scheme: &Scheme, code: &str, name: &str, rank: u32, total: f64, grade:
             empty: (ind.id == "C1").then_some(WhenEmpty::Full),
             raw: ind.points * 0.75,
             score: ind.points * 0.75,
-            sources: vec![Source::new(&file, "汇总指标", "D2"), Source::new(&file, "移送台账", "")],
+            sources: vec![
+                Source::new(&file, "汇总指标", "D2"),
+                Source::new(&file, "移送台账", ""),
+            ],
         })
         .collect();
     let groups = scheme
@@ -152,7 +162,10 @@ fn assessment(scheme: &Scheme) -> Assessment<'_> {
         vec![flag(FlagKind::Missing, "未报送", "本季度未报送", None)],
     );
 
-    let mut formula_problem = Problem::error(Source::new("越秀区.xlsx", "汇总指标", "D5"), FORMULA_MESSAGE);
+    let mut formula_problem = Problem::error(
+        Source::new("越秀区.xlsx", "汇总指标", "D5"),
+        FORMULA_MESSAGE,
+    );
     formula_problem.region = Some("440104".into());
     let problems = vec![
         Problem::warning(
@@ -230,7 +243,15 @@ fn ranking_workbook_reads_back() {
     let mut wb = open_workbook_auto(&path).unwrap();
     assert_eq!(
         wb.sheet_names(),
-        ["总排名", "分项得分", "指标明细", "预警与督办", "趋势", "数据质量", "评分说明"]
+        [
+            "总排名",
+            "分项得分",
+            "指标明细",
+            "预警与督办",
+            "趋势",
+            "数据质量",
+            "评分说明"
+        ]
     );
 
     // 总排名: title, header, then regions in rank order from row 3.
@@ -308,7 +329,10 @@ fn ranking_workbook_reads_back() {
     let c1 = 1 + 8; // A1–A4, B1–B4, then C1
     assert_eq!(text(&r, c1, 2), "C1 涉嫌犯罪案件移送率");
     assert_eq!(text(&r, c1, 7), "分母为0，按规则得满分");
-    assert_eq!(text(&r, 1, 8), "荔湾区.xlsx 汇总指标!D2；荔湾区.xlsx 移送台账");
+    assert_eq!(
+        text(&r, 1, 8),
+        "荔湾区.xlsx 汇总指标!D2；荔湾区.xlsx 移送台账"
+    );
 
     // 预警与督办: by seriousness, with the deadline as a date.
     let r = wb.worksheet_range("预警与督办").unwrap();
@@ -317,10 +341,7 @@ fn ranking_workbook_reads_back() {
     assert_eq!(text(&r, 2, 0), "越秀区");
     assert_eq!(text(&r, 2, 1), "440104");
     assert_eq!(text(&r, 2, 3), "连续3个季度被通报");
-    assert_eq!(
-        at(&r, 2, 5).as_date(),
-        NaiveDate::from_ymd_opt(2026, 3, 31)
-    );
+    assert_eq!(at(&r, 2, 5).as_date(), NaiveDate::from_ymd_opt(2026, 3, 31));
     assert_eq!(at(&r, 3, 5), Data::Empty);
 
     // 趋势: past quarters then the current one.
@@ -328,7 +349,16 @@ fn ranking_workbook_reads_back() {
     let header: Vec<String> = (0..8).map(|c| text(&r, 0, c)).collect();
     assert_eq!(
         header,
-        ["区划代码", "地区", "2025Q2总分", "2025Q2排名", "2025Q3总分", "2025Q3排名", "2025Q4总分", "2025Q4排名"]
+        [
+            "区划代码",
+            "地区",
+            "2025Q2总分",
+            "2025Q2排名",
+            "2025Q3总分",
+            "2025Q3排名",
+            "2025Q4总分",
+            "2025Q4排名"
+        ]
     );
     assert!(close(num(&r, 2, 2), 60.0));
     assert!(close(num(&r, 2, 4), 68.25));
@@ -341,7 +371,14 @@ fn ranking_workbook_reads_back() {
     let row1: Vec<String> = (0..6).map(|c| text(&r, 1, c)).collect();
     assert_eq!(
         row1,
-        ["错误", "440104 越秀区", "越秀区.xlsx", "汇总指标", "D5", FORMULA_MESSAGE]
+        [
+            "错误",
+            "440104 越秀区",
+            "越秀区.xlsx",
+            "汇总指标",
+            "D5",
+            FORMULA_MESSAGE
+        ]
     );
     let row2: Vec<String> = (0..6).map(|c| text(&r, 2, c)).collect();
     assert_eq!(
@@ -372,7 +409,9 @@ fn ranking_workbook_reads_back() {
         .collect();
     assert!(all.iter().any(|s| s == "2020.1"), "scheme version");
     assert!(all.iter().any(|s| s == "dqqq-2020"), "scheme id");
-    assert!(all.iter().any(|s| s == &format!("kaoping {}", env!("CARGO_PKG_VERSION"))));
+    assert!(all
+        .iter()
+        .any(|s| s == &format!("kaoping {}", env!("CARGO_PKG_VERSION"))));
     assert!(all.iter().any(|s| s == "目标值100%，每低1个百分点扣0.2分"));
     assert!(all.iter().any(|s| s == &format!("{:0>64}", "440104")));
     assert!(all.iter().any(|s| s == "2026-01-15 09:30:00"));
@@ -415,12 +454,4 @@ fn quality_workbook_has_only_that_sheet() {
     // No temporary file is left beside it.
     let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(names.len(), 1);
-}
-
-#[test]
-#[ignore]
-fn tmp_dump() {
-    let p = std::env::var("KP_OUT").unwrap();
-    let scheme = Scheme::builtin().unwrap();
-    report::write(&assessment(&scheme), Path::new(&p)).unwrap();
 }

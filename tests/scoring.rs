@@ -82,7 +82,10 @@ fn fields(pairs: &[(&str, f64)], domains: usize) -> BTreeMap<String, f64> {
         .chain((1..=4).map(|k| (format!("W{k:02}"), 1.0)))
         .collect();
     for k in 0..12 {
-        m.insert(format!("S{:02}", 5 + k), if k < domains { 1.0 } else { 0.0 });
+        m.insert(
+            format!("S{:02}", 5 + k),
+            if k < domains { 1.0 } else { 0.0 },
+        );
     }
     for (k, v) in pairs {
         m.insert(k.to_string(), *v);
@@ -111,7 +114,12 @@ fn disclosure(rows: &[(Cell, Cell)]) -> Vec<Vec<Cell>> {
     rows.iter()
         .enumerate()
         .map(|(i, (decided, published))| {
-            vec![t(&format!("C{i}")), decided.clone(), published.clone(), Cell::Empty]
+            vec![
+                t(&format!("C{i}")),
+                decided.clone(),
+                published.clone(),
+                Cell::Empty,
+            ]
         })
         .collect()
 }
@@ -129,8 +137,16 @@ fn batch(weight: f64, destroyed: Option<Cell>, compliant: bool) -> Vec<Cell> {
         d(2025, 7, 15),
         destroyed.unwrap_or(Cell::Empty),
         if done { t("焚烧") } else { Cell::Empty },
-        if done { t("某处置公司") } else { Cell::Empty },
-        if done { Cell::YesNo(compliant) } else { Cell::Empty },
+        if done {
+            t("某处置公司")
+        } else {
+            Cell::Empty
+        },
+        if done {
+            Cell::YesNo(compliant)
+        } else {
+            Cell::Empty
+        },
         if done { Cell::YesNo(true) } else { Cell::Empty },
     ]
 }
@@ -165,7 +181,19 @@ fn write_fixture(dir: &Path, s: &Setup) {
         filed_on: NaiveDate::from_ymd_opt(2025, 11, 3),
         fields: {
             let mut f = fields(
-                &[("S01", 10.0), ("S02", 2.0), ("S17", 1.0), ("S20", 4.0), ("S21", 9.0), ("S30", 20.0), ("S31", 18.0), ("S32", 10.0), ("W03", 0.0), ("W11", 1.0), ("W12", 2.0)],
+                &[
+                    ("S01", 10.0),
+                    ("S02", 2.0),
+                    ("S17", 1.0),
+                    ("S20", 4.0),
+                    ("S21", 9.0),
+                    ("S30", 20.0),
+                    ("S31", 18.0),
+                    ("S32", 10.0),
+                    ("W03", 0.0),
+                    ("W11", 1.0),
+                    ("W12", 2.0),
+                ],
                 6,
             );
             f.insert("S03".into(), 123.45);
@@ -191,11 +219,25 @@ fn write_fixture(dir: &Path, s: &Setup) {
         filled_by: "乙".into(),
         phone: "2".into(),
         filed_on: NaiveDate::from_ymd_opt(2025, 10, 9),
-        fields: fields(&[("S01", 10.0), ("S02", 4.0), ("S17", 4.0), ("S21", 10.0), ("S32", 8.0), ("W11", 3.0), ("W13", 3.0)], 12),
+        fields: fields(
+            &[
+                ("S01", 10.0),
+                ("S02", 4.0),
+                ("S17", 4.0),
+                ("S21", 10.0),
+                ("S32", 8.0),
+                ("W11", 3.0),
+                ("W13", 3.0),
+            ],
+            12,
+        ),
         field_text: BTreeMap::new(),
         ledgers: BTreeMap::from([
             ("transfer".to_string(), Vec::new()),
-            ("disclosure".to_string(), disclosure(&vec![(d(2025, 8, 1), d(2025, 8, 5)); 10])),
+            (
+                "disclosure".to_string(),
+                disclosure(&vec![(d(2025, 8, 1), d(2025, 8, 5)); 10]),
+            ),
             ("destruction".to_string(), Vec::new()),
         ]),
     };
@@ -204,21 +246,49 @@ fn write_fixture(dir: &Path, s: &Setup) {
         filled_by: "丙".into(),
         phone: "3".into(),
         filed_on: NaiveDate::from_ymd_opt(2025, 10, 8),
-        fields: fields(&[("S01", 2.0), ("S20", 1.0), ("S21", 2.0), ("S30", 15.0), ("S31", 15.0), ("S32", 2.0)], 3),
+        fields: fields(
+            &[
+                ("S01", 2.0),
+                ("S20", 1.0),
+                ("S21", 2.0),
+                ("S30", 15.0),
+                ("S31", 15.0),
+                ("S32", 2.0),
+            ],
+            3,
+        ),
         field_text: BTreeMap::new(),
         ledgers: BTreeMap::from([
             ("transfer".to_string(), transfer(1, 0)),
-            ("disclosure".to_string(), disclosure(&[(d(2025, 9, 1), d(2025, 9, 3)), (d(2025, 9, 2), Cell::Empty)])),
-            ("destruction".to_string(), vec![batch(50.0, Some(d(2025, 9, 1)), true)]),
+            (
+                "disclosure".to_string(),
+                disclosure(&[(d(2025, 9, 1), d(2025, 9, 3)), (d(2025, 9, 2), Cell::Empty)]),
+            ),
+            (
+                "destruction".to_string(),
+                vec![batch(50.0, Some(d(2025, 9, 1)), true)],
+            ),
         ]),
     };
     // 丁市: like 乙市 but S05 typed as "约30".
     let mut ding = yi.clone();
     ding.field_text.insert("S05".into(), "约30".into());
 
-    for (code, f) in [("440100", &jia), ("440200", &yi), ("440300", &bing), ("440400", &ding)] {
+    for (code, f) in [
+        ("440100", &jia),
+        ("440200", &yi),
+        ("440300", &bing),
+        ("440400", &ding),
+    ] {
         let r = region(code);
-        template::write(&dir.join(template::file_name(&r, q)), &s.scheme, Some(&r), Some(q), Some(f)).unwrap();
+        template::write(
+            &dir.join(template::file_name(&r, q)),
+            &s.scheme,
+            Some(&r),
+            Some(q),
+            Some(f),
+        )
+        .unwrap();
     }
     std::fs::write(
         dir.join("省级评定.csv"),
@@ -258,23 +328,51 @@ fn hand_worked_fixture_scores_ranks_and_flags() {
 
     // 甲市, indicator by indicator.
     let jia = [
-        ("A1", 2.0), ("A2", 3.0), ("A3", 0.0), ("A4", 2.0), ("B1", 10.0), ("B2", 2.5), ("B3", 5.0), ("B4", 2.5),
-        ("C1", 5.0), ("C2", 10.0 / 3.0), ("C3", 4.0), ("D1", 6.0), ("D2", 3.0), ("E1", 3.0), ("E2", 5.0 - 10.0 / 3.0),
-        ("F1", 4.5), ("F2", 5.0), ("G1", 5.0 / 3.0), ("G2", 4.5),
+        ("A1", 2.0),
+        ("A2", 3.0),
+        ("A3", 0.0),
+        ("A4", 2.0),
+        ("B1", 10.0),
+        ("B2", 2.5),
+        ("B3", 5.0),
+        ("B4", 2.5),
+        ("C1", 5.0),
+        ("C2", 10.0 / 3.0),
+        ("C3", 4.0),
+        ("D1", 6.0),
+        ("D2", 3.0),
+        ("E1", 3.0),
+        ("E2", 5.0 - 10.0 / 3.0),
+        ("F1", 4.5),
+        ("F2", 5.0),
+        ("G1", 5.0 / 3.0),
+        ("G2", 4.5),
     ];
     for (id, want) in jia {
-        assert!(close(score("440100", id), want), "甲市 {id}: {} ≠ {want}", score("440100", id));
+        assert!(
+            close(score("440100", id), want),
+            "甲市 {id}: {} ≠ {want}",
+            score("440100", id)
+        );
     }
     assert!(close(r("440100").bonus, 2.0));
     assert!(close(r("440100").deductions, 3.0));
     assert!(r("440100").late);
-    assert!(close(r("440100").total, 67.0 + 2.0 / 3.0), "{}", r("440100").total);
+    assert!(
+        close(r("440100").total, 67.0 + 2.0 / 3.0),
+        "{}",
+        r("440100").total
+    );
     assert_eq!(r("440100").grade, "合格");
 
     // 乙市: when_empty full on C1, C2, E1, E2, F1; G2 excluded and G1 doubled; bonus capped.
     let yi = r("440200");
     for id in ["C1", "C2", "E1", "E2", "F1"] {
-        assert_eq!(yi.indicator(id).unwrap().empty, Some(WhenEmpty::Full), "{id}");
+        assert_eq!(
+            yi.indicator(id).unwrap().empty,
+            Some(WhenEmpty::Full),
+            "{id}"
+        );
     }
     assert_eq!(yi.indicator("G2").unwrap().empty, Some(WhenEmpty::Exclude));
     assert!(close(score("440200", "G1"), 10.0));
@@ -291,13 +389,30 @@ fn hand_worked_fixture_scores_ranks_and_flags() {
     assert_eq!(bing.veto.as_deref(), Some("发生重大假冒伪劣事件"));
 
     // Ranks: vetoed after the others; no valid submission shares the last rank.
-    let ranks: Vec<(&str, u32)> = o.results.iter().map(|r| (r.code.as_str(), r.rank)).collect();
-    assert_eq!(ranks, [("440200", 1), ("440100", 2), ("440300", 3), ("440400", 4), ("440500", 4)]);
+    let ranks: Vec<(&str, u32)> = o
+        .results
+        .iter()
+        .map(|r| (r.code.as_str(), r.rank))
+        .collect();
+    assert_eq!(
+        ranks,
+        [
+            ("440200", 1),
+            ("440100", 2),
+            ("440300", 3),
+            ("440400", 4),
+            ("440500", 4)
+        ]
+    );
     assert_eq!(r("440400").status, Status::Invalid);
     assert_eq!(r("440500").status, Status::Missing);
 
     // The bad cell, with its exact address; the others were still scored.
-    let bad: Vec<_> = o.problems.iter().filter(|p| p.severity == Severity::Error).collect();
+    let bad: Vec<_> = o
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .collect();
     assert_eq!(bad.len(), 1, "{bad:?}");
     assert_eq!(bad[0].source.file, "440400_丁市_2025Q3.xlsx");
     assert_eq!(bad[0].source.sheet, "汇总指标");
@@ -305,7 +420,12 @@ fn hand_worked_fixture_scores_ranks_and_flags() {
     assert_eq!(bad[0].message, "应为非负整数，实际为“约30”");
 
     // Flags: 丙市 一票否决 first, then 通报 (不合格); 丁 and 戊 未报送.
-    let kinds = |code: &str| o.flags.get(code).map(|f| f.iter().map(|f| f.kind).collect::<Vec<_>>()).unwrap_or_default();
+    let kinds = |code: &str| {
+        o.flags
+            .get(code)
+            .map(|f| f.iter().map(|f| f.kind).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
     assert_eq!(kinds("440300"), [FlagKind::Veto, FlagKind::Notify]);
     assert_eq!(kinds("440400"), [FlagKind::Missing]);
     assert_eq!(kinds("440500"), [FlagKind::Missing]);

@@ -9,10 +9,18 @@ use crate::report::{self, Assessment};
 use crate::score::{self, Inputs};
 use std::path::{Path, PathBuf};
 
-pub fn run(dir: &Path, setup: &SetupArgs, quarter: Option<&str>, out: Option<&Path>) -> Result<Exit, Error> {
+pub fn run(
+    dir: &Path,
+    setup: &SetupArgs,
+    quarter: Option<&str>,
+    out: Option<&Path>,
+) -> Result<Exit, Error> {
     let setup = load(setup)?;
     let quarter = quarter_of(quarter, dir)?;
-    let out = out.map_or_else(|| PathBuf::from(format!("数据质量_{quarter}.xlsx")), Path::to_path_buf);
+    let out = out.map_or_else(
+        || PathBuf::from(format!("数据质量_{quarter}.xlsx")),
+        Path::to_path_buf,
+    );
     let (batch, province) = pipeline::ingest(&setup, quarter, dir)?;
     let inputs = Inputs {
         scheme: &setup.scheme,
@@ -46,5 +54,9 @@ pub fn run(dir: &Path, setup: &SetupArgs, quarter: Option<&str>, out: Option<&Pa
     };
     report::write_quality(&a, &out)?;
     println!("数据质量工作簿：{}", out.display());
-    Ok(if any_error { Exit::DataErrors } else { Exit::Ok })
+    Ok(if any_error {
+        Exit::DataErrors
+    } else {
+        Exit::Ok
+    })
 }

@@ -18,17 +18,28 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
         .collect();
     quarters.sort();
     if quarters.is_empty() {
-        return Err(Error::Usage(format!("样例文件夹 {} 中没有季度文件夹（如 2025Q1）", samples.display())));
+        return Err(Error::Usage(format!(
+            "样例文件夹 {} 中没有季度文件夹（如 2025Q1）",
+            samples.display()
+        )));
     }
     // The demo starts from an empty history so it can be run again and again.
     let history = out.join("history");
     if history.exists() {
-        std::fs::remove_dir_all(&history).map_err(|e| Error::Usage(format!("无法清空 {}：{e}", history.display())))?;
+        std::fs::remove_dir_all(&history)
+            .map_err(|e| Error::Usage(format!("无法清空 {}：{e}", history.display())))?;
     }
     let mut last = None;
     for q in &quarters {
         let path = out.join(format!("考评排名_{q}.xlsx"));
-        let outcome = score_one(&setup, *q, &samples.join(q.to_string()), Some(&history), &path, false)?;
+        let outcome = score_one(
+            &setup,
+            *q,
+            &samples.join(q.to_string()),
+            Some(&history),
+            &path,
+            false,
+        )?;
         print_summary(&outcome, *q, &path);
         last = Some((outcome, path, *q));
     }
@@ -37,7 +48,13 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
     };
     println!();
     println!("{} 排名前三与末位地区：", q.label());
-    println!("{}{}{}{}预警督办", pad("排名", 6), pad("地区", 10), pad("总分", 9), pad("等次", 8));
+    println!(
+        "{}{}{}{}预警督办",
+        pad("排名", 6),
+        pad("地区", 10),
+        pad("总分", 9),
+        pad("等次", 8)
+    );
     let n = outcome.results.len();
     let shown: Vec<usize> = (0..n.min(3)).chain(n.saturating_sub(5).max(3)..n).collect();
     for (k, i) in shown.iter().enumerate() {
@@ -48,11 +65,31 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
         let flags = outcome
             .flags
             .get(&r.code)
-            .map(|f| f.iter().map(|f| f.kind.label()).collect::<Vec<_>>().join("、"))
+            .map(|f| {
+                f.iter()
+                    .map(|f| f.kind.label())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            })
             .unwrap_or_default();
-        let total = if r.is_scored() { format!("{:.2}", r.total) } else { "—".to_string() };
-        let grade = if r.is_scored() { r.grade.clone() } else { r.status.label().to_string() };
-        println!("{}{}{}{}{}", pad(&r.rank.to_string(), 6), pad(&r.name, 10), pad(&total, 9), pad(&grade, 8), flags);
+        let total = if r.is_scored() {
+            format!("{:.2}", r.total)
+        } else {
+            "—".to_string()
+        };
+        let grade = if r.is_scored() {
+            r.grade.clone()
+        } else {
+            r.status.label().to_string()
+        };
+        println!(
+            "{}{}{}{}{}",
+            pad(&r.rank.to_string(), 6),
+            pad(&r.name, 10),
+            pad(&total, 9),
+            pad(&grade, 8),
+            flags
+        );
     }
     println!();
     println!("最新排名工作簿：{}", path.display());

@@ -26,14 +26,47 @@ pub enum Exit {
 /// Runs one command.
 pub fn run(cli: Cli) -> Result<Exit, Error> {
     match cli.command {
-        Command::Template { setup, quarter, out } => template::run(&setup, &quarter, &out),
-        Command::Check { dir, setup, quarter, out } => check::run(&dir, &setup, quarter.as_deref(), out.as_deref()),
-        Command::Score { dir, setup, quarter, history, out, replace } => {
-            score::run(&dir, &setup, quarter.as_deref(), history.as_deref(), out.as_deref(), replace)
-        }
-        Command::Samples { regions, quarters, seed, max_ledger_rows, out, registry } => {
-            samples::run(regions, &quarters, seed, max_ledger_rows, &out, registry.as_deref())
-        }
+        Command::Template {
+            setup,
+            quarter,
+            out,
+        } => template::run(&setup, &quarter, &out),
+        Command::Check {
+            dir,
+            setup,
+            quarter,
+            out,
+        } => check::run(&dir, &setup, quarter.as_deref(), out.as_deref()),
+        Command::Score {
+            dir,
+            setup,
+            quarter,
+            history,
+            out,
+            replace,
+        } => score::run(
+            &dir,
+            &setup,
+            quarter.as_deref(),
+            history.as_deref(),
+            out.as_deref(),
+            replace,
+        ),
+        Command::Samples {
+            regions,
+            quarters,
+            seed,
+            max_ledger_rows,
+            out,
+            registry,
+        } => samples::run(
+            regions,
+            &quarters,
+            seed,
+            max_ledger_rows,
+            &out,
+            registry.as_deref(),
+        ),
         Command::Demo { samples, out } => demo::run(&samples, &out),
     }
 }
@@ -45,12 +78,19 @@ fn load(setup: &SetupArgs) -> Result<Setup, Error> {
 /// The quarter given, or the one the folder is named after (`samples/2025Q4`).
 fn quarter_of(given: Option<&str>, dir: &Path) -> Result<Quarter, Error> {
     match given {
-        Some(q) => q.parse().map_err(|e: crate::quarter::QuarterError| Error::Usage(e.to_string())),
+        Some(q) => q
+            .parse()
+            .map_err(|e: crate::quarter::QuarterError| Error::Usage(e.to_string())),
         None => dir
             .file_name()
             .and_then(|n| n.to_str())
             .and_then(|n| n.parse().ok())
-            .ok_or_else(|| Error::Usage(format!("无法从文件夹名“{}”推断季度，请用 --quarter 指定，如 --quarter 2025Q4", dir.display()))),
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "无法从文件夹名“{}”推断季度，请用 --quarter 指定，如 --quarter 2025Q4",
+                    dir.display()
+                ))
+            }),
     }
 }
 
@@ -69,7 +109,9 @@ fn run_time() -> String {
 
 /// Display width of text in a terminal (CJK characters take two columns).
 fn width(s: &str) -> usize {
-    s.chars().map(|c| if (c as u32) < 0x1100 { 1 } else { 2 }).sum()
+    s.chars()
+        .map(|c| if (c as u32) < 0x1100 { 1 } else { 2 })
+        .sum()
 }
 
 /// Pads text to a display width.

@@ -6,9 +6,17 @@ use crate::registry::Registry;
 use crate::samples::{self, Plan};
 use std::path::Path;
 
-pub fn run(regions: usize, quarters: &str, seed: u64, max_rows: usize, out: &Path, registry: Option<&Path>) -> Result<Exit, Error> {
+pub fn run(
+    regions: usize,
+    quarters: &str,
+    seed: u64,
+    max_rows: usize,
+    out: &Path,
+    registry: Option<&Path>,
+) -> Result<Exit, Error> {
     let setup = Setup::load(None, registry)?;
-    let quarters = crate::quarter::parse_range(quarters).map_err(|e| Error::Usage(e.to_string()))?;
+    let quarters =
+        crate::quarter::parse_range(quarters).map_err(|e| Error::Usage(e.to_string()))?;
     if regions == 0 {
         return Err(Error::Usage("--regions 应至少为1".to_string()));
     }

@@ -8,7 +8,14 @@ use crate::quarter::Quarter;
 use crate::score::Status;
 use std::path::{Path, PathBuf};
 
-pub fn run(dir: &Path, setup: &SetupArgs, quarter: Option<&str>, history: Option<&Path>, out: Option<&Path>, replace: bool) -> Result<Exit, Error> {
+pub fn run(
+    dir: &Path,
+    setup: &SetupArgs,
+    quarter: Option<&str>,
+    history: Option<&Path>,
+    out: Option<&Path>,
+    replace: bool,
+) -> Result<Exit, Error> {
     let setup = load(setup)?;
     let quarter = quarter_of(quarter, dir)?;
     let out = out.map_or_else(|| default_out(quarter), Path::to_path_buf);
@@ -21,7 +28,14 @@ pub(super) fn default_out(quarter: Quarter) -> PathBuf {
     PathBuf::from(format!("考评排名_{quarter}.xlsx"))
 }
 
-pub(super) fn score_one(setup: &Setup, quarter: Quarter, dir: &Path, history: Option<&Path>, out: &Path, replace: bool) -> Result<ScoreOutcome, Error> {
+pub(super) fn score_one(
+    setup: &Setup,
+    quarter: Quarter,
+    dir: &Path,
+    history: Option<&Path>,
+    out: &Path,
+    replace: bool,
+) -> Result<ScoreOutcome, Error> {
     pipeline::score(&ScoreRun {
         setup,
         quarter,

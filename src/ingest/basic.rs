@@ -2,7 +2,7 @@
 
 use super::cells::{self, Read};
 use super::workbook::Grid;
-use super::{Submission, Meta};
+use super::{Meta, Submission};
 use crate::problem::{a1, Problem, Source};
 
 pub const SHEET: &str = "基本情况";
@@ -13,7 +13,10 @@ pub fn read(grid: &Grid, sub: &mut Submission) {
     let file = sub.file.clone();
     let src = |cell: String| Source::new(&file, SHEET, cell);
     let Some((hr, hc)) = grid.find("项目", 10) else {
-        sub.problems.push(Problem::error(src(String::new()), "找不到表头“项目 | 内容”"));
+        sub.problems.push(Problem::error(
+            src(String::new()),
+            "找不到表头“项目 | 内容”",
+        ));
         return;
     };
     let value_col = hc + 1;
@@ -46,7 +49,8 @@ pub fn read(grid: &Grid, sub: &mut Submission) {
                 None
             }
             Read::Bad(m) => {
-                sub.problems.push(Problem::error(Source::new(&file, SHEET, cell), m));
+                sub.problems
+                    .push(Problem::error(Source::new(&file, SHEET, cell), m));
                 None
             }
         }
@@ -60,9 +64,10 @@ pub fn read(grid: &Grid, sub: &mut Submission) {
     if let Some((q, cell)) = text_of("季度", true, sub) {
         match q.parse() {
             Ok(q) => sub.quarter = Some(q),
-            Err(e) => sub
-                .problems
-                .push(Problem::error(Source::new(&file, SHEET, cell), e.to_string())),
+            Err(e) => sub.problems.push(Problem::error(
+                Source::new(&file, SHEET, cell),
+                e.to_string(),
+            )),
         }
     }
     if let Some((t, _)) = text_of("填报人", false, sub) {
@@ -72,7 +77,9 @@ pub fn read(grid: &Grid, sub: &mut Submission) {
         sub.phone = t;
     }
     match found.get("填报日期") {
-        None => sub.problems.push(Problem::error(src(String::new()), "缺少“填报日期”一行")),
+        None => sub
+            .problems
+            .push(Problem::error(src(String::new()), "缺少“填报日期”一行")),
         Some(&r) => {
             let cell = a1(r, value_col);
             match cells::date(grid.get(r, value_col)) {

@@ -86,9 +86,24 @@ fn number_text(raw: &str) -> Read<f64> {
                 notes.push("千位分隔符");
             }
             if notes.is_empty() {
-                Read::Guessed(v, format!("数字以文本形式填写（{}），已按{}读取", shown_str(raw), crate::scheme::fmt_num(v)))
+                Read::Guessed(
+                    v,
+                    format!(
+                        "数字以文本形式填写（{}），已按{}读取",
+                        shown_str(raw),
+                        crate::scheme::fmt_num(v)
+                    ),
+                )
             } else {
-                Read::Guessed(v, format!("含{}（{}），已按{}读取", notes.join("、"), shown_str(raw), crate::scheme::fmt_num(v)))
+                Read::Guessed(
+                    v,
+                    format!(
+                        "含{}（{}），已按{}读取",
+                        notes.join("、"),
+                        shown_str(raw),
+                        crate::scheme::fmt_num(v)
+                    ),
+                )
             }
         }
         _ => Read::Bad(format!("应为数字，实际为{}", shown_str(raw))),
@@ -143,13 +158,19 @@ pub fn yes_no(d: &Data) -> Read<bool> {
                     let lower = t.to_lowercase();
                     let v = match lower.as_str() {
                         "y" | "yes" | "√" | "✓" | "✔" | "有" | "true" | "对" => Some(true),
-                        "n" | "no" | "×" | "✗" | "✘" | "x" | "无" | "没有" | "false" | "不是" => Some(false),
+                        "n" | "no" | "×" | "✗" | "✘" | "x" | "无" | "没有" | "false" | "不是" => {
+                            Some(false)
+                        }
                         _ => None,
                     };
                     match v {
                         Some(b) => Read::Guessed(
                             b,
-                            format!("“是/否”写作{}，已按“{}”读取", shown(d), if b { "是" } else { "否" }),
+                            format!(
+                                "“是/否”写作{}，已按“{}”读取",
+                                shown(d),
+                                if b { "是" } else { "否" }
+                            ),
                         ),
                         None => Read::Bad(format!("应为“是”或“否”，实际为{}", shown(d))),
                     }
@@ -181,7 +202,11 @@ pub fn date(d: &Data) -> Read<NaiveDate> {
             match serial_date(serial) {
                 Some(x) => Read::Guessed(
                     x,
-                    format!("日期以数字{}填写，已按Excel日期序号读作{}", shown(d), x.format("%Y-%m-%d")),
+                    format!(
+                        "日期以数字{}填写，已按Excel日期序号读作{}",
+                        shown(d),
+                        x.format("%Y-%m-%d")
+                    ),
                 ),
                 None => Read::Bad(format!("应为日期，实际为{}", shown(d))),
             }
@@ -222,16 +247,14 @@ pub fn date_text(s: &str) -> Option<NaiveDate> {
     let (t, _) = halfwidth(s.trim());
     let t = t.trim();
     let date_part = t
-        .split(|c: char| c == ' ' || c == 'T')
+        .split([' ', 'T'])
         .next()
         .unwrap_or("")
         .trim_end_matches('日');
     if date_part.len() == 8 && date_part.bytes().all(|b| b.is_ascii_digit()) {
         return NaiveDate::parse_from_str(date_part, "%Y%m%d").ok();
     }
-    let parts: Vec<&str> = date_part
-        .split(['-', '/', '.', '年', '月'])
-        .collect();
+    let parts: Vec<&str> = date_part.split(['-', '/', '.', '年', '月']).collect();
     if parts.len() != 3 || parts[0].len() != 4 {
         return None;
     }
@@ -277,9 +300,18 @@ mod tests {
         assert!(matches!(count(&s("１２３")), Read::Guessed(v, _) if v == 123.0));
         assert!(matches!(count(&s(" 1,234 ")), Read::Guessed(v, _) if v == 1234.0));
         assert!(matches!(count(&s("30")), Read::Guessed(v, _) if v == 30.0));
-        assert_eq!(count(&s("约30")), Read::Bad("应为非负整数，实际为“约30”".to_string()));
-        assert_eq!(count(&Data::Float(-3.0)), Read::Bad("应为非负整数，实际为“-3”".to_string()));
-        assert_eq!(count(&Data::Float(2.5)), Read::Bad("应为非负整数，实际为“2.5”".to_string()));
+        assert_eq!(
+            count(&s("约30")),
+            Read::Bad("应为非负整数，实际为“约30”".to_string())
+        );
+        assert_eq!(
+            count(&Data::Float(-3.0)),
+            Read::Bad("应为非负整数，实际为“-3”".to_string())
+        );
+        assert_eq!(
+            count(&Data::Float(2.5)),
+            Read::Bad("应为非负整数，实际为“2.5”".to_string())
+        );
         assert_eq!(amount(&Data::Float(2.5)), Read::Ok(2.5));
         assert_eq!(count(&s("  ")), Read::Empty);
         assert!(matches!(count(&s("1e5")), Read::Bad(_)));
@@ -298,7 +330,12 @@ mod tests {
     fn dates_people_type() {
         let d = NaiveDate::from_ymd_opt(2025, 3, 5).unwrap();
         assert_eq!(date(&s("2025-03-05")), Read::Ok(d));
-        for t in ["2025/3/5", "2025.3.5", "2025年3月5日", "2025-03-05 14:30:00"] {
+        for t in [
+            "2025/3/5",
+            "2025.3.5",
+            "2025年3月5日",
+            "2025-03-05 14:30:00",
+        ] {
             assert!(matches!(date(&s(t)), Read::Guessed(x, _) if x == d), "{t}");
         }
         // 45721 is 2025-03-05 in Excel's 1900 date system.

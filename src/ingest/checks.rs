@@ -9,7 +9,13 @@ use crate::registry::Registry;
 use crate::scheme::{fmt_num, Scheme};
 
 /// Adds the cross-checks' problems to the submission.
-pub fn run(sub: &mut Submission, scheme: &Scheme, registry: &Registry, quarter: Quarter, template_hash: &str) {
+pub fn run(
+    sub: &mut Submission,
+    scheme: &Scheme,
+    registry: &Registry,
+    quarter: Quarter,
+    template_hash: &str,
+) {
     let mut found = Vec::new();
     for def in scheme.fields.iter().chain(scheme.work_items.iter()) {
         let (Some(le), Some(v)) = (&def.le, sub.fields.get(&def.code)) else {

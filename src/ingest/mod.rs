@@ -53,7 +53,9 @@ pub fn list_files(dir: &Path) -> Result<Vec<PathBuf>, IngestError> {
         .filter(|p| p.is_file())
         .filter(|p| {
             let name = file_name(p);
-            workbook::format_of(&name).is_some() && !name.starts_with("~$") && !name.starts_with(".~lock")
+            workbook::format_of(&name).is_some()
+                && !name.starts_with("~$")
+                && !name.starts_with(".~lock")
         })
         .collect();
     files.sort();
@@ -78,7 +80,10 @@ pub fn read_file(path: &Path, ctx: &Context, template_hash: &str) -> Submission 
         Ok(m) if m.len() > ctx.limits.file_bytes => {
             sub.problems.push(Problem::error(
                 whole,
-                format!("文件大小超过上限{} MiB", ctx.limits.file_bytes / 1024 / 1024),
+                format!(
+                    "文件大小超过上限{} MiB",
+                    ctx.limits.file_bytes / 1024 / 1024
+                ),
             ));
             return sub;
         }
@@ -93,8 +98,10 @@ pub fn read_file(path: &Path, ctx: &Context, template_hash: &str) -> Submission 
     };
     sub.sha256 = format!("{:x}", Sha256::digest(&bytes));
     let Some(format) = workbook::format_of(&name) else {
-        sub.problems
-            .push(Problem::error(whole, "不支持的文件格式，请报送xlsx、xls或ods文件"));
+        sub.problems.push(Problem::error(
+            whole,
+            "不支持的文件格式，请报送xlsx、xls或ods文件",
+        ));
         return sub;
     };
     let book = match workbook::open(&bytes, format, &ctx.limits) {
@@ -114,7 +121,12 @@ pub fn read_file(path: &Path, ctx: &Context, template_hash: &str) -> Submission 
 
 fn read_book(book: &workbook::Book, ctx: &Context, template_hash: &str, sub: &mut Submission) {
     let file = sub.file.clone();
-    let missing = |sheet: &str| Problem::error(Source::new(&file, sheet, ""), format!("缺少工作表“{sheet}”"));
+    let missing = |sheet: &str| {
+        Problem::error(
+            Source::new(&file, sheet, ""),
+            format!("缺少工作表“{sheet}”"),
+        )
+    };
     if let Some(meta) = book.sheet(basic::META_SHEET) {
         sub.meta = basic::read_meta(meta);
     }
@@ -154,10 +166,22 @@ fn read_book(book: &workbook::Book, ctx: &Context, template_hash: &str, sub: &mu
 /// Reads every submission in a folder (in parallel) and picks one per region.
 pub fn read_dir(dir: &Path, ctx: &Context, template_hash: &str) -> Result<Batch, IngestError> {
     let files = list_files(dir)?;
+    // Drawn on a terminal only; indicatif hides it when stderr is not one.
+    let bar = indicatif::ProgressBar::new(files.len() as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("读取报送 {bar:40} {pos}/{len} {elapsed}")
+    {
+        bar.set_style(style);
+    }
     let subs: Vec<Submission> = files
         .par_iter()
-        .map(|p| read_file(p, ctx, template_hash))
+        .map(|p| {
+            let sub = read_file(p, ctx, template_hash);
+            bar.inc(1);
+            sub
+        })
         .collect();
+    bar.finish_and_clear();
     Ok(select(subs, ctx))
 }
 
@@ -168,7 +192,10 @@ pub fn select(subs: Vec<Submission>, ctx: &Context) -> Batch {
     let mut by_region: BTreeMap<String, Vec<Submission>> = BTreeMap::new();
     for sub in subs {
         if ctx.registry.get(&sub.region_code).is_some() {
-            by_region.entry(sub.region_code.clone()).or_default().push(sub);
+            by_region
+                .entry(sub.region_code.clone())
+                .or_default()
+                .push(sub);
         } else {
             let status = if sub.sha256.is_empty() || sub.region_code.is_empty() {
                 "无法读取"
@@ -228,7 +255,12 @@ pub fn select(subs: Vec<Submission>, ctx: &Context) -> Batch {
             file: chosen.file.clone(),
             sha256: chosen.sha256.clone(),
             region_code: Some(code.clone()),
-            status: if chosen.has_errors() { "有错误" } else { "采用" }.to_string(),
+            status: if chosen.has_errors() {
+                "有错误"
+            } else {
+                "采用"
+            }
+            .to_string(),
         });
         batch.problems.extend(chosen.problems.iter().cloned());
         batch.submissions.insert(code, chosen);

@@ -64,7 +64,12 @@ pub fn read(dir: &Path, scheme: &Scheme, registry: &Registry) -> (ProvinceData, 
 }
 
 /// Parses the CSV bytes.
-pub fn parse(name: &str, bytes: &[u8], scheme: &Scheme, registry: &Registry) -> (ProvinceData, Vec<Problem>) {
+pub fn parse(
+    name: &str,
+    bytes: &[u8],
+    scheme: &Scheme,
+    registry: &Registry,
+) -> (ProvinceData, Vec<Problem>) {
     let mut data = ProvinceData {
         file: name.to_string(),
         sha256: format!("{:x}", Sha256::digest(bytes)),
@@ -73,7 +78,10 @@ pub fn parse(name: &str, bytes: &[u8], scheme: &Scheme, registry: &Registry) -> 
     let mut problems = Vec::new();
     let whole = Source::new(name, "", "");
     let Ok(text) = std::str::from_utf8(bytes) else {
-        problems.push(Problem::error(whole, "文件不是UTF-8编码，请另存为“CSV UTF-8”格式"));
+        problems.push(Problem::error(
+            whole,
+            "文件不是UTF-8编码，请另存为“CSV UTF-8”格式",
+        ));
         return (data, problems);
     };
     let text = text.trim_start_matches('\u{feff}');
@@ -149,7 +157,10 @@ pub fn parse(name: &str, bytes: &[u8], scheme: &Scheme, registry: &Registry) -> 
                 Read::Ok(v) | Read::Guessed(v, _) => v,
                 Read::Empty => Cell::Empty,
                 Read::Bad(m) => {
-                    problems.push(Problem::error(at(*col), format!("“{}”{m}，按空值处理", def.name)));
+                    problems.push(Problem::error(
+                        at(*col),
+                        format!("“{}”{m}，按空值处理", def.name),
+                    ));
                     Cell::Empty
                 }
             };
@@ -157,7 +168,12 @@ pub fn parse(name: &str, bytes: &[u8], scheme: &Scheme, registry: &Registry) -> 
                 (Cell::Number(v), Some(max)) if v > max => {
                     problems.push(Problem::error(
                         at(*col),
-                        format!("“{}”应不大于{}，实际为{}，按空值处理", def.name, crate::scheme::fmt_num(max), crate::scheme::fmt_num(v)),
+                        format!(
+                            "“{}”应不大于{}，实际为{}，按空值处理",
+                            def.name,
+                            crate::scheme::fmt_num(max),
+                            crate::scheme::fmt_num(v)
+                        ),
                     ));
                     Cell::Empty
                 }
@@ -166,7 +182,10 @@ pub fn parse(name: &str, bytes: &[u8], scheme: &Scheme, registry: &Registry) -> 
             row.sources.insert(def.name.clone(), at(*col));
             row.values.insert(def.name.clone(), value);
         }
-        for p in problems.iter_mut().filter(|p| p.region.is_none() && p.source.cell.ends_with(&line.to_string())) {
+        for p in problems
+            .iter_mut()
+            .filter(|p| p.region.is_none() && p.source.cell.ends_with(&line.to_string()))
+        {
             p.region = Some(code.clone());
         }
         data.rows.insert(code, row);

@@ -130,7 +130,10 @@ pub fn open(bytes: &[u8], format: Format, limits: &Limits) -> Result<Book, Strin
         ));
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) && format != Format::Xls {
-        return Err("文件已加密（设置了打开密码）或不是有效的xlsx/ods文件，请取消密码后重新报送".to_string());
+        return Err(
+            "文件已加密（设置了打开密码）或不是有效的xlsx/ods文件，请取消密码后重新报送"
+                .to_string(),
+        );
     }
     if format != Format::Xls {
         inspect_zip(bytes, format, limits)?;
@@ -144,7 +147,9 @@ pub fn open(bytes: &[u8], format: Format, limits: &Limits) -> Result<Book, Strin
 }
 
 fn read_book(bytes: &[u8], format: Format, limits: &Limits) -> Result<Book, String> {
-    let unreadable = |e: &dyn std::fmt::Display| format!("无法读取文件（{e}），请确认文件未损坏并用Excel、WPS或LibreOffice另存后重新报送");
+    let unreadable = |e: &dyn std::fmt::Display| {
+        format!("无法读取文件（{e}），请确认文件未损坏并用Excel、WPS或LibreOffice另存后重新报送")
+    };
     match format {
         Format::Xlsx => {
             let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
@@ -245,7 +250,11 @@ fn inspect_zip(bytes: &[u8], format: Format, limits: &Limits) -> Result<(), Stri
         .to_string()
     })?;
     if zip.len() > limits.zip_entries {
-        return Err(format!("压缩包内文件数{}超过上限{}", zip.len(), limits.zip_entries));
+        return Err(format!(
+            "压缩包内文件数{}超过上限{}",
+            zip.len(),
+            limits.zip_entries
+        ));
     }
     let mut total: u64 = 0;
     for i in 0..zip.len() {
@@ -295,7 +304,10 @@ fn inspect_zip(bytes: &[u8], format: Format, limits: &Limits) -> Result<(), Stri
 
 fn declared(xml: &str, attr: &str) -> Option<u64> {
     let start = xml.find(attr)? + attr.len();
-    let digits: String = xml[start..].chars().take_while(|c| c.is_ascii_digit()).collect();
+    let digits: String = xml[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
     if digits.is_empty() {
         None
     } else {
@@ -329,7 +341,13 @@ mod tests {
 
     #[test]
     fn declared_count() {
-        assert_eq!(declared(r#"<sst count="12" uniqueCount="3000000000">"#, "uniqueCount=\""), Some(3_000_000_000));
+        assert_eq!(
+            declared(
+                r#"<sst count="12" uniqueCount="3000000000">"#,
+                "uniqueCount=\""
+            ),
+            Some(3_000_000_000)
+        );
         assert_eq!(declared(r#"<sst>"#, "count=\""), None);
     }
 }

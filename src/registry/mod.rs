@@ -33,14 +33,23 @@ pub struct Registry {
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
     #[error("无法读取地区名录 {path}：{source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("地区名录第{line}行：{message}")]
     Line { line: usize, message: String },
     #[error("地区名录为空")]
     Empty,
 }
 
-const HEADER: [&str; 5] = ["区划代码", "名称", "上级代码", "常住人口(万人)", "市场主体数(户)"];
+const HEADER: [&str; 5] = [
+    "区划代码",
+    "名称",
+    "上级代码",
+    "常住人口(万人)",
+    "市场主体数(户)",
+];
 
 impl Registry {
     /// The registry in `templates/`.
@@ -137,9 +146,11 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("第3行"), "{err}");
-        let err = Registry::from_csv("区划代码,名称,上级代码,常住人口(万人),市场主体数(户)\n440100,广州市,440000,1,0\n")
-            .unwrap_err()
-            .to_string();
+        let err = Registry::from_csv(
+            "区划代码,名称,上级代码,常住人口(万人),市场主体数(户)\n440100,广州市,440000,1,0\n",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("市场主体数"), "{err}");
     }
 }

@@ -3,7 +3,7 @@
 //! engine version, the quarter, the run time and every input file with its SHA-256.
 
 use super::style::{page_setup, Fill, Grid, Kind, Layout, Styles};
-use super::Assessment;
+use super::{Assessment, Regions};
 use crate::scheme::{fmt_num, DeductionSource, Quantity, Scheme, ValueDef, ValueKind};
 use chrono::Duration;
 use rust_xlsxwriter::{Worksheet, XlsxError};
@@ -39,9 +39,15 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
         ("方案编号", s.id.clone()),
         ("方案版本", s.version.clone()),
         ("引擎版本", format!("kaoping {}", env!("CARGO_PKG_VERSION"))),
-        ("考核季度", format!("{}（{}）", a.quarter, a.quarter.label())),
+        (
+            "考核季度",
+            format!("{}（{}）", a.quarter, a.quarter.label()),
+        ),
         ("评分时间", a.run_time.clone()),
-        ("满分", format!("{}分（另设加分、扣分和一票否决）", fmt_num(s.total_points))),
+        (
+            "满分",
+            format!("{}分（另设加分、扣分和一票否决）", fmt_num(s.total_points)),
+        ),
         (
             "参评地区",
             format!("共{}个，有效报送并评分{}个", a.regions.len(), scored),
@@ -69,7 +75,9 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
     row += 1;
     let fill = Fill::None;
     for ind in &s.indicators {
-        let group = s.group(&ind.group).map_or(ind.group.as_str(), |g| g.name.as_str());
+        let group = s
+            .group(&ind.group)
+            .map_or(ind.group.as_str(), |g| g.name.as_str());
         g.text(row, 0, &ind.id, fill)?;
         g.text(row, 1, group, fill)?;
         g.text(row, 2, &ind.name, fill)?;
@@ -175,11 +183,12 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
     row = section(&mut g, row, "六、输入文件")?;
     g.header(row, &["文件", "地区", "状态", "SHA-256"], 0.0)?;
     row += 1;
+    let regions = Regions::new(&a.regions);
     for f in &a.files {
         let region = f
             .region_code
             .as_deref()
-            .map(|c| a.region_label(c))
+            .map(|c| regions.label(c))
             .unwrap_or_default();
         g.text(row, 0, &f.file, fill)?;
         g.text(row, 1, &region, fill)?;
@@ -233,11 +242,9 @@ fn describe_value(s: &Scheme, v: &ValueDef) -> String {
             };
             format!("{} ÷ 市场主体数（{}）", field_label(s, field), unit)
         }
-        ValueDef::ShareNonzero { fields } => format!(
-            "{}中大于0的项数 ÷ {}",
-            fields.join("、"),
-            fields.len()
-        ),
+        ValueDef::ShareNonzero { fields } => {
+            format!("{}中大于0的项数 ÷ {}", fields.join("、"), fields.len())
+        }
         ValueDef::Ratio {
             numerator,
             denominator,
@@ -306,7 +313,7 @@ fn flag_rules(a: &Assessment) -> Vec<String> {
             "n 为本季度有效报送的地区数（含被一票否决的地区），本季度 n = {n}；“末位 k 名”含在边界上并列的地区。"
         ),
         format!(
-            "预警：排名末位 ⌈{} × n⌉ 名且未被通报；或投诉举报发生率超出漏斗图95%控制限（偏高一侧）。",
+            "预警：排名末位 ⌈{} × n⌉ 名且未被通报。",
             share(f.warn_share)
         ),
         format!(
@@ -319,7 +326,7 @@ fn flag_rules(a: &Assessment) -> Vec<String> {
             share(f.notify_share)
         ),
         format!(
-            "约谈：连续{}个季度（含本季度）被通报；或投诉举报发生率连续两个季度超出漏斗图99.8%控制限（问题长期高发）。",
+            "约谈：连续{}个季度（含本季度）被通报。",
             f.interview_after
         ),
         format!(

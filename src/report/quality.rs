@@ -2,10 +2,11 @@
 //! first), then every region that was not scored: 未报送, or 数据有误，退回修改.
 
 use super::style::{page_setup, Fill, Grid, Layout, Styles};
-use super::Assessment;
+use super::{Assessment, Regions};
 use crate::problem::{Problem, Severity};
 use crate::score::Status;
 use rust_xlsxwriter::{Worksheet, XlsxError};
+use std::collections::HashMap;
 
 pub(super) const NAME: &str = "数据质量";
 
@@ -17,6 +18,13 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
     let mut problems: Vec<&Problem> = a.problems.iter().collect();
     // Errors first; otherwise the order ingest gave (stable sort).
     problems.sort_by_key(|p| p.severity);
+    let regions = Regions::new(&a.regions);
+    let mut file_region: HashMap<&str, &str> = HashMap::new();
+    for f in &a.files {
+        if let Some(code) = &f.region_code {
+            file_region.entry(f.file.as_str()).or_insert(code.as_str());
+        }
+    }
     let mut row = 1;
     for p in problems {
         let level_fill = match p.severity {
@@ -24,7 +32,13 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
             Severity::Warning => Fill::Yellow,
         };
         g.text(row, 0, p.severity.label(), level_fill)?;
-        g.text(row, 1, &region_of(a, p), Fill::None)?;
+        // The region ingest named, or else the one the file belongs to.
+        let code = p
+            .region
+            .as_deref()
+            .or_else(|| file_region.get(p.source.file.as_str()).copied());
+        let region = code.map(|c| regions.label(c)).unwrap_or_default();
+        g.text(row, 1, &region, Fill::None)?;
         g.text(row, 2, &p.source.file, Fill::None)?;
         g.text(row, 3, &p.source.sheet, Fill::None)?;
         g.text(row, 4, &p.source.cell, Fill::None)?;
@@ -56,16 +70,4 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
             filter: Some((0, row - 1, HEADERS.len() as u16 - 1)),
         },
     )
-}
-
-/// "440103 荔湾区" for the problem's region: the one ingest named, or else the one its file
-/// belongs to; empty when neither is known.
-fn region_of(a: &Assessment, p: &Problem) -> String {
-    let code = p.region.as_deref().or_else(|| {
-        a.files
-            .iter()
-            .find(|f| f.file == p.source.file)
-            .and_then(|f| f.region_code.as_deref())
-    });
-    code.map(|c| a.region_label(c)).unwrap_or_default()
 }

@@ -3,8 +3,10 @@
 
 use super::style::{page_setup, Fill, Grid, Kind, Layout, Styles};
 use super::Assessment;
+use crate::history::QuarterRecord;
 use crate::score::{RegionResult, Status};
 use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
+use std::collections::HashMap;
 
 pub(super) const NAME: &str = "总排名";
 
@@ -34,9 +36,15 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
 
     let mut g = Grid::new(ws, st);
     g.header(HEADER_ROW, &HEADERS, 40.0)?;
+    // Last quarter's records by code (`Assessment::previous` searches, once per call).
+    let prev_quarter = a.quarter.prev();
+    let mut previous: HashMap<&str, &QuarterRecord> = HashMap::new();
+    for rec in a.history.iter().filter(|rec| rec.quarter == prev_quarter) {
+        previous.entry(rec.code.as_str()).or_insert(rec);
+    }
     let mut row = FIRST_ROW;
     for r in &a.regions {
-        write_region(&mut g, a, r, row)?;
+        write_region(&mut g, a, r, previous.get(r.code.as_str()).copied(), row)?;
         row += 1;
     }
     g.apply_widths()?;
@@ -60,7 +68,13 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
     Ok(())
 }
 
-fn write_region(g: &mut Grid, a: &Assessment, r: &RegionResult, row: u32) -> Result<(), XlsxError> {
+fn write_region(
+    g: &mut Grid,
+    a: &Assessment,
+    r: &RegionResult,
+    prev: Option<&QuarterRecord>,
+    row: u32,
+) -> Result<(), XlsxError> {
     let fill = Fill::for_flag(a.top_flag(&r.code));
     let scored = r.is_scored();
     g.num(row, 0, f64::from(r.rank), Kind::Int, fill)?;
@@ -75,9 +89,7 @@ fn write_region(g: &mut Grid, a: &Assessment, r: &RegionResult, row: u32) -> Res
         g.blank(row, COL_TOTAL, fill)?;
         g.blank(row, 5, fill)?;
     }
-    let prev = a
-        .previous(&r.code)
-        .filter(|p| scored && p.status == Status::Scored.label());
+    let prev = prev.filter(|p| scored && p.status == Status::Scored.label());
     match prev {
         Some(p) => {
             g.num(row, 6, score_change(r.total, p.total), Kind::Change, fill)?;
@@ -141,7 +153,11 @@ fn totals_chart(a: &Assessment) -> Option<Chart> {
     chart.legend().set_hidden();
     let bars = last - first + 1;
     chart.set_width(640);
-    chart.set_height(bars.saturating_mul(18).saturating_add(120).clamp(320, 16_000));
+    chart.set_height(
+        bars.saturating_mul(18)
+            .saturating_add(120)
+            .clamp(320, 16_000),
+    );
     Some(chart)
 }
 

@@ -82,7 +82,11 @@ fn write_region(g: &mut Grid, a: &Assessment, r: &RegionResult, row: u32) -> Res
     g.opt_num(row, col + 1, when_scored(r.deductions), Kind::Score, fill)?;
     g.text(row, col + 2, r.veto.as_deref().unwrap_or(""), fill)?;
     g.opt_num(row, col + 3, when_scored(r.total), Kind::Score, fill)?;
-    let grade = if scored { r.grade.as_str() } else { r.status.label() };
+    let grade = if scored {
+        r.grade.as_str()
+    } else {
+        r.status.label()
+    };
     g.text(row, col + 4, grade, fill)?;
     Ok(())
 }

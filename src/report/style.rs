@@ -266,29 +266,53 @@ impl<'a> Grid<'a> {
     }
 
     /// A header row; each header widens its column up to `max_width` (long headers wrap).
-    pub(crate) fn header(&mut self, row: u32, headers: &[&str], max_width: f64) -> Result<(), XlsxError> {
+    pub(crate) fn header(
+        &mut self,
+        row: u32,
+        headers: &[&str],
+        max_width: f64,
+    ) -> Result<(), XlsxError> {
         for (col, h) in (0u16..).zip(headers) {
-            self.ws.write_string_with_format(row, col, *h, &self.st.header)?;
+            self.ws
+                .write_string_with_format(row, col, *h, &self.st.header)?;
             self.fit(col, text_width(h).min(max_width));
         }
         Ok(())
     }
 
     /// Text, always as a string (never a formula), in a bordered body cell.
-    pub(crate) fn text(&mut self, row: u32, col: u16, s: &str, fill: Fill) -> Result<(), XlsxError> {
+    pub(crate) fn text(
+        &mut self,
+        row: u32,
+        col: u16,
+        s: &str,
+        fill: Fill,
+    ) -> Result<(), XlsxError> {
         let s = clip(s);
         if s.is_empty() {
-            self.ws.write_blank(row, col, self.st.cell(Kind::Text, fill))?;
-        } else {
             self.ws
-                .write_string_with_format(row, col, s.as_ref(), self.st.cell(Kind::Text, fill))?;
+                .write_blank(row, col, self.st.cell(Kind::Text, fill))?;
+        } else {
+            self.ws.write_string_with_format(
+                row,
+                col,
+                s.as_ref(),
+                self.st.cell(Kind::Text, fill),
+            )?;
             self.fit(col, text_width(&s));
         }
         Ok(())
     }
 
     /// A number shown as `kind`; a value that is not finite leaves the cell blank.
-    pub(crate) fn num(&mut self, row: u32, col: u16, v: f64, kind: Kind, fill: Fill) -> Result<(), XlsxError> {
+    pub(crate) fn num(
+        &mut self,
+        row: u32,
+        col: u16,
+        v: f64,
+        kind: Kind,
+        fill: Fill,
+    ) -> Result<(), XlsxError> {
         let format = self.st.cell(kind, fill);
         if v.is_finite() {
             self.ws.write_number_with_format(row, col, v, format)?;
@@ -315,16 +339,23 @@ impl<'a> Grid<'a> {
     }
 
     /// A date shown as yyyy-mm-dd.
-    pub(crate) fn date(&mut self, row: u32, col: u16, d: chrono::NaiveDate, fill: Fill) -> Result<(), XlsxError> {
+    pub(crate) fn date(
+        &mut self,
+        row: u32,
+        col: u16,
+        d: chrono::NaiveDate,
+        fill: Fill,
+    ) -> Result<(), XlsxError> {
         self.ws
-            .write_date_with_format(row, col, &d, self.st.cell(Kind::Date, fill))?;
+            .write_date_with_format(row, col, d, self.st.cell(Kind::Date, fill))?;
         self.fit(col, 10.0);
         Ok(())
     }
 
     /// An empty cell with the row's border and fill.
     pub(crate) fn blank(&mut self, row: u32, col: u16, fill: Fill) -> Result<(), XlsxError> {
-        self.ws.write_blank(row, col, self.st.cell(Kind::Text, fill))?;
+        self.ws
+            .write_blank(row, col, self.st.cell(Kind::Text, fill))?;
         Ok(())
     }
 
@@ -384,7 +415,7 @@ mod tests {
     fn chinese_is_twice_as_wide() {
         assert_eq!(text_width("abc"), 3.0);
         assert_eq!(text_width("地区"), 4.0);
-        assert_eq!(text_width("A1 领导小组健全（2分）"), 3.0 + 2.0 * 10.0);
+        assert_eq!(text_width("A1 领导小组健全（2分）"), 4.0 + 2.0 * 9.0);
         assert_eq!(text_width("第一行\n长一点的第二行"), 14.0);
     }
 

@@ -2,7 +2,7 @@
 //! leadership sees who is improving and who keeps falling behind.
 
 use super::style::{page_setup, Fill, Grid, Kind, Layout, Styles};
-use super::Assessment;
+use super::{Assessment, Regions};
 use crate::history::QuarterRecord;
 use crate::quarter::Quarter;
 use crate::score::Status;
@@ -34,6 +34,7 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
         by_key.insert((r.code.as_str(), r.quarter), r);
     }
 
+    let regions = Regions::new(&a.regions);
     // Current regions in rank order, then regions only history knows, by code.
     let mut rows: Vec<(&str, &str)> = a
         .regions
@@ -42,7 +43,7 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
         .collect();
     let mut extra: BTreeMap<&str, &str> = BTreeMap::new();
     for r in a.history.iter().filter(|r| r.quarter < a.quarter) {
-        if a.region(&r.code).is_none() {
+        if regions.get(&r.code).is_none() {
             // History is oldest first, so the latest name wins.
             extra.insert(r.code.as_str(), r.name.as_str());
         }
@@ -67,7 +68,7 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
         let mut col: u16 = 2;
         for q in &quarters {
             let point = if *q == a.quarter {
-                a.region(code).map(|r| Point {
+                regions.get(code).map(|r| Point {
                     total: r.is_scored().then_some(r.total),
                     status: short_status(r.status.label()),
                     rank: r.rank,

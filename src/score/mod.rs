@@ -42,10 +42,12 @@ pub fn score(registry: &Registry, batch: &Batch, inp: &Inputs) -> Vec<RegionResu
     let mut results: Vec<RegionResult> = registry
         .regions
         .iter()
-        .map(|region| match valid.iter().find(|(r, _, _)| r.code == region.code) {
-            Some((_, sub, figs)) => scored(region, sub, figs, &peers, inp),
-            None => unscored(region, batch.submissions.get(&region.code)),
-        })
+        .map(
+            |region| match valid.iter().find(|(r, _, _)| r.code == region.code) {
+                Some((_, sub, figs)) => scored(region, sub, figs, &peers, inp),
+                None => unscored(region, batch.submissions.get(&region.code)),
+            },
+        )
         .collect();
     rank(&mut results);
     results
@@ -55,7 +57,11 @@ fn unscored(region: &Region, sub: Option<&Submission>) -> RegionResult {
     RegionResult {
         code: region.code.clone(),
         name: region.name.clone(),
-        status: if sub.is_some() { Status::Invalid } else { Status::Missing },
+        status: if sub.is_some() {
+            Status::Invalid
+        } else {
+            Status::Missing
+        },
         file: sub.map(|s| s.file.clone()),
         filed_on: sub.and_then(|s| s.filed_on),
         late: false,
@@ -72,7 +78,13 @@ fn unscored(region: &Region, sub: Option<&Submission>) -> RegionResult {
     }
 }
 
-fn scored(region: &Region, sub: &Submission, figs: &[Figures], peers: &[Vec<f64>], inp: &Inputs) -> RegionResult {
+fn scored(
+    region: &Region,
+    sub: &Submission,
+    figs: &[Figures],
+    peers: &[Vec<f64>],
+    inp: &Inputs,
+) -> RegionResult {
     let scheme = inp.scheme;
     let mut indicators: Vec<IndicatorResult> = scheme
         .indicators
@@ -105,10 +117,12 @@ fn scored(region: &Region, sub: &Submission, figs: &[Figures], peers: &[Vec<f64>
         .is_some_and(|d| d > inp.quarter.deadline(scheme.deadline_day));
     let (deductions, deduction_items) = deductions(scheme, region, sub, late, inp);
     let veto = match inp.province.cell(&region.code, &scheme.veto.column) {
-        Cell::YesNo(true) => Some(match inp.province.cell(&region.code, &scheme.veto.reason_column) {
-            Cell::Text(t) if !t.is_empty() => t.clone(),
-            _ => "（未填写否决事由）".to_string(),
-        }),
+        Cell::YesNo(true) => Some(
+            match inp.province.cell(&region.code, &scheme.veto.reason_column) {
+                Cell::Text(t) if !t.is_empty() => t.clone(),
+                _ => "（未填写否决事由）".to_string(),
+            },
+        ),
         _ => None,
     };
     let total = groups.iter().map(|(_, s)| s).sum::<f64>() + bonus - deductions;
@@ -199,18 +213,30 @@ fn bonus(scheme: &Scheme, sub: &Submission) -> (f64, Vec<Item>) {
     (sum.min(scheme.bonus.cap), items)
 }
 
-fn deductions(scheme: &Scheme, region: &Region, sub: &Submission, late: bool, inp: &Inputs) -> (f64, Vec<Item>) {
+fn deductions(
+    scheme: &Scheme,
+    region: &Region,
+    sub: &Submission,
+    late: bool,
+    inp: &Inputs,
+) -> (f64, Vec<Item>) {
     let mut items = Vec::new();
     for d in &scheme.deductions.items {
         match d.source {
             DeductionSource::Late => {
                 if late {
                     let deadline = inp.quarter.deadline(scheme.deadline_day);
-                    let filed = sub.filed_on.map(|x| x.format("%Y-%m-%d").to_string()).unwrap_or_default();
+                    let filed = sub
+                        .filed_on
+                        .map(|x| x.format("%Y-%m-%d").to_string())
+                        .unwrap_or_default();
                     items.push(Item {
                         label: d.label.clone(),
                         points: d.points,
-                        detail: format!("填报日期{filed}，晚于截止日期{}", deadline.format("%Y-%m-%d")),
+                        detail: format!(
+                            "填报日期{filed}，晚于截止日期{}",
+                            deadline.format("%Y-%m-%d")
+                        ),
                     });
                 }
             }

@@ -71,6 +71,18 @@ mod tests {
         rank(&mut r);
         let got: Vec<(&str, u32)> = r.iter().map(|x| (x.code.as_str(), x.rank)).collect();
         // 90 → 1; 85, 85 → 2, 2; 80 → 4; vetoed 99 → 5, vetoed 70 → 6; no valid submission → 7, 7.
-        assert_eq!(got, [("c", 1), ("b", 2), ("d", 2), ("a", 4), ("e", 5), ("h", 6), ("f", 7), ("g", 7)]);
+        assert_eq!(
+            got,
+            [
+                ("c", 1),
+                ("b", 2),
+                ("d", 2),
+                ("a", 4),
+                ("e", 5),
+                ("h", 6),
+                ("f", 7),
+                ("g", 7)
+            ]
+        );
     }
 }

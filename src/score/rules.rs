@@ -80,7 +80,10 @@ mod tests {
     #[test]
     fn rules_as_designed() {
         // target 100%, 0.2 per point: 85% → 10 − 0.2 × 15 = 7.
-        let t = Rule::Target { target: 1.0, per_point: 0.2 };
+        let t = Rule::Target {
+            target: 1.0,
+            per_point: 0.2,
+        };
         assert!((score(&t, 10.0, 0.85, &[]) - 7.0).abs() < 1e-12);
         // 40% → 10 − 12 < 0 → 0.
         assert_eq!(score(&t, 10.0, 0.40, &[]), 0.0);

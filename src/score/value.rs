@@ -40,7 +40,12 @@ pub fn figures(ind: &Indicator, region: &Region, sub: &Submission, inp: &Inputs)
     match &ind.value {
         ValueDef::Field { field: code } => {
             let v = field(code, &mut sources);
-            Figures { numerator: Some(v), denominator: None, value: Some(v), sources }
+            Figures {
+                numerator: Some(v),
+                denominator: None,
+                value: Some(v),
+                sources,
+            }
         }
         ValueDef::PerUnit { field: code } => {
             let n = field(code, &mut sources);
@@ -58,9 +63,17 @@ pub fn figures(ind: &Indicator, region: &Region, sub: &Submission, inp: &Inputs)
                 .filter(|c| field(c, &mut sources) > 0.0)
                 .count() as f64;
             let d = fields.len() as f64;
-            Figures { numerator: Some(n), denominator: Some(d), value: (d > 0.0).then(|| n / d), sources }
+            Figures {
+                numerator: Some(n),
+                denominator: Some(d),
+                value: (d > 0.0).then(|| n / d),
+                sources,
+            }
         }
-        ValueDef::Ratio { numerator, denominator } => {
+        ValueDef::Ratio {
+            numerator,
+            denominator,
+        } => {
             let n = quantity(numerator, sub, inp, &mut sources);
             let d = quantity(denominator, sub, inp, &mut sources);
             Figures {
