@@ -114,7 +114,7 @@ fn demo_ranks_all_regions_and_raises_every_kind_of_flag() {
     assert_eq!(supervise[5], "2026-03-31");
     assert!(supervise[4].contains("连续3个季度被通报"), "{supervise:?}");
     assert!(find("445300", "约谈")[4].contains("连续3个季度被通报（2025Q2至2025Q4）"));
-    assert!(find("445300", "通报")[4].contains("处于末位"));
+    assert!(find("445300", "通报")[4].contains("排名第19（共20个有效报送地区）"));
     assert!(find("445200", "一票否决")[4].contains("重大假冒伪劣食品"));
     assert!(flags.iter().any(|r| r[2] == "预警"));
 

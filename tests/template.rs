@@ -1,0 +1,327 @@
+//! The submission template: the blank kept in `templates/` is current, and a filled workbook
+//! reads back (with calamine, as ingest does) exactly as written.
+//!
+//! To regenerate `templates/blank-submission.xlsx` after changing the scheme or the layout:
+//! `KAOPING_UPDATE_TEMPLATE=1 cargo test --release --test template`.
+
+use calamine::{open_workbook_auto, Data, Range, Reader};
+use chrono::NaiveDate;
+use kaoping::ingest::Cell;
+use kaoping::quarter::Quarter;
+use kaoping::registry::Registry;
+use kaoping::scheme::Scheme;
+use kaoping::template::{self, Filled};
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
+
+const BLANK: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/templates/blank-submission.xlsx"
+);
+const REGENERATE: &str = "KAOPING_UPDATE_TEMPLATE=1 cargo test --release --test template";
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+/// Every part of an xlsx (a zip), by name, in archive order.
+fn parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            (f.name().unwrap().to_string(), data)
+        })
+        .collect()
+}
+
+#[test]
+fn blank_template_in_templates_is_current() {
+    let scheme = Scheme::builtin().unwrap();
+    if std::env::var("KAOPING_UPDATE_TEMPLATE").as_deref() == Ok("1") {
+        template::write(Path::new(BLANK), &scheme, None, None, None).unwrap();
+        eprintln!("已重新生成 {BLANK}");
+    }
+    let fresh = template::build(&scheme, None, None, None)
+        .unwrap()
+        .save_to_buffer()
+        .unwrap();
+    let stored = std::fs::read(BLANK)
+        .unwrap_or_else(|e| panic!("模板已过期：无法读取 {BLANK}（{e}）；请运行 {REGENERATE}"));
+    let (fresh, stored) = (parts(&fresh), parts(&stored));
+    let names = |p: &[(String, Vec<u8>)]| p.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        names(&fresh),
+        names(&stored),
+        "模板已过期：templates/blank-submission.xlsx 的部件与当前生成的不同；请运行 {REGENERATE}"
+    );
+    for ((name, new), (_, old)) in fresh.iter().zip(&stored) {
+        assert!(
+            new == old,
+            "模板已过期：templates/blank-submission.xlsx 的 {name} 与当前生成的不同；请运行 {REGENERATE}"
+        );
+    }
+}
+
+#[test]
+fn blank_template_is_protected_and_hides_meta() {
+    let scheme = Scheme::builtin().unwrap();
+    let bytes = template::build(&scheme, None, None, None)
+        .unwrap()
+        .save_to_buffer()
+        .unwrap();
+    let parts = parts(&bytes);
+    let text = |name: &str| {
+        let (_, data) = parts.iter().find(|(n, _)| n == name).unwrap();
+        String::from_utf8(data.clone()).unwrap()
+    };
+    let sheets: Vec<&(String, Vec<u8>)> = parts
+        .iter()
+        .filter(|(n, _)| n.starts_with("xl/worksheets/sheet"))
+        .collect();
+    assert_eq!(sheets.len(), 8);
+    for (name, data) in sheets {
+        let xml = String::from_utf8_lossy(data);
+        assert!(xml.contains("<sheetProtection"), "{name} is not protected");
+        assert!(!xml.contains("<f>"), "{name} holds a formula");
+    }
+    let workbook = text("xl/workbook.xml");
+    assert!(
+        workbook.contains(r#"<sheet name="_meta" sheetId="8" state="hidden""#),
+        "{workbook}"
+    );
+    // The blank has no region: 基本情况 B2 is an empty input cell.
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("blank.xlsx");
+    std::fs::write(&path, &bytes).unwrap();
+    let mut book = open_workbook_auto(&path).unwrap();
+    let basic = book.worksheet_range("基本情况").unwrap();
+    assert_eq!(at(&basic, 1, 0), Data::String("区划代码".into()));
+    assert_eq!(at(&basic, 1, 1), Data::Empty);
+    let meta = book.worksheet_range("_meta").unwrap();
+    assert_eq!(meta_value(&meta, "region_code"), "");
+    assert_eq!(
+        meta_value(&meta, "template_hash"),
+        template::template_hash(&scheme)
+    );
+}
+
+/// The cell at an absolute (0-based) position; `Empty` outside the range.
+fn at(range: &Range<Data>, row: u32, col: u32) -> Data {
+    range.get_value((row, col)).cloned().unwrap_or(Data::Empty)
+}
+
+/// The row (0-based) whose column A is `code`.
+fn row_of(range: &Range<Data>, code: &str) -> u32 {
+    let (first, _) = range.start().unwrap();
+    let (last, _) = range.end().unwrap();
+    (first..=last)
+        .find(|&r| at(range, r, 0) == Data::String(code.into()))
+        .unwrap_or_else(|| panic!("no row {code}"))
+}
+
+fn meta_value(range: &Range<Data>, key: &str) -> String {
+    match at(range, row_of(range, key), 1) {
+        Data::String(s) => s,
+        Data::Empty => String::new(),
+        other => panic!("_meta {key}: {other:?}"),
+    }
+}
+
+fn date_of(data: &Data) -> NaiveDate {
+    match data {
+        Data::DateTime(dt) => dt.as_datetime().unwrap().date(),
+        other => panic!("expected a date, got {other:?}"),
+    }
+}
+
+fn header(range: &Range<Data>) -> Vec<String> {
+    let (_, last) = range.end().unwrap();
+    (0..=last)
+        .map(|c| match at(range, 0, c) {
+            Data::String(s) => s,
+            other => panic!("header cell {c}: {other:?}"),
+        })
+        .collect()
+}
+
+fn filled() -> Filled {
+    Filled {
+        filled_by: "张三".into(),
+        phone: "020-83123456".into(),
+        filed_on: Some(d(2026, 1, 8)),
+        fields: BTreeMap::from([
+            ("S01".to_string(), 12.0),
+            ("S03".to_string(), 123.45),
+            ("S05".to_string(), 30.0),
+            ("W01".to_string(), 1.0),
+            ("W02".to_string(), 0.0),
+            ("W11".to_string(), 2.0),
+        ]),
+        field_text: BTreeMap::new(),
+        ledgers: BTreeMap::from([(
+            "transfer".to_string(),
+            vec![vec![
+                Cell::Text("440100-2025Q4-Y0001".into()),
+                Cell::Text("商标".into()),
+                Cell::Date(d(2025, 9, 20)),
+                Cell::Date(d(2025, 10, 15)),
+                Cell::Text("广州市公安局".into()),
+                Cell::YesNo(true),
+                Cell::Empty,
+            ]],
+        )]),
+    }
+}
+
+#[test]
+fn filled_workbook_reads_back_exactly() {
+    let scheme = Scheme::builtin().unwrap();
+    let registry = Registry::builtin().unwrap();
+    let region = registry.get("440100").unwrap();
+    let q: Quarter = "2025Q4".parse().unwrap();
+    let name = template::file_name(region, q);
+    assert_eq!(name, "440100_广州市_2025Q4.xlsx");
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join(&name);
+    template::write(&path, &scheme, Some(region), Some(q), Some(&filled())).unwrap();
+
+    let mut book = open_workbook_auto(&path).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "填报说明",
+            "基本情况",
+            "汇总指标",
+            "工作情况",
+            "移送台账",
+            "信息公开台账",
+            "销毁台账",
+            "_meta"
+        ]
+    );
+
+    let guide = book.worksheet_range("填报说明").unwrap();
+    assert_eq!(header(&guide), ["事项", "说明"]);
+    let deadline = at(&guide, row_of(&guide, "报送截止"), 1);
+    assert!(
+        matches!(&deadline, Data::String(s) if s.contains("2026年1月10日") && s.contains("迟报")),
+        "{deadline:?}"
+    );
+    assert_eq!(
+        at(&guide, row_of(&guide, "联系方式"), 1),
+        Data::String("联系人：省打击侵权假冒工作领导小组办公室".into())
+    );
+
+    let basic = book.worksheet_range("基本情况").unwrap();
+    assert_eq!(header(&basic), ["项目", "内容"]);
+    let expect = [
+        ("区划代码", "440100"),
+        ("地区名称", "广州市"),
+        ("季度", "2025Q4"),
+        ("填报人", "张三"),
+        ("联系电话", "020-83123456"),
+    ];
+    for (r, (label, value)) in expect.iter().enumerate() {
+        let r = r as u32 + 1;
+        assert_eq!(at(&basic, r, 0), Data::String(label.to_string()));
+        assert_eq!(at(&basic, r, 1), Data::String(value.to_string()), "{label}");
+    }
+    assert_eq!(at(&basic, 6, 0), Data::String("填报日期".into()));
+    assert_eq!(date_of(&at(&basic, 6, 1)), d(2026, 1, 8));
+
+    let summary = book.worksheet_range("汇总指标").unwrap();
+    assert_eq!(
+        header(&summary),
+        ["编码", "指标名称", "单位", "本季度数值", "说明"]
+    );
+    let codes: Vec<Data> = (1..=scheme.fields.len() as u32)
+        .map(|r| at(&summary, r, 0))
+        .collect();
+    let expected: Vec<Data> = scheme
+        .fields
+        .iter()
+        .map(|f| Data::String(f.code.clone()))
+        .collect();
+    assert_eq!(codes, expected);
+    assert_eq!(at(&summary, row_of(&summary, "S01"), 3), Data::Float(12.0));
+    assert_eq!(
+        at(&summary, row_of(&summary, "S03"), 3),
+        Data::Float(123.45)
+    );
+    assert_eq!(at(&summary, row_of(&summary, "S02"), 3), Data::Empty);
+    assert_eq!(
+        at(&summary, row_of(&summary, "S02"), 1),
+        Data::String("其中：货值在大案标准以上的案件数".into())
+    );
+
+    let work = book.worksheet_range("工作情况").unwrap();
+    assert_eq!(header(&work), ["编码", "项目", "填报值"]);
+    assert_eq!(
+        at(&work, row_of(&work, "W01"), 2),
+        Data::String("是".into())
+    );
+    assert_eq!(
+        at(&work, row_of(&work, "W02"), 2),
+        Data::String("否".into())
+    );
+    assert_eq!(at(&work, row_of(&work, "W11"), 2), Data::Float(2.0));
+
+    for l in &scheme.ledgers {
+        let range = book.worksheet_range(&l.sheet).unwrap();
+        let names: Vec<String> = l.columns.iter().map(|c| c.name.clone()).collect();
+        assert_eq!(header(&range), names, "{}", l.sheet);
+    }
+    let transfer = book.worksheet_range("移送台账").unwrap();
+    assert_eq!(
+        at(&transfer, 1, 0),
+        Data::String("440100-2025Q4-Y0001".into())
+    );
+    assert_eq!(at(&transfer, 1, 1), Data::String("商标".into()));
+    assert_eq!(date_of(&at(&transfer, 1, 2)), d(2025, 9, 20));
+    assert_eq!(date_of(&at(&transfer, 1, 3)), d(2025, 10, 15));
+    assert_eq!(at(&transfer, 1, 5), Data::String("是".into()));
+    assert_eq!(at(&transfer, 1, 6), Data::Empty);
+    assert_eq!(at(&transfer, 2, 0), Data::Empty);
+
+    let meta = book.worksheet_range("_meta").unwrap();
+    assert_eq!(header(&meta), ["key", "value"]);
+    assert_eq!(meta_value(&meta, "scheme_id"), scheme.id);
+    assert_eq!(meta_value(&meta, "scheme_version"), scheme.version);
+    assert_eq!(
+        meta_value(&meta, "template_hash"),
+        template::template_hash(&scheme)
+    );
+    assert_eq!(meta_value(&meta, "region_code"), "440100");
+    assert_eq!(meta_value(&meta, "quarter"), "2025Q4");
+}
+
+#[test]
+fn field_text_is_written_instead_of_the_number() {
+    let scheme = Scheme::builtin().unwrap();
+    let registry = Registry::builtin().unwrap();
+    let region = registry.get("440100").unwrap();
+    let q: Quarter = "2025Q4".parse().unwrap();
+    let mut f = filled();
+    f.field_text.insert("S05".into(), "约30".into());
+    f.field_text.insert("W03".into(), "不详".into());
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join(template::file_name(region, q));
+    template::write(&path, &scheme, Some(region), Some(q), Some(&f)).unwrap();
+
+    let mut book = open_workbook_auto(&path).unwrap();
+    let summary = book.worksheet_range("汇总指标").unwrap();
+    assert_eq!(
+        at(&summary, row_of(&summary, "S05"), 3),
+        Data::String("约30".into())
+    );
+    assert_eq!(at(&summary, row_of(&summary, "S01"), 3), Data::Float(12.0));
+    let work = book.worksheet_range("工作情况").unwrap();
+    assert_eq!(
+        at(&work, row_of(&work, "W03"), 2),
+        Data::String("不详".into())
+    );
+}
