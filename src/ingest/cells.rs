@@ -17,6 +17,18 @@ pub enum Read<T> {
     Bad(String),
 }
 
+impl<T> Read<T> {
+    /// The same outcome with the value mapped.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Read<U> {
+        match self {
+            Read::Ok(v) => Read::Ok(f(v)),
+            Read::Guessed(v, n) => Read::Guessed(f(v), n),
+            Read::Empty => Read::Empty,
+            Read::Bad(m) => Read::Bad(m),
+        }
+    }
+}
+
 /// How a cell's content is quoted in messages: “约30”.
 pub fn shown(d: &Data) -> String {
     let s = match d {

@@ -80,11 +80,11 @@ fn read_cell(
     sub: &mut Submission,
 ) -> Cell {
     let read: Read<Cell> = match def.kind {
-        ValueKind::Count => map(cells::count(data), Cell::Number),
-        ValueKind::Amount => map(cells::amount(data), Cell::Number),
-        ValueKind::YesNo => map(cells::yes_no(data), Cell::YesNo),
-        ValueKind::Date => map(cells::date(data), Cell::Date),
-        ValueKind::Text => map(cells::text(data), Cell::Text),
+        ValueKind::Count => cells::count(data).map(Cell::Number),
+        ValueKind::Amount => cells::amount(data).map(Cell::Number),
+        ValueKind::YesNo => cells::yes_no(data).map(Cell::YesNo),
+        ValueKind::Date => cells::date(data).map(Cell::Date),
+        ValueKind::Text => cells::text(data).map(Cell::Text),
         ValueKind::Choice => match cells::text(data) {
             Read::Ok(t) if def.choices.contains(&t) => Read::Ok(Cell::Text(t)),
             Read::Ok(t) | Read::Guessed(t, _) => Read::Bad(format!(
@@ -133,15 +133,6 @@ fn read_cell(
         }
     }
     value
-}
-
-fn map<T>(r: Read<T>, f: impl Fn(T) -> Cell) -> Read<Cell> {
-    match r {
-        Read::Ok(v) => Read::Ok(f(v)),
-        Read::Guessed(v, n) => Read::Guessed(f(v), n),
-        Read::Empty => Read::Empty,
-        Read::Bad(m) => Read::Bad(m),
-    }
 }
 
 fn is_blank(d: &calamine::Data) -> bool {

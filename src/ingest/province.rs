@@ -147,10 +147,10 @@ pub fn parse(
         for (def, col) in &cols {
             let raw = Data::String(rec.get(*col).unwrap_or("").to_string());
             let read = match def.kind {
-                ValueKind::Count => map(cells::count(&raw), Cell::Number),
-                ValueKind::Amount => map(cells::amount(&raw), Cell::Number),
-                ValueKind::YesNo => map(cells::yes_no(&raw), Cell::YesNo),
-                _ => map(cells::text(&raw), Cell::Text),
+                ValueKind::Count => cells::count(&raw).map(Cell::Number),
+                ValueKind::Amount => cells::amount(&raw).map(Cell::Number),
+                ValueKind::YesNo => cells::yes_no(&raw).map(Cell::YesNo),
+                _ => cells::text(&raw).map(Cell::Text),
             };
             let value = match read {
                 // Numbers in a CSV are always text: no warning for that.
@@ -191,13 +191,4 @@ pub fn parse(
         data.rows.insert(code, row);
     }
     (data, problems)
-}
-
-fn map<T>(r: Read<T>, f: impl Fn(T) -> Cell) -> Read<Cell> {
-    match r {
-        Read::Ok(v) => Read::Ok(f(v)),
-        Read::Guessed(v, n) => Read::Guessed(f(v), n),
-        Read::Empty => Read::Empty,
-        Read::Bad(m) => Read::Bad(m),
-    }
 }

@@ -54,12 +54,7 @@ pub fn read(grid: &Grid, defs: &[FieldDef], value_header: &str, sub: &mut Submis
         let cell = a1(r, value_col);
         let data = grid.get(r, value_col);
         let read = match def.kind {
-            ValueKind::YesNo => match cells::yes_no(data) {
-                Read::Ok(b) => Read::Ok(f64::from(u8::from(b))),
-                Read::Guessed(b, n) => Read::Guessed(f64::from(u8::from(b)), n),
-                Read::Empty => Read::Empty,
-                Read::Bad(m) => Read::Bad(m),
-            },
+            ValueKind::YesNo => cells::yes_no(data).map(|b| f64::from(u8::from(b))),
             ValueKind::Amount => cells::amount(data),
             _ => cells::count(data),
         };
