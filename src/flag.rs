@@ -233,22 +233,10 @@ mod tests {
 
     fn result(code: &str, rank: u32, total: f64, grade: &str) -> RegionResult {
         RegionResult {
-            code: code.to_string(),
-            name: format!("{code}市"),
-            status: Status::Scored,
-            file: None,
-            filed_on: None,
-            late: false,
-            indicators: Vec::new(),
-            groups: Vec::new(),
-            bonus: 0.0,
-            bonus_items: Vec::new(),
-            deductions: 0.0,
-            deduction_items: Vec::new(),
-            veto: None,
             total,
             grade: grade.to_string(),
             rank,
+            ..RegionResult::blank(code, &format!("{code}市"), Status::Scored)
         }
     }
 

@@ -54,27 +54,15 @@ pub fn score(registry: &Registry, batch: &Batch, inp: &Inputs) -> Vec<RegionResu
 }
 
 fn unscored(region: &Region, sub: Option<&Submission>) -> RegionResult {
+    let status = if sub.is_some() {
+        Status::Invalid
+    } else {
+        Status::Missing
+    };
     RegionResult {
-        code: region.code.clone(),
-        name: region.name.clone(),
-        status: if sub.is_some() {
-            Status::Invalid
-        } else {
-            Status::Missing
-        },
         file: sub.map(|s| s.file.clone()),
         filed_on: sub.and_then(|s| s.filed_on),
-        late: false,
-        indicators: Vec::new(),
-        groups: Vec::new(),
-        bonus: 0.0,
-        bonus_items: Vec::new(),
-        deductions: 0.0,
-        deduction_items: Vec::new(),
-        veto: None,
-        total: 0.0,
-        grade: String::new(),
-        rank: 0,
+        ..RegionResult::blank(&region.code, &region.name, status)
     }
 }
 

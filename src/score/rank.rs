@@ -36,22 +36,9 @@ mod tests {
 
     fn region(code: &str, status: Status, total: f64, veto: bool) -> RegionResult {
         RegionResult {
-            code: code.to_string(),
-            name: code.to_string(),
-            status,
-            file: None,
-            filed_on: None,
-            late: false,
-            indicators: Vec::new(),
-            groups: Vec::new(),
-            bonus: 0.0,
-            bonus_items: Vec::new(),
-            deductions: 0.0,
-            deduction_items: Vec::new(),
             veto: veto.then(|| "事由".to_string()),
             total,
-            grade: String::new(),
-            rank: 0,
+            ..RegionResult::blank(code, code, status)
         }
     }
 

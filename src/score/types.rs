@@ -79,6 +79,28 @@ pub struct RegionResult {
 }
 
 impl RegionResult {
+    /// A region with no figures yet: no indicators, no points, rank 0.
+    pub fn blank(code: &str, name: &str, status: Status) -> RegionResult {
+        RegionResult {
+            code: code.to_string(),
+            name: name.to_string(),
+            status,
+            file: None,
+            filed_on: None,
+            late: false,
+            indicators: Vec::new(),
+            groups: Vec::new(),
+            bonus: 0.0,
+            bonus_items: Vec::new(),
+            deductions: 0.0,
+            deduction_items: Vec::new(),
+            veto: None,
+            total: 0.0,
+            grade: String::new(),
+            rank: 0,
+        }
+    }
+
     /// The indicator result with this id.
     pub fn indicator(&self, id: &str) -> Option<&IndicatorResult> {
         self.indicators.iter().find(|i| i.id == id)
