@@ -47,14 +47,7 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
         }
     }
     g.apply_widths()?;
-    page_setup(
-        g.ws,
-        &Layout {
-            repeat_rows: Some((0, 0)),
-            freeze: Some((1, 3)),
-            filter: Some((0, row - 1, HEADERS.len() as u16 - 1)),
-        },
-    )
+    page_setup(g.ws, &Layout::table(row - 1, HEADERS.len() as u16 - 1, 3))
 }
 
 /// How an indicator's value is shown: rates as percentages, per-unit values with 4 decimals,

@@ -37,14 +37,7 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
         row += 1;
     }
     g.apply_widths()?;
-    page_setup(
-        g.ws,
-        &Layout {
-            repeat_rows: Some((0, 0)),
-            freeze: Some((1, 1)),
-            filter: Some((0, row - 1, HEADERS.len() as u16 - 1)),
-        },
-    )
+    page_setup(g.ws, &Layout::table(row - 1, HEADERS.len() as u16 - 1, 1))
 }
 
 /// Every flag with its region code, by seriousness, then by the region's place in the ranking

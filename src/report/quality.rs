@@ -62,12 +62,5 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
         row += 1;
     }
     g.apply_widths()?;
-    page_setup(
-        g.ws,
-        &Layout {
-            repeat_rows: Some((0, 0)),
-            freeze: Some((1, 0)),
-            filter: Some((0, row - 1, HEADERS.len() as u16 - 1)),
-        },
-    )
+    page_setup(g.ws, &Layout::table(row - 1, HEADERS.len() as u16 - 1, 0))
 }

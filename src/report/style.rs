@@ -388,6 +388,18 @@ pub(crate) struct Layout {
     pub filter: Option<(u32, u32, u16)>,
 }
 
+impl Layout {
+    /// A plain table: header in row 0 (repeated on every page and filtered), data to `last_row`
+    /// and `last_col`, the first `fixed_cols` columns kept in view.
+    pub(crate) fn table(last_row: u32, last_col: u16, fixed_cols: u16) -> Layout {
+        Layout {
+            repeat_rows: Some((0, 0)),
+            freeze: Some((1, fixed_cols)),
+            filter: Some((0, last_row, last_col)),
+        }
+    }
+}
+
 /// A4 landscape, one page wide, page numbers in the footer, and the layout's panes and filter.
 pub(crate) fn page_setup(ws: &mut Worksheet, layout: &Layout) -> Result<(), XlsxError> {
     ws.set_landscape();

@@ -98,14 +98,7 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
         row += 1;
     }
     g.apply_widths()?;
-    page_setup(
-        g.ws,
-        &Layout {
-            repeat_rows: Some((0, 0)),
-            freeze: Some((1, 2)),
-            filter: Some((0, row - 1, last_col)),
-        },
-    )
+    page_setup(g.ws, &Layout::table(row - 1, last_col, 2))
 }
 
 /// A short word for a region that was not scored, shown in place of its total.
