@@ -56,19 +56,21 @@ pub struct Flag {
 
 use crate::history::QuarterRecord;
 use crate::quarter::Quarter;
-use crate::scheme::{fmt_num, Scheme};
+use crate::scheme::{fmt_num, BadSide, Scheme};
 use crate::score::{RegionResult, Status};
+use crate::stats::Funnel;
 use chrono::Duration;
 use std::collections::BTreeMap;
 
 /// Evaluates the scheme's flag rules for one quarter. `history` holds earlier quarters (any
-/// order); only the quarters right before `quarter` count as consecutive. The flags of each
-/// region come most serious first.
+/// order); only the quarters right before `quarter` count as consecutive. `funnels` are this
+/// quarter's funnel limits. The flags of each region come most serious first.
 pub fn evaluate(
     scheme: &Scheme,
     quarter: Quarter,
     results: &[RegionResult],
     history: &[QuarterRecord],
+    funnels: &[Funnel],
 ) -> BTreeMap<String, Vec<Flag>> {
     let rules = &scheme.flags;
     let scored: Vec<&RegionResult> = results.iter().filter(|r| r.is_scored()).collect();
@@ -144,6 +146,9 @@ pub fn evaluate(
                     deadline: None,
                 });
             }
+            for f in funnels {
+                flags.extend(funnel_flags(scheme, quarter, r, f, &past));
+            }
             if notified {
                 // Consecutive quarters of 通报, this one included.
                 let mut streak = 1u32;
@@ -214,6 +219,96 @@ pub fn evaluate(
     out
 }
 
+/// 预警 beyond the inner funnel limit on the bad side; 约谈 beyond the outer limit this quarter
+/// and the quarters before (问题长期高发).
+fn funnel_flags<'h>(
+    scheme: &Scheme,
+    quarter: Quarter,
+    r: &RegionResult,
+    f: &Funnel,
+    past: &dyn Fn(&str, Quarter) -> Option<&'h QuarterRecord>,
+) -> Vec<Flag> {
+    let settings = &scheme.statistics.funnel;
+    let [inner, outer] = settings.levels;
+    let Some(p) = f.point(&r.code) else {
+        return Vec::new();
+    };
+    let bad = f.setting.bad;
+    let upper = bad == BadSide::High;
+    let side = if upper { "高于" } else { "低于" };
+    let bound = if upper { "上限" } else { "下限" };
+    let level = |l: f64| format!("{}%", fmt_num(l * 100.0));
+    let od = if f.fit.tau2 > 0.0 {
+        format!("，已按过度离散校正，τ²={:.4}", f.fit.tau2)
+    } else {
+        String::new()
+    };
+    let describe = |l: f64| {
+        format!(
+            "{} {}为{}{}，{}漏斗图{}控制{}{}（全省合计{}{}）",
+            f.setting.id,
+            f.name,
+            f.show(p.value),
+            f.figures(p),
+            side,
+            level(l),
+            bound,
+            f.show(f.fit.limit(l, p.exposure, upper)),
+            f.show(f.fit.target),
+            od
+        )
+    };
+    let mut out = Vec::new();
+    if f.fit.beyond(p, inner, bad) {
+        out.push(Flag {
+            kind: FlagKind::Warn,
+            rule: format!("{}超出漏斗图{}控制限", f.setting.id, level(inner)),
+            reason: describe(inner),
+            deadline: None,
+        });
+    }
+    if f.fit.beyond(p, outer, bad) {
+        let z = crate::stats::funnel::z_of(outer);
+        let beyond_then = |h: &QuarterRecord| {
+            h.funnel_z(&f.setting.id)
+                .is_some_and(|v| if upper { v > z } else { v < -z })
+        };
+        let mut streak = 1u32;
+        let mut q = quarter.prev();
+        while streak < settings.interview_after && past(&r.code, q).is_some_and(&beyond_then) {
+            streak += 1;
+            q = q.prev();
+        }
+        if streak >= settings.interview_after {
+            let k = settings.interview_after;
+            let what = if f.setting.label.is_empty() {
+                String::new()
+            } else {
+                format!("（{}）", f.setting.label)
+            };
+            out.push(Flag {
+                kind: FlagKind::Interview,
+                rule: format!(
+                    "{}连续{k}个季度超出漏斗图{}控制限{what}",
+                    f.setting.id,
+                    level(outer)
+                ),
+                reason: format!(
+                    "{}连续{k}个季度（{}至{quarter}）{}漏斗图{}控制{}{what}；本季度{}",
+                    r.name,
+                    q.next(),
+                    side,
+                    level(outer),
+                    bound,
+                    describe(outer)
+                ),
+                deadline: None,
+            });
+        }
+    }
+    out
+}
+
 fn fmt2(v: f64) -> String {
     format!("{v:.2}")
 }
@@ -275,16 +370,16 @@ mod tests {
 
         // Q1: n = 10 → bottom ⌈1.0⌉ = 1 is 通报 (r10), bottom ⌈2.5⌉ = 3 are 预警 (r08, r09).
         let r1 = quarter_results(61.0);
-        let f1 = evaluate(&scheme, q1, &r1, &history);
+        let f1 = evaluate(&scheme, q1, &r1, &history, &[]);
         assert_eq!(kinds(&f1, "r10"), [FlagKind::Notify]);
         assert_eq!(kinds(&f1, "r09"), [FlagKind::Warn]);
         assert_eq!(kinds(&f1, "r08"), [FlagKind::Warn]);
         assert!(kinds(&f1, "r07").is_empty());
-        history.extend(crate::history::records(q1, &r1, &f1));
+        history.extend(crate::history::records(q1, &r1, &f1, &[]));
 
         // Q2: 通报 again → 约谈.
         let r2 = quarter_results(62.0);
-        let f2 = evaluate(&scheme, q2, &r2, &history);
+        let f2 = evaluate(&scheme, q2, &r2, &history, &[]);
         assert_eq!(kinds(&f2, "r10"), [FlagKind::Interview, FlagKind::Notify]);
         let interview = &f2["r10"][0];
         assert!(
@@ -294,11 +389,11 @@ mod tests {
             "{}",
             interview.reason
         );
-        history.extend(crate::history::records(q2, &r2, &f2));
+        history.extend(crate::history::records(q2, &r2, &f2, &[]));
 
         // Q3: third 通报 → 挂牌督办 with 整改期限 = 2025-09-30 + 90 days = 2025-12-29.
         let r3 = quarter_results(63.0);
-        let f3 = evaluate(&scheme, q3, &r3, &history);
+        let f3 = evaluate(&scheme, q3, &r3, &history, &[]);
         assert_eq!(
             kinds(&f3, "r10"),
             [FlagKind::Supervise, FlagKind::Interview, FlagKind::Notify]
@@ -317,13 +412,13 @@ mod tests {
         let q: Quarter = "2025Q2".parse().unwrap();
         let mut last = quarter_results(61.0);
         last[4].total = 70.0;
-        let mut past = crate::history::records(q.prev(), &last, &BTreeMap::new());
+        let mut past = crate::history::records(q.prev(), &last, &BTreeMap::new(), &[]);
         // r05 was interviewed last quarter with 70 points.
         past[4].flags = vec![FlagKind::Interview];
         let mut now = quarter_results(62.0);
         now[4].total = 74.99; // +4.99 < 5
         now[3].total = 80.0;
-        let flags = evaluate(&scheme, q, &now, &past);
+        let flags = evaluate(&scheme, q, &now, &past, &[]);
         let f = &flags["r05"];
         assert_eq!(f[0].kind, FlagKind::Supervise);
         assert!(f[0].reason.contains("提高4.99分"), "{}", f[0].reason);
@@ -336,11 +431,11 @@ mod tests {
         let q: Quarter = "2025Q3".parse().unwrap();
         let r = quarter_results(50.0);
         // 通报 in Q1 only: Q2 is missing from history, so Q3 is not consecutive.
-        let mut past = crate::history::records(q.prev().prev(), &r, &BTreeMap::new());
+        let mut past = crate::history::records(q.prev().prev(), &r, &BTreeMap::new(), &[]);
         for p in &mut past {
             p.flags = vec![FlagKind::Notify];
         }
-        let f = evaluate(&scheme, q, &r, &past);
+        let f = evaluate(&scheme, q, &r, &past, &[]);
         assert_eq!(kinds(&f, "r10"), [FlagKind::Notify]);
         assert!(f["r10"][0].reason.contains("等次为不合格"));
     }

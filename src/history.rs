@@ -19,16 +19,24 @@ pub struct QuarterRecord {
     pub flags: Vec<FlagKind>,
     /// Indicator id, value and score.
     pub indicators: Vec<(String, Option<f64>, f64)>,
+    /// Funnel indicator id and the region's adjusted z-score on that funnel.
+    pub funnel: Vec<(String, f64)>,
 }
 
 impl QuarterRecord {
     pub fn has(&self, kind: FlagKind) -> bool {
         self.flags.contains(&kind)
     }
+
+    /// The region's adjusted z-score on an indicator's funnel that quarter.
+    pub fn funnel_z(&self, id: &str) -> Option<f64> {
+        self.funnel.iter().find(|(i, _)| i == id).map(|(_, z)| *z)
+    }
 }
 
 use crate::flag::Flag;
 use crate::score::RegionResult;
+use crate::stats::Funnel;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -56,11 +64,12 @@ pub enum Written {
     Replaced,
 }
 
-/// The records of one quarter from its results and flags.
+/// The records of one quarter from its results, flags and funnels.
 pub fn records(
     quarter: Quarter,
     results: &[RegionResult],
     flags: &BTreeMap<String, Vec<Flag>>,
+    funnels: &[Funnel],
 ) -> Vec<QuarterRecord> {
     results
         .iter()
@@ -83,6 +92,13 @@ pub fn records(
                     .indicators
                     .iter()
                     .map(|i| (i.id.clone(), i.value, i.score))
+                    .collect(),
+                funnel: funnels
+                    .iter()
+                    .filter_map(|f| {
+                        let p = f.point(&r.code)?;
+                        Some((f.setting.id.clone(), p.z_adjusted))
+                    })
                     .collect(),
             }
         })
@@ -162,6 +178,15 @@ fn from_frame(df: &DataFrame, quarter: Quarter) -> PolarsResult<Vec<QuarterRecor
         .iter()
         .filter_map(|n| n.as_str().strip_suffix("_value").map(str::to_string))
         .collect();
+    let funnel_ids: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .filter_map(|n| n.as_str().strip_suffix(FUNNEL_Z).map(str::to_string))
+        .collect();
+    let mut funnel_cols = Vec::new();
+    for id in &funnel_ids {
+        funnel_cols.push((id.clone(), f(&format!("{id}{FUNNEL_Z}"))?));
+    }
     let mut ind_cols = Vec::new();
     for id in &ids {
         ind_cols.push((
@@ -187,9 +212,16 @@ fn from_frame(df: &DataFrame, quarter: Quarter) -> PolarsResult<Vec<QuarterRecor
                 .iter()
                 .map(|(id, v, sc)| (id.clone(), v[i], sc[i].unwrap_or(0.0)))
                 .collect(),
+            funnel: funnel_cols
+                .iter()
+                .filter_map(|(id, z)| Some((id.clone(), z[i]?)))
+                .collect(),
         })
         .collect())
 }
+
+/// Suffix of the columns that hold a region's adjusted z-score on a funnel.
+const FUNNEL_Z: &str = "_funnel_z";
 
 fn to_frame(records: &[QuarterRecord]) -> PolarsResult<DataFrame> {
     let col_s = |name: &str, f: &dyn Fn(&QuarterRecord) -> String| {
@@ -235,6 +267,18 @@ fn to_frame(records: &[QuarterRecord]) -> PolarsResult<DataFrame> {
             .collect();
         cols.push(Column::new(format!("{id}_value").into(), values));
         cols.push(Column::new(format!("{id}_score").into(), scores));
+    }
+    let mut funnel_ids: Vec<String> = Vec::new();
+    for r in records {
+        for (id, _) in &r.funnel {
+            if !funnel_ids.contains(id) {
+                funnel_ids.push(id.clone());
+            }
+        }
+    }
+    for id in &funnel_ids {
+        let z: Vec<Option<f64>> = records.iter().map(|r| r.funnel_z(id)).collect();
+        cols.push(Column::new(format!("{id}{FUNNEL_Z}").into(), z));
     }
     DataFrame::new(records.len(), cols)
 }

@@ -15,4 +15,5 @@ pub mod report;
 pub mod samples;
 pub mod scheme;
 pub mod score;
+pub mod stats;
 pub mod template;

@@ -10,6 +10,7 @@ use crate::registry::{Calendar, Registry, RegistryError};
 use crate::report::{self, Assessment, ReportError};
 use crate::scheme::{Scheme, SchemeError};
 use crate::score::{self, RegionResult};
+use crate::stats;
 use crate::template::{self, TemplateError};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -153,10 +154,22 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         Some(dir) => history::read(dir, Some(run.quarter))?,
         None => Vec::new(),
     };
-    let flags = flag::evaluate(&setup.scheme, run.quarter, &results, &past);
+    let previous: Vec<_> = past
+        .iter()
+        .filter(|h| h.quarter == run.quarter.prev())
+        .cloned()
+        .collect();
+    let analysis = stats::analyse(&setup.scheme, &results, &previous);
+    let flags = flag::evaluate(
+        &setup.scheme,
+        run.quarter,
+        &results,
+        &past,
+        &analysis.funnels,
+    );
     let written = match run.history {
         Some(dir) => {
-            let records = history::records(run.quarter, &results, &flags);
+            let records = history::records(run.quarter, &results, &flags, &analysis.funnels);
             Some(history::write(dir, run.quarter, &records, run.replace)?)
         }
         None => None,
@@ -166,9 +179,14 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         quarter: run.quarter,
         regions: results,
         flags,
-        problems: batch.problems,
+        problems: batch
+            .problems
+            .into_iter()
+            .chain(analysis.anomalies.iter().cloned())
+            .collect(),
         files: batch.files,
         history: past,
+        analysis,
         run_time: run.run_time.clone(),
     };
     report::write(&assessment, run.out)?;

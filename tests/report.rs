@@ -95,6 +95,7 @@ fn record(quarter: &str, code: &str, name: &str, total: f64, rank: u32) -> Quart
         grade: "合格".into(),
         flags: vec![],
         indicators: vec![],
+        funnel: vec![],
     }
 }
 
@@ -191,9 +192,11 @@ fn assessment(scheme: &Scheme) -> Assessment<'_> {
         record("2025Q3", "440105", "海珠区", 86.1, 1),
         record("2025Q3", "440106", "天河区", 62.0, 4),
     ];
+    let analysis = kaoping::stats::analyse(scheme, &regions, &[]);
     Assessment {
         scheme,
         quarter: q("2025Q4"),
+        analysis,
         regions,
         flags,
         problems,
@@ -248,6 +251,7 @@ fn ranking_workbook_reads_back() {
             "分项得分",
             "指标明细",
             "预警与督办",
+            "漏斗图",
             "趋势",
             "数据质量",
             "评分说明"
@@ -277,7 +281,8 @@ fn ranking_workbook_reads_back() {
         ]
     );
     assert_eq!(num(&r, 2, 0), 1.0);
-    assert_eq!(text(&r, 2, 1), "—");
+    // 20 points ahead of the next region: no draw of weights moves it.
+    assert_eq!(text(&r, 2, 1), "1");
     assert_eq!(text(&r, 2, 2), "440103");
     assert_eq!(text(&r, 2, 3), "荔湾区");
     assert!(close(num(&r, 2, 4), 92.345_678), "full precision is stored");

@@ -50,6 +50,7 @@ pub fn run(
         problems: batch.problems,
         files: batch.files,
         history: Vec::new(),
+        analysis: Default::default(),
         run_time: run_time(),
     };
     report::write_quality(&a, &out)?;

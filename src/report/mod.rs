@@ -1,13 +1,14 @@
 //! The ranking workbook that leadership reads. Only this module and `template` write workbooks.
 //!
 //! One file per sheet, in the order they appear: 总排名 (`ranking`), 分项得分 (`scores`),
-//! 指标明细 (`details`), 预警与督办 (`flags`), 趋势 (`trend`), 数据质量 (`quality`), 评分说明
+//! 指标明细 (`details`), 预警与督办 (`flags`), 漏斗图 (`funnel`), 趋势 (`trend`), 数据质量 (`quality`), 评分说明
 //! (`notes`); `style` holds what they share. Text that came from a submission is always written
 //! as a string, never as a formula, and the document date is fixed by the quarter, so the same
 //! `Assessment` gives a byte-identical workbook.
 
 mod details;
 mod flags;
+mod funnel;
 mod notes;
 mod quality;
 mod ranking;
@@ -23,6 +24,7 @@ use crate::problem::Problem;
 use crate::quarter::Quarter;
 use crate::scheme::Scheme;
 use crate::score::RegionResult;
+use crate::stats::Analysis;
 use rust_xlsxwriter::{DocProperties, Workbook, Worksheet, XlsxError};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -43,6 +45,8 @@ pub struct Assessment<'a> {
     pub files: Vec<InputFile>,
     /// Earlier quarters from the history folder (not the current one), oldest first.
     pub history: Vec<QuarterRecord>,
+    /// Funnels, rank intervals and anomalies (the anomalies are also among `problems`).
+    pub analysis: Analysis,
     /// 评分时间 shown in 评分说明 (e.g. "2026-01-15 09:30:00").
     pub run_time: String,
 }
@@ -149,6 +153,7 @@ pub fn build(a: &Assessment) -> Result<Workbook, ReportError> {
     add_sheet(&mut wb, scores::NAME, |ws| scores::write(ws, a, &st))?;
     add_sheet(&mut wb, details::NAME, |ws| details::write(ws, a, &st))?;
     add_sheet(&mut wb, flags::NAME, |ws| flags::write(ws, a, &st))?;
+    add_sheet(&mut wb, funnel::NAME, |ws| funnel::write(ws, a, &st))?;
     add_sheet(&mut wb, trend::NAME, |ws| trend::write(ws, a, &st))?;
     add_sheet(&mut wb, quality::NAME, |ws| quality::write(ws, a, &st))?;
     add_sheet(&mut wb, notes::NAME, |ws| notes::write(ws, a, &st))?;

@@ -78,8 +78,10 @@ fn write_region(
     let fill = Fill::for_flag(a.top_flag(&r.code));
     let scored = r.is_scored();
     g.num(row, 0, f64::from(r.rank), Kind::Int, fill)?;
-    // 排名区间 is filled once the rank-uncertainty simulation exists.
-    g.text(row, 1, "—", fill)?;
+    match a.analysis.intervals.get(&r.code) {
+        Some(i) => g.text(row, 1, &i.label(), fill)?,
+        None => g.blank(row, 1, fill)?,
+    }
     g.text(row, 2, &r.code, fill)?;
     g.text(row, COL_NAME, &r.name, fill)?;
     if scored {
