@@ -460,3 +460,96 @@ fn quality_workbook_has_only_that_sheet() {
     let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(names.len(), 1);
 }
+
+/// Every scored region of the fixture has 3 of 4 for each indicator, so each funnel sits on its
+/// target: z = 0, φ = 0, τ² = 0. For C1 (binomial) at n = 4: θ₀ = asin √0.75 = π/3, s = 1/(2√4)
+/// = 0.25; 95%: sin²(π/3 ∓ 1.959964·0.25) = 0.279648 and 0.998871; 99.8%: sin²(π/3 − 0.772558)
+/// = 0.073549, and the upper one passes π/2, so it is 1.
+#[test]
+fn funnel_sheet_has_the_tables_behind_its_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "排名.xlsx");
+    let mut wb = open_workbook_auto(&path).unwrap();
+    let r = wb.worksheet_range("漏斗图").unwrap();
+    assert_eq!(
+        text(&r, 0, 0),
+        "C1 涉嫌犯罪案件移送率（比例，二项模型，反正弦平方根变换）：全省合计75.0%；3个地区；离散度φ=0.000（检验p=1.000），τ²=0.00000，未见过度离散"
+    );
+    let headers: Vec<String> = (0..7).map(|c| text(&r, 1, c)).collect();
+    assert_eq!(
+        headers,
+        [
+            "区划代码",
+            "地区",
+            "分子",
+            "分母",
+            "指标值",
+            "校正z值",
+            "位置"
+        ]
+    );
+    let lines: Vec<String> = (8..14).map(|c| text(&r, 1, c)).collect();
+    assert_eq!(
+        lines,
+        [
+            "分母",
+            "目标值",
+            "95%下限",
+            "95%上限",
+            "99.8%下限",
+            "99.8%上限"
+        ]
+    );
+    // The vetoed 海珠区 is on the funnel too; the missing 天河区 is not.
+    let codes: Vec<String> = (2..6).map(|row| text(&r, row, 0)).collect();
+    assert_eq!(codes, ["440103", "440104", "440105", ""]);
+    assert_eq!(num(&r, 2, 2), 3.0);
+    assert_eq!(num(&r, 2, 3), 4.0);
+    assert!(close(num(&r, 2, 4), 0.75));
+    assert!(num(&r, 2, 5).abs() < 1e-12);
+    assert_eq!(text(&r, 2, 6), "控制限内");
+    // The limit table at n = 4.
+    assert!(close(num(&r, 2, 8), 4.0));
+    assert!(close(num(&r, 2, 9), 0.75));
+    let near = |a: f64, b: f64| (a - b).abs() < 1e-6;
+    assert!(near(num(&r, 2, 10), 0.279648), "{}", num(&r, 2, 10));
+    assert!(near(num(&r, 2, 11), 0.998871), "{}", num(&r, 2, 11));
+    assert!(near(num(&r, 2, 12), 0.073549), "{}", num(&r, 2, 12));
+    assert!(close(num(&r, 2, 13), 1.0));
+    // Sixty denominators along each line.
+    assert!(close(num(&r, 61, 9), 0.75));
+    assert_eq!(at(&r, 62, 9), Data::Empty);
+
+    // One section per funnel indicator, in the scheme's order.
+    let headings: Vec<String> = (0..r.height() as u32)
+        .map(|row| text(&r, row, 0))
+        .filter(|t| t.contains("模型"))
+        .map(|t| t.chars().take(2).collect())
+        .collect();
+    assert_eq!(headings, ["C1", "D1", "G1"]);
+
+    // A scatter chart per funnel, its points and its limit lines from the sheet.
+    let file = std::fs::File::open(&path).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut funnel_charts = Vec::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        if !entry.name().unwrap().starts_with("xl/charts/chart") {
+            continue;
+        }
+        let mut xml = String::new();
+        entry.read_to_string(&mut xml).unwrap();
+        if xml.contains("<c:scatterChart>") {
+            funnel_charts.push(xml);
+        }
+    }
+    assert_eq!(funnel_charts.len(), 3);
+    // C1's chart: points from rows 3–5 (分母 in D, 指标值 in E), lines from rows 3–62.
+    let c1 = funnel_charts
+        .iter()
+        .find(|x| x.contains("C1 涉嫌犯罪案件移送率 漏斗图"))
+        .unwrap();
+    for range in ["$D$3:$D$5<", "$E$3:$E$5<", "$I$3:$I$62<", "$N$3:$N$62<"] {
+        assert!(c1.contains(&format!("漏斗图!{range}")), "{range}");
+    }
+}
