@@ -101,6 +101,19 @@ fn demo_ranks_all_regions_and_raises_every_kind_of_flag() {
     // Ranks never go down the table.
     let ranks: Vec<f64> = ranking.iter().map(|r| r[0].parse().unwrap()).collect();
     assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
+    // 排名区间: every scored region's interval holds its rank; the leader, 3 points clear, never
+    // moves; the tied pair shares one interval; an unscored region has none.
+    for r in ranking.iter().filter(|r| r[9] == "已评分") {
+        let rank: u32 = r[0].parse().unwrap();
+        let (lo, hi) = match r[1].split_once('–') {
+            Some((a, b)) => (a.parse::<u32>().unwrap(), b.parse::<u32>().unwrap()),
+            None => (r[1].parse().unwrap(), r[1].parse().unwrap()),
+        };
+        assert!(lo <= rank && rank <= hi, "{r:?}");
+    }
+    assert_eq!(row("440500")[1], "1");
+    assert_eq!(row("440700")[1], row("440800")[1]);
+    assert_eq!(row("445100")[1], "");
 
     // 预警与督办: 地区 | 区划代码 | 督办类型 | 规则 | 情况说明 | 整改期限
     let flags = table(&q4, "预警与督办", "地区");
@@ -117,6 +130,15 @@ fn demo_ranks_all_regions_and_raises_every_kind_of_flag() {
     assert!(find("445300", "通报")[4].contains("排名第19（共20个有效报送地区）"));
     assert!(find("445200", "一票否决")[4].contains("重大假冒伪劣食品"));
     assert!(flags.iter().any(|r| r[2] == "预警"));
+    // 云浮市 disclosed 3 of its 7 cases: beyond D1's 95% funnel limit even for so few cases.
+    let funnel = flags
+        .iter()
+        .find(|r| r[1] == "445300" && r[3] == "D1超出漏斗图95%控制限")
+        .unwrap_or_else(|| panic!("{flags:?}"));
+    assert!(
+        funnel[4].starts_with("D1 行政处罚案件信息公示率为42.9%（3/7），低于漏斗图95%控制下限"),
+        "{funnel:?}"
+    );
 
     // 数据质量: the deliberate errors of 潮州市, each with its cell.
     let quality = table(&q4, "数据质量", "级别");
