@@ -420,6 +420,14 @@ fn ranking_workbook_reads_back() {
     assert!(all.iter().any(|s| s == "目标值100%，每低1个百分点扣0.2分"));
     assert!(all.iter().any(|s| s == &format!("{:0>64}", "440104")));
     assert!(all.iter().any(|s| s == "2026-01-15 09:30:00"));
+    // The statistics, with the scheme's settings.
+    assert!(all.iter().any(|s| s == "六、统计方法"));
+    assert!(all.iter().any(|s| s.starts_with(
+        "漏斗图（Spiegelhalter 2005）：C1（二项模型，偏低为不利）、D1（二项模型，偏低为不利）、G1（泊松模型，偏高为不利）。"
+    )));
+    assert!(all
+        .iter()
+        .any(|s| s.contains("共抽样1000次（随机数种子2020，结果可重现）")));
 }
 
 #[test]

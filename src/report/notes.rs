@@ -180,7 +180,14 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
     }
     row += 1;
 
-    row = section(&mut g, row, "六、输入文件")?;
+    row = section(&mut g, row, "六、统计方法")?;
+    for text in statistics(s) {
+        g.plain(row, 0, &text)?;
+        row += 1;
+    }
+    row += 1;
+
+    row = section(&mut g, row, "七、输入文件")?;
     g.header(row, &["文件", "地区", "状态", "SHA-256"], 0.0)?;
     row += 1;
     let regions = Regions::new(&a.regions);
@@ -313,8 +320,10 @@ fn flag_rules(a: &Assessment) -> Vec<String> {
             "n 为本季度有效报送的地区数（含被一票否决的地区），本季度 n = {n}；“末位 k 名”含在边界上并列的地区。"
         ),
         format!(
-            "预警：排名末位 ⌈{} × n⌉ 名且未被通报。",
-            share(f.warn_share)
+            "预警：排名末位 ⌈{} × n⌉ 名且未被通报；或{}超出漏斗图{}控制限的不利一侧。",
+            share(f.warn_share),
+            funnel_ids(s),
+            share(s.statistics.funnel.levels[0])
         ),
         format!(
             "通报：等次为{}，或排名末位 ⌈{} × n⌉ 名。",
@@ -326,8 +335,11 @@ fn flag_rules(a: &Assessment) -> Vec<String> {
             share(f.notify_share)
         ),
         format!(
-            "约谈：连续{}个季度（含本季度）被通报。",
-            f.interview_after
+            "约谈：连续{}个季度（含本季度）被通报；或{}连续{}个季度超出漏斗图{}控制限的不利一侧（问题长期高发）。",
+            f.interview_after,
+            funnel_ids(s),
+            s.statistics.funnel.interview_after,
+            share(s.statistics.funnel.levels[1])
         ),
         format!(
             "挂牌督办：连续{}个季度（含本季度）被通报；或上季度被约谈且本季度总分比上季度提高不足{}分。整改期限为季度最后一日后{}日（本季度为{}）。",
@@ -344,5 +356,72 @@ fn flag_rules(a: &Assessment) -> Vec<String> {
         "每个地区先列最严重的一类（一票否决 > 挂牌督办 > 约谈 > 通报 > 预警），并列出触发的每条规则及其数据。"
             .to_string(),
         "总排名中整行着色：红色为挂牌督办或一票否决，橙色为约谈，黄色为通报或预警。".to_string(),
+    ]
+}
+
+/// "C1、D1、G1" (the funnel indicators), or "漏斗图指标" when there are none.
+fn funnel_ids(s: &Scheme) -> String {
+    let ids: Vec<&str> = s
+        .statistics
+        .funnel
+        .indicators
+        .iter()
+        .map(|f| f.id.as_str())
+        .collect();
+    if ids.is_empty() {
+        "漏斗图指标".to_string()
+    } else {
+        ids.join("、")
+    }
+}
+
+/// The statistics in words, with the scheme's settings.
+fn statistics(s: &Scheme) -> Vec<String> {
+    let st = &s.statistics;
+    let pct = |x: f64| format!("{}%", fmt_num(x * 100.0));
+    let models: Vec<String> = st
+        .funnel
+        .indicators
+        .iter()
+        .map(|f| {
+            let model = match f.model {
+                crate::scheme::FunnelModel::Binomial => "二项模型",
+                crate::scheme::FunnelModel::Poisson => "泊松模型",
+            };
+            let bad = match f.bad {
+                crate::scheme::BadSide::Low => "偏低为不利",
+                crate::scheme::BadSide::High => "偏高为不利",
+            };
+            format!("{}（{model}，{bad}）", f.id)
+        })
+        .collect();
+    let r = &st.rank_interval;
+    vec![
+        format!(
+            "漏斗图（Spiegelhalter 2005）：{}。目标值为全省合计率；比例取反正弦平方根、发生率取平方根后，分母为 n 的地区标准误 s = 1/(2√n)，控制限为 目标 ± z·√(s² + τ²)，z 取 {} 和 {} 的双侧正态分位数。",
+            if models.is_empty() { "未设置".to_string() } else { models.join("、") },
+            pct(st.funnel.levels[0]),
+            pct(st.funnel.levels[1])
+        ),
+        format!(
+            "过度离散：各地区 z 值两端各缩尾{}后，φ = z² 的均值；{}当 I·φ > I − 1 时，τ² = (I·φ − (I − 1)) / (Σw − Σw²/Σw)，w = 1/s²（I 为地区数）。",
+            pct(st.funnel.winsorise),
+            if st.funnel.overdispersion { "" } else { "（本方案不做校正，τ² = 0）" }
+        ),
+        format!(
+            "数据异常，请核实：各地区“件/万户”类指标（取对数）与全省中位数相比，比例类指标较上季度的变化（本季度分母不少于{}）与全省变化中位数相比，稳健z值 = (x − 中位数)/(1.4826 × MAD) 的绝对值超过{}即提示；参与比较的地区少于{}个时不提示。只提示，不影响得分。",
+            fmt_num(st.anomaly.min_denominator),
+            fmt_num(st.anomaly.threshold),
+            st.anomaly.min_regions
+        ),
+        format!(
+            "排名区间：各指标分值乘以 U({}, {}) 后按比例调整回原满分，重新计算总分和名次，共抽样{}次（随机数种子{}，结果可重现）；取每个地区名次的第{}至第{}百分位（最近秩法）。区间相互重叠的地区，名次差别并不可靠。",
+            fmt_num(1.0 - r.spread),
+            fmt_num(1.0 + r.spread),
+            r.draws,
+            r.seed,
+            fmt_num(r.percentiles[0]),
+            fmt_num(r.percentiles[1])
+        ),
     ]
 }
