@@ -443,6 +443,8 @@ fn when_empty_scores_carry_a_note() {
         }
     }
     assert_eq!(comments.matches("分母为0，按规则得满分").count(), 3);
+    // The 排名区间 header explains itself.
+    assert!(comments.contains("各指标分值随机浮动±20%、抽样1000次后名次的第5至第95百分位"));
 }
 
 #[test]

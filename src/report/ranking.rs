@@ -36,6 +36,18 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
 
     let mut g = Grid::new(ws, st);
     g.header(HEADER_ROW, &HEADERS, 40.0)?;
+    let ri = &a.scheme.statistics.rank_interval;
+    g.note(
+        HEADER_ROW,
+        1,
+        &format!(
+            "各指标分值随机浮动±{}%、抽样{}次后名次的第{}至第{}百分位。区间重叠的地区，名次差别并不可靠。详见“评分说明”六。",
+            crate::scheme::fmt_num(ri.spread * 100.0),
+            ri.draws,
+            crate::scheme::fmt_num(ri.percentiles[0]),
+            crate::scheme::fmt_num(ri.percentiles[1])
+        ),
+    )?;
     // Last quarter's records by code (`Assessment::previous` searches, once per call).
     let prev_quarter = a.quarter.prev();
     let mut previous: HashMap<&str, &QuarterRecord> = HashMap::new();
