@@ -116,20 +116,29 @@ fn read_cell(
             Cell::Empty
         }
     };
-    if def.in_quarter {
-        if let Cell::Date(d) = value {
-            if !quarter.contains(d) {
-                sub.problems.push(Problem::error(
-                    src.clone(),
-                    format!(
-                        "“{}”{}不在本季度（{}至{}）内",
-                        def.name,
-                        d.format("%Y-%m-%d"),
-                        quarter.first_day().format("%Y-%m-%d"),
-                        quarter.last_day().format("%Y-%m-%d")
-                    ),
-                ));
-            }
+    if let Cell::Date(d) = value {
+        let today = super::today();
+        if def.in_quarter && !quarter.contains(d) {
+            sub.problems.push(Problem::error(
+                src.clone(),
+                format!(
+                    "“{}”{}不在本季度（{}至{}）内",
+                    def.name,
+                    d.format("%Y-%m-%d"),
+                    quarter.first_day().format("%Y-%m-%d"),
+                    quarter.last_day().format("%Y-%m-%d")
+                ),
+            ));
+        } else if d > today {
+            sub.problems.push(Problem::error(
+                src.clone(),
+                format!(
+                    "“{}”{}晚于今天（{}），请核实",
+                    def.name,
+                    d.format("%Y-%m-%d"),
+                    today.format("%Y-%m-%d")
+                ),
+            ));
         }
     }
     value

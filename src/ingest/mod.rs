@@ -4,6 +4,7 @@
 mod basic;
 pub mod cells;
 mod checks;
+mod guard;
 mod ledger;
 pub mod province;
 mod summary;
@@ -38,6 +39,61 @@ pub struct Context<'a> {
     pub registry: &'a Registry,
     pub quarter: Quarter,
     pub limits: Limits,
+}
+
+/// The date validation compares against ("today" on the machine running the check).
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// Extensions of spreadsheets ingest does not read: such a file is listed as an error (a region
+/// may have sent its submission in it), never skipped in silence. The province's CSV is not one.
+const UNSUPPORTED: [&str; 13] = [
+    "xlsb", "xlt", "xltx", "xltm", "et", "ett", "ots", "fods", "numbers", "wps", "csv", "zip",
+    "rar",
+];
+
+/// Files in a folder that look like spreadsheets ingest cannot read, sorted by name.
+pub fn list_unsupported(dir: &Path, province_file: &str) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .filter(|p| {
+            let name = file_name(p);
+            let ext = name.rsplit('.').next().unwrap_or("").to_lowercase();
+            name.contains('.')
+                && name != province_file
+                && !name.starts_with('.')
+                && !name.starts_with("~$")
+                && UNSUPPORTED.contains(&ext.as_str())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// A file in a format ingest does not read, as a submission with one error.
+fn unsupported(path: &Path) -> Submission {
+    let name = file_name(path);
+    let bytes = std::fs::read(path).unwrap_or_default();
+    Submission {
+        file: name.clone(),
+        sha256: format!("{:x}", Sha256::digest(&bytes)),
+        problems: vec![Problem::error(
+            Source::new(&name, "", ""),
+            unsupported_message(&name),
+        )],
+        ..Submission::default()
+    }
+}
+
+fn unsupported_message(name: &str) -> String {
+    let ext = name.rsplit('.').next().unwrap_or("").to_lowercase();
+    format!("不支持的文件格式（.{ext}），请用Excel、WPS或LibreOffice另存为xlsx后重新报送")
 }
 
 /// Submission files in a folder (xlsx, xlsm, xls, ods), sorted by name; Office lock files skipped.
@@ -98,19 +154,37 @@ pub fn read_file(path: &Path, ctx: &Context, template_hash: &str) -> Submission 
     };
     sub.sha256 = format!("{:x}", Sha256::digest(&bytes));
     let Some(format) = workbook::format_of(&name) else {
-        sub.problems.push(Problem::error(
-            whole,
-            "不支持的文件格式，请报送xlsx、xls或ods文件",
-        ));
+        sub.problems
+            .push(Problem::error(whole, unsupported_message(&name)));
         return sub;
     };
     let book = match workbook::open(&bytes, format, &ctx.limits) {
         Ok(b) => b,
         Err(m) => {
-            sub.problems.push(Problem::error(whole, m));
+            sub.problems.push(Problem::error(whole.clone(), m));
             return sub;
         }
     };
+    if book.sheets.iter().all(|g| g.cells.is_empty()) {
+        sub.problems.push(Problem::error(
+            whole,
+            "工作簿中没有任何数据（空文件），请使用省办下发的模板填写后重新报送",
+        ));
+        return sub;
+    }
+    for note in &book.notes {
+        sub.problems
+            .push(Problem::warning(whole.clone(), note.clone()));
+    }
+    for (sheet, row, col, chars) in &book.clipped {
+        sub.problems.push(Problem::warning(
+            Source::new(&name, sheet, crate::problem::a1(*row, *col)),
+            format!(
+                "单元格文本长达{chars}字，超过上限{}字，只读取前{}字",
+                ctx.limits.cell_chars, ctx.limits.cell_chars
+            ),
+        ));
+    }
     read_book(&book, ctx, template_hash, &mut sub);
     let region = (!sub.region_code.is_empty()).then(|| sub.region_code.clone());
     for p in &mut sub.problems {
@@ -131,7 +205,7 @@ fn read_book(book: &workbook::Book, ctx: &Context, template_hash: &str, sub: &mu
         sub.meta = basic::read_meta(meta);
     }
     match book.sheet(basic::SHEET) {
-        Some(g) => basic::read(g, sub),
+        Some(g) => basic::read(g, ctx.quarter, sub),
         None => {
             let p = missing(basic::SHEET);
             sub.problems.push(p);
@@ -173,7 +247,7 @@ pub fn read_dir(dir: &Path, ctx: &Context, template_hash: &str) -> Result<Batch,
     {
         bar.set_style(style);
     }
-    let subs: Vec<Submission> = files
+    let mut subs: Vec<Submission> = files
         .par_iter()
         .map(|p| {
             let sub = read_file(p, ctx, template_hash);
@@ -182,6 +256,11 @@ pub fn read_dir(dir: &Path, ctx: &Context, template_hash: &str) -> Result<Batch,
         })
         .collect();
     bar.finish_and_clear();
+    subs.extend(
+        list_unsupported(dir, &ctx.scheme.province.file)
+            .iter()
+            .map(|p| unsupported(p)),
+    );
     Ok(select(subs, ctx))
 }
 
