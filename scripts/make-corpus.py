@@ -123,6 +123,7 @@ def bad_values(wb):
     c = wb["信息公开台账"]
     c["A5"] = "441300-C004"  # a fourth row: S01 says 3
     c["B5"] = dt.datetime(2025, 12, 21)
+    c["C2"] = dt.datetime(2025, 10, 10)  # disclosed before the decision (2025-10-15)
     x = wb["销毁台账"]
     x["B3"] = None  # required 物品类别 missing
     x["I2"] = "烧掉"  # not one of the choices

@@ -267,6 +267,12 @@ fn values_that_cannot_be_read_or_contradict_each_other_are_errors() {
                 "“移送日期”2025-07-01不在本季度（2025-10-01至2025-12-31）内",
             ),
             ("E", "移送台账", "A3", "案件编号“441300-Y001”与第2行重复"),
+            (
+                "E",
+                "信息公开台账",
+                "C2",
+                "“公开日期”2025-10-10早于“决定日期”2025-10-15，请核实",
+            ),
             ("E", "销毁台账", "I2", "“销毁方式”应为下拉列表中的选项"),
             ("E", "销毁台账", "B3", "第3行“物品类别”未填写"),
             (
@@ -676,7 +682,7 @@ fn check_lists_every_file_of_the_corpus() {
         lines["dup-early.xlsx"],
         "未采用（重复报送）  错误0条  警告1条"
     );
-    assert_eq!(lines["bad-values.xlsx"], "有错误  错误13条  警告0条");
+    assert_eq!(lines["bad-values.xlsx"], "有错误  错误14条  警告0条");
     assert_eq!(lines["zip-bomb.xlsx"], "无法读取  错误1条  警告0条");
     assert_eq!(lines["binary.xlsb"], "无法读取  错误1条  警告0条");
 
@@ -696,6 +702,13 @@ fn check_lists_every_file_of_the_corpus() {
     assert!(rows.iter().any(|r| r[2] == "=1+2.xlsx"));
     let xml = sheet_xml(&out, "数据质量");
     assert!(!xml.contains("<f>"), "a formula in 数据质量");
+    // Written through a temporary file that was renamed: nothing else is left beside it.
+    let left: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "2025Q4" && n != "q.xlsx")
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }
 
 /// The XML of a sheet of an xlsx, by sheet name.

@@ -124,6 +124,23 @@ fn file_name(p: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// [`read_file`], with any panic (a bug, in the engine or a reader) turned into an error for
+/// this file only, so that one file never stops the batch.
+pub fn read_file_guarded(path: &Path, ctx: &Context, template_hash: &str) -> Submission {
+    let read = std::panic::AssertUnwindSafe(|| read_file(path, ctx, template_hash));
+    std::panic::catch_unwind(read).unwrap_or_else(|_| {
+        let name = file_name(path);
+        Submission {
+            file: name.clone(),
+            problems: vec![Problem::error(
+                Source::new(&name, "", ""),
+                "读取该文件时程序出错，未能读取；请将文件转交技术人员",
+            )],
+            ..Submission::default()
+        }
+    })
+}
+
 /// Reads and validates one submission file. Never fails: what goes wrong is in `problems`.
 pub fn read_file(path: &Path, ctx: &Context, template_hash: &str) -> Submission {
     let name = file_name(path);
@@ -227,7 +244,10 @@ fn read_book(book: &workbook::Book, ctx: &Context, template_hash: &str, sub: &mu
     }
     for def in &ctx.scheme.ledgers {
         match book.sheet(&def.sheet) {
-            Some(g) => ledger::read(g, def, ctx.quarter, sub),
+            Some(g) => {
+                let orders = ledger::date_orders(ctx.scheme, &def.id);
+                ledger::read(g, def, ctx.quarter, &orders, sub)
+            }
             None => {
                 let p = missing(&def.sheet);
                 sub.problems.push(p);
@@ -250,7 +270,7 @@ pub fn read_dir(dir: &Path, ctx: &Context, template_hash: &str) -> Result<Batch,
     let mut subs: Vec<Submission> = files
         .par_iter()
         .map(|p| {
-            let sub = read_file(p, ctx, template_hash);
+            let sub = read_file_guarded(p, ctx, template_hash);
             bar.inc(1);
             sub
         })
