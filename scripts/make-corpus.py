@@ -333,6 +333,13 @@ def hostile():
     laughs = (f'<?xml version="1.0" encoding="UTF-8"?>{dtd}<sst {NS} count="1" uniqueCount="1">'
               '<si><t>&lol9;</t></si></sst>')
     tiny_xlsx("billion-laughs.xlsx", sheet(cell), laughs)
+    # one shared string of 200,000 characters referenced by 1,000 cells: 200 MB once every cell
+    # holds its copy
+    letters = "".join(random.Random(7).choice("abcdefghij") for _ in range(200_000))
+    fan = (f'<?xml version="1.0" encoding="UTF-8"?><sst {NS} count="1000" uniqueCount="1">'
+           f"<si><t>{letters}</t></si></sst>")
+    cells = "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>' for r in range(1, 1001))
+    tiny_xlsx("shared-string-fanout.xlsx", sheet(cells, "A1:A1000"), fan)
     hostile_ods()
     hostile_xls()
 
@@ -386,6 +393,11 @@ def hostile_ods():
              '<table:table-row table:number-rows-repeated="150000"><table:table-cell '
              'table:number-columns-repeated="600" office:value-type="float" office:value="1"/>'
              "</table:table-row>")
+    # 1 KiB of text in one cell, repeated over 16,384 columns and 100 rows: 1.6 GB of copies
+    tiny_ods("text-fanout.ods",
+             '<table:table-row table:number-rows-repeated="100"><table:table-cell '
+             'table:number-columns-repeated="16384" office:value-type="string"><text:p>'
+             + "区" * 341 + "</text:p></table:table-cell></table:table-row>")
     # 2 billion spaces in one cell (text:s with a count): a 2 GB string
     tiny_ods("space-bomb.ods",
              '<table:table-row><table:table-cell office:value-type="string"><text:p>区划代码'

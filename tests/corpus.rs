@@ -610,6 +610,38 @@ fn every_limit_is_enforced() {
             "超过上限50",
         ),
         ("valid-lo.ods", Limits { rows: 3, ..l() }, "超过行数上限3"),
+        (
+            "valid-lo.xlsx",
+            Limits {
+                text_bytes: 100,
+                ..l()
+            },
+            "文本总量超过上限",
+        ),
+        (
+            "valid-lo.ods",
+            Limits {
+                text_bytes: 100,
+                ..l()
+            },
+            "文本总量超过上限",
+        ),
+        (
+            "valid-lo.xls",
+            Limits {
+                text_bytes: 100,
+                ..l()
+            },
+            "文本总量",
+        ),
+        (
+            "valid-lo.xlsx",
+            Limits {
+                cell_chars: 3,
+                ..l()
+            },
+            "只读取前3字",
+        ),
         ("valid-lo.xls", Limits { rows: 3, ..l() }, "超过行数上限3"),
     ];
     for (name, limits, want) in cases {

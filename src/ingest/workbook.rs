@@ -4,7 +4,7 @@
 //! `guard` checks every file before calamine sees it, and `.xlsx` sheets are read with the
 //! streaming cell reader into a sparse map instead of a full grid.
 
-use calamine::{Data, Ods, OdsError, Reader, Xls, XlsError, Xlsx, XlsxError};
+use calamine::{Data, DataRef, Ods, OdsError, Reader, Xls, XlsError, Xlsx, XlsxError};
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
@@ -32,6 +32,9 @@ pub struct Limits {
     pub grid_cells: usize,
     /// Most spaces an ods may ask for with `<text:s text:c="…"/>`, over the whole file.
     pub expanded_spaces: u64,
+    /// Most bytes of text a workbook may expand to: every cell's text, a string repeated by
+    /// many cells (shared strings, ods repeats) counted once per cell.
+    pub text_bytes: u64,
 }
 
 impl Default for Limits {
@@ -47,6 +50,7 @@ impl Default for Limits {
             cell_chars: 2_000,
             grid_cells: 4_000_000,
             expanded_spaces: 1_000_000,
+            text_bytes: 100 * 1024 * 1024,
         }
     }
 }
@@ -100,6 +104,8 @@ pub struct Book {
     pub notes: Vec<String>,
     /// Cells whose text was cut to `Limits::cell_chars`: (sheet, row, column, characters).
     pub clipped: Vec<(String, u32, u32, usize)>,
+    /// Bytes of text read so far.
+    text: u64,
 }
 
 impl Book {
@@ -177,12 +183,15 @@ fn read_book(bytes: &[u8], format: Format, limits: &Limits) -> Result<Book, Stri
                     .map_err(|e| unreadable(&e))?;
                 while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
                     let (r, c) = cell.get_position();
-                    let value: Data = cell.get_value().clone().into();
-                    if matches!(value, Data::Empty) {
-                        continue;
-                    }
+                    // A shared string is cut before it is copied: one long string referenced by
+                    // millions of cells must not be copied millions of times.
+                    let value: Data = match cell.get_value() {
+                        DataRef::Empty => continue,
+                        DataRef::SharedString(s) => Data::String(s.to_string()),
+                        other => other.clone().into(),
+                    };
                     check_position(&name, r, grid.cells.len(), limits)?;
-                    let value = clip(value, limits, (&name, r, c), &mut book.clipped);
+                    let value = book.keep(value, limits, (&name, r, c))?;
                     grid.cells.insert((r, c), value);
                 }
                 book.sheets.push(grid);
@@ -225,7 +234,7 @@ where
             let (r0, c0) = range.start().unwrap_or((0, 0));
             let (r, c) = (r0 + r as u32, c0 + c as u32);
             check_position(&name, r, grid.cells.len(), limits)?;
-            let value = clip(v.clone(), limits, (&name, r, c), &mut book.clipped);
+            let value = book.keep(v.clone(), limits, (&name, r, c))?;
             grid.cells.insert((r, c), value);
         }
         book.sheets.push(grid);
@@ -250,15 +259,27 @@ fn check_position(sheet: &str, row: u32, cells: usize, limits: &Limits) -> Resul
     Ok(())
 }
 
-type Clipped = Vec<(String, u32, u32, usize)>;
-
-fn clip(v: Data, limits: &Limits, at: (&str, u32, u32), clipped: &mut Clipped) -> Data {
-    match v {
-        Data::String(s) if s.len() > limits.cell_chars && s.chars().count() > limits.cell_chars => {
-            clipped.push((at.0.to_string(), at.1, at.2, s.chars().count()));
-            Data::String(s.chars().take(limits.cell_chars).collect())
+impl Book {
+    /// A cell's value as kept: text cut to `cell_chars` (noted in `clipped`), and the book's
+    /// text counted against `text_bytes`.
+    fn keep(&mut self, v: Data, limits: &Limits, at: (&str, u32, u32)) -> Result<Data, String> {
+        let Data::String(s) = v else { return Ok(v) };
+        self.text = self.text.saturating_add(s.len() as u64);
+        if self.text > limits.text_bytes {
+            return Err(format!(
+                "工作簿中的文本总量超过上限{}，疑似恶意构造，拒绝读取",
+                human(limits.text_bytes)
+            ));
         }
-        other => other,
+        if s.len() <= limits.cell_chars {
+            return Ok(Data::String(s));
+        }
+        let chars = s.chars().count();
+        if chars <= limits.cell_chars {
+            return Ok(Data::String(s));
+        }
+        self.clipped.push((at.0.to_string(), at.1, at.2, chars));
+        Ok(Data::String(s.chars().take(limits.cell_chars).collect()))
     }
 }
 

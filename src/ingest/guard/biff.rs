@@ -10,6 +10,8 @@ use super::super::workbook::Limits;
 struct Record<'a> {
     typ: u16,
     data: &'a [u8],
+    /// The CONTINUE records' data after it.
+    cont: Vec<&'a [u8]>,
 }
 
 /// calamine's record iterator: a record and the CONTINUE records after it; `None` at the end or
@@ -27,14 +29,16 @@ fn records(stream: &[u8]) -> impl Iterator<Item = Record<'_>> {
         }
         let data = &s[4..4 + len];
         s = &s[4 + len..];
+        let mut cont = Vec::new();
         while s.len() > 4 && u16::from_le_bytes([s[0], s[1]]) == 0x003C {
             let l = u16::from_le_bytes([s[2], s[3]]) as usize;
             if s.len() < l + 4 {
                 return None;
             }
+            cont.push(&s[4..4 + l]);
             s = &s[l + 4..];
         }
-        Some(Record { typ, data })
+        Some(Record { typ, data, cont })
     })
 }
 
@@ -51,22 +55,104 @@ fn u32_at(b: &[u8], at: usize) -> u32 {
 /// Checks every sheet of the workbook stream.
 pub fn check(stream: &[u8], limits: &Limits) -> Result<(), String> {
     let mut sheets = Vec::new();
+    let mut sst: Vec<u64> = Vec::new();
     for r in records(stream) {
         match r.typ {
             // FilePass: calamine refuses the file as encrypted before any sheet.
             0x002F if u16_at(r.data, 0) != 0 => return Ok(()),
             0x0085 if r.data.len() >= 6 => sheets.push(u32_at(r.data, 0) as usize),
+            0x00FC => match sst_lengths(r) {
+                Some(l) => sst = l,
+                // calamine refuses the file at its shared strings, before any sheet.
+                None => return Ok(()),
+            },
             0x000A => break,
             _ => {}
         }
     }
+    let mut text = 0u64;
     for (k, pos) in sheets.into_iter().enumerate() {
         let Some(sheet) = stream.get(pos..) else {
             continue;
         };
-        sheet_check(sheet, k + 1, limits)?;
+        text = text.saturating_add(sheet_check(sheet, k + 1, &sst, limits)?);
+        if text > limits.text_bytes {
+            return Err(format!(
+                "工作表中的文本总量（共享字符串被各单元格引用后）超过上限{}，疑似恶意构造，拒绝读取",
+                super::super::workbook::human(limits.text_bytes)
+            ));
+        }
     }
     Ok(())
+}
+
+/// The characters of each shared string, read as calamine reads them (xls.rs `parse_sst`,
+/// `read_rich_extended_string`, `read_dbcs`: a string may continue in the next CONTINUE record,
+/// which starts with a new flags byte); `None` where calamine fails.
+fn sst_lengths(r: Record<'_>) -> Option<Vec<u64>> {
+    let mut data = r.data.get(8..)?;
+    let mut cont = r.cont.into_iter();
+    let mut out = Vec::new();
+    // Skips `n` bytes across records.
+    fn skip<'a>(
+        data: &mut &'a [u8],
+        cont: &mut impl Iterator<Item = &'a [u8]>,
+        mut n: usize,
+    ) -> Option<()> {
+        while n > 0 {
+            if data.is_empty() {
+                *data = cont.next()?;
+            }
+            let l = n.min(data.len());
+            *data = &data[l..];
+            n -= l;
+        }
+        Some(())
+    }
+    loop {
+        if data.is_empty() {
+            match cont.next() {
+                Some(c) => data = c,
+                None => return Some(out),
+            }
+            if data.is_empty() {
+                out.push(0);
+                continue;
+            }
+        }
+        if data.len() < 3 {
+            return None;
+        }
+        let mut left = u16_at(data, 0) as usize;
+        let flags = data[2];
+        data = &data[3..];
+        let mut high = flags & 1 != 0;
+        let mut runs = 0;
+        let mut ext = 0;
+        if flags & 0x8 != 0 {
+            runs = u16_at(data, 0) as usize;
+            data = data.get(2..)?;
+        }
+        if flags & 0x4 != 0 {
+            ext = u32_at(data, 0) as i32 as isize as usize;
+            data = data.get(4..)?;
+        }
+        let mut chars = 0u64;
+        while left > 0 {
+            let l = if high { data.len() / 2 } else { data.len() }.min(left);
+            data = &data[if high { 2 * l } else { l }..];
+            left -= l;
+            chars += l as u64;
+            if left > 0 {
+                data = cont.next()?;
+                high = *data.first()? & 1 != 0;
+                data = &data[1..];
+            }
+        }
+        out.push(chars);
+        skip(&mut data, &mut cont, runs * 4)?;
+        skip(&mut data, &mut cont, ext)?;
+    }
 }
 
 /// Bounds of the cells seen so far.
@@ -92,12 +178,15 @@ impl Bounds {
     }
 }
 
-fn sheet_check(sheet: &[u8], n: usize, limits: &Limits) -> Result<(), String> {
+/// Checks one sheet; returns the bytes of text calamine makes for its cells (at most 3 bytes of
+/// UTF-8 per character read).
+fn sheet_check(sheet: &[u8], n: usize, sst: &[u64], limits: &Limits) -> Result<u64, String> {
     let refuse = |what: String| Err(format!("第{n}个工作表{what}，疑似恶意构造，拒绝读取"));
     let mut bounds = Bounds::default();
     let mut seen_bof = false;
     let mut depth = 0usize;
     let mut formula_pos = (0, 0);
+    let mut text = 0u64;
     for r in records(sheet) {
         if depth > 0 {
             match r.typ {
@@ -123,12 +212,20 @@ fn sheet_check(sheet: &[u8], n: usize, limits: &Limits) -> Result<(), String> {
             }
             0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD if d.len() >= 4 => {
                 bounds.add(u16_at(d, 0), u16_at(d, 2));
+                text = text.saturating_add(match r.typ {
+                    0x00FD => 3 * sst.get(u32_at(d, 6) as usize).copied().unwrap_or(0),
+                    0x0204 | 0x00D6 => 3 * d.len() as u64,
+                    _ => 0,
+                });
             }
             0x0006 if d.len() >= 4 => {
                 formula_pos = (u16_at(d, 0), u16_at(d, 2));
                 bounds.add(formula_pos.0, formula_pos.1);
             }
-            0x0207 => bounds.add(formula_pos.0, formula_pos.1),
+            0x0207 => {
+                bounds.add(formula_pos.0, formula_pos.1);
+                text = text.saturating_add(3 * d.len() as u64);
+            }
             // MulRk: row, first column, …, last column.
             0x00BD if d.len() >= 6 => {
                 let row = u16_at(d, 0);
@@ -154,7 +251,7 @@ fn sheet_check(sheet: &[u8], n: usize, limits: &Limits) -> Result<(), String> {
             limits.grid_cells
         ));
     }
-    Ok(())
+    Ok(text)
 }
 
 /// The number of cells calamine reserves for a DIMENSIONS record (xls.rs `parse_dimensions`,
@@ -231,5 +328,41 @@ mod tests {
         dims.extend(rec(0x0200, &d));
         dims.extend(rec(0x000A, &[]));
         assert!(check(&book(dims), &l).unwrap_err().contains("尺寸记录"));
+    }
+
+    #[test]
+    fn counts_shared_strings_per_referencing_cell() {
+        // One 8,000-character string (split over a CONTINUE record), referenced by 5,000 cells:
+        // 120 MB of text.
+        let mut sst = vec![0u8; 8];
+        sst.extend(8000u16.to_le_bytes());
+        sst.push(0);
+        sst.extend(vec![b'x'; 5000]);
+        let mut cont = vec![0u8];
+        cont.extend(vec![b'x'; 3000]);
+        let r = Record {
+            typ: 0x00FC,
+            data: &sst,
+            cont: vec![&cont],
+        };
+        assert_eq!(sst_lengths(r), Some(vec![8000]));
+        let mut globals = rec(0x0809, &[0; 16]);
+        globals.extend(rec(0x00FC, &sst));
+        globals.extend(rec(0x003C, &cont));
+        let pos = (globals.len() + 12 + 4) as u32;
+        let mut bs = pos.to_le_bytes().to_vec();
+        bs.extend([0, 0, 1, 0]);
+        globals.extend(rec(0x0085, &bs));
+        globals.extend(rec(0x000A, &[]));
+        globals.extend(rec(0x0809, &[0; 16]));
+        for i in 0..5000u16 {
+            let mut d = (i / 10).to_le_bytes().to_vec();
+            d.extend((i % 10).to_le_bytes());
+            d.extend([0, 0, 0, 0, 0, 0]);
+            globals.extend(rec(0x00FD, &d));
+        }
+        globals.extend(rec(0x000A, &[]));
+        let l = Limits::default();
+        assert!(check(&globals, &l).unwrap_err().contains("文本总量"));
     }
 }

@@ -41,6 +41,8 @@ impl Table {
 /// The row being read.
 #[derive(Debug, Default)]
 struct Row {
+    /// Text bytes of the row's cells, each times its column repeats.
+    text: u64,
     repeats: usize,
     /// Columns pushed so far; empty cells are pushed only when a value follows them.
     pushed: usize,
@@ -53,6 +55,11 @@ pub fn check(content: impl Read, limits: &Limits) -> Result<(), String> {
     let mut table = Table::default();
     let mut row: Option<Row> = None;
     let mut spaces: u64 = 0;
+    // The open cell: how many copies calamine makes of its value, and its text so far.
+    let mut open: Option<(u64, u64)> = None;
+    let mut text_counts = false;
+    // Text bytes calamine would hold: each row's once as read, then once per repeat.
+    let mut text: u64 = 0;
     let refuse = |what: String| Err(format!("{what}，疑似恶意构造，拒绝读取"));
     let mut verdict: Result<(), String> = Ok(());
     scan(content, |item| {
@@ -64,7 +71,7 @@ pub fn check(content: impl Read, limits: &Limits) -> Result<(), String> {
                 }
                 "table:table-row" => {
                     if let Some(r) = row.take() {
-                        end_row(&mut table, r);
+                        text = text.saturating_add(end_row(&mut table, r));
                     }
                     let repeats = number(&tag, "table:number-rows-repeated")?;
                     let capped = repeats.min(MAX_ROWS.saturating_sub(table.rows));
@@ -73,14 +80,38 @@ pub fn check(content: impl Read, limits: &Limits) -> Result<(), String> {
                         ..Row::default()
                     };
                     if tag.empty {
-                        end_row(&mut table, r);
+                        text = text.saturating_add(end_row(&mut table, r));
                     } else {
                         row = Some(r);
                     }
                 }
                 "table:table-cell" | "table:covered-table-cell" => {
                     if let Some(r) = row.as_mut() {
-                        cell(r, &tag)?;
+                        let copies = cell(r, &tag)?;
+                        // Strings calamine makes for the cell: these attributes, and the text
+                        // content where the value is in it.
+                        let attrs: usize = tag
+                            .attrs
+                            .iter()
+                            .filter(|(k, _)| {
+                                matches!(
+                                    k.as_str(),
+                                    "office:string-value"
+                                        | "office:date-value"
+                                        | "office:time-value"
+                                        | "table:formula"
+                                )
+                            })
+                            .map(|(_, v)| v.len())
+                            .sum();
+                        let in_text = (tag.attr("office:value-type") == Some("string")
+                            && tag.attr("office:string-value").is_none())
+                            || tag.attr("calcext:value-type") == Some("error");
+                        open = Some((copies, attrs as u64));
+                        text_counts = in_text;
+                        if tag.empty {
+                            close_cell(r, &mut open);
+                        }
                     }
                 }
                 "text:s" => {
@@ -89,6 +120,9 @@ pub fn check(content: impl Read, limits: &Limits) -> Result<(), String> {
                         None => 1,
                     };
                     spaces = spaces.saturating_add(c);
+                    if let Some((_, t)) = open.as_mut() {
+                        *t = t.saturating_add(c);
+                    }
                     if spaces > limits.expanded_spaces {
                         verdict = refuse(format!(
                             "单元格文本中的连续空格（text:s）合计超过{}个",
@@ -99,20 +133,27 @@ pub fn check(content: impl Read, limits: &Limits) -> Result<(), String> {
                 }
                 _ => {}
             },
+            Item::Text(n) if text_counts => {
+                if let Some((_, t)) = open.as_mut() {
+                    *t = t.saturating_add(n);
+                }
+            }
+            Item::Text(_) => {}
             Item::End(name) => match name.as_str() {
-                "table:table-row" => {
-                    if let Some(r) = row.take() {
-                        end_row(&mut table, r);
+                "table:table-cell" | "table:covered-table-cell" => {
+                    if let Some(r) = row.as_mut() {
+                        close_cell(r, &mut open);
                     }
                 }
-                "table:table" => {
+                "table:table-row" | "table:table" => {
                     if let Some(r) = row.take() {
-                        end_row(&mut table, r);
+                        text = text.saturating_add(end_row(&mut table, r));
                     }
                 }
                 _ => {}
             },
         }
+
         if table.end_row > limits.rows as usize {
             verdict = refuse(format!(
                 "工作表声明的数据区域达{}行，超过行数上限{}",
@@ -125,6 +166,13 @@ pub fn check(content: impl Read, limits: &Limits) -> Result<(), String> {
                 "工作表展开后的单元格数达{}，超过上限{}",
                 table.grid(),
                 limits.grid_cells
+            ));
+            return Ok(false);
+        }
+        if text > limits.text_bytes {
+            verdict = refuse(format!(
+                "工作表展开后的文本总量超过上限{}",
+                super::super::workbook::human(limits.text_bytes)
             ));
             return Ok(false);
         }
@@ -146,8 +194,9 @@ fn number(tag: &Tag, attr: &str) -> Result<usize, String> {
 }
 
 /// A cell: calamine pushes pending empty cells when a value follows them, then the value
-/// `repeats` times, both capped at the sheet's last column.
-fn cell(r: &mut Row, tag: &Tag) -> Result<(), String> {
+/// `repeats` times, both capped at the sheet's last column. Returns how many copies of the value
+/// (and of its formula) calamine makes.
+fn cell(r: &mut Row, tag: &Tag) -> Result<u64, String> {
     let repeats = number(tag, "table:number-columns-repeated")?;
     let has_value = tag.attrs.iter().any(|(k, _)| {
         matches!(
@@ -172,13 +221,23 @@ fn cell(r: &mut Row, tag: &Tag) -> Result<(), String> {
             r.pushed += capped;
             r.last = r.pushed - 1;
         }
+        Ok(capped as u64)
     } else {
         r.pending_empty = capped;
+        Ok(0)
     }
-    Ok(())
 }
 
-fn end_row(t: &mut Table, r: Row) {
+/// The open cell's text, times its copies, into the row.
+fn close_cell(r: &mut Row, open: &mut Option<(u64, u64)>) {
+    if let Some((copies, text)) = open.take() {
+        r.text = r.text.saturating_add(copies.saturating_mul(text));
+    }
+}
+
+/// Ends a row; returns the text bytes calamine holds for it (as read, plus once per repeat).
+fn end_row(t: &mut Table, r: Row) -> u64 {
+    let text = r.text.saturating_mul(1 + r.repeats as u64);
     t.raw = t.raw.saturating_add(r.pushed);
     let start = t.rows;
     t.rows = t.rows.saturating_add(r.repeats);
@@ -192,6 +251,7 @@ fn end_row(t: &mut Table, r: Row) {
         t.col_max = t.col_max.max(r.last);
         t.end_row = t.rows;
     }
+    text
 }
 
 #[cfg(test)]

@@ -32,12 +32,18 @@ impl Tag {
 pub enum Item {
     Start(Tag),
     End(String),
+    /// Bytes of text (character data) before the next tag.
+    Text(u64),
 }
 
 /// Scans a stream for tags.
 pub struct Scanner<R> {
     input: R,
     tag: Vec<u8>,
+    /// Text bytes skipped and not yet reported.
+    text: u64,
+    /// A `<` was read and its tag not yet.
+    in_tag: bool,
 }
 
 /// Why a part could not be scanned.
@@ -54,6 +60,8 @@ impl<R: BufRead> Scanner<R> {
         Scanner {
             input,
             tag: Vec::new(),
+            text: 0,
+            in_tag: false,
         }
     }
 
@@ -71,7 +79,7 @@ impl<R: BufRead> Scanner<R> {
         }
     }
 
-    /// Skips bytes up to the next `<` (text content).
+    /// Skips bytes up to the next `<` (text content); counts them into `self.text`.
     fn skip_text(&mut self) -> Result<bool, ScanError> {
         loop {
             let buf = self
@@ -83,11 +91,13 @@ impl<R: BufRead> Scanner<R> {
             }
             match buf.iter().position(|&b| b == b'<') {
                 Some(i) => {
+                    self.text += i as u64;
                     self.input.consume(i + 1);
                     return Ok(true);
                 }
                 None => {
                     let n = buf.len();
+                    self.text += n as u64;
                     self.input.consume(n);
                 }
             }
@@ -110,12 +120,20 @@ impl<R: BufRead> Scanner<R> {
         Ok(())
     }
 
-    /// The next start or end tag, or `None` at the end of the part.
+    /// The next text run, start tag or end tag, or `None` at the end of the part.
     pub fn next_item(&mut self) -> Result<Option<Item>, ScanError> {
         loop {
-            if !self.skip_text()? {
-                return Ok(None);
+            if !self.in_tag {
+                let more = self.skip_text()?;
+                self.in_tag = more;
+                if self.text > 0 {
+                    return Ok(Some(Item::Text(std::mem::take(&mut self.text))));
+                }
+                if !more {
+                    return Ok(None);
+                }
             }
+            self.in_tag = false;
             let Some(first) = self.byte()? else {
                 return Ok(None);
             };
@@ -253,7 +271,10 @@ mod tests {
         let xml = r#"<?xml version="1.0"?>
             <!-- <sst uniqueCount="8"> --><![CDATA[<sst uniqueCount="7">]]>
             <x:sst a = '1>2' uniqueCount="3"/><b>text</b>"#;
-        let got = items(xml);
+        let got: Vec<Item> = items(xml)
+            .into_iter()
+            .filter(|i| !matches!(i, Item::Text(_)))
+            .collect();
         assert_eq!(got.len(), 3, "{got:?}");
         let Item::Start(t) = &got[0] else { panic!() };
         assert_eq!(t.name, "x:sst");
@@ -261,6 +282,13 @@ mod tests {
         assert_eq!(t.attr("uniqueCount"), Some("3"));
         assert!(t.empty);
         assert_eq!(got[2], Item::End("b".to_string()));
+    }
+
+    #[test]
+    fn counts_text() {
+        let got = items("<a>héllo<b/>wo</a>");
+        assert_eq!(got[1], Item::Text(6));
+        assert_eq!(got[3], Item::Text(2));
     }
 
     #[test]
