@@ -124,6 +124,15 @@ fn file_name(p: &Path) -> String {
         .unwrap_or_default()
 }
 
+fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// [`read_file`], with any panic (a bug, in the engine or a reader) turned into an error for
 /// this file only, so that one file never stops the batch.
 pub fn read_file_guarded(path: &Path, ctx: &Context, template_hash: &str) -> Submission {
@@ -160,7 +169,8 @@ pub fn read_file(path: &Path, ctx: &Context, template_hash: &str) -> Submission 
             ));
             return sub;
         }
-        _ => match std::fs::read(path) {
+        // Read at most one byte past the limit, in case the file grew since it was measured.
+        _ => match read_at_most(path, ctx.limits.file_bytes.saturating_add(1)) {
             Ok(b) => b,
             Err(e) => {
                 sub.problems

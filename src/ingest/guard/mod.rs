@@ -116,3 +116,42 @@ fn xls(bytes: &[u8], limits: &Limits) -> Result<(), String> {
         None => Ok(()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the guards cost next to reading: `cargo test --release --lib guard_cost -- --ignored
+    /// --nocapture` prints both for the committed samples (not asserted: timing is not tested).
+    #[test]
+    #[ignore]
+    fn guard_cost() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2025Q4");
+        let files: Vec<Vec<u8>> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "xlsx"))
+            .map(|p| std::fs::read(p).unwrap())
+            .collect();
+        let l = Limits::default();
+        let time = |f: &dyn Fn(&[u8])| {
+            let start = std::time::Instant::now();
+            for _ in 0..20 {
+                for b in &files {
+                    f(b);
+                }
+            }
+            start.elapsed()
+        };
+        let guard = time(&|b| {
+            check(b, Format::Xlsx, &l).unwrap();
+        });
+        let open = time(&|b| {
+            super::super::workbook::open(b, Format::Xlsx, &l).unwrap();
+        });
+        println!(
+            "{} files × 20: guards {guard:?}, open (guards included) {open:?}",
+            files.len()
+        );
+    }
+}
