@@ -23,12 +23,14 @@ pub struct Limits {
     pub shared_strings: u64,
     /// Most non-empty cells read from one sheet.
     pub cells_per_sheet: usize,
+    /// Most non-empty cells read from one workbook, all sheets together.
+    pub cells_per_book: usize,
     /// Highest row (1-based) read from a sheet.
     pub rows: u32,
     /// Longest text kept from a cell, in characters.
     pub cell_chars: usize,
-    /// Most cells of a sheet's full grid in formats read as a grid (xls, ods), from the extent
-    /// the file claims or the cells' bounds.
+    /// Most cells of the full grids of a workbook's sheets, all together, in formats read as
+    /// grids (xls, ods): from the extent a sheet claims or its cells' bounds.
     pub grid_cells: usize,
     /// Most spaces an ods may ask for with `<text:s text:c="…"/>`, over the whole file.
     pub expanded_spaces: u64,
@@ -46,6 +48,7 @@ impl Default for Limits {
             zip_ratio: 200,
             shared_strings: 2_000_000,
             cells_per_sheet: 2_000_000,
+            cells_per_book: 4_000_000,
             rows: 200_000,
             cell_chars: 2_000,
             grid_cells: 4_000_000,
@@ -106,6 +109,8 @@ pub struct Book {
     pub clipped: Vec<(String, u32, u32, usize)>,
     /// Bytes of text read so far.
     text: u64,
+    /// Cells read so far, all sheets.
+    cells: usize,
 }
 
 impl Book {
@@ -260,9 +265,16 @@ fn check_position(sheet: &str, row: u32, cells: usize, limits: &Limits) -> Resul
 }
 
 impl Book {
-    /// A cell's value as kept: text cut to `cell_chars` (noted in `clipped`), and the book's
-    /// text counted against `text_bytes`.
+    /// A cell's value as kept: text cut to `cell_chars` (noted in `clipped`); the book's cells
+    /// counted against `cells_per_book` and its text against `text_bytes`.
     fn keep(&mut self, v: Data, limits: &Limits, at: (&str, u32, u32)) -> Result<Data, String> {
+        self.cells += 1;
+        if self.cells > limits.cells_per_book {
+            return Err(format!(
+                "工作簿的单元格数合计超过上限{}，拒绝读取",
+                limits.cells_per_book
+            ));
+        }
         let Data::String(s) = v else { return Ok(v) };
         self.text = self.text.saturating_add(s.len() as u64);
         if self.text > limits.text_bytes {

@@ -71,11 +71,21 @@ pub fn check(stream: &[u8], limits: &Limits) -> Result<(), String> {
         }
     }
     let mut text = 0u64;
+    // calamine builds every sheet at open: the grids add up.
+    let mut cells = 0u64;
     for (k, pos) in sheets.into_iter().enumerate() {
         let Some(sheet) = stream.get(pos..) else {
             continue;
         };
-        text = text.saturating_add(sheet_check(sheet, k + 1, &sst, limits)?);
+        let (t, c) = sheet_check(sheet, k + 1, &sst, limits)?;
+        text = text.saturating_add(t);
+        cells = cells.saturating_add(c);
+        if cells > limits.grid_cells as u64 {
+            return Err(format!(
+                "各工作表的数据区域合计达{cells}个单元格，超过上限{}，疑似恶意构造，拒绝读取",
+                limits.grid_cells
+            ));
+        }
         if text > limits.text_bytes {
             return Err(format!(
                 "工作表中的文本总量（共享字符串被各单元格引用后）超过上限{}，疑似恶意构造，拒绝读取",
@@ -179,8 +189,8 @@ impl Bounds {
 }
 
 /// Checks one sheet; returns the bytes of text calamine makes for its cells (at most 3 bytes of
-/// UTF-8 per character read).
-fn sheet_check(sheet: &[u8], n: usize, sst: &[u64], limits: &Limits) -> Result<u64, String> {
+/// UTF-8 per character read) and the cells of its grid.
+fn sheet_check(sheet: &[u8], n: usize, sst: &[u64], limits: &Limits) -> Result<(u64, u64), String> {
     let refuse = |what: String| Err(format!("第{n}个工作表{what}，疑似恶意构造，拒绝读取"));
     let mut bounds = Bounds::default();
     let mut seen_bof = false;
@@ -251,7 +261,7 @@ fn sheet_check(sheet: &[u8], n: usize, sst: &[u64], limits: &Limits) -> Result<u
             limits.grid_cells
         ));
     }
-    Ok(text)
+    Ok((text, bounds.cells()))
 }
 
 /// The number of cells calamine reserves for a DIMENSIONS record (xls.rs `parse_dimensions`,
