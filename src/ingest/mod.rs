@@ -4,6 +4,7 @@
 mod basic;
 pub mod cells;
 mod checks;
+mod files;
 mod guard;
 mod ledger;
 pub mod province;
@@ -11,9 +12,12 @@ mod summary;
 mod types;
 pub mod workbook;
 
+pub use files::{list_files, list_unsupported};
 pub use province::{ProvinceData, ProvinceRow};
 pub use types::*;
 pub use workbook::Limits;
+
+use files::{file_name, read_at_most, unsupported, unsupported_message};
 
 use crate::problem::{Problem, Source};
 use crate::quarter::Quarter;
@@ -22,7 +26,7 @@ use crate::scheme::Scheme;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// A folder that could not be listed.
 #[derive(Debug, thiserror::Error)]
@@ -44,93 +48,6 @@ pub struct Context<'a> {
 /// The date validation compares against ("today" on the machine running the check).
 pub fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
-}
-
-/// Extensions of spreadsheets ingest does not read: such a file is listed as an error (a region
-/// may have sent its submission in it), never skipped in silence. The province's CSV is not one.
-const UNSUPPORTED: [&str; 13] = [
-    "xlsb", "xlt", "xltx", "xltm", "et", "ett", "ots", "fods", "numbers", "wps", "csv", "zip",
-    "rar",
-];
-
-/// Files in a folder that look like spreadsheets ingest cannot read, sorted by name.
-pub fn list_unsupported(dir: &Path, province_file: &str) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.is_file())
-        .filter(|p| {
-            let name = file_name(p);
-            let ext = name.rsplit('.').next().unwrap_or("").to_lowercase();
-            name.contains('.')
-                && name != province_file
-                && !name.starts_with('.')
-                && !name.starts_with("~$")
-                && UNSUPPORTED.contains(&ext.as_str())
-        })
-        .collect();
-    files.sort();
-    files
-}
-
-/// A file in a format ingest does not read, as a submission with one error.
-fn unsupported(path: &Path) -> Submission {
-    let name = file_name(path);
-    let bytes = std::fs::read(path).unwrap_or_default();
-    Submission {
-        file: name.clone(),
-        sha256: format!("{:x}", Sha256::digest(&bytes)),
-        problems: vec![Problem::error(
-            Source::new(&name, "", ""),
-            unsupported_message(&name),
-        )],
-        ..Submission::default()
-    }
-}
-
-fn unsupported_message(name: &str) -> String {
-    let ext = name.rsplit('.').next().unwrap_or("").to_lowercase();
-    format!("不支持的文件格式（.{ext}），请用Excel、WPS或LibreOffice另存为xlsx后重新报送")
-}
-
-/// Submission files in a folder (xlsx, xlsm, xls, ods), sorted by name; Office lock files skipped.
-pub fn list_files(dir: &Path) -> Result<Vec<PathBuf>, IngestError> {
-    let err = |e: std::io::Error| IngestError {
-        path: dir.display().to_string(),
-        message: e.to_string(),
-    };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(err)?
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.is_file())
-        .filter(|p| {
-            let name = file_name(p);
-            workbook::format_of(&name).is_some()
-                && !name.starts_with("~$")
-                && !name.starts_with(".~lock")
-        })
-        .collect();
-    files.sort();
-    Ok(files)
-}
-
-fn file_name(p: &Path) -> String {
-    p.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
-fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(limit)
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
 }
 
 /// [`read_file`], with any panic (a bug, in the engine or a reader) turned into an error for

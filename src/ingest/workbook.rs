@@ -8,7 +8,7 @@ use calamine::{Data, DataRef, Ods, OdsError, Reader, Xls, XlsError, Xlsx, XlsxEr
 use std::collections::BTreeMap;
 use std::io::Cursor;
 
-/// Limits enforced before memory is spent on a file (README, "输入文件的限制").
+/// Limits enforced before memory is spent on a file (README, "报送文件的读取与限制").
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Largest file accepted, in bytes.
