@@ -4,12 +4,13 @@ use super::cells::{self, Read};
 use super::workbook::Grid;
 use super::{Meta, Submission};
 use crate::problem::{a1, Problem, Source};
+use crate::quarter::Quarter;
 
 pub const SHEET: &str = "基本情况";
 pub const META_SHEET: &str = "_meta";
 
-/// Reads 基本情况 into the submission.
-pub fn read(grid: &Grid, sub: &mut Submission) {
+/// Reads 基本情况 into the submission; `quarter` is the one being assessed.
+pub fn read(grid: &Grid, quarter: Quarter, sub: &mut Submission) {
     let file = sub.file.clone();
     let src = |cell: String| Source::new(&file, SHEET, cell);
     let Some((hr, hc)) = grid.find("项目", 10) else {
@@ -86,12 +87,31 @@ pub fn read(grid: &Grid, sub: &mut Submission) {
                 Read::Ok(d) => sub.filed_on = Some(d),
                 Read::Guessed(d, note) => {
                     sub.filed_on = Some(d);
-                    sub.problems.push(Problem::warning(src(cell), note));
+                    sub.problems.push(Problem::warning(src(cell.clone()), note));
                 }
                 Read::Empty => sub
                     .problems
-                    .push(Problem::error(src(cell), "“填报日期”未填写")),
-                Read::Bad(m) => sub.problems.push(Problem::error(src(cell), m)),
+                    .push(Problem::error(src(cell.clone()), "“填报日期”未填写")),
+                Read::Bad(m) => sub.problems.push(Problem::error(src(cell.clone()), m)),
+            }
+            if let Some(d) = sub.filed_on {
+                let today = super::today();
+                let ymd = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+                if d > today {
+                    sub.problems.push(Problem::error(
+                        src(cell),
+                        format!("“填报日期”{}晚于今天（{}），请核实", ymd(d), ymd(today)),
+                    ));
+                } else if d < quarter.first_day() {
+                    sub.problems.push(Problem::error(
+                        src(cell),
+                        format!(
+                            "“填报日期”{}早于{quarter}开始（{}），请核实",
+                            ymd(d),
+                            ymd(quarter.first_day())
+                        ),
+                    ));
+                }
             }
         }
     }

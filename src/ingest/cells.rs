@@ -81,6 +81,12 @@ fn number_text(raw: &str) -> Read<f64> {
     let (t, full) = halfwidth(trimmed);
     let t = t.trim();
     let thousands = t.contains(',');
+    if thousands && !thousands_ok(t) {
+        return Read::Bad(format!(
+            "应为数字，实际为{}（逗号位置不是千位分隔符，无法确定数值）",
+            shown_str(raw)
+        ));
+    }
     let plain: String = t.chars().filter(|c| *c != ',').collect();
     let valid_shape = !plain.is_empty()
         && plain
@@ -120,6 +126,18 @@ fn number_text(raw: &str) -> Read<f64> {
         }
         _ => Read::Bad(format!("应为数字，实际为{}", shown_str(raw))),
     }
+}
+
+/// Whether commas in a number are thousands separators: 1,234 or 12,345,678.9, not 1,23.
+fn thousands_ok(t: &str) -> bool {
+    let t = t.trim_start_matches(['-', '+']);
+    let int = t.split('.').next().unwrap_or("");
+    if t.split('.').skip(1).any(|f| f.contains(',')) {
+        return false;
+    }
+    let groups: Vec<&str> = int.split(',').collect();
+    let first = groups[0];
+    !first.is_empty() && first.len() <= 3 && groups[1..].iter().all(|g| g.len() == 3)
 }
 
 fn shown_str(s: &str) -> String {
@@ -327,6 +345,11 @@ mod tests {
         assert_eq!(amount(&Data::Float(2.5)), Read::Ok(2.5));
         assert_eq!(count(&s("  ")), Read::Empty);
         assert!(matches!(count(&s("1e5")), Read::Bad(_)));
+        // A comma that is not a thousands separator (1,23 may mean 1.23): never a guess.
+        for t in ["1,23", "12,34,567", ",123", "1,234.5,6"] {
+            assert!(matches!(count(&s(t)), Read::Bad(_)), "{t}");
+        }
+        assert!(matches!(amount(&s("12,345,678.9")), Read::Guessed(v, _) if v == 12_345_678.9));
     }
 
     #[test]

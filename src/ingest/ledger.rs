@@ -6,11 +6,46 @@ use super::workbook::Grid;
 use super::{Cell, Ledger, LedgerRow, Submission};
 use crate::problem::{a1, Problem, Source};
 use crate::quarter::Quarter;
-use crate::scheme::{ColumnDef, LedgerDef, ValueKind};
+use crate::scheme::{ColumnDef, LedgerDef, Scheme, ValueDef, ValueKind};
 use std::collections::HashMap;
 
-/// Reads one ledger sheet into the submission.
-pub fn read(grid: &Grid, def: &LedgerDef, quarter: Quarter, sub: &mut Submission) {
+/// Pairs of date columns (later, earlier) of a ledger that the scheme counts working days
+/// between (`within_working_days` … `from`): the later date may not come first.
+pub fn date_orders(scheme: &Scheme, ledger: &str) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    for ind in &scheme.indicators {
+        let ValueDef::Ratio {
+            numerator,
+            denominator,
+        } = &ind.value
+        else {
+            continue;
+        };
+        for q in [numerator, denominator] {
+            if q.ledger.as_deref() != Some(ledger) {
+                continue;
+            }
+            for f in &q.filter {
+                if let (Some(_), Some(from)) = (f.within_working_days, &f.from) {
+                    let pair = (f.column.clone(), from.clone());
+                    if !pairs.contains(&pair) {
+                        pairs.push(pair);
+                    }
+                }
+            }
+        }
+    }
+    pairs
+}
+
+/// Reads one ledger sheet into the submission; `orders` from [`date_orders`].
+pub fn read(
+    grid: &Grid,
+    def: &LedgerDef,
+    quarter: Quarter,
+    orders: &[(String, String)],
+    sub: &mut Submission,
+) {
     let file = sub.file.clone();
     let src = |cell: String| Source::new(&file, &def.sheet, cell);
     let Some(first) = def.columns.first() else {
@@ -66,6 +101,24 @@ pub fn read(grid: &Grid, def: &LedgerDef, quarter: Quarter, sub: &mut Submission
             }
             cells.push(value);
         }
+        for (later, earlier) in orders {
+            let at = |name: &str| def.columns.iter().position(|c| c.name == name);
+            let (Some(l), Some(e)) = (at(later), at(earlier)) else {
+                continue;
+            };
+            if let (Some(ld), Some(ed)) = (cells[l].as_date(), cells[e].as_date()) {
+                if ld < ed {
+                    sub.problems.push(Problem::error(
+                        src(a1(r, cols[l])),
+                        format!(
+                            "“{later}”{}早于“{earlier}”{}，请核实",
+                            ld.format("%Y-%m-%d"),
+                            ed.format("%Y-%m-%d")
+                        ),
+                    ));
+                }
+            }
+        }
         ledger.rows.push(LedgerRow { row: r + 1, cells });
     }
     sub.ledgers.insert(def.id.clone(), ledger);
@@ -116,20 +169,29 @@ fn read_cell(
             Cell::Empty
         }
     };
-    if def.in_quarter {
-        if let Cell::Date(d) = value {
-            if !quarter.contains(d) {
-                sub.problems.push(Problem::error(
-                    src.clone(),
-                    format!(
-                        "“{}”{}不在本季度（{}至{}）内",
-                        def.name,
-                        d.format("%Y-%m-%d"),
-                        quarter.first_day().format("%Y-%m-%d"),
-                        quarter.last_day().format("%Y-%m-%d")
-                    ),
-                ));
-            }
+    if let Cell::Date(d) = value {
+        let today = super::today();
+        if def.in_quarter && !quarter.contains(d) {
+            sub.problems.push(Problem::error(
+                src.clone(),
+                format!(
+                    "“{}”{}不在本季度（{}至{}）内",
+                    def.name,
+                    d.format("%Y-%m-%d"),
+                    quarter.first_day().format("%Y-%m-%d"),
+                    quarter.last_day().format("%Y-%m-%d")
+                ),
+            ));
+        } else if d > today {
+            sub.problems.push(Problem::error(
+                src.clone(),
+                format!(
+                    "“{}”{}晚于今天（{}），请核实",
+                    def.name,
+                    d.format("%Y-%m-%d"),
+                    today.format("%Y-%m-%d")
+                ),
+            ));
         }
     }
     value

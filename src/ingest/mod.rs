@@ -4,15 +4,20 @@
 mod basic;
 pub mod cells;
 mod checks;
+mod files;
+mod guard;
 mod ledger;
 pub mod province;
 mod summary;
 mod types;
 pub mod workbook;
 
+pub use files::{list_files, list_unsupported};
 pub use province::{ProvinceData, ProvinceRow};
 pub use types::*;
 pub use workbook::Limits;
+
+use files::{file_name, read_at_most, unsupported, unsupported_message};
 
 use crate::problem::{Problem, Source};
 use crate::quarter::Quarter;
@@ -21,7 +26,7 @@ use crate::scheme::Scheme;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// A folder that could not be listed.
 #[derive(Debug, thiserror::Error)]
@@ -40,32 +45,26 @@ pub struct Context<'a> {
     pub limits: Limits,
 }
 
-/// Submission files in a folder (xlsx, xlsm, xls, ods), sorted by name; Office lock files skipped.
-pub fn list_files(dir: &Path) -> Result<Vec<PathBuf>, IngestError> {
-    let err = |e: std::io::Error| IngestError {
-        path: dir.display().to_string(),
-        message: e.to_string(),
-    };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(err)?
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.is_file())
-        .filter(|p| {
-            let name = file_name(p);
-            workbook::format_of(&name).is_some()
-                && !name.starts_with("~$")
-                && !name.starts_with(".~lock")
-        })
-        .collect();
-    files.sort();
-    Ok(files)
+/// The date validation compares against ("today" on the machine running the check).
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
-fn file_name(p: &Path) -> String {
-    p.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
+/// [`read_file`], with any panic (a bug, in the engine or a reader) turned into an error for
+/// this file only, so that one file never stops the batch.
+pub fn read_file_guarded(path: &Path, ctx: &Context, template_hash: &str) -> Submission {
+    let read = std::panic::AssertUnwindSafe(|| read_file(path, ctx, template_hash));
+    std::panic::catch_unwind(read).unwrap_or_else(|_| {
+        let name = file_name(path);
+        Submission {
+            file: name.clone(),
+            problems: vec![Problem::error(
+                Source::new(&name, "", ""),
+                "读取该文件时程序出错，未能读取；请将文件转交技术人员",
+            )],
+            ..Submission::default()
+        }
+    })
 }
 
 /// Reads and validates one submission file. Never fails: what goes wrong is in `problems`.
@@ -87,7 +86,8 @@ pub fn read_file(path: &Path, ctx: &Context, template_hash: &str) -> Submission 
             ));
             return sub;
         }
-        _ => match std::fs::read(path) {
+        // Read at most one byte past the limit, in case the file grew since it was measured.
+        _ => match read_at_most(path, ctx.limits.file_bytes.saturating_add(1)) {
             Ok(b) => b,
             Err(e) => {
                 sub.problems
@@ -98,19 +98,37 @@ pub fn read_file(path: &Path, ctx: &Context, template_hash: &str) -> Submission 
     };
     sub.sha256 = format!("{:x}", Sha256::digest(&bytes));
     let Some(format) = workbook::format_of(&name) else {
-        sub.problems.push(Problem::error(
-            whole,
-            "不支持的文件格式，请报送xlsx、xls或ods文件",
-        ));
+        sub.problems
+            .push(Problem::error(whole, unsupported_message(&name)));
         return sub;
     };
     let book = match workbook::open(&bytes, format, &ctx.limits) {
         Ok(b) => b,
         Err(m) => {
-            sub.problems.push(Problem::error(whole, m));
+            sub.problems.push(Problem::error(whole.clone(), m));
             return sub;
         }
     };
+    if book.sheets.iter().all(|g| g.cells.is_empty()) {
+        sub.problems.push(Problem::error(
+            whole,
+            "工作簿中没有任何数据（空文件），请使用省办下发的模板填写后重新报送",
+        ));
+        return sub;
+    }
+    for note in &book.notes {
+        sub.problems
+            .push(Problem::warning(whole.clone(), note.clone()));
+    }
+    for (sheet, row, col, chars) in &book.clipped {
+        sub.problems.push(Problem::warning(
+            Source::new(&name, sheet, crate::problem::a1(*row, *col)),
+            format!(
+                "单元格文本长达{chars}字，超过上限{}字，只读取前{}字",
+                ctx.limits.cell_chars, ctx.limits.cell_chars
+            ),
+        ));
+    }
     read_book(&book, ctx, template_hash, &mut sub);
     let region = (!sub.region_code.is_empty()).then(|| sub.region_code.clone());
     for p in &mut sub.problems {
@@ -131,7 +149,7 @@ fn read_book(book: &workbook::Book, ctx: &Context, template_hash: &str, sub: &mu
         sub.meta = basic::read_meta(meta);
     }
     match book.sheet(basic::SHEET) {
-        Some(g) => basic::read(g, sub),
+        Some(g) => basic::read(g, ctx.quarter, sub),
         None => {
             let p = missing(basic::SHEET);
             sub.problems.push(p);
@@ -153,7 +171,10 @@ fn read_book(book: &workbook::Book, ctx: &Context, template_hash: &str, sub: &mu
     }
     for def in &ctx.scheme.ledgers {
         match book.sheet(&def.sheet) {
-            Some(g) => ledger::read(g, def, ctx.quarter, sub),
+            Some(g) => {
+                let orders = ledger::date_orders(ctx.scheme, &def.id);
+                ledger::read(g, def, ctx.quarter, &orders, sub)
+            }
             None => {
                 let p = missing(&def.sheet);
                 sub.problems.push(p);
@@ -173,15 +194,20 @@ pub fn read_dir(dir: &Path, ctx: &Context, template_hash: &str) -> Result<Batch,
     {
         bar.set_style(style);
     }
-    let subs: Vec<Submission> = files
+    let mut subs: Vec<Submission> = files
         .par_iter()
         .map(|p| {
-            let sub = read_file(p, ctx, template_hash);
+            let sub = read_file_guarded(p, ctx, template_hash);
             bar.inc(1);
             sub
         })
         .collect();
     bar.finish_and_clear();
+    subs.extend(
+        list_unsupported(dir, &ctx.scheme.province.file)
+            .iter()
+            .map(|p| unsupported(p)),
+    );
     Ok(select(subs, ctx))
 }
 

@@ -1,14 +1,14 @@
 //! Opening one submission file safely and turning its sheets into sparse grids of cells.
 //!
 //! calamine can abort the whole process on small hostile files (DESIGN.md, "Known hazards"), so
-//! the zip directory is inspected before calamine sees an `.xlsx`/`.xlsm`/`.ods`, and `.xlsx`
-//! sheets are read with the streaming cell reader into a sparse map instead of a full grid.
+//! `guard` checks every file before calamine sees it, and `.xlsx` sheets are read with the
+//! streaming cell reader into a sparse map instead of a full grid.
 
-use calamine::{Data, Ods, Reader, Xls, Xlsx};
+use calamine::{Data, DataRef, Ods, OdsError, Reader, Xls, XlsError, Xlsx, XlsxError};
 use std::collections::BTreeMap;
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
-/// Limits enforced before memory is spent on a file.
+/// Limits enforced before memory is spent on a file (README, "报送文件的读取与限制").
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Largest file accepted, in bytes.
@@ -23,10 +23,20 @@ pub struct Limits {
     pub shared_strings: u64,
     /// Most non-empty cells read from one sheet.
     pub cells_per_sheet: usize,
+    /// Most non-empty cells read from one workbook, all sheets together.
+    pub cells_per_book: usize,
     /// Highest row (1-based) read from a sheet.
     pub rows: u32,
     /// Longest text kept from a cell, in characters.
     pub cell_chars: usize,
+    /// Most cells of the full grids of a workbook's sheets, all together, in formats read as
+    /// grids (xls, ods): from the extent a sheet claims or its cells' bounds.
+    pub grid_cells: usize,
+    /// Most spaces an ods may ask for with `<text:s text:c="…"/>`, over the whole file.
+    pub expanded_spaces: u64,
+    /// Most bytes of text a workbook may expand to: every cell's text, a string repeated by
+    /// many cells (shared strings, ods repeats) counted once per cell.
+    pub text_bytes: u64,
 }
 
 impl Default for Limits {
@@ -38,8 +48,12 @@ impl Default for Limits {
             zip_ratio: 200,
             shared_strings: 2_000_000,
             cells_per_sheet: 2_000_000,
+            cells_per_book: 4_000_000,
             rows: 200_000,
             cell_chars: 2_000,
+            grid_cells: 4_000_000,
+            expanded_spaces: 1_000_000,
+            text_bytes: 100 * 1024 * 1024,
         }
     }
 }
@@ -89,6 +103,14 @@ impl Grid {
 #[derive(Debug, Clone, Default)]
 pub struct Book {
     pub sheets: Vec<Grid>,
+    /// Warnings about the file as a whole (e.g. a content that does not match the extension).
+    pub notes: Vec<String>,
+    /// Cells whose text was cut to `Limits::cell_chars`: (sheet, row, column, characters).
+    pub clipped: Vec<(String, u32, u32, usize)>,
+    /// Bytes of text read so far.
+    text: u64,
+    /// Cells read so far, all sheets.
+    cells: usize,
 }
 
 impl Book {
@@ -129,22 +151,20 @@ pub fn open(bytes: &[u8], format: Format, limits: &Limits) -> Result<Book, Strin
             human(limits.file_bytes)
         ));
     }
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) && format != Format::Xls {
-        return Err(
-            "文件已加密（设置了打开密码）或不是有效的xlsx/ods文件，请取消密码后重新报送"
-                .to_string(),
-        );
-    }
-    if format != Format::Xls {
-        inspect_zip(bytes, format, limits)?;
-    }
+    let checked = super::guard::check(bytes, format, limits)?;
+    let format = checked.format;
     // A panic inside a third-party reader is turned into an error for this file only.
     let result = std::panic::catch_unwind(|| read_book(bytes, format, limits));
-    match result {
-        Ok(r) => r,
-        Err(_) => Err("文件结构异常，读取程序无法解析".to_string()),
-    }
+    let mut book = match result {
+        Ok(r) => r?,
+        Err(_) => return Err("文件结构异常，读取程序无法解析".to_string()),
+    };
+    book.notes.extend(checked.renamed);
+    Ok(book)
 }
+
+/// The reason given for a file with an opening password.
+pub const ENCRYPTED: &str = "文件已加密（设置了打开密码），请取消密码后重新报送";
 
 fn read_book(bytes: &[u8], format: Format, limits: &Limits) -> Result<Book, String> {
     let unreadable = |e: &dyn std::fmt::Display| {
@@ -152,7 +172,10 @@ fn read_book(bytes: &[u8], format: Format, limits: &Limits) -> Result<Book, Stri
     };
     match format {
         Format::Xlsx => {
-            let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+            let mut wb: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
+                XlsxError::Password => ENCRYPTED.to_string(),
+                e => unreadable(&e),
+            })?;
             let names = wb.sheet_names();
             let mut book = Book::default();
             for name in names {
@@ -165,23 +188,33 @@ fn read_book(bytes: &[u8], format: Format, limits: &Limits) -> Result<Book, Stri
                     .map_err(|e| unreadable(&e))?;
                 while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
                     let (r, c) = cell.get_position();
-                    let value: Data = cell.get_value().clone().into();
-                    if matches!(value, Data::Empty) {
-                        continue;
-                    }
+                    // A shared string is cut before it is copied: one long string referenced by
+                    // millions of cells must not be copied millions of times.
+                    let value: Data = match cell.get_value() {
+                        DataRef::Empty => continue,
+                        DataRef::SharedString(s) => Data::String(s.to_string()),
+                        other => other.clone().into(),
+                    };
                     check_position(&name, r, grid.cells.len(), limits)?;
-                    grid.cells.insert((r, c), clip(value, limits));
+                    let value = book.keep(value, limits, (&name, r, c))?;
+                    grid.cells.insert((r, c), value);
                 }
                 book.sheets.push(grid);
             }
             Ok(book)
         }
         Format::Xls => {
-            let wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+            let wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
+                XlsError::Password => ENCRYPTED.to_string(),
+                e => unreadable(&e),
+            })?;
             ranges_to_book(wb, limits)
         }
         Format::Ods => {
-            let wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+            let wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
+                OdsError::Password => ENCRYPTED.to_string(),
+                e => unreadable(&e),
+            })?;
             ranges_to_book(wb, limits)
         }
     }
@@ -206,7 +239,8 @@ where
             let (r0, c0) = range.start().unwrap_or((0, 0));
             let (r, c) = (r0 + r as u32, c0 + c as u32);
             check_position(&name, r, grid.cells.len(), limits)?;
-            grid.cells.insert((r, c), clip(v.clone(), limits));
+            let value = book.keep(v.clone(), limits, (&name, r, c))?;
+            grid.cells.insert((r, c), value);
         }
         book.sheets.push(grid);
     }
@@ -230,92 +264,38 @@ fn check_position(sheet: &str, row: u32, cells: usize, limits: &Limits) -> Resul
     Ok(())
 }
 
-fn clip(v: Data, limits: &Limits) -> Data {
-    match v {
-        Data::String(s) if s.chars().count() > limits.cell_chars => {
-            Data::String(s.chars().take(limits.cell_chars).collect())
-        }
-        other => other,
-    }
-}
-
-/// Checks the zip directory (entries, sizes, ratio) and the declared shared-string count before
-/// any reader allocates by them.
-fn inspect_zip(bytes: &[u8], format: Format, limits: &Limits) -> Result<(), String> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
-        match format {
-            Format::Ods => "不是有效的ods文件（文件损坏或不完整）",
-            _ => "不是有效的xlsx文件（文件损坏、不完整或已加密）",
-        }
-        .to_string()
-    })?;
-    if zip.len() > limits.zip_entries {
-        return Err(format!(
-            "压缩包内文件数{}超过上限{}",
-            zip.len(),
-            limits.zip_entries
-        ));
-    }
-    let mut total: u64 = 0;
-    for i in 0..zip.len() {
-        let entry = zip
-            .by_index_raw(i)
-            .map_err(|e| format!("压缩包目录损坏（{e}）"))?;
-        let size = entry.size();
-        total = total.saturating_add(size);
-        let packed = entry.compressed_size().max(1);
-        if size > 1024 * 1024 && size / packed > limits.zip_ratio {
+impl Book {
+    /// A cell's value as kept: text cut to `cell_chars` (noted in `clipped`); the book's cells
+    /// counted against `cells_per_book` and its text against `text_bytes`.
+    fn keep(&mut self, v: Data, limits: &Limits, at: (&str, u32, u32)) -> Result<Data, String> {
+        self.cells += 1;
+        if self.cells > limits.cells_per_book {
             return Err(format!(
-                "压缩包内“{}”的压缩比异常（{}:1），疑似压缩炸弹，拒绝读取",
-                entry.name().unwrap_or_default(),
-                size / packed
+                "工作簿的单元格数合计超过上限{}，拒绝读取",
+                limits.cells_per_book
             ));
         }
-    }
-    if total > limits.unzipped_bytes {
-        return Err(format!(
-            "解压后大小{}超过上限{}，拒绝读取",
-            human(total),
-            human(limits.unzipped_bytes)
-        ));
-    }
-    if format == Format::Xlsx {
-        if let Ok(entry) = zip.by_name("xl/sharedStrings.xml") {
-            let mut head = Vec::with_capacity(4096);
-            entry
-                .take(4096)
-                .read_to_end(&mut head)
-                .map_err(|e| format!("压缩包内容损坏（{e}）"))?;
-            let head = String::from_utf8_lossy(&head);
-            for attr in ["uniqueCount=\"", "count=\""] {
-                if let Some(n) = declared(&head, attr) {
-                    if n > limits.shared_strings {
-                        return Err(format!(
-                            "共享字符串声明数量{n}超过上限{}，拒绝读取",
-                            limits.shared_strings
-                        ));
-                    }
-                }
-            }
+        let Data::String(s) = v else { return Ok(v) };
+        self.text = self.text.saturating_add(s.len() as u64);
+        if self.text > limits.text_bytes {
+            return Err(format!(
+                "工作簿中的文本总量超过上限{}，疑似恶意构造，拒绝读取",
+                human(limits.text_bytes)
+            ));
         }
-    }
-    Ok(())
-}
-
-fn declared(xml: &str, attr: &str) -> Option<u64> {
-    let start = xml.find(attr)? + attr.len();
-    let digits: String = xml[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
-    if digits.is_empty() {
-        None
-    } else {
-        Some(digits.parse::<u64>().unwrap_or(u64::MAX))
+        if s.len() <= limits.cell_chars {
+            return Ok(Data::String(s));
+        }
+        let chars = s.chars().count();
+        if chars <= limits.cell_chars {
+            return Ok(Data::String(s));
+        }
+        self.clipped.push((at.0.to_string(), at.1, at.2, chars));
+        Ok(Data::String(s.chars().take(limits.cell_chars).collect()))
     }
 }
 
-fn human(bytes: u64) -> String {
+pub(super) fn human(bytes: u64) -> String {
     if bytes >= 1024 * 1024 {
         format!("{:.1} MiB", bytes as f64 / 1024.0 / 1024.0)
     } else {
@@ -337,17 +317,5 @@ mod tests {
         assert!(open(&[0xD0, 0xCF, 0x11, 0xE0, 0, 0], Format::Xlsx, &l)
             .unwrap_err()
             .contains("已加密"));
-    }
-
-    #[test]
-    fn declared_count() {
-        assert_eq!(
-            declared(
-                r#"<sst count="12" uniqueCount="3000000000">"#,
-                "uniqueCount=\""
-            ),
-            Some(3_000_000_000)
-        );
-        assert_eq!(declared(r#"<sst>"#, "count=\""), None);
     }
 }

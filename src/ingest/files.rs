@@ -1,0 +1,101 @@
+//! Which files of a submissions folder are read: workbooks by extension (the content is checked
+//! later), spreadsheets in formats ingest does not read (listed as errors, never skipped in
+//! silence), and Office lock files (skipped).
+
+use super::{IngestError, Submission};
+use crate::problem::{Problem, Source};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// Submission files in a folder (xlsx, xlsm, xls, ods), sorted by name; Office lock files skipped.
+pub fn list_files(dir: &Path) -> Result<Vec<PathBuf>, IngestError> {
+    let err = |e: std::io::Error| IngestError {
+        path: dir.display().to_string(),
+        message: e.to_string(),
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(err)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .filter(|p| {
+            let name = file_name(p);
+            super::workbook::format_of(&name).is_some()
+                && !name.starts_with("~$")
+                && !name.starts_with(".~lock")
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// The file name as shown in messages (not the full path).
+pub fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// A file's bytes, at most `limit` of them.
+pub fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Extensions of spreadsheets ingest does not read: such a file is listed as an error (a region
+/// may have sent its submission in it), never skipped in silence. The province's CSV is not one.
+const UNSUPPORTED: [&str; 13] = [
+    "xlsb", "xlt", "xltx", "xltm", "et", "ett", "ots", "fods", "numbers", "wps", "csv", "zip",
+    "rar",
+];
+
+/// Files in a folder that look like spreadsheets ingest cannot read, sorted by name.
+pub fn list_unsupported(dir: &Path, province_file: &str) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .filter(|p| {
+            let name = file_name(p);
+            let ext = name.rsplit('.').next().unwrap_or("").to_lowercase();
+            name.contains('.')
+                && name != province_file
+                && !name.starts_with('.')
+                && !name.starts_with("~$")
+                && UNSUPPORTED.contains(&ext.as_str())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// A file in a format ingest does not read, as a submission with one error.
+pub fn unsupported(path: &Path) -> Submission {
+    let name = file_name(path);
+    // Hashed as a stream: such a file may be of any size.
+    let mut hasher = Sha256::new();
+    if let Ok(mut f) = std::fs::File::open(path) {
+        let _ = std::io::copy(&mut f, &mut hasher);
+    }
+    Submission {
+        file: name.clone(),
+        sha256: format!("{:x}", hasher.finalize()),
+        problems: vec![Problem::error(
+            Source::new(&name, "", ""),
+            unsupported_message(&name),
+        )],
+        ..Submission::default()
+    }
+}
+
+pub fn unsupported_message(name: &str) -> String {
+    let ext = name.rsplit('.').next().unwrap_or("").to_lowercase();
+    format!("不支持的文件格式（.{ext}），请用Excel、WPS或LibreOffice另存为xlsx后重新报送")
+}

@@ -1,0 +1,296 @@
+//! Guard for an ods's content.xml: calamine builds every table as a full grid at open, expanding
+//! `number-rows-repeated` and `number-columns-repeated` (up to 100 million cells, plus a grid of
+//! formulas as large) and `<text:s text:c="…"/>` runs of spaces. This pass follows the same rules
+//! over the stream and refuses the file before calamine allocates.
+
+use super::super::workbook::Limits;
+use super::xml::{scan, Item, Tag};
+use std::io::Read;
+
+/// calamine's own caps (ods.rs): rows and columns of a sheet.
+const MAX_ROWS: usize = 1_048_576;
+const MAX_COLUMNS: usize = 16_384;
+
+/// One table as calamine would build it.
+#[derive(Debug, Default)]
+struct Table {
+    /// Cells pushed while reading rows (before rows are repeated).
+    raw: usize,
+    /// Rows so far, with repeats (capped as calamine caps them).
+    rows: usize,
+    /// First row (with repeats) holding a value, and the row after the last one.
+    first_row: Option<usize>,
+    end_row: usize,
+    col_min: usize,
+    col_max: usize,
+}
+
+impl Table {
+    fn grid(&self) -> usize {
+        match self.first_row {
+            None => self.raw,
+            Some(first) => {
+                let width = self.col_max + 1 - self.col_min.min(self.col_max);
+                self.raw
+                    .saturating_add((self.end_row - first).saturating_mul(width))
+            }
+        }
+    }
+}
+
+/// The row being read.
+#[derive(Debug, Default)]
+struct Row {
+    /// Text bytes of the row's cells, each times its column repeats.
+    text: u64,
+    repeats: usize,
+    /// Columns pushed so far; empty cells are pushed only when a value follows them.
+    pushed: usize,
+    pending_empty: usize,
+    first: Option<usize>,
+    last: usize,
+}
+
+pub fn check(content: impl Read, limits: &Limits) -> Result<(), String> {
+    let mut table = Table::default();
+    // Cells of the tables before this one.
+    let mut done: usize = 0;
+    let mut row: Option<Row> = None;
+    let mut spaces: u64 = 0;
+    // The open cell: how many copies calamine makes of its value, and its text so far.
+    let mut open: Option<(u64, u64)> = None;
+    let mut text_counts = false;
+    // Text bytes calamine would hold: each row's once as read, then once per repeat.
+    let mut text: u64 = 0;
+    let refuse = |what: String| Err(format!("{what}，疑似恶意构造，拒绝读取"));
+    let mut verdict: Result<(), String> = Ok(());
+    scan(content, |item| {
+        match item {
+            Item::Start(tag) => match tag.name.as_str() {
+                // Calc never writes a table or a row inside a row; a reader and this pass could
+                // disagree on where it ends, so it is refused.
+                "table:table" | "table:table-row" if row.is_some() => {
+                    verdict = refuse("行内嵌套了表格或行".to_string());
+                    return Ok(false);
+                }
+                "table:table" => {
+                    // calamine builds every table at open: the grids add up.
+                    done = done.saturating_add(table.grid());
+                    table = Table::default();
+                    row = None;
+                }
+                "table:table-row" => {
+                    let repeats = number(&tag, "table:number-rows-repeated")?;
+                    let capped = repeats.min(MAX_ROWS.saturating_sub(table.rows));
+                    let r = Row {
+                        repeats: capped,
+                        ..Row::default()
+                    };
+                    if tag.empty {
+                        text = text.saturating_add(end_row(&mut table, r));
+                    } else {
+                        row = Some(r);
+                    }
+                }
+                "table:table-cell" | "table:covered-table-cell" => {
+                    if let Some(r) = row.as_mut() {
+                        let copies = cell(r, &tag)?;
+                        // Strings calamine makes for the cell: these attributes, and the text
+                        // content where the value is in it.
+                        let attrs: usize = tag
+                            .attrs
+                            .iter()
+                            .filter(|(k, _)| {
+                                matches!(
+                                    k.as_str(),
+                                    "office:string-value"
+                                        | "office:date-value"
+                                        | "office:time-value"
+                                        | "table:formula"
+                                )
+                            })
+                            .map(|(_, v)| v.len())
+                            .sum();
+                        let in_text = (tag.attr("office:value-type") == Some("string")
+                            && tag.attr("office:string-value").is_none())
+                            || tag.attr("calcext:value-type") == Some("error");
+                        open = Some((copies, attrs as u64));
+                        text_counts = in_text;
+                        if tag.empty {
+                            close_cell(r, &mut open);
+                        }
+                    }
+                }
+                "text:s" => {
+                    let c = match tag.attr("text:c") {
+                        Some(_) => number(&tag, "text:c")? as u64,
+                        None => 1,
+                    };
+                    spaces = spaces.saturating_add(c);
+                    if let Some((_, t)) = open.as_mut() {
+                        *t = t.saturating_add(c);
+                    }
+                    if spaces > limits.expanded_spaces {
+                        verdict = refuse(format!(
+                            "单元格文本中的连续空格（text:s）合计超过{}个",
+                            limits.expanded_spaces
+                        ));
+                        return Ok(false);
+                    }
+                }
+                _ => {}
+            },
+            Item::Text(n) if text_counts => {
+                if let Some((_, t)) = open.as_mut() {
+                    *t = t.saturating_add(n);
+                }
+            }
+            Item::Text(_) => {}
+            Item::End(name) => match name.as_str() {
+                "table:table-cell" | "table:covered-table-cell" => {
+                    if let Some(r) = row.as_mut() {
+                        close_cell(r, &mut open);
+                    }
+                }
+                "table:table-row" | "table:table" => {
+                    if let Some(r) = row.take() {
+                        text = text.saturating_add(end_row(&mut table, r));
+                    }
+                }
+                _ => {}
+            },
+        }
+
+        if table.end_row > limits.rows as usize {
+            verdict = refuse(format!(
+                "工作表声明的数据区域达{}行，超过行数上限{}",
+                table.end_row, limits.rows
+            ));
+            return Ok(false);
+        }
+        let cells = done.saturating_add(table.grid());
+        if cells > limits.grid_cells {
+            verdict = refuse(format!(
+                "工作表展开后的单元格数达{cells}，超过上限{}",
+                limits.grid_cells
+            ));
+            return Ok(false);
+        }
+        if text > limits.text_bytes {
+            verdict = refuse(format!(
+                "工作表展开后的文本总量超过上限{}",
+                super::super::workbook::human(limits.text_bytes)
+            ));
+            return Ok(false);
+        }
+        Ok(true)
+    })?;
+    verdict
+}
+
+/// A repeat count as calamine parses it; anything it could not parse is left for it to refuse.
+fn number(tag: &Tag, attr: &str) -> Result<usize, String> {
+    match tag.attr(attr) {
+        None => Ok(1),
+        Some(v) if v.contains('&') => Err(format!(
+            "属性{attr}含字符引用“{}”，疑似恶意构造，拒绝读取",
+            v.chars().take(20).collect::<String>()
+        )),
+        Some(v) => Ok(v.parse::<usize>().unwrap_or(1)),
+    }
+}
+
+/// A cell: calamine pushes pending empty cells when a value follows them, then the value
+/// `repeats` times, both capped at the sheet's last column. Returns how many copies of the value
+/// (and of its formula) calamine makes.
+fn cell(r: &mut Row, tag: &Tag) -> Result<u64, String> {
+    let repeats = number(tag, "table:number-columns-repeated")?;
+    let has_value = tag.attrs.iter().any(|(k, _)| {
+        matches!(
+            k.as_str(),
+            "office:value"
+                | "office:string-value"
+                | "office:date-value"
+                | "office:time-value"
+                | "office:boolean-value"
+                | "office:value-type"
+                | "calcext:value-type"
+                | "table:formula"
+        )
+    });
+    let empty = r.pending_empty.min(MAX_COLUMNS.saturating_sub(r.pushed));
+    r.pushed += empty;
+    r.pending_empty = 0;
+    let capped = repeats.min(MAX_COLUMNS.saturating_sub(r.pushed));
+    if has_value {
+        if capped > 0 {
+            r.first.get_or_insert(r.pushed);
+            r.pushed += capped;
+            r.last = r.pushed - 1;
+        }
+        Ok(capped as u64)
+    } else {
+        r.pending_empty = capped;
+        Ok(0)
+    }
+}
+
+/// The open cell's text, times its copies, into the row.
+fn close_cell(r: &mut Row, open: &mut Option<(u64, u64)>) {
+    if let Some((copies, text)) = open.take() {
+        r.text = r.text.saturating_add(copies.saturating_mul(text));
+    }
+}
+
+/// Ends a row; returns the text bytes calamine holds for it (as read, plus once per repeat).
+fn end_row(t: &mut Table, r: Row) -> u64 {
+    let text = r.text.saturating_mul(1 + r.repeats as u64);
+    t.raw = t.raw.saturating_add(r.pushed);
+    let start = t.rows;
+    t.rows = t.rows.saturating_add(r.repeats);
+    if let Some(first) = r.first {
+        if t.first_row.is_none() {
+            t.first_row = Some(start);
+            t.col_min = first;
+            t.col_max = r.last;
+        }
+        t.col_min = t.col_min.min(first);
+        t.col_max = t.col_max.max(r.last);
+        t.end_row = t.rows;
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(body: &str) -> String {
+        format!("<office:document-content><office:body><office:spreadsheet><table:table table:name=\"a\">{body}</table:table></office:spreadsheet></office:body></office:document-content>")
+    }
+
+    #[test]
+    fn measures_repeated_rows_and_columns() {
+        let l = Limits::default();
+        let ok = doc(
+            r#"<table:table-row table:number-rows-repeated="3"><table:table-cell office:value-type="float" office:value="1"/><table:table-cell table:number-columns-repeated="16000"/></table:table-row><table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#,
+        );
+        assert_eq!(check(ok.as_bytes(), &l), Ok(()));
+        let wide = doc(
+            r#"<table:table-row table:number-rows-repeated="5000"><table:table-cell table:number-columns-repeated="1000" office:value-type="float" office:value="1"/></table:table-row>"#,
+        );
+        assert!(check(wide.as_bytes(), &l)
+            .unwrap_err()
+            .contains("单元格数达5001000"));
+        let tall = doc(
+            r#"<table:table-row><table:table-cell office:value="1"/></table:table-row><table:table-row table:number-rows-repeated="300000"/><table:table-row><table:table-cell office:value="1"/></table:table-row>"#,
+        );
+        assert!(check(tall.as_bytes(), &l).unwrap_err().contains("300002行"));
+        let spaces = doc(
+            r#"<table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="2000000"/></text:p></table:table-cell></table:table-row>"#,
+        );
+        assert!(check(spaces.as_bytes(), &l)
+            .unwrap_err()
+            .contains("连续空格"));
+    }
+}

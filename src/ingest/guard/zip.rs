@@ -1,0 +1,229 @@
+//! Guards for zip-based files (xlsx, xlsm, ods): the zip directory (entries, declared sizes,
+//! compression ratio) and the counts a reader would reserve memory by, checked before calamine
+//! opens the file. The zip crate refuses an entry that inflates past its declared size, so the
+//! declared sizes checked here bound what any reader can get out of the file.
+
+use super::super::workbook::{human, Format, Limits};
+use std::io::{Cursor, Read};
+
+/// Opens the zip directory and checks it; then the format's own counts.
+pub fn check(bytes: &[u8], format: Format, limits: &Limits) -> Result<(), String> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
+        match format {
+            Format::Ods => "不是有效的ods文件（文件损坏或不完整）",
+            _ => "不是有效的xlsx文件（文件损坏、不完整或已加密）",
+        }
+        .to_string()
+    })?;
+    if zip.len() > limits.zip_entries {
+        return Err(format!(
+            "压缩包内文件数{}超过上限{}",
+            zip.len(),
+            limits.zip_entries
+        ));
+    }
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|e| format!("压缩包目录损坏（{e}）"))?;
+        let size = entry.size();
+        total = total.saturating_add(size);
+        let packed = entry.compressed_size().max(1);
+        if size > 1024 * 1024 && size / packed > limits.zip_ratio {
+            return Err(format!(
+                "压缩包内“{}”的压缩比异常（{}:1，上限{}:1），疑似压缩炸弹，拒绝读取",
+                entry.name().unwrap_or_default(),
+                size / packed,
+                limits.zip_ratio
+            ));
+        }
+    }
+    if total > limits.unzipped_bytes {
+        return Err(format!(
+            "解压后大小{}超过上限{}，疑似压缩炸弹，拒绝读取",
+            human(total),
+            human(limits.unzipped_bytes)
+        ));
+    }
+    match format {
+        Format::Xlsx => shared_strings(&mut zip, limits),
+        Format::Ods => match zip.by_name("content.xml") {
+            Ok(entry) => super::ods::check(entry, limits),
+            // calamine reports the missing part itself.
+            Err(_) => Ok(()),
+        },
+        Format::Xls => Ok(()),
+    }
+}
+
+/// calamine reserves room for a sharedStrings part's `uniqueCount` before reading a string, and
+/// finds the part case-insensitively under any folder the package names: so every part whose
+/// name ends in sharedStrings.xml is searched, all through, for the attribute (even inside
+/// comments: a superset of what a parser would see).
+fn shared_strings(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Result<(), String> {
+    let mut parts = Vec::new();
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|e| format!("压缩包目录损坏（{e}）"))?;
+        let name = entry.name().unwrap_or_default().replace('\\', "/");
+        if name.to_ascii_lowercase().ends_with("sharedstrings.xml") {
+            parts.push(i);
+        }
+    }
+    for i in parts {
+        let entry = zip
+            .by_index(i)
+            .map_err(|e| format!("压缩包内容损坏（{e}）"))?;
+        if let Some(n) = largest_count(entry).map_err(|e| format!("压缩包内容损坏（{e}）"))?
+        {
+            if n > limits.shared_strings {
+                return Err(format!(
+                    "共享字符串声明数量{n}超过上限{}，疑似恶意构造，拒绝读取",
+                    limits.shared_strings
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+const ATTR: &[u8] = b"uniqueCount";
+
+/// The largest number given to any `uniqueCount` in the stream (`=` and quotes, with optional
+/// spaces), read in chunks.
+fn largest_count(mut input: impl Read) -> std::io::Result<Option<u64>> {
+    let mut best: Option<u64> = None;
+    let mut buf = vec![0u8; 64 * 1024];
+    // Bytes carried over from the previous chunk, so a match across chunks is not missed.
+    let mut carry: Vec<u8> = Vec::new();
+    loop {
+        let n = input.read(&mut buf)?;
+        let at_end = n == 0;
+        carry.extend_from_slice(&buf[..n]);
+        // By default keep what could be the start of the attribute's name.
+        let mut keep_from = carry.len().saturating_sub(ATTR.len() - 1);
+        let mut from = 0;
+        while let Some(i) = find(&carry[from..], ATTR) {
+            let at = from + i + ATTR.len();
+            match value_after(&carry[at..], at_end) {
+                Value::Number(v) => best = Some(best.map_or(v, |b| b.max(v))),
+                Value::Incomplete if carry.len() - at > 1024 * 1024 => {
+                    // A megabyte of padding inside one attribute: no spreadsheet writes that.
+                    best = Some(u64::MAX);
+                }
+                Value::Incomplete => {
+                    keep_from = from + i;
+                    break;
+                }
+                Value::None => {}
+            }
+            from = at;
+        }
+        if at_end {
+            return Ok(best);
+        }
+        carry.drain(..keep_from.min(carry.len()));
+    }
+}
+
+enum Value {
+    Number(u64),
+    None,
+    /// The chunk ended before the value did.
+    Incomplete,
+}
+
+fn value_after(s: &[u8], at_end: bool) -> Value {
+    let mut i = 0;
+    let skip_ws = |i: &mut usize| {
+        while *i < s.len() && s[*i].is_ascii_whitespace() {
+            *i += 1;
+        }
+    };
+    skip_ws(&mut i);
+    if i >= s.len() {
+        return if at_end {
+            Value::None
+        } else {
+            Value::Incomplete
+        };
+    }
+    if s[i] != b'=' {
+        return Value::None;
+    }
+    i += 1;
+    skip_ws(&mut i);
+    if i >= s.len() {
+        return if at_end {
+            Value::None
+        } else {
+            Value::Incomplete
+        };
+    }
+    if s[i] != b'"' && s[i] != b'\'' {
+        return Value::None;
+    }
+    let quote = s[i];
+    let body = &s[i + 1..];
+    let Some(end) = body.iter().position(|&b| b == quote) else {
+        return if at_end || body.len() > 64 {
+            Value::Number(u64::MAX)
+        } else {
+            Value::Incomplete
+        };
+    };
+    let digits: Vec<u8> = body[..end]
+        .iter()
+        .copied()
+        .filter(u8::is_ascii_digit)
+        .collect();
+    if digits.is_empty() {
+        return Value::None;
+    }
+    let v = std::str::from_utf8(&digits)
+        .ok()
+        .and_then(|d| d.parse::<u64>().ok())
+        .unwrap_or(u64::MAX);
+    Value::Number(v)
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads one byte at a time, so every match straddles chunk boundaries.
+    struct Trickle<'a>(&'a [u8]);
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match self.0.split_first() {
+                Some((b, rest)) if !buf.is_empty() => {
+                    buf[0] = *b;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    #[test]
+    fn finds_every_declared_count() {
+        let xml =
+            br#"<!-- uniqueCount="5" --><sst count="2" uniqueCount = '3000000000'><si/></sst>"#;
+        assert_eq!(largest_count(&xml[..]).unwrap(), Some(3_000_000_000));
+        assert_eq!(largest_count(Trickle(xml)).unwrap(), Some(3_000_000_000));
+        assert_eq!(
+            largest_count(&br#"<sst uniqueCount="12">"#[..]).unwrap(),
+            Some(12)
+        );
+        assert_eq!(largest_count(&b"<sst>"[..]).unwrap(), None);
+        let long = format!("<sst uniqueCount=\"{}\">", "9".repeat(40));
+        assert_eq!(largest_count(long.as_bytes()).unwrap(), Some(u64::MAX));
+    }
+}

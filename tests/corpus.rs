@@ -1,0 +1,813 @@
+//! The submission corpus (`tests/corpus/files`, listed in `tests/corpus/README.md`): valid
+//! submissions re-saved by LibreOffice in every format, what people really type, and broken and
+//! hostile files. For each file: the exact problems ingest reports, and for the valid ones the
+//! exact values read.
+
+#[path = "corpus/bases.rs"]
+mod bases;
+
+use calamine::{open_workbook_auto, Data, Reader};
+use kaoping::ingest::{self, Cell, Context, Limits, Submission};
+use kaoping::problem::Severity;
+use kaoping::quarter::Quarter;
+use kaoping::registry::Registry;
+use kaoping::scheme::Scheme;
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/files")
+}
+
+/// Reads one corpus file as `check` and `score` do.
+fn read(name: &str) -> Submission {
+    read_with(name, Limits::default())
+}
+
+fn read_with(name: &str, limits: Limits) -> Submission {
+    let scheme = Scheme::builtin().unwrap();
+    let registry = Registry::builtin().unwrap();
+    let quarter: Quarter = "2025Q4".parse().unwrap();
+    let ctx = Context {
+        scheme: &scheme,
+        registry: &registry,
+        quarter,
+        limits,
+    };
+    let hash = kaoping::template::template_hash(&scheme);
+    ingest::read_file(&corpus().join(name), &ctx, &hash)
+}
+
+/// Writes the engine-written bases the corpus is made from (run by `scripts/make-corpus.sh`).
+#[test]
+fn write_bases() {
+    if let Ok(dir) = std::env::var("KAOPING_CORPUS_BASES") {
+        bases::write_bases(Path::new(&dir));
+    }
+}
+
+/// One expected problem: severity (E or W), sheet, cell, and a part of the message.
+type Expected = (&'static str, &'static str, &'static str, &'static str);
+
+/// Asserts the exact problems of a file, in the order ingest reports them.
+fn expect(name: &str, expected: &[Expected]) {
+    let sub = read(name);
+    let got: Vec<String> = sub
+        .problems
+        .iter()
+        .map(|p| {
+            let s = if p.severity == Severity::Error {
+                "E"
+            } else {
+                "W"
+            };
+            format!("{s} {}!{} {}", p.source.sheet, p.source.cell, p.message)
+        })
+        .collect();
+    let ok = got.len() == expected.len()
+        && sub
+            .problems
+            .iter()
+            .zip(expected)
+            .all(|(p, (sev, sheet, cell, msg))| {
+                let s = if p.severity == Severity::Error {
+                    "E"
+                } else {
+                    "W"
+                };
+                s == *sev
+                    && p.source.sheet == *sheet
+                    && p.source.cell == *cell
+                    && p.source.file == name
+                    && p.message.contains(msg)
+            });
+    assert!(
+        ok,
+        "{name}\nexpected:\n{}\ngot:\n{}",
+        expected
+            .iter()
+            .map(|(a, b, c, d)| format!("{a} {b}!{c} …{d}…"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        got.join("\n")
+    );
+}
+
+/// Asserts that a submission holds exactly the figures, ledgers and 基本情况 of its base.
+fn assert_base_values(name: &str, sub: &Submission, code: &str) {
+    assert_eq!(sub.region_code, code, "{name}");
+    assert_eq!(sub.quarter, Some("2025Q4".parse().unwrap()), "{name}");
+    assert_eq!(sub.filled_by, "李四", "{name}");
+    assert_eq!(sub.phone, "020-87654321", "{name}");
+    assert_eq!(sub.meta.region_code, code, "{name}");
+    let fields: BTreeMap<&str, f64> = sub
+        .fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.value))
+        .collect();
+    let want: BTreeMap<&str, f64> = bases::FIGURES.iter().copied().collect();
+    assert_eq!(fields, want, "{name}");
+    // Each value knows its cell: S01 is 汇总指标!D2, W01 is 工作情况!C2.
+    assert_eq!(sub.fields["S01"].source.address(), "汇总指标!D2", "{name}");
+    assert_eq!(sub.fields["W01"].source.address(), "工作情况!C2", "{name}");
+    let ledgers = bases::ledgers(code);
+    assert_eq!(sub.ledgers.len(), 3, "{name}");
+    for (id, rows) in &ledgers {
+        let got = &sub.ledgers[id];
+        let cells: Vec<&Vec<Cell>> = got.rows.iter().map(|r| &r.cells).collect();
+        assert_eq!(cells, rows.iter().collect::<Vec<_>>(), "{name} {id}");
+        let numbers: Vec<u32> = got.rows.iter().map(|r| r.row).collect();
+        assert_eq!(
+            numbers,
+            (2..2 + rows.len() as u32).collect::<Vec<_>>(),
+            "{name} {id}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------- valid, in every format
+
+#[test]
+fn valid_submissions_read_exactly_in_every_format() {
+    for (name, code) in [
+        ("valid-engine.xlsx", "440700"),
+        ("valid-lo.xlsx", "440300"),
+        ("valid-lo.xls", "440400"),
+        ("valid-lo.ods", "440500"),
+        ("valid-lo.xlsm", "440600"),
+    ] {
+        expect(name, &[]);
+        let sub = read(name);
+        assert_base_values(name, &sub, code);
+        assert_eq!(sub.filed_on, Some(bases::filed_on()), "{name}");
+        assert_eq!(sub.sha256.len(), 64);
+    }
+}
+
+#[test]
+fn an_xlsx_renamed_to_xls_is_read_with_a_warning() {
+    expect(
+        "xlsx-named.xls",
+        &[(
+            "W",
+            "",
+            "",
+            "文件扩展名为xls，但内容是xlsx格式，已按xlsx读取",
+        )],
+    );
+    assert_base_values("xlsx-named.xls", &read("xlsx-named.xls"), "440200");
+}
+
+// ---------------------------------------------------------------- what people type
+
+const TYPED: [Expected; 17] = [
+    (
+        "W",
+        "基本情况",
+        "B7",
+        "日期以文本“2026年1月5日”填写，已读作2026-01-05",
+    ),
+    ("W", "汇总指标", "D2", "含全角数字（“３”），已按3读取"),
+    (
+        "W",
+        "汇总指标",
+        "D3",
+        "数字以文本形式填写（“ 1 ”），已按1读取",
+    ),
+    (
+        "W",
+        "汇总指标",
+        "D4",
+        "含千位分隔符（“1,125.5”），已按1125.5读取",
+    ),
+    (
+        "W",
+        "汇总指标",
+        "D6",
+        "数字以文本形式填写（“2”），已按2读取",
+    ),
+    ("W", "工作情况", "C2", "“是/否”写作“Y”，已按“是”读取"),
+    ("W", "工作情况", "C3", "“是/否”写作“√”，已按“是”读取"),
+    ("W", "工作情况", "C4", "“是/否”写作“×”，已按“否”读取"),
+    ("W", "工作情况", "C5", "“是/否”写作“有”，已按“是”读取"),
+    ("W", "工作情况", "C6", "含全角数字（“１”），已按1读取"),
+    (
+        "W",
+        "移送台账",
+        "C2",
+        "日期以文本“2025/10/9”填写，已读作2025-10-09",
+    ),
+    (
+        "W",
+        "移送台账",
+        "D2",
+        "日期以文本“2025.10.20”填写，已读作2025-10-20",
+    ),
+    ("W", "移送台账", "F3", "“是/否”写作“N”，已按“否”读取"),
+    (
+        "W",
+        "信息公开台账",
+        "B2",
+        "日期以数字“45945”填写，已按Excel日期序号读作2025-10-15",
+    ),
+    (
+        "W",
+        "信息公开台账",
+        "B3",
+        "日期以文本“2025-11-05 10:00”填写，已读作2025-11-05",
+    ),
+    (
+        "W",
+        "销毁台账",
+        "E2",
+        "含千位分隔符（“1,200”），已按1200读取",
+    ),
+    ("W", "销毁台账", "K2", "“是/否”写作“Y”，已按“是”读取"),
+];
+
+/// Full-width digits, thousands separators, numbers as text, spaces, Y/√/×/有/N, text dates,
+/// a serial date, a datetime and a formula (S04 = 10+2.25, its cached value): every guess is a
+/// warning on its cell, and the values read are exactly the base's.
+#[test]
+fn what_people_type_is_read_with_a_warning_per_guess() {
+    for (name, code) in [
+        ("typed-lo.xlsx", "440800"),
+        ("typed-lo.ods", "440900"),
+        ("typed-lo.xls", "441200"),
+    ] {
+        expect(name, &TYPED);
+        let sub = read(name);
+        assert_base_values(name, &sub, code);
+        assert_eq!(sub.filed_on, Some(bases::filed_on()));
+        assert!(!sub.has_errors());
+    }
+}
+
+// ---------------------------------------------------------------- faulty submissions
+
+#[test]
+fn values_that_cannot_be_read_or_contradict_each_other_are_errors() {
+    expect(
+        "bad-values.xlsx",
+        &[
+            ("E", "汇总指标", "D3", "应为非负整数，实际为“-1”"),
+            ("E", "汇总指标", "D6", "应为非负整数，实际为“2.5”"),
+            ("E", "汇总指标", "D10", "应为非负整数，实际为“1,23”"),
+            ("E", "汇总指标", "D18", "应为非负整数，实际为“约30”"),
+            ("E", "汇总指标", "D19", "应为非负整数，实际为“#DIV/0!”"),
+            ("E", "工作情况", "C2", "应为“是”或“否”，实际为“也许”"),
+            ("E", "移送台账", "C2", "应为日期，实际为“2025-13-01”"),
+            (
+                "E",
+                "移送台账",
+                "D2",
+                "“移送日期”2025-07-01不在本季度（2025-10-01至2025-12-31）内",
+            ),
+            ("E", "移送台账", "A3", "案件编号“441300-Y001”与第2行重复"),
+            (
+                "E",
+                "信息公开台账",
+                "C2",
+                "“公开日期”2025-10-10早于“决定日期”2025-10-15，请核实",
+            ),
+            ("E", "销毁台账", "I2", "“销毁方式”应为下拉列表中的选项"),
+            ("E", "销毁台账", "B3", "第3行“物品类别”未填写"),
+            (
+                "E",
+                "汇总指标",
+                "D21",
+                "S21（录入两法衔接信息共享平台的案件数）为5，大于S01（3）",
+            ),
+            (
+                "E",
+                "汇总指标",
+                "D2",
+                "S01为3，与信息公开台账的4行记录不一致",
+            ),
+        ],
+    );
+    // Nothing unreadable became a zero.
+    let sub = read("bad-values.xlsx");
+    for code in ["S02", "S05", "S09", "S17", "S18", "W01"] {
+        assert_eq!(sub.field(code), None, "{code}");
+    }
+}
+
+#[test]
+fn missing_sheets_fields_and_rows() {
+    expect(
+        "missing-sheet.xlsx",
+        &[("E", "移送台账", "", "缺少工作表“移送台账”")],
+    );
+    expect(
+        "missing-field.ods",
+        &[
+            ("E", "基本情况", "", "缺少“填报日期”一行"),
+            ("E", "汇总指标", "", "缺少字段S05（分领域案件数：互联网）"),
+        ],
+    );
+}
+
+#[test]
+fn templates_regions_and_quarters_that_do_not_fit() {
+    expect(
+        "other-version.xlsx",
+        &[(
+            "E",
+            "_meta",
+            "",
+            "模板属于指标体系dqqq-2020（版本2019.1），与本次评分所用dqqq-2020（版本2020.1）不一致",
+        )],
+    );
+    expect(
+        "unknown-region.xlsx",
+        &[
+            ("E", "基本情况", "", "区划代码449900不在地区名录中"),
+            (
+                "E",
+                "基本情况",
+                "",
+                "区划代码449900与模板所属地区441700不一致",
+            ),
+        ],
+    );
+    expect(
+        "region-mismatch.xlsx",
+        &[(
+            "E",
+            "基本情况",
+            "",
+            "区划代码440100与模板所属地区441800不一致",
+        )],
+    );
+    expect(
+        "wrong-quarter.xlsx",
+        &[
+            (
+                "E",
+                "基本情况",
+                "B7",
+                "“填报日期”2025-09-01早于2025Q4开始（2025-10-01），请核实",
+            ),
+            (
+                "E",
+                "基本情况",
+                "",
+                "季度为2025Q3，与本次评分季度2025Q4不一致",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn dates_in_the_future_are_errors() {
+    expect(
+        "future-dates.xlsx",
+        &[
+            ("E", "基本情况", "B7", "“填报日期”2099-01-05晚于今天"),
+            ("E", "信息公开台账", "C3", "“公开日期”2099-01-10晚于今天"),
+            ("E", "销毁台账", "H3", "“销毁日期”2099-02-01晚于今天"),
+        ],
+    );
+}
+
+#[test]
+fn blank_and_empty_workbooks() {
+    let blank = read("blank-template.xlsx");
+    assert_eq!(blank.problems.len(), 35);
+    assert!(blank.problems.iter().all(|p| p.severity == Severity::Error));
+    assert_eq!(blank.problems[0].source.address(), "基本情况!B2");
+    assert_eq!(blank.problems[0].message, "“区划代码”未填写");
+    assert_eq!(
+        blank.problems[3].message,
+        "S01（侵权假冒行政处罚案件数）未填写，如无请填0"
+    );
+    expect(
+        "empty-workbook.ods",
+        &[("E", "", "", "工作簿中没有任何数据（空文件）")],
+    );
+    expect("empty.xlsx", &[("E", "", "", "文件为空")]);
+}
+
+#[test]
+fn a_very_long_string_is_cut_with_a_warning() {
+    // LibreOffice itself keeps 32,767 characters of the 100,000 typed (Excel's cell limit).
+    expect(
+        "long-string.xlsx",
+        &[(
+            "W",
+            "基本情况",
+            "B5",
+            "单元格文本长达32767字，超过上限2000字，只读取前2000字",
+        )],
+    );
+    let sub = read("long-string.xlsx");
+    assert_eq!(sub.filled_by.chars().count(), 2000);
+    assert!(!sub.has_errors());
+}
+
+// ---------------------------------------------------------------- broken files
+
+#[test]
+fn broken_and_encrypted_files_are_listed_with_a_reason() {
+    let cases: [(&str, &str); 11] = [
+        (
+            "truncated.xlsx",
+            "不是有效的xlsx文件（文件损坏、不完整或已加密）",
+        ),
+        ("truncated.ods", "不是有效的ods文件（文件损坏或不完整）"),
+        (
+            "truncated.xls",
+            "xls文件结构损坏（复合文档的扇区链越界或循环）",
+        ),
+        ("random.xlsx", "不是有效的xlsx文件"),
+        ("=1+2.xlsx", "不是有效的xlsx文件"),
+        (
+            "html-table.xls",
+            "文件内容是网页（HTML）或XML文本，不是Excel工作簿",
+        ),
+        ("binary.xlsb", "不支持的文件格式（.xlsb）"),
+        ("encrypted.xlsx", "文件已加密（设置了打开密码）"),
+        ("encrypted.xls", "文件已加密（设置了打开密码）"),
+        ("encrypted.ods", "文件已加密（设置了打开密码）"),
+        ("billion-laughs.xlsx", "无法读取文件（Xml error"),
+    ];
+    for (name, message) in cases {
+        expect(name, &[("E", "", "", message)]);
+    }
+}
+
+// ---------------------------------------------------------------- hostile files
+
+/// Each of these made the engine abort (allocation failure) or read forever before the guards:
+/// they must be refused with a reason, quickly.
+#[test]
+fn hostile_files_are_refused_before_any_reader_allocates() {
+    let cases: [(&str, &str); 11] = [
+        (
+            "zip-bomb.xlsx",
+            "的压缩比异常（651289:1，上限200:1），疑似压缩炸弹，拒绝读取",
+        ),
+        (
+            "zip-bomb-deflate.xlsx",
+            "的压缩比异常（1026:1，上限200:1），疑似压缩炸弹",
+        ),
+        (
+            "lying-sizes.xlsx",
+            "File is larger than its declared uncompressed size",
+        ),
+        (
+            "huge-dimension.xlsx",
+            "工作表“基本情况”第1048576行有数据，超过行数上限200000",
+        ),
+        (
+            "sst-billions.xlsx",
+            "共享字符串声明数量3000000000超过上限2000000",
+        ),
+        (
+            "sst-hidden.xlsx",
+            "共享字符串声明数量3000000000超过上限2000000",
+        ),
+        (
+            "huge-grid.ods",
+            "工作表展开后的单元格数达90000600，超过上限4000000",
+        ),
+        (
+            "space-bomb.ods",
+            "单元格文本中的连续空格（text:s）合计超过1000000个",
+        ),
+        (
+            "huge-dimensions.xls",
+            "第1个工作表的尺寸记录声明281470681677825个单元格，超过上限4000000",
+        ),
+        (
+            "far-cell.xls",
+            "第2个工作表的数据区域达4294967296个单元格，超过上限4000000",
+        ),
+        (
+            "cyclic-chain.xls",
+            "xls文件结构损坏（复合文档的扇区链越界或循环）",
+        ),
+    ];
+    for (name, message) in cases {
+        let start = Instant::now();
+        expect(name, &[("E", "", "", message)]);
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "{name}: {:?}",
+            start.elapsed()
+        );
+    }
+    // Deep nesting is only slow to nobody: the file reads (its one sheet has no template layout).
+    let nested = read("nested.xlsx");
+    assert_eq!(nested.problems[0].message, "找不到表头“项目 | 内容”");
+}
+
+/// Peak resident memory of this process (VmHWM), in KiB.
+fn peak_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// A 2 KiB zip whose sheet inflates to 300 MiB is refused within a second, and the process's
+/// peak memory does not grow by more than a few MiB (other tests share the process, so the bound
+/// is loose; README records the measurement of the binary alone).
+#[test]
+fn the_zip_bomb_is_refused_fast_and_without_memory_growth() {
+    let size = std::fs::metadata(corpus().join("zip-bomb.xlsx"))
+        .unwrap()
+        .len();
+    assert!(size < 4096, "{size}");
+    let before = peak_kib();
+    let start = Instant::now();
+    let sub = read("zip-bomb.xlsx");
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(1), "{took:?}");
+    assert!(sub.problems[0].message.contains("疑似压缩炸弹"));
+    let grown = peak_kib().saturating_sub(before);
+    assert!(grown < 64 * 1024, "peak memory grew by {grown} KiB");
+}
+
+// ---------------------------------------------------------------- limits, one by one
+
+#[test]
+fn every_limit_is_enforced() {
+    let l = Limits::default;
+    let message = |name: &str, limits: Limits| read_with(name, limits).problems[0].message.clone();
+    let cases: Vec<(&str, Limits, &str)> = vec![
+        (
+            "valid-lo.xlsx",
+            Limits {
+                file_bytes: 1000,
+                ..l()
+            },
+            "文件大小超过上限",
+        ),
+        (
+            "valid-lo.xlsx",
+            Limits {
+                zip_entries: 5,
+                ..l()
+            },
+            "超过上限5",
+        ),
+        (
+            "valid-lo.xlsx",
+            Limits {
+                unzipped_bytes: 100_000,
+                ..l()
+            },
+            "解压后大小",
+        ),
+        (
+            "zip-bomb-deflate.xlsx",
+            Limits {
+                zip_ratio: 2000,
+                unzipped_bytes: 50 << 20,
+                ..l()
+            },
+            "解压后大小100.0 MiB超过上限50.0 MiB",
+        ),
+        (
+            "valid-lo.xlsx",
+            Limits {
+                shared_strings: 3,
+                ..l()
+            },
+            "共享字符串声明数量",
+        ),
+        ("valid-lo.xlsx", Limits { rows: 3, ..l() }, "超过行数上限3"),
+        (
+            "valid-lo.xlsx",
+            Limits {
+                cells_per_sheet: 5,
+                ..l()
+            },
+            "的单元格数超过上限5",
+        ),
+        (
+            "valid-lo.ods",
+            Limits {
+                grid_cells: 50,
+                ..l()
+            },
+            "超过上限50",
+        ),
+        (
+            "valid-lo.xls",
+            Limits {
+                grid_cells: 50,
+                ..l()
+            },
+            "超过上限50",
+        ),
+        ("valid-lo.ods", Limits { rows: 3, ..l() }, "超过行数上限3"),
+        (
+            "valid-lo.xlsx",
+            Limits {
+                text_bytes: 100,
+                ..l()
+            },
+            "文本总量超过上限",
+        ),
+        (
+            "valid-lo.ods",
+            Limits {
+                text_bytes: 100,
+                ..l()
+            },
+            "文本总量超过上限",
+        ),
+        (
+            "valid-lo.xls",
+            Limits {
+                text_bytes: 100,
+                ..l()
+            },
+            "文本总量",
+        ),
+        (
+            "valid-lo.xlsx",
+            Limits {
+                cell_chars: 3,
+                ..l()
+            },
+            "只读取前3字",
+        ),
+        ("valid-lo.xls", Limits { rows: 3, ..l() }, "超过行数上限3"),
+    ];
+    for (name, limits, want) in cases {
+        let got = message(name, limits);
+        assert!(got.contains(want), "{name}: {got}");
+    }
+}
+
+// ---------------------------------------------------------------- the binary on the whole corpus
+
+fn kaoping(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kaoping"))
+        .args(args)
+        .current_dir(dir)
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .output()
+        .unwrap()
+}
+
+fn corpus_copy(dir: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    for e in std::fs::read_dir(corpus()).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+        names.push(e.file_name().to_string_lossy().into_owned());
+    }
+    names.sort();
+    names
+}
+
+/// Every file of the corpus in one folder: `check` never crashes or hangs, lists every file with
+/// its status and counts, exits 1, and writes 数据质量 with file names as text, never formulas.
+#[test]
+fn check_lists_every_file_of_the_corpus() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("2025Q4");
+    std::fs::create_dir(&dir).unwrap();
+    let names = corpus_copy(&dir);
+    assert!(names.len() >= 30, "{}", names.len());
+    // An Office lock file is not a submission.
+    std::fs::write(dir.join("~$valid-lo.xlsx"), b"lock").unwrap();
+    let out = tmp.path().join("q.xlsx");
+    let start = Instant::now();
+    let o = kaoping(
+        tmp.path(),
+        &[
+            "check",
+            dir.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(start.elapsed() < Duration::from_secs(60));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let lines: BTreeMap<&str, &str> = stdout.lines().filter_map(|l| l.split_once("  ")).collect();
+    for n in &names {
+        assert!(lines.contains_key(n.as_str()), "{n} not listed:\n{stdout}");
+    }
+    assert!(!stdout.contains("~$valid-lo.xlsx"));
+    assert_eq!(lines["valid-lo.ods"], "采用  错误0条  警告0条");
+    assert_eq!(lines["typed-lo.xls"], "采用  错误0条  警告17条");
+    assert_eq!(lines["dup-late.ods"], "采用  错误0条  警告1条");
+    assert_eq!(
+        lines["dup-early.xlsx"],
+        "未采用（重复报送）  错误0条  警告1条"
+    );
+    assert_eq!(lines["bad-values.xlsx"], "有错误  错误14条  警告0条");
+    assert_eq!(lines["zip-bomb.xlsx"], "无法读取  错误1条  警告0条");
+    assert_eq!(lines["binary.xlsb"], "无法读取  错误1条  警告0条");
+
+    // 数据质量: the duplicate pair is listed with both files; "=1+2.xlsx" is text.
+    let mut wb = open_workbook_auto(&out).unwrap();
+    let range = wb.worksheet_range("数据质量").unwrap();
+    let rows: Vec<Vec<String>> = range
+        .rows()
+        .map(|r| r.iter().map(|d| d.to_string()).collect())
+        .collect();
+    let dup = rows
+        .iter()
+        .find(|r| r[2] == "dup-early.xlsx")
+        .unwrap_or_else(|| panic!("{rows:?}"));
+    assert!(dup[5].contains("同一地区收到2份报送"), "{dup:?}");
+    assert!(dup[5].contains("按填报日期采用dup-late.ods"), "{dup:?}");
+    assert!(rows.iter().any(|r| r[2] == "=1+2.xlsx"));
+    let xml = sheet_xml(&out, "数据质量");
+    assert!(!xml.contains("<f>"), "a formula in 数据质量");
+    // Written through a temporary file that was renamed: nothing else is left beside it.
+    let left: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "2025Q4" && n != "q.xlsx")
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// The XML of a sheet of an xlsx, by sheet name.
+fn sheet_xml(path: &Path, sheet: &str) -> String {
+    let bytes = std::fs::read(path).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut workbook = String::new();
+    zip.by_name("xl/workbook.xml")
+        .unwrap()
+        .read_to_string(&mut workbook)
+        .unwrap();
+    let names: Vec<&str> = workbook
+        .split("<sheet name=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    let index = names.iter().position(|n| *n == sheet).unwrap() + 1;
+    let mut xml = String::new();
+    zip.by_name(&format!("xl/worksheets/sheet{index}.xml"))
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
+}
+
+/// Good files and bad files in one batch: every good one is scored, every bad one is listed.
+#[test]
+fn score_ranks_every_good_file_of_a_mixed_batch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("2025Q4");
+    std::fs::create_dir(&dir).unwrap();
+    corpus_copy(&dir);
+    let out = tmp.path().join("r.xlsx");
+    let o = kaoping(
+        tmp.path(),
+        &[
+            "score",
+            dir.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let mut wb = open_workbook_auto(&out).unwrap();
+    let range = wb.worksheet_range("总排名").unwrap();
+    let status: BTreeMap<String, String> = range
+        .rows()
+        .filter(|r| r.len() > 9 && matches!(&r[2], Data::String(s) if s.len() == 6))
+        .map(|r| (r[2].to_string(), r[9].to_string()))
+        .collect();
+    // valid-*, typed-*, xlsx-named.xls, dup-late.ods, long-string.xlsx
+    for code in [
+        "440200", "440300", "440400", "440500", "440600", "440700", "440800", "440900", "441200",
+        "441900", "445200",
+    ] {
+        assert_eq!(status[code], "已评分", "{code}: {status:?}");
+    }
+    for code in [
+        "441300", "441400", "441500", "441600", "442000", "445100", "440100",
+    ] {
+        assert_eq!(status[code], "数据有误，退回修改", "{code}: {status:?}");
+    }
+    assert_eq!(status["445300"], "未报送");
+}
