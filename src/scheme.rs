@@ -112,7 +112,21 @@ pub struct LedgerDef {
     /// The number of rows must equal this summary field.
     #[serde(default)]
     pub rows_equal: Option<String>,
+    /// The number of rows may not exceed this summary field.
+    #[serde(default)]
+    pub rows_at_most: Option<String>,
+    /// Columns whose sum must equal a summary field.
+    #[serde(default)]
+    pub sums_equal: Vec<SumEqual>,
     pub columns: Vec<ColumnDef>,
+}
+
+/// A ledger column whose sum must equal a summary field (to the cent).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SumEqual {
+    pub column: String,
+    pub field: String,
 }
 
 /// A column of a ledger or of 省级评定.csv.
@@ -622,11 +636,30 @@ impl Scheme {
                     ));
                 }
             }
-            if let Some(f) = &l.rows_equal {
-                if !codes.contains(f.as_str()) {
+            for (key, f) in [
+                ("rows_equal", &l.rows_equal),
+                ("rows_at_most", &l.rows_at_most),
+            ] {
+                if let Some(f) = f {
+                    if !codes.contains(f.as_str()) {
+                        p.push(format!("台账 {} 的 {key} 引用了不存在的字段 {}", l.id, f));
+                    }
+                }
+            }
+            for s in &l.sums_equal {
+                if !codes.contains(s.field.as_str()) {
                     p.push(format!(
-                        "台账 {} 的 rows_equal 引用了不存在的字段 {}",
-                        l.id, f
+                        "台账 {} 的 sums_equal 引用了不存在的字段 {}",
+                        l.id, s.field
+                    ));
+                }
+                let numeric = l.columns.iter().any(|c| {
+                    c.name == s.column && matches!(c.kind, ValueKind::Count | ValueKind::Amount)
+                });
+                if !numeric {
+                    p.push(format!(
+                        "台账 {} 的 sums_equal 引用的列 {} 不存在或不是数值列",
+                        l.id, s.column
                     ));
                 }
             }

@@ -3,10 +3,11 @@
 //! match.
 
 use super::Submission;
+use super::{Cell, Ledger};
 use crate::problem::{Problem, Source};
 use crate::quarter::Quarter;
 use crate::registry::Registry;
-use crate::scheme::{fmt_num, Scheme};
+use crate::scheme::{fmt_num, LedgerDef, Scheme};
 
 /// Adds the cross-checks' problems to the submission.
 pub fn run(
@@ -38,23 +39,8 @@ pub fn run(
         }
     }
     for def in &scheme.ledgers {
-        let (Some(code), Some(ledger)) = (&def.rows_equal, sub.ledgers.get(&def.id)) else {
-            continue;
-        };
-        if let Some(v) = sub.fields.get(code) {
-            let n = ledger.rows.len() as f64;
-            if (n - v.value).abs() > 1e-9 {
-                found.push(Problem::error(
-                    v.source.clone(),
-                    format!(
-                        "{}为{}，与{}的{}行记录不一致",
-                        code,
-                        fmt_num(v.value),
-                        def.sheet,
-                        ledger.rows.len()
-                    ),
-                ));
-            }
+        if let Some(ledger) = sub.ledgers.get(&def.id) {
+            found.extend(ledger_totals(sub, def, ledger));
         }
     }
 
@@ -106,4 +92,144 @@ pub fn run(
         }
     }
     sub.problems.extend(found);
+}
+
+/// A ledger's row count and column sums against the summary fields the scheme ties them to.
+fn ledger_totals(sub: &Submission, def: &LedgerDef, ledger: &Ledger) -> Vec<Problem> {
+    let mut found = Vec::new();
+    let n = ledger.rows.len();
+    let field = |code: &Option<String>| {
+        let code = code.as_ref()?;
+        Some((code.clone(), sub.fields.get(code)?))
+    };
+    if let Some((code, v)) = field(&def.rows_equal) {
+        if (n as f64 - v.value).abs() > 1e-9 {
+            found.push(Problem::error(
+                v.source.clone(),
+                format!(
+                    "{}为{}，与{}的{}行记录不一致",
+                    code,
+                    fmt_num(v.value),
+                    def.sheet,
+                    n
+                ),
+            ));
+        }
+    }
+    if let Some((code, v)) = field(&def.rows_at_most) {
+        if n as f64 > v.value + 1e-9 {
+            found.push(Problem::error(
+                v.source.clone(),
+                format!(
+                    "{}为{}，少于{}的{}行记录（台账记录数不应超过该项）",
+                    code,
+                    fmt_num(v.value),
+                    def.sheet,
+                    n
+                ),
+            ));
+        }
+    }
+    for check in &def.sums_equal {
+        let (Some(v), Some(col)) = (
+            sub.fields.get(&check.field),
+            def.columns.iter().position(|c| c.name == check.column),
+        ) else {
+            continue;
+        };
+        let sum: f64 = ledger
+            .rows
+            .iter()
+            .filter_map(|r| r.cells.get(col).and_then(Cell::as_number))
+            .sum();
+        // Amounts are kept to the cent; anything closer is rounding.
+        if (sum - v.value).abs() > 0.005 + 1e-9 * v.value.abs() {
+            found.push(Problem::error(
+                v.source.clone(),
+                format!(
+                    "{}为{}，与{}“{}”列合计{}不一致",
+                    check.field,
+                    fmt_num(v.value),
+                    def.sheet,
+                    check.column,
+                    fmt_num((sum * 100.0).round() / 100.0)
+                ),
+            ));
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{FieldValue, LedgerRow};
+
+    fn field(code: &str, value: f64, cell: &str) -> (String, FieldValue) {
+        (
+            code.to_string(),
+            FieldValue {
+                value,
+                source: Source::new("f.xlsx", "汇总指标", cell),
+            },
+        )
+    }
+
+    /// The default transfer ledger (7 columns) with `n` rows; no amounts in it, so the sums
+    /// test uses the destruction ledger's 重量（千克） (column 5).
+    fn ledger(sheet: &str, width: usize, values: &[f64], col: usize) -> Ledger {
+        Ledger {
+            sheet: sheet.to_string(),
+            rows: values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let mut cells = vec![Cell::Empty; width];
+                    cells[col] = Cell::Number(*v);
+                    LedgerRow {
+                        row: i as u32 + 2,
+                        cells,
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn ledger_rows_and_sums_against_the_summary() {
+        let mut scheme = Scheme::builtin().unwrap();
+        let at = scheme
+            .ledgers
+            .iter()
+            .position(|l| l.id == "destruction")
+            .unwrap();
+        scheme.ledgers[at].sums_equal = vec![crate::scheme::SumEqual {
+            column: "重量（千克）".into(),
+            field: "S03".into(),
+        }];
+        assert!(scheme.validate().is_empty(), "{:?}", scheme.validate());
+        let transfer = scheme.ledger("transfer").unwrap().clone();
+        let destruction = scheme.ledger("destruction").unwrap().clone();
+
+        let mut sub = Submission::default();
+        sub.fields = [field("S20", 2.0, "D19"), field("S03", 10.5, "D4")].into();
+        // Three transfers against S20 = 2; weights 4.2 + 6.2 = 10.4 against S03 = 10.5.
+        let t = ledger("移送台账", transfer.columns.len(), &[1.0, 1.0, 1.0], 0);
+        let d = ledger("销毁台账", destruction.columns.len(), &[4.2, 6.2], 4);
+        let mut found = ledger_totals(&sub, &transfer, &t);
+        found.extend(ledger_totals(&sub, &destruction, &d));
+        let shown: Vec<String> = found.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "f.xlsx 汇总指标!D19：S20为2，少于移送台账的3行记录（台账记录数不应超过该项）",
+                "f.xlsx 汇总指标!D4：S03为10.5，与销毁台账“重量（千克）”列合计10.4不一致",
+            ]
+        );
+
+        // Within a cent, and at most as many transfers as S20: nothing.
+        sub.fields = [field("S20", 3.0, "D19"), field("S03", 10.404, "D4")].into();
+        assert!(ledger_totals(&sub, &transfer, &t).is_empty());
+        assert!(ledger_totals(&sub, &destruction, &d).is_empty());
+    }
 }
