@@ -211,8 +211,10 @@ mod tests {
         let transfer = scheme.ledger("transfer").unwrap().clone();
         let destruction = scheme.ledger("destruction").unwrap().clone();
 
-        let mut sub = Submission::default();
-        sub.fields = [field("S20", 2.0, "D19"), field("S03", 10.5, "D4")].into();
+        let mut sub = Submission {
+            fields: [field("S20", 2.0, "D19"), field("S03", 10.5, "D4")].into(),
+            ..Submission::default()
+        };
         // Three transfers against S20 = 2; weights 4.2 + 6.2 = 10.4 against S03 = 10.5.
         let t = ledger("移送台账", transfer.columns.len(), &[1.0, 1.0, 1.0], 0);
         let d = ledger("销毁台账", destruction.columns.len(), &[4.2, 6.2], 4);
