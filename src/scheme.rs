@@ -147,6 +147,9 @@ pub struct ColumnDef {
     pub choices: Vec<String>,
     #[serde(default)]
     pub max: Option<f64>,
+    /// A date that may not come before the date in this other column of the row.
+    #[serde(default)]
+    pub not_before: Option<String>,
     #[serde(default)]
     pub note: String,
 }
@@ -634,6 +637,19 @@ impl Scheme {
                         "台账 {} 的列 {} 为 choice 但没有 choices",
                         l.id, c.name
                     ));
+                }
+                if let Some(other) = &c.not_before {
+                    let dates = |name: &str| {
+                        l.columns
+                            .iter()
+                            .any(|x| x.name == name && x.kind == ValueKind::Date)
+                    };
+                    if !dates(&c.name) || !dates(other) {
+                        p.push(format!(
+                            "台账 {} 的列 {} 的 not_before：两列都应为日期列（{}）",
+                            l.id, c.name, other
+                        ));
+                    }
                 }
             }
             for (key, f) in [

@@ -9,10 +9,19 @@ use crate::quarter::Quarter;
 use crate::scheme::{ColumnDef, LedgerDef, Scheme, ValueDef, ValueKind};
 use std::collections::HashMap;
 
-/// Pairs of date columns (later, earlier) of a ledger that the scheme counts working days
-/// between (`within_working_days` … `from`): the later date may not come first.
+/// Pairs of date columns (later, earlier) of a ledger that may not come in the other order: a
+/// column's `not_before`, and the dates the scheme counts working days between
+/// (`within_working_days` … `from`).
 pub fn date_orders(scheme: &Scheme, ledger: &str) -> Vec<(String, String)> {
-    let mut pairs = Vec::new();
+    let mut pairs: Vec<(String, String)> = scheme
+        .ledger(ledger)
+        .map(|l| {
+            l.columns
+                .iter()
+                .filter_map(|c| Some((c.name.clone(), c.not_before.clone()?)))
+                .collect()
+        })
+        .unwrap_or_default();
     for ind in &scheme.indicators {
         let ValueDef::Ratio {
             numerator,
@@ -202,5 +211,88 @@ fn is_blank(d: &calamine::Data) -> bool {
         calamine::Data::Empty => true,
         calamine::Data::String(s) => s.trim().is_empty(),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::Data;
+    use chrono::NaiveDate;
+
+    /// Excel's serial number of a date.
+    fn serial(y: i32, m: u32, d: u32) -> Data {
+        let base = NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
+        let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        Data::Float((day - base).num_days() as f64)
+    }
+
+    #[test]
+    fn dates_in_the_wrong_order_are_errors_at_the_later_cell() {
+        let scheme = Scheme::builtin().unwrap();
+        let def = scheme.ledger("transfer").unwrap();
+        let orders = date_orders(&scheme, "transfer");
+        assert_eq!(
+            orders,
+            [
+                ("移送日期".to_string(), "发现日期".to_string()),
+                ("立案日期".to_string(), "移送日期".to_string()),
+            ]
+        );
+        // Header in row 1; row 2 found 11-05, sent 11-01, filed 10-30: both orders broken.
+        // Row 3 is in order.
+        let mut grid = Grid::default();
+        for (c, col) in def.columns.iter().enumerate() {
+            grid.cells
+                .insert((0, c as u32), Data::String(col.name.clone()));
+        }
+        let row = |r: u32, found: Data, sent: Data, filed: Data, grid: &mut Grid| {
+            let cells = [
+                Data::String(format!("A-{r}")),
+                Data::String("商标".into()),
+                found,
+                sent,
+                Data::String("某公安分局".into()),
+                Data::String("是".into()),
+                filed,
+            ];
+            for (c, v) in cells.into_iter().enumerate() {
+                grid.cells.insert((r, c as u32), v);
+            }
+        };
+        row(
+            1,
+            serial(2025, 11, 5),
+            serial(2025, 11, 1),
+            serial(2025, 10, 30),
+            &mut grid,
+        );
+        row(
+            2,
+            serial(2025, 10, 2),
+            serial(2025, 10, 9),
+            serial(2025, 10, 9),
+            &mut grid,
+        );
+        let mut sub = Submission {
+            file: "f.xlsx".into(),
+            ..Submission::default()
+        };
+        let q: Quarter = "2025Q4".parse().unwrap();
+        read(&grid, def, q, &orders, &mut sub);
+        let order: Vec<String> = sub
+            .problems
+            .iter()
+            .filter(|p| p.message.contains("早于"))
+            .map(|p| p.to_string())
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "f.xlsx 移送台账!D2：“移送日期”2025-11-01早于“发现日期”2025-11-05，请核实",
+                "f.xlsx 移送台账!G2：“立案日期”2025-10-30早于“移送日期”2025-11-01，请核实",
+            ]
+        );
+        assert_eq!(sub.ledgers["transfer"].rows.len(), 2);
     }
 }
