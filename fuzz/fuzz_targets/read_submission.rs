@@ -59,7 +59,7 @@ fn splice(name: &str, data: &[u8]) -> Vec<u8> {
     let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(BASE.len() + data.len())));
     for i in 0..base.len() {
         let entry = base.by_index_raw(i).expect("fuzz/base.xlsx entry");
-        if entry.name() == name {
+        if entry.name().is_ok_and(|n| n == name) {
             let options =
                 SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
             out.start_file(name, options).expect("start a zip entry");
