@@ -4,6 +4,7 @@
 mod basic;
 pub mod cells;
 mod checks;
+mod guard;
 mod ledger;
 pub mod province;
 mod summary;

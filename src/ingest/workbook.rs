@@ -138,6 +138,11 @@ pub fn open(bytes: &[u8], format: Format, limits: &Limits) -> Result<Book, Strin
     if format != Format::Xls {
         inspect_zip(bytes, format, limits)?;
     }
+    match format {
+        Format::Ods => super::guard::ods::check(bytes, limits)?,
+        Format::Xls => super::guard::xls::check(bytes, limits)?,
+        Format::Xlsx => {}
+    }
     // A panic inside a third-party reader is turned into an error for this file only.
     let result = std::panic::catch_unwind(|| read_book(bytes, format, limits));
     match result {
