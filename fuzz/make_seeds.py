@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Writes the seed corpus of the `read_submission` fuzz target (and its splice base).
 
-Run from the repository root: `python3 fuzz/make_seeds.py`. Python's standard library only; the
-.xls and .ods seeds are converted with LibreOffice (`soffice`) when it is installed, and kept as
-they are otherwise. The output is deterministic except for those two conversions.
+Run from the repository root: `python3 fuzz/make_seeds.py`. Python's standard library only. The
+.xls and .ods seeds start from tests/data/submission.{xls,ods} (the sample below saved by
+LibreOffice); where those are missing they are converted with `soffice` when it is installed.
 
 An input of the fuzz target is one selector byte and then the file (see
 fuzz_targets/read_submission.rs): a selector below 128 names the extension (value modulo 4:
@@ -86,6 +86,10 @@ def replace(entries, name, data):
 
 
 def convert(xlsx_bytes, ext):
+    saved = os.path.join(ROOT, "tests", "data", f"submission.{ext}")
+    if os.path.exists(saved):
+        with open(saved, "rb") as f:
+            return f.read()
     soffice = shutil.which("soffice")
     if soffice is None:
         return None
@@ -100,6 +104,29 @@ def convert(xlsx_bytes, ext):
         )
         with open(os.path.join(tmp, f"submission.{ext}"), "rb") as f:
             return f.read()
+
+
+def small_ods(body):
+    """An .ods of a mimetype, a manifest and a content.xml whose spreadsheet holds `body`."""
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
+        'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        "</manifest:manifest>"
+    )
+    return rezip(
+        [
+            ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+            ("META-INF/manifest.xml", manifest.encode("utf-8")),
+            ("content.xml", (head + body).encode("utf-8")),
+        ]
+    )
 
 
 def main():
@@ -150,7 +177,27 @@ def main():
     if xls is not None:
         seeds["xls-valid"] = bytes([XLS]) + xls
         seeds["xls-truncated"] = bytes([XLS]) + xls[: len(xls) // 2]
-        seeds["xlsx-is-xls"] = bytes([XLSX]) + xls
+        # A DIMENSIONS record claiming 2^32 rows x 2^16 columns (calamine reserved 11 PB).
+        dims = bytearray(xls)
+        at = [i for i in range(len(dims) - 4) if dims[i:i + 4] == b"\x00\x02\x0e\x00"][1] + 4
+        dims[at:at + 12] = bytes([0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0xFF, 0xFF])
+        seeds["xls-huge-dimensions"] = bytes([XLS]) + bytes(dims)
+
+    # Small .ods files that made calamine take gigabytes or never return.
+    cell = '<table:table-cell office:value-type="string"><text:p>a</text:p></table:table-cell>'
+    end = "</office:spreadsheet></office:body></office:document-content>"
+    hostile = {
+        "ods-repeated-rows": '<table:table table:name="基本情况"><table:table-row table:number-rows-repeated="5000">'
+        + cell + '<table:table-cell table:number-columns-repeated="16382"/>' + cell
+        + "</table:table-row></table:table>" + end,
+        "ods-spaces": '<table:table table:name="x"><table:table-row><table:table-cell office:value-type="string">'
+        '<text:p><text:s text:c="2000000000"/></text:p></table:table-cell></table:table-row></table:table>' + end,
+        "ods-unclosed-table": '<table:table table:name="x"><table:table-row>' + cell + "</table:table-row>",
+        "ods-unclosed-annotation": '<table:table table:name="x"><table:table-row><table:table-cell '
+        'office:value-type="string"><office:annotation><text:p>n</text:p>',
+    }
+    for name, body in hostile.items():
+        seeds[name] = bytes([ODS]) + small_ods(body)
 
     # Splice seeds: one part of fuzz/base.xlsx as plain XML.
     parts = dict(valid_entries)
