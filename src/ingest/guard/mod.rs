@@ -2,7 +2,8 @@
 //! declares rather than holds (DESIGN.md, "Known hazards of the stack"). Each follows calamine's
 //! own reading closely enough to count what it would allocate, always counting at least as much,
 //! and refuses a file over the limits, or one that calamine would never finish, before calamine
-//! sees it. The hazards were found by the fuzz target in `fuzz/`.
+//! sees it. The hazards were found in calamine's code while writing the fuzz target (`fuzz/`),
+//! and each was reproduced as an input to it; its seeds include them.
 
 pub mod ods;
 pub mod xls;
