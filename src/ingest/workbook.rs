@@ -141,7 +141,7 @@ pub fn open(bytes: &[u8], format: Format, limits: &Limits) -> Result<Book, Strin
     match format {
         Format::Ods => super::guard::ods::check(bytes, limits)?,
         Format::Xls => super::guard::xls::check(bytes, limits)?,
-        Format::Xlsx => {}
+        Format::Xlsx => super::guard::xlsx::check(bytes, limits)?,
     }
     // A panic inside a third-party reader is turned into an error for this file only.
     let result = std::panic::catch_unwind(|| read_book(bytes, format, limits));

@@ -7,6 +7,7 @@
 
 pub mod ods;
 pub mod xls;
+pub mod xlsx;
 
 #[cfg(test)]
 mod tests {
@@ -99,6 +100,43 @@ mod tests {
         );
         let book = open(&ods(&fine), Format::Ods, &l).unwrap();
         assert_eq!(book.sheet("基本情况").unwrap().cells.len(), 6);
+    }
+
+    /// A sample submission whose shared strings declare four billion, in a way that the first
+    /// check (only `xl/sharedStrings.xml`, only `uniqueCount="`, only its first 4 KiB) missed:
+    /// calamine asks for 96 GB and aborts.
+    #[test]
+    fn xlsx_declaring_billions_of_strings_is_refused() {
+        let sample =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2025Q1/440100_广州市_2025Q1.xlsx");
+        let sample = std::fs::read(sample).unwrap();
+        for sst in [
+            "<sst uniqueCount='4000000000'>".to_string(),
+            format!(
+                r#"<?xml version="1.0"?><!--{}--><sst uniqueCount="4000000000">"#,
+                "x".repeat(5000)
+            ),
+        ] {
+            let mut base = zip::ZipArchive::new(std::io::Cursor::new(&sample[..])).unwrap();
+            let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+            for i in 0..base.len() {
+                let entry = base.by_index_raw(i).unwrap();
+                if entry.name().unwrap() == "xl/sharedStrings.xml" {
+                    out.start_file(
+                        "xl/sharedStrings.xml",
+                        zip::write::SimpleFileOptions::default(),
+                    )
+                    .unwrap();
+                    out.write_all(sst.as_bytes()).unwrap();
+                    out.write_all(b"<si><t>a</t></si></sst>").unwrap();
+                } else {
+                    out.raw_copy_file(entry).unwrap();
+                }
+            }
+            let bytes = out.finish().unwrap().into_inner();
+            let err = open(&bytes, Format::Xlsx, &Limits::default()).unwrap_err();
+            assert!(err.contains("共享字符串"), "{err}");
+        }
     }
 
     /// The .xls sample with one DIMENSIONS record claiming 2³² rows × 2¹⁶ columns: calamine asks
