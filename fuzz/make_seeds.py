@@ -183,6 +183,14 @@ def main():
         dims[at:at + 12] = bytes([0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0xFF, 0xFF])
         seeds["xls-huge-dimensions"] = bytes([XLS]) + bytes(dims)
 
+    # Shared strings declaring four billion where the first check did not look.
+    sst = re.sub(r'count="\d+" uniqueCount="\d+"', "count='4000000000' uniqueCount='4000000000'",
+                 parts_xml := dict(valid_entries)["xl/sharedStrings.xml"].decode("utf-8"), count=1)
+    seeds["splice-sst-single-quotes"] = bytes([128 + SPLICE_PARTS.index("xl/sharedStrings.xml")]) + sst.encode("utf-8")
+    late = parts_xml.replace("<sst", "<!--" + "x" * 5000 + "--><sst", 1)
+    late = re.sub(r'count="\d+" uniqueCount="\d+"', 'count="4000000000" uniqueCount="4000000000"', late, count=1)
+    seeds["xlsx-sst-late"] = bytes([XLSX]) + rezip(replace(valid_entries, "xl/sharedStrings.xml", late.encode("utf-8")))
+
     # Small .ods files that made calamine take gigabytes or never return.
     cell = '<table:table-cell office:value-type="string"><text:p>a</text:p></table:table-cell>'
     end = "</office:spreadsheet></office:body></office:document-content>"

@@ -86,8 +86,11 @@ fn fixture() -> &'static Fixture {
     FIXTURE.get_or_init(|| {
         let setup = Setup::load(None, None).expect("built-in scheme and regions load");
         let template_hash = kaoping::template::template_hash(&setup.scheme);
-        // One folder per process, so that `-fork`/`-jobs` workers do not share a file.
-        let dir = std::env::temp_dir().join(format!("kaoping-fuzz-{}", std::process::id()));
+        // One folder per process, so that `-fork`/`-jobs` workers do not share a file; the file
+        // is removed after each input (`rm -r $TMPDIR/kaoping-fuzz` clears the folders).
+        let dir = std::env::temp_dir()
+            .join("kaoping-fuzz")
+            .join(std::process::id().to_string());
         std::fs::create_dir_all(&dir).expect("temporary folder");
         Fixture {
             setup,
@@ -132,6 +135,7 @@ fuzz_target!(
         let read = panic::catch_unwind(AssertUnwindSafe(|| {
             ingest::read_file(&path, &ctx, &f.template_hash)
         }));
+        let _ = std::fs::remove_file(&path);
         match read {
             Ok(sub) => {
                 // What a run does next with a submission: its problems are listed by source.
