@@ -247,7 +247,7 @@ fn read_cell<R: BufRead>(
 ) -> Result<Cell, Stop> {
     let mut is_string = false;
     let mut is_error = false;
-    // The value set by an attribute: whether it is text, and its length.
+    // The value set by an attribute: whether it is a string, and its length.
     let mut value: Option<(bool, u64)> = None;
     let mut formula: u64 = 0;
     for a in e.attributes().with_checks(false) {
@@ -257,10 +257,10 @@ fn read_cell<R: BufRead>(
             "office:value" | "office:boolean-value" if value.is_none() => {
                 value = Some((false, 0));
             }
-            "office:string-value" | "office:date-value" | "office:time-value"
-                if value.is_none() =>
-            {
-                value = Some((true, len));
+            // Only a string value is text for the check below; dates and times are not.
+            "office:string-value" if value.is_none() => value = Some((true, len)),
+            "office:date-value" | "office:time-value" if value.is_none() => {
+                value = Some((false, len));
             }
             "office:value-type" if value.is_none() => is_string = a.value == "string",
             "calcext:value-type" => is_error = a.value == "error",
