@@ -7,7 +7,8 @@ LibreOffice); where those are missing they are converted with `soffice` when it 
 
 An input of the fuzz target is one selector byte and then the file (see
 fuzz_targets/read_submission.rs): a selector below 128 names the extension (value modulo 4:
-.xlsx, .xls, .ods, .xlsm); 128 and above splice the rest into one part of fuzz/base.xlsx.
+.xlsx, .xls, .ods, .xlsm); 128-140 splice the rest into one part of fuzz/base.xlsx, and 141 and
+above into content.xml of tests/data/submission.ods.
 """
 
 import io
@@ -212,6 +213,17 @@ def main():
     for i, name in enumerate(SPLICE_PARTS):
         slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()
         seeds[f"splice-{slug}"] = bytes([128 + i]) + parts[name]
+
+    # content.xml of the LibreOffice .ods, spliced by the target into that file (selector 141);
+    # without styles, validations and comments, which calamine does not read into cells.
+    if ods is not None:
+        with zipfile.ZipFile(io.BytesIO(ods)) as z:
+            content = z.read("content.xml").decode("utf-8")
+        for tag in ["office:automatic-styles", "table:content-validations", "office:annotation"]:
+            content = re.sub(rf"<{tag}[ >].*?</{tag}>", "", content, flags=re.S)
+        # ... and without the instructions sheet, which ingest does not read.
+        content = re.sub(r'<table:table table:name="填报说明".*?</table:table>', "", content, flags=re.S)
+        seeds["splice-ods-content"] = bytes([128 + len(SPLICE_PARTS)]) + content.encode("utf-8")
 
     total = 0
     for name, data in sorted(seeds.items()):

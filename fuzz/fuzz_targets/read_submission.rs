@@ -7,9 +7,11 @@
 //!   (`.xlsx`, `.xls`, `.ods`, `.xlsm`, by its value modulo 4), so that every reader also sees
 //!   files whose content does not match their name. To open such an input in Excel or to turn it
 //!   into a test, drop its first byte (`tail -c +2 crash-… > file.xlsx`).
-//! - selector 128–255: the data is one part of `fuzz/base.xlsx` (a valid submission), picked from
+//! - selector 128–140: the data is one part of `fuzz/base.xlsx` (a valid submission), picked from
 //!   `SPLICE_PARTS` by the selector, written into a copy of that workbook as a well-formed zip
 //!   entry. Mutations then reach the XML and the cell values instead of dying in the zip layer.
+//! - selector 141–255: the same with `content.xml` of `tests/data/submission.ods` (the sample
+//!   saved by LibreOffice), read as an `.ods`.
 //!
 //! The seeds in `corpus/read_submission/` are made by `fuzz/make_seeds.py`.
 //!
@@ -36,6 +38,9 @@ const EXTENSIONS: [&str; 4] = ["xlsx", "xls", "ods", "xlsm"];
 /// A valid submission (the 广州市 2025Q1 sample with short ledgers) that splice inputs go into.
 const BASE: &[u8] = include_bytes!("../base.xlsx");
 
+/// The same submission saved as `.ods` by LibreOffice.
+const BASE_ODS: &[u8] = include_bytes!("../../tests/data/submission.ods");
+
 /// The parts a splice input can replace; the same list is in `fuzz/make_seeds.py`.
 const SPLICE_PARTS: [&str; 13] = [
     "[Content_Types].xml",
@@ -53,12 +58,12 @@ const SPLICE_PARTS: [&str; 13] = [
     "xl/worksheets/sheet8.xml",
 ];
 
-/// A copy of `BASE` with the part `name` replaced by `data` (stored, with a correct CRC).
-fn splice(name: &str, data: &[u8]) -> Vec<u8> {
-    let mut base = ZipArchive::new(Cursor::new(BASE)).expect("fuzz/base.xlsx is a zip");
-    let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(BASE.len() + data.len())));
+/// A copy of the zip `base` with the part `name` replaced by `data` (stored, with a correct CRC).
+fn splice(base: &[u8], name: &str, data: &[u8]) -> Vec<u8> {
+    let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(base.len() + data.len())));
+    let mut base = ZipArchive::new(Cursor::new(base)).expect("a splice base is a zip");
     for i in 0..base.len() {
-        let entry = base.by_index_raw(i).expect("fuzz/base.xlsx entry");
+        let entry = base.by_index_raw(i).expect("a splice base entry");
         if entry.name().is_ok_and(|n| n == name) {
             let options =
                 SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
@@ -120,9 +125,10 @@ fuzz_target!(
         let f = fixture();
         let (extension, file) = if selector < 128 {
             (EXTENSIONS[selector as usize % 4], bytes.to_vec())
+        } else if let Some(part) = SPLICE_PARTS.get(selector as usize - 128) {
+            ("xlsx", splice(BASE, part, bytes))
         } else {
-            let part = SPLICE_PARTS[(selector as usize - 128) % SPLICE_PARTS.len()];
-            ("xlsx", splice(part, bytes))
+            ("ods", splice(BASE_ODS, "content.xml", bytes))
         };
         let path = f.dir.join(format!("submission.{extension}"));
         std::fs::write(&path, &file).expect("write the input to a temporary file");
