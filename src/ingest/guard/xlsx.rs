@@ -16,13 +16,17 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<(), String> {
         return Ok(());
     };
     for i in 0..zip.len() {
+        // The name from the directory first, so that only these parts are decompressed.
+        let shared = zip.by_index_raw(i).is_ok_and(|e| {
+            e.name()
+                .is_ok_and(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+        });
+        if !shared {
+            continue;
+        }
         let Ok(entry) = zip.by_index(i) else {
             continue;
         };
-        let name = entry.name().map(|n| n.to_ascii_lowercase());
-        if !name.is_ok_and(|n| n.ends_with("sharedstrings.xml")) {
-            continue;
-        }
         if let Some(n) = unique_count(BufReader::new(entry)) {
             if n > limits.shared_strings {
                 return Err(format!(
