@@ -64,7 +64,15 @@ pub fn check(content: impl Read, limits: &Limits) -> Result<(), String> {
     let mut text: u64 = 0;
     let refuse = |what: String| Err(format!("{what}，疑似恶意构造，拒绝读取"));
     let mut verdict: Result<(), String> = Ok(());
+    // Elements open at this point: calamine loops for ever on a content.xml that ends inside a
+    // table or an annotation, so one that ends inside any element is refused.
+    let mut depth: usize = 0;
     scan(content, |item| {
+        match &item {
+            Item::Start(tag) if !tag.empty => depth += 1,
+            Item::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
         match item {
             Item::Start(tag) => match tag.name.as_str() {
                 // Calc never writes a table or a row inside a row; a reader and this pass could
@@ -185,6 +193,11 @@ pub fn check(content: impl Read, limits: &Limits) -> Result<(), String> {
         }
         Ok(true)
     })?;
+    if verdict.is_ok() && depth > 0 {
+        return Err(
+            "content.xml 在元素内部中断（文件不完整），疑似损坏或恶意构造，拒绝读取".to_string(),
+        );
+    }
     verdict
 }
 
@@ -267,6 +280,20 @@ mod tests {
 
     fn doc(body: &str) -> String {
         format!("<office:document-content><office:body><office:spreadsheet><table:table table:name=\"a\">{body}</table:table></office:spreadsheet></office:body></office:document-content>")
+    }
+
+    /// Found by the fuzz seed `ods-unclosed-annotation`: calamine 0.38 loops for ever on a
+    /// content.xml that ends inside an annotation (or a table).
+    #[test]
+    fn a_document_that_ends_inside_an_element_is_refused() {
+        let l = Limits::default();
+        let cut = r#"<office:document-content><office:body><office:spreadsheet><table:table table:name="x"><table:table-row><table:table-cell office:value-type="string"><office:annotation><text:p>n</text:p>"#;
+        assert!(check(cut.as_bytes(), &l)
+            .unwrap_err()
+            .contains("content.xml 在元素内部中断"));
+        let table = r#"<office:document-content><office:body><office:spreadsheet><table:table table:name="x">"#;
+        assert!(check(table.as_bytes(), &l).is_err());
+        assert_eq!(check(doc("").as_bytes(), &l), Ok(()));
     }
 
     #[test]
