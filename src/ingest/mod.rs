@@ -8,6 +8,7 @@ mod files;
 mod guard;
 mod ledger;
 pub mod province;
+mod quiet;
 mod summary;
 mod types;
 pub mod workbook;
@@ -54,7 +55,7 @@ pub fn today() -> chrono::NaiveDate {
 /// this file only, so that one file never stops the batch.
 pub fn read_file_guarded(path: &Path, ctx: &Context, template_hash: &str) -> Submission {
     let read = std::panic::AssertUnwindSafe(|| read_file(path, ctx, template_hash));
-    std::panic::catch_unwind(read).unwrap_or_else(|_| {
+    quiet::while_reading(|| std::panic::catch_unwind(read)).unwrap_or_else(|_| {
         let name = file_name(path);
         Submission {
             file: name.clone(),

@@ -23,6 +23,10 @@ pub struct Checked {
 /// Finds what the bytes are and checks them. The error is a plain Chinese reason.
 pub fn check(bytes: &[u8], named: Format, limits: &Limits) -> Result<Checked, String> {
     let format = sniff(bytes, named)?;
+    if format == Format::Ods && ods_encrypted(bytes) {
+        // Its content.xml is ciphertext: say so, rather than what the scan makes of it.
+        return Err(super::workbook::ENCRYPTED.to_string());
+    }
     match format {
         Format::Xls => xls(bytes, limits)?,
         _ => zip::check(bytes, format, limits)?,
@@ -94,6 +98,23 @@ fn sniff(bytes: &[u8], named: Format) -> Result<Format, String> {
         Format::Xlsx => "不是有效的xlsx文件（文件损坏、不完整或已加密）",
     }
     .to_string())
+}
+
+/// Whether an ods's manifest declares encrypted parts (the first 1 MiB of it is enough).
+fn ods_encrypted(bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut z) = ::zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return false;
+    };
+    let Ok(part) = z.by_name("META-INF/manifest.xml") else {
+        return false;
+    };
+    let mut text = Vec::new();
+    if part.take(1 << 20).read_to_end(&mut text).is_err() {
+        return false;
+    }
+    text.windows(b"encryption-data".len())
+        .any(|w| w == b"encryption-data")
 }
 
 fn has_part(bytes: &[u8], name: &str) -> bool {
