@@ -64,13 +64,19 @@ pub fn check(content: impl Read, limits: &Limits) -> Result<(), String> {
     let mut text: u64 = 0;
     let refuse = |what: String| Err(format!("{what}，疑似恶意构造，拒绝读取"));
     let mut verdict: Result<(), String> = Ok(());
-    // Elements open at this point: calamine loops for ever on a content.xml that ends inside a
-    // table or an annotation, so one that ends inside any element is refused.
-    let mut depth: usize = 0;
+    // Elements open at this point. calamine reads a table until the end tag of that table and
+    // loops for ever when the document ends first (inside a table or an annotation) or closes
+    // it under another name, so a content.xml that ends inside an element, or whose end tags do
+    // not match their start tags, is refused (Calc never writes either).
+    let mut open_tags: Vec<String> = Vec::new();
+    let mut mismatch = false;
     scan(content, |item| {
         match &item {
-            Item::Start(tag) if !tag.empty => depth += 1,
-            Item::End(_) => depth = depth.saturating_sub(1),
+            Item::Start(tag) if !tag.empty => open_tags.push(tag.name.clone()),
+            Item::End(name) if open_tags.pop().as_deref() != Some(name.as_str()) => {
+                mismatch = true;
+                return Ok(false);
+            }
             _ => {}
         }
         match item {
@@ -193,7 +199,12 @@ pub fn check(content: impl Read, limits: &Limits) -> Result<(), String> {
         }
         Ok(true)
     })?;
-    if verdict.is_ok() && depth > 0 {
+    if mismatch {
+        return Err(
+            "content.xml 的结束标记与开始标记不一致，疑似损坏或恶意构造，拒绝读取".to_string(),
+        );
+    }
+    if verdict.is_ok() && !open_tags.is_empty() {
         return Err(
             "content.xml 在元素内部中断（文件不完整），疑似损坏或恶意构造，拒绝读取".to_string(),
         );
@@ -293,6 +304,12 @@ mod tests {
             .contains("content.xml 在元素内部中断"));
         let table = r#"<office:document-content><office:body><office:spreadsheet><table:table table:name="x">"#;
         assert!(check(table.as_bytes(), &l).is_err());
+        // Found by fuzzing: a cell closed as `</t` leaves the table open under another name.
+        let mismatched =
+            doc(r#"<table:table-row><table:table-cell><text:p>a</text:p></t></table:table-row>"#);
+        assert!(check(mismatched.as_bytes(), &l)
+            .unwrap_err()
+            .contains("结束标记与开始标记不一致"));
         assert_eq!(check(doc("").as_bytes(), &l), Ok(()));
     }
 
