@@ -1,4 +1,7 @@
-//! Flag rules (预警, 通报, 约谈, 挂牌督办, 一票否决, 未报送) and their escalation over quarters.
+//! Flag rules (预警, 通报, 约谈, 挂牌督办, 一票否决) and their escalation over quarters, and the one
+//! measure each region carries: its most serious flag, with every rule that fired folded into one
+//! sentence that reads as an escalation history. Statuses (已评分, 数据有误，退回修改, 未报送) are not
+//! flags: they live in [`crate::score::Status`].
 
 use chrono::NaiveDate;
 
@@ -10,18 +13,16 @@ pub enum FlagKind {
     Interview,
     Notify,
     Warn,
-    Missing,
 }
 
 impl FlagKind {
     /// Every kind, most serious first.
-    pub const ALL: [FlagKind; 6] = [
+    pub const ALL: [FlagKind; 5] = [
         FlagKind::Veto,
         FlagKind::Supervise,
         FlagKind::Interview,
         FlagKind::Notify,
         FlagKind::Warn,
-        FlagKind::Missing,
     ];
 
     /// The Chinese name shown in workbooks.
@@ -32,7 +33,6 @@ impl FlagKind {
             FlagKind::Interview => "约谈",
             FlagKind::Notify => "通报",
             FlagKind::Warn => "预警",
-            FlagKind::Missing => "未报送",
         }
     }
 
@@ -42,22 +42,87 @@ impl FlagKind {
     }
 }
 
+/// What made a rule fire; the order is the order in which a region's story is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Trigger {
+    /// 一票否决 in 省级评定.
+    Veto,
+    /// The region's grade or its place at the bottom of the ranking.
+    Position,
+    /// Beyond a funnel limit this quarter.
+    Funnel,
+    /// Beyond the outer funnel limit in consecutive quarters.
+    FunnelStreak,
+    /// 通报 in consecutive quarters.
+    NotifyStreak,
+    /// 约谈 last quarter and too little gain this quarter.
+    InterviewGain,
+}
+
 /// One rule that fired for one region.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Flag {
     pub kind: FlagKind,
+    pub trigger: Trigger,
     /// The rule, briefly: "连续2个季度被通报".
     pub rule: String,
-    /// A sentence with the figures, for leadership.
+    /// The facts behind it, as a clause of the region's measure sentence (without the measure).
     pub reason: String,
     /// 整改期限, for 挂牌督办.
     pub deadline: Option<NaiveDate>,
 }
 
+/// The one measure a region carries: its most serious flag, the rules that fired (each once) and
+/// one sentence that tells how it came to this, ending with the measure and its 整改期限.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measure {
+    pub kind: FlagKind,
+    /// Every rule that fired, in the order the sentence tells them.
+    pub rules: Vec<String>,
+    pub reason: String,
+    pub deadline: Option<NaiveDate>,
+}
+
+impl Measure {
+    /// Folds a region's flags into its measure; `None` when no rule fired.
+    pub fn of(flags: &[Flag]) -> Option<Measure> {
+        let kind = flags.iter().map(|f| f.kind).min()?;
+        let mut told: Vec<&Flag> = flags.iter().collect();
+        // By trigger, and within one the lesser measure first (约谈 before 挂牌督办).
+        told.sort_by_key(|f| (f.trigger, std::cmp::Reverse(f.kind)));
+        let mut rules: Vec<String> = Vec::new();
+        let mut clauses: Vec<&str> = Vec::new();
+        for f in &told {
+            if !rules.contains(&f.rule) {
+                rules.push(f.rule.clone());
+            }
+            // 约谈 and 挂牌督办 for one streak of 通报 tell the same fact once.
+            if !clauses.contains(&f.reason.as_str()) {
+                clauses.push(&f.reason);
+            }
+        }
+        let deadline = flags.iter().filter_map(|f| f.deadline).min();
+        let mut reason = clauses.join("；");
+        if kind != FlagKind::Veto {
+            reason.push('；');
+            reason.push_str(kind.label());
+        }
+        if let Some(d) = deadline {
+            reason.push_str(&format!("，限{}前整改到位", d.format("%Y年%-m月%-d日")));
+        }
+        Some(Measure {
+            kind,
+            rules,
+            reason,
+            deadline,
+        })
+    }
+}
+
 use crate::history::QuarterRecord;
 use crate::quarter::Quarter;
 use crate::scheme::{fmt_num, BadSide, Scheme};
-use crate::score::{RegionResult, Status};
+use crate::score::RegionResult;
 use crate::stats::Funnel;
 use chrono::Duration;
 use std::collections::BTreeMap;
@@ -86,31 +151,13 @@ pub fn evaluate(
     let mut out = BTreeMap::new();
     for r in results {
         let mut flags = Vec::new();
-        match r.status {
-            Status::Missing => flags.push(Flag {
-                kind: FlagKind::Missing,
-                rule: "未报送".to_string(),
-                reason: format!("{}未在截止日期前报送{}数据", r.name, quarter.label()),
-                deadline: None,
-            }),
-            Status::Invalid => flags.push(Flag {
-                kind: FlagKind::Missing,
-                rule: "数据有误，退回修改".to_string(),
-                reason: format!(
-                    "{}报送的{}有错误，未予评分，详见“数据质量”",
-                    r.name,
-                    r.file.as_deref().unwrap_or("文件")
-                ),
-                deadline: None,
-            }),
-            Status::Scored => {}
-        }
         if r.is_scored() {
             if let Some(reason) = &r.veto {
                 flags.push(Flag {
                     kind: FlagKind::Veto,
+                    trigger: Trigger::Veto,
                     rule: "发生重特大案（事）件，一票否决".to_string(),
-                    reason: format!("一票否决：{reason}；等次定为{}", scheme.veto.grade),
+                    reason: format!("一票否决：{reason}，等次定为{}", scheme.veto.grade),
                     deadline: None,
                 });
             }
@@ -126,6 +173,7 @@ pub fn evaluate(
             if bad_grade {
                 flags.push(Flag {
                     kind: FlagKind::Notify,
+                    trigger: Trigger::Position,
                     rule: format!("等次为{}", r.grade),
                     reason: format!("{position}，等次为{}", r.grade),
                     deadline: None,
@@ -133,6 +181,7 @@ pub fn evaluate(
             } else if bottom_notify {
                 flags.push(Flag {
                     kind: FlagKind::Notify,
+                    trigger: Trigger::Position,
                     rule: format!("排名末位{k_notify}名"),
                     reason: format!("{position}，处于末位{k_notify}名"),
                     deadline: None,
@@ -141,6 +190,7 @@ pub fn evaluate(
             if !notified && k_warn > 0 && below(r) < k_warn {
                 flags.push(Flag {
                     kind: FlagKind::Warn,
+                    trigger: Trigger::Position,
                     rule: format!("排名末位{k_warn}名"),
                     reason: format!("{position}，处于末位{k_warn}名"),
                     deadline: None,
@@ -157,54 +207,44 @@ pub fn evaluate(
                     streak += 1;
                     q = q.prev();
                 }
-                let span = |k: u32| {
-                    let first = (1..k).fold(quarter, |q, _| q.prev());
-                    format!("{first}至{quarter}")
-                };
+                let first = (1..streak).fold(quarter, |q, _| q.prev());
+                let history = format!("{first}至{quarter}连续{streak}个季度被通报");
                 if streak >= rules.interview_after {
-                    let k = rules.interview_after;
                     flags.push(Flag {
                         kind: FlagKind::Interview,
-                        rule: format!("连续{k}个季度被通报"),
-                        reason: format!(
-                            "{}连续{streak}个季度被通报（{}），本季度{position}",
-                            r.name,
-                            span(streak)
-                        ),
+                        trigger: Trigger::NotifyStreak,
+                        rule: format!("连续{}个季度被通报", rules.interview_after),
+                        reason: history.clone(),
                         deadline: None,
                     });
                 }
                 if streak >= rules.supervise_after {
-                    let k = rules.supervise_after;
                     flags.push(Flag {
                         kind: FlagKind::Supervise,
-                        rule: format!("连续{k}个季度被通报"),
-                        reason: format!(
-                            "{}连续{streak}个季度被通报（{}），挂牌督办，限{}前整改到位",
-                            r.name,
-                            span(streak),
-                            deadline.format("%Y年%-m月%-d日")
-                        ),
+                        trigger: Trigger::NotifyStreak,
+                        rule: format!("连续{}个季度被通报", rules.supervise_after),
+                        reason: history,
                         deadline: Some(deadline),
                     });
                 }
             }
             if let Some(last) = past(&r.code, quarter.prev()) {
                 let gain = r.total - last.total;
-                let already = flags.iter().any(|f| f.kind == FlagKind::Supervise);
-                if last.has(FlagKind::Interview) && gain < rules.supervise_min_gain && !already {
+                if last.has(FlagKind::Interview) && gain < rules.supervise_min_gain {
                     flags.push(Flag {
                         kind: FlagKind::Supervise,
-                        rule: format!("上季度被约谈且本季度总分提高不足{}分", fmt_num(rules.supervise_min_gain)),
+                        trigger: Trigger::InterviewGain,
+                        rule: format!(
+                            "上季度被约谈且本季度总分提高不足{}分",
+                            fmt_num(rules.supervise_min_gain)
+                        ),
                         reason: format!(
-                            "{}上季度（{}）被约谈，本季度总分{}，较上季度{}{}分，提高不足{}分，挂牌督办，限{}前整改到位",
-                            r.name,
+                            "上季度（{}）已约谈，本季度总分{}，较上季度（{}分）{}分，未达到提高{}分的要求",
                             quarter.prev(),
                             fmt2(r.total),
                             fmt2(last.total),
                             signed(gain),
                             fmt_num(rules.supervise_min_gain),
-                            deadline.format("%Y年%-m月%-d日")
                         ),
                         deadline: Some(deadline),
                     });
@@ -262,6 +302,7 @@ fn funnel_flags<'h>(
     if f.fit.beyond(p, inner, bad) {
         out.push(Flag {
             kind: FlagKind::Warn,
+            trigger: Trigger::Funnel,
             rule: format!("{}超出漏斗图{}控制限", f.setting.id, level(inner)),
             reason: describe(inner),
             deadline: None,
@@ -288,19 +329,20 @@ fn funnel_flags<'h>(
             };
             out.push(Flag {
                 kind: FlagKind::Interview,
+                trigger: Trigger::FunnelStreak,
                 rule: format!(
                     "{}连续{k}个季度超出漏斗图{}控制限{what}",
                     f.setting.id,
                     level(outer)
                 ),
                 reason: format!(
-                    "{}连续{k}个季度（{}至{quarter}）{}漏斗图{}控制{}{what}；本季度{}",
-                    r.name,
+                    "{} {}{}至{quarter}连续{k}个季度{}漏斗图{}控制{}{what}",
+                    f.setting.id,
+                    f.name,
                     q.next(),
                     side,
                     level(outer),
                     bound,
-                    describe(outer)
                 ),
                 deadline: None,
             });
@@ -324,7 +366,7 @@ fn signed(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::score::RegionResult;
+    use crate::score::{RegionResult, Status};
 
     fn result(code: &str, rank: u32, total: f64, grade: &str) -> RegionResult {
         RegionResult {
@@ -383,9 +425,7 @@ mod tests {
         assert_eq!(kinds(&f2, "r10"), [FlagKind::Interview, FlagKind::Notify]);
         let interview = &f2["r10"][0];
         assert!(
-            interview
-                .reason
-                .contains("连续2个季度被通报（2025Q1至2025Q2）"),
+            interview.reason.contains("2025Q1至2025Q2连续2个季度被通报"),
             "{}",
             interview.reason
         );
@@ -394,16 +434,37 @@ mod tests {
         // Q3: third 通报 → 挂牌督办 with 整改期限 = 2025-09-30 + 90 days = 2025-12-29.
         let r3 = quarter_results(63.0);
         let f3 = evaluate(&scheme, q3, &r3, &history, &[]);
+        // 挂牌督办 twice: the third 通报, and too little gain after last quarter's 约谈.
         assert_eq!(
             kinds(&f3, "r10"),
-            [FlagKind::Supervise, FlagKind::Interview, FlagKind::Notify]
+            [
+                FlagKind::Supervise,
+                FlagKind::Supervise,
+                FlagKind::Interview,
+                FlagKind::Notify
+            ]
         );
         assert_eq!(f3["r10"][0].deadline, NaiveDate::from_ymd_opt(2025, 12, 29));
-        assert!(
-            f3["r10"][0].reason.contains("2025年12月29日"),
-            "{}",
-            f3["r10"][0].reason
+        // One measure, told as a history: the place, the streak once, the measure and its date.
+        let m = Measure::of(&f3["r10"]).unwrap();
+        assert_eq!(m.kind, FlagKind::Supervise);
+        assert_eq!(
+            m.rules,
+            [
+                "排名末位1名",
+                "连续2个季度被通报",
+                "连续3个季度被通报",
+                "上季度被约谈且本季度总分提高不足5分"
+            ]
         );
+        assert_eq!(
+            m.reason,
+            "总分63.00，排名第10（共10个有效报送地区），处于末位1名；\
+             2025Q1至2025Q3连续3个季度被通报；\
+             上季度（2025Q2）已约谈，本季度总分63.00，较上季度（62.00分）提高1.00分，未达到提高5分的要求；\
+             挂牌督办，限2025年12月29日前整改到位"
+        );
+        assert_eq!(m.deadline, NaiveDate::from_ymd_opt(2025, 12, 29));
     }
 
     #[test]
@@ -421,7 +482,11 @@ mod tests {
         let flags = evaluate(&scheme, q, &now, &past, &[]);
         let f = &flags["r05"];
         assert_eq!(f[0].kind, FlagKind::Supervise);
-        assert!(f[0].reason.contains("提高4.99分"), "{}", f[0].reason);
+        assert_eq!(
+            Measure::of(f).unwrap().reason,
+            "上季度（2025Q1）已约谈，本季度总分74.99，较上季度（70.00分）提高4.99分，未达到提高5分的要求；\
+             挂牌督办，限2025年9月28日前整改到位"
+        );
         assert!(kinds(&flags, "r04").is_empty());
     }
 

@@ -33,6 +33,15 @@ pub struct Scheme {
     pub version: String,
     pub name: String,
     pub total_points: f64,
+    /// Decimal places of every published score: each indicator score, the bonus and the
+    /// deductions are rounded half away from zero to this many places when computed, and
+    /// subtotals and totals are sums of the rounded figures (default 2).
+    #[serde(default = "default_decimals")]
+    pub decimals: u32,
+    /// The office that issues the ranking, named in every sheet's title (e.g.
+    /// 广东省打击侵权假冒工作领导小组办公室).
+    #[serde(default = "default_office")]
+    pub office: String,
     pub big_case_threshold: f64,
     pub deadline_day: u32,
     pub per_unit: f64,
@@ -51,6 +60,41 @@ pub struct Scheme {
     /// Funnel limits, anomaly warnings and rank intervals; defaults when the file has none.
     #[serde(default)]
     pub statistics: Statistics,
+}
+
+fn default_decimals() -> u32 {
+    2
+}
+
+fn default_office() -> String {
+    "省打击侵权假冒工作领导小组办公室".to_string()
+}
+
+impl Scheme {
+    /// `v` rounded half away from zero (四舍五入) to the scheme's `decimals`.
+    pub fn round(&self, v: f64) -> f64 {
+        round_half_away(v, self.decimals)
+    }
+}
+
+/// `v` rounded half away from zero to `decimals` places, as a person rounds the decimal figure
+/// (2.675 → 2.68, although the nearest double to 2.675 lies just below it).
+pub fn round_half_away(v: f64, decimals: u32) -> f64 {
+    if !v.is_finite() {
+        return v;
+    }
+    let scale = 10f64.powi(decimals as i32);
+    let x = v.abs() * scale;
+    // A value within a few ulps of a half is that half: the binary form of a decimal like 2.675
+    // is slightly below it, and a sum of such numbers drifts by a few ulps more.
+    let nudge = x * 4.0 * f64::EPSILON;
+    let out = (x + nudge).round() / scale;
+    // No "−0.00": a negative value that rounds to zero is zero.
+    if v < 0.0 && out > 0.0 {
+        -out
+    } else {
+        out
+    }
 }
 
 /// What kind of value a cell holds.
@@ -303,9 +347,9 @@ impl WhenEmpty {
     /// A note for the workbook.
     pub fn describe(self) -> &'static str {
         match self {
-            WhenEmpty::Full => "分母为0，按规则得满分",
-            WhenEmpty::Zero => "分母为0，按规则得0分",
-            WhenEmpty::Exclude => "无数据，不计该项，同组其他指标按比例折算",
+            WhenEmpty::Full => "分母为0，按满分计",
+            WhenEmpty::Zero => "分母为0，按0分计",
+            WhenEmpty::Exclude => "无数据，不计（同组其他指标按比例折算）",
         }
     }
 }
@@ -580,6 +624,9 @@ impl Scheme {
                 "deadline_day 应在1至28之间，实际为{}",
                 self.deadline_day
             ));
+        }
+        if self.decimals > 6 {
+            p.push(format!("decimals 应在0至6之间，实际为{}", self.decimals));
         }
         if self.per_unit <= 0.0 || !self.per_unit.is_finite() {
             p.push("per_unit 应为正数".to_string());
@@ -990,6 +1037,22 @@ impl Scheme {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rounding_is_half_away_from_zero() {
+        assert_eq!(round_half_away(2.675, 2), 2.68);
+        assert_eq!(round_half_away(1.005, 2), 1.01);
+        assert_eq!(round_half_away(0.125, 2), 0.13);
+        assert_eq!(round_half_away(-2.675, 2), -2.68);
+        assert_eq!(round_half_away(10.0 / 3.0, 2), 3.33);
+        assert_eq!(round_half_away(5.0 / 3.0, 2), 1.67);
+        assert_eq!(round_half_away(2.5, 0), 3.0);
+        assert_eq!(round_half_away(-0.001, 2), 0.0);
+        assert!(round_half_away(-0.001, 2).is_sign_positive());
+        // A sum of rounded figures is itself a 2-decimal figure.
+        assert_eq!(round_half_away(0.1 + 0.2, 2), 0.3);
+        assert_eq!(round_half_away(68.666_666_7, 2), 68.67);
+    }
+
     use super::*;
 
     #[test]

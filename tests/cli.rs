@@ -31,7 +31,8 @@ fn text(d: &Data) -> String {
     }
 }
 
-/// The rows of a sheet below the header row whose first cell is `first_header`.
+/// The rows of a sheet below the header row whose first cell is `first_header`, up to the first
+/// empty row (what follows a table is its legend and notes).
 fn table(path: &Path, sheet: &str, first_header: &str) -> Vec<Vec<String>> {
     let mut wb = open_workbook_auto(path).unwrap();
     let range = wb.worksheet_range(sheet).unwrap();
@@ -42,7 +43,7 @@ fn table(path: &Path, sheet: &str, first_header: &str) -> Vec<Vec<String>> {
         .unwrap_or_else(|| panic!("{sheet}: no header starting with {first_header}"));
     rows[header + 1..]
         .iter()
-        .filter(|r| r.iter().any(|c| !c.is_empty()))
+        .take_while(|r| r.iter().any(|c| !c.is_empty()))
         .cloned()
         .collect()
 }
@@ -73,7 +74,7 @@ fn demo_ranks_all_regions_and_raises_every_kind_of_flag() {
     }
     let q4 = out.join("考评排名_2025Q4.xlsx");
 
-    // 总排名: 排名 | 排名区间 | 区划代码 | 地区 | 总分 | 等次 | … | 预警督办 | 状态
+    // 总排名: 排名 | 排名区间 | 区划代码 | 地区 | 总分 | 等次 | … | 督办措施 | 状态
     let ranking = table(&q4, "总排名", "排名");
     assert_eq!(ranking.len(), 21);
     let row = |code: &str| {
@@ -82,19 +83,14 @@ fn demo_ranks_all_regions_and_raises_every_kind_of_flag() {
             .find(|r| r[2] == code)
             .unwrap_or_else(|| panic!("{code}"))
     };
-    assert!(
-        row("445300")[8].starts_with("挂牌督办"),
-        "{:?}",
-        row("445300")
-    );
-    assert!(row("445300")[8].contains("约谈"));
-    assert!(
-        row("445200")[8].starts_with("一票否决"),
-        "{:?}",
-        row("445200")
-    );
+    // One measure per region, the most serious.
+    assert_eq!(row("445300")[8], "挂牌督办", "{:?}", row("445300"));
+    assert_eq!(row("445200")[8], "一票否决", "{:?}", row("445200"));
     assert_eq!(row("445200")[5], "不合格");
+    // 潮州市 sent a faulty file: a status, not 未报送 and not a measure.
     assert_eq!(row("445100")[9], "数据有误，退回修改");
+    assert_eq!(row("445100")[8], "");
+    assert!(!stdout.contains("未报送数据有误") && !stdout.contains("退回修改未报送"));
     // The tie: equal figures and equal 市场主体数 give one shared rank.
     assert_eq!(row("440700")[0], row("440800")[0]);
     assert_eq!(row("440700")[4], row("440800")[4]);
@@ -115,29 +111,46 @@ fn demo_ranks_all_regions_and_raises_every_kind_of_flag() {
     assert_eq!(row("440700")[1], row("440800")[1]);
     assert_eq!(row("445100")[1], "");
 
-    // 预警与督办: 地区 | 区划代码 | 督办类型 | 规则 | 情况说明 | 整改期限
-    let flags = table(&q4, "预警与督办", "地区");
-    let find = |code: &str, kind: &str| {
-        flags
-            .iter()
-            .find(|r| r[1] == code && r[2] == kind)
-            .unwrap_or_else(|| panic!("{code} {kind} in {flags:?}"))
+    // 预警与督办: 排名 | 区划代码 | 地区 | 督办措施 | 触发规则 | 情况说明 | 整改期限, one row a region.
+    let flags = table(&q4, "预警与督办", "排名");
+    let find = |code: &str| {
+        let rows: Vec<&Vec<String>> = flags.iter().filter(|r| r[1] == code).collect();
+        assert_eq!(rows.len(), 1, "{code} in {flags:?}");
+        rows[0]
     };
-    let supervise = find("445300", "挂牌督办");
-    assert_eq!(supervise[5], "2026-03-31");
-    assert!(supervise[4].contains("连续3个季度被通报"), "{supervise:?}");
-    assert!(find("445300", "约谈")[4].contains("连续3个季度被通报（2025Q2至2025Q4）"));
-    assert!(find("445300", "通报")[4].contains("排名第19（共20个有效报送地区）"));
-    assert!(find("445200", "一票否决")[4].contains("重大假冒伪劣食品"));
-    assert!(flags.iter().any(|r| r[2] == "预警"));
-    // 云浮市 disclosed 3 of its 7 cases: beyond D1's 95% funnel limit even for so few cases.
-    let funnel = flags
-        .iter()
-        .find(|r| r[1] == "445300" && r[3] == "D1超出漏斗图95%控制限")
-        .unwrap_or_else(|| panic!("{flags:?}"));
+    let yunfu = find("445300");
+    assert_eq!(yunfu[3], "挂牌督办");
+    assert_eq!(yunfu[6], "2026-03-31");
+    assert!(yunfu[4].contains("连续3个季度被通报"), "{yunfu:?}");
+    // Its story: the place, the funnel, the streak told once, the measure and its deadline.
     assert!(
-        funnel[4].starts_with("D1 行政处罚案件信息公示率为42.9%（3/7），低于漏斗图95%控制下限"),
-        "{funnel:?}"
+        yunfu[5].contains("排名第19（共20个有效报送地区）"),
+        "{yunfu:?}"
+    );
+    assert_eq!(
+        yunfu[5].matches("连续3个季度被通报").count(),
+        1,
+        "{yunfu:?}"
+    );
+    assert!(
+        yunfu[5].contains("2025Q2至2025Q4连续3个季度被通报"),
+        "{yunfu:?}"
+    );
+    assert!(
+        yunfu[5].ends_with("挂牌督办，限2026年3月31日前整改到位"),
+        "{yunfu:?}"
+    );
+    // 云浮市 disclosed 3 of its 7 cases: beyond D1's 95% funnel limit even for so few cases.
+    assert!(yunfu[4].contains("D1超出漏斗图95%控制限"), "{yunfu:?}");
+    assert!(
+        yunfu[5].contains("D1 行政处罚案件信息公示率为42.9%（3/7），低于漏斗图95%控制下限"),
+        "{yunfu:?}"
+    );
+    assert!(find("445200")[5].contains("重大假冒伪劣食品"));
+    assert!(flags.iter().any(|r| r[3] == "预警"));
+    assert!(
+        flags.iter().all(|r| r[1] != "445100"),
+        "a status is not a measure"
     );
 
     // 数据质量: the deliberate errors of 潮州市, each with its cell.
@@ -243,4 +256,107 @@ fn bad_arguments_exit_with_2_and_a_chinese_message() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("2025Q9"));
+}
+
+/// A number as the sheet shows it: to 2 decimals.
+fn shown(d: &Data) -> Option<f64> {
+    match d {
+        Data::Float(f) => Some((f * 100.0).round() / 100.0),
+        Data::Int(i) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+/// The printed figures add up, as shown: on every row of 分项得分 each group's scores sum to its
+/// 小计 and the 小计 plus 加分 minus 扣分 to the 总分, which is the 总分 of 总排名. Checked on all
+/// four quarters of the demo, and the demo twice gives byte-identical workbooks.
+#[test]
+fn printed_figures_add_up_and_two_runs_give_the_same_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |name: &str| {
+        let out = tmp.path().join(name);
+        let o = kaoping(
+            tmp.path(),
+            &[
+                "demo",
+                "--samples",
+                samples().to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        out
+    };
+    let (one, two) = (run("one"), run("two"));
+    let (mut checked_rows, mut scored) = (0, 0);
+    for q in ["2025Q1", "2025Q2", "2025Q3", "2025Q4"] {
+        let name = format!("考评排名_{q}.xlsx");
+        let (a, b) = (
+            std::fs::read(one.join(&name)).unwrap(),
+            std::fs::read(two.join(&name)).unwrap(),
+        );
+        assert!(a == b, "{name}: two runs differ");
+
+        let mut wb = open_workbook_auto(one.join(&name)).unwrap();
+        let scores = wb.worksheet_range("分项得分").unwrap();
+        let (groups_row, header_row) = (2u32, 3u32);
+        let width = scores.width() as u32;
+        let header = |c: u32| text(scores.get_value((header_row, c)).unwrap_or(&Data::Empty));
+        let col_of = |h: &str| (0..width).find(|&c| header(c) == h).unwrap();
+        let (bonus, deduct, total) = (col_of("加分"), col_of("扣分"), col_of("总分（分）"));
+        // Each group: its indicator columns and its 小计 column.
+        let mut groups: Vec<(Vec<u32>, u32)> = Vec::new();
+        let mut members = Vec::new();
+        for c in 2..bonus {
+            let starts =
+                !text(scores.get_value((groups_row, c)).unwrap_or(&Data::Empty)).is_empty();
+            if starts {
+                members.clear();
+            }
+            if header(c) == "小计" {
+                groups.push((std::mem::take(&mut members), c));
+            } else {
+                members.push(c);
+            }
+        }
+        assert_eq!(groups.len(), 7, "{q}");
+        let ranking = table(&one.join(&name), "总排名", "排名");
+        scored += ranking.iter().filter(|r| r[9] == "已评分").count();
+        for row in header_row + 1..scores.height() as u32 {
+            let cell = |c: u32| scores.get_value((row, c)).cloned().unwrap_or(Data::Empty);
+            let Some(shown_total) = shown(&cell(total)) else {
+                continue;
+            };
+            let mut sum = 0.0;
+            for (cols, sub) in &groups {
+                // "不计" counts nothing.
+                let parts: f64 = cols.iter().filter_map(|&c| shown(&cell(c))).sum();
+                let subtotal = shown(&cell(*sub)).unwrap();
+                assert!(
+                    (parts - subtotal).abs() < 0.005,
+                    "{q} row {row}: group in columns {cols:?} adds to {parts}, shown {subtotal}"
+                );
+                sum += subtotal;
+            }
+            let figured = sum + shown(&cell(bonus)).unwrap() - shown(&cell(deduct)).unwrap();
+            assert!(
+                (figured - shown_total).abs() < 0.005,
+                "{q} row {row}: figures add to {figured}, total shown {shown_total}"
+            );
+            let region = text(&cell(1));
+            let on_ranking = ranking.iter().find(|r| r[3] == region).unwrap();
+            assert_eq!(
+                on_ranking[4]
+                    .parse::<f64>()
+                    .map(|v| (v * 100.0).round() / 100.0),
+                Ok(shown_total),
+                "{q} {region}"
+            );
+            checked_rows += 1;
+        }
+    }
+    // Every scored region of every quarter, and there are some.
+    assert_eq!(checked_rows, scored);
+    assert!(scored > 70, "{scored}");
 }

@@ -129,9 +129,9 @@ fn funnel_flags_escalate_through_the_history_folder() {
     assert_eq!(kinds(&s2, LARGE), [FlagKind::Interview, FlagKind::Warn]);
     assert_eq!(rules(&s2, LARGE)[0], "D1连续2个季度超出漏斗图99.8%控制限");
     assert!(
-        s2.flags[LARGE][0]
-            .reason
-            .starts_with("r21市连续2个季度（2025Q1至2025Q2）低于漏斗图99.8%控制下限；本季度D1"),
+        s2.flags[LARGE][0].reason.starts_with(
+            "D1 行政处罚案件信息公示率2025Q1至2025Q2连续2个季度低于漏斗图99.8%控制下限"
+        ),
         "{}",
         s2.flags[LARGE][0].reason
     );

@@ -49,11 +49,11 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
     println!();
     println!("{} 排名前三与末位地区：", q.label());
     println!(
-        "{}{}{}{}预警督办",
+        "{}{}{}{}督办措施",
         pad("排名", 6),
         pad("地区", 10),
         pad("总分", 9),
-        pad("等次", 8)
+        pad("等次或状态", 20)
     );
     let n = outcome.results.len();
     let shown: Vec<usize> = (0..n.min(3)).chain(n.saturating_sub(5).max(3)..n).collect();
@@ -62,16 +62,12 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
             println!("……");
         }
         let r = &outcome.results[*i];
-        let flags = outcome
+        // A status (数据有误，退回修改, 未报送) is not a measure: it shows in the grade column.
+        let measure = outcome
             .flags
             .get(&r.code)
-            .map(|f| {
-                f.iter()
-                    .map(|f| f.kind.label())
-                    .collect::<Vec<_>>()
-                    .join("、")
-            })
-            .unwrap_or_default();
+            .and_then(|f| crate::flag::Measure::of(f))
+            .map_or("", |m| m.kind.label());
         let total = if r.is_scored() {
             format!("{:.2}", r.total)
         } else {
@@ -87,8 +83,8 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
             pad(&r.rank.to_string(), 6),
             pad(&r.name, 10),
             pad(&total, 9),
-            pad(&grade, 8),
-            flags
+            pad(&grade, 20),
+            measure
         );
     }
     println!();

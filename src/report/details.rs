@@ -1,15 +1,19 @@
-//! 指标明细: every region's raw figures for every indicator (numerator, denominator, value,
-//! score), each traceable to the file, sheet and cell it came from.
+//! 指标明细: every scored region's raw figures for every indicator (numerator, denominator,
+//! value, score), each traceable to the sheet and cells it came from; the file is named once, on
+//! the region's first row. When `when_empty` decided a score, or ingest warned about a cell the
+//! figure uses, the 说明 column says so in words.
 
-use super::style::{page_setup, Fill, Grid, Kind, Layout, Styles};
+use super::style::{Fill, Grid, Kind, Tone};
 use super::Assessment;
-use crate::scheme::{Indicator, ValueDef, ValueKind};
+use crate::problem::{Problem, Severity};
+use crate::scheme::{Indicator, ValueDef, ValueKind, WhenEmpty};
 use crate::score::IndicatorResult;
 use rust_xlsxwriter::{Worksheet, XlsxError};
+use std::collections::HashMap;
 
 pub(super) const NAME: &str = "指标明细";
 
-const HEADERS: [&str; 9] = [
+const HEADERS: [&str; 10] = [
     "区划代码",
     "地区",
     "指标",
@@ -18,36 +22,64 @@ const HEADERS: [&str; 9] = [
     "指标值",
     "得分",
     "说明",
-    "数据来源",
+    "数据来源（工作表!单元格）",
+    "报送文件",
 ];
+/// Title rows 0–1, the header row 2, figures from row 3.
+const HEADER_ROW: u32 = 2;
+const LAST_COL: u16 = HEADERS.len() as u16 - 1;
+/// Widths of the text columns, so long sources and notes wrap instead of widening the page.
+const NOTE_WIDTH: f64 = 30.0;
+const SOURCE_WIDTH: f64 = 26.0;
+const FILE_WIDTH: f64 = 24.0;
 
-pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(), XlsxError> {
-    let mut g = Grid::new(ws, st);
-    g.header(0, &HEADERS, 40.0)?;
+pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError> {
+    let mut g = Grid::new();
+    g.title(&a.title(NAME), &a.subtitle(), LAST_COL);
+    g.header(HEADER_ROW, &HEADERS, 12.0);
+    g.set_width(7, NOTE_WIDTH);
+    g.set_width(8, SOURCE_WIDTH);
+    g.set_width(9, FILE_WIDTH);
+    // Warnings by file, for the 说明 column.
+    let mut warnings: HashMap<&str, Vec<&Problem>> = HashMap::new();
+    for p in a
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Warning)
+    {
+        warnings.entry(p.source.file.as_str()).or_default().push(p);
+    }
     let fill = Fill::None;
-    let mut row = 1;
+    let mut row = HEADER_ROW + 1;
     for r in a.regions.iter().filter(|r| r.is_scored()) {
-        for res in &r.indicators {
+        let file = r.file.as_deref().unwrap_or("");
+        let region_warnings = warnings.get(file).map_or(&[][..], Vec::as_slice);
+        for (i, res) in r.indicators.iter().enumerate() {
             let ind = a.scheme.indicators.iter().find(|i| i.id == res.id);
-            g.text(row, 0, &r.code, fill)?;
-            g.text(row, 1, &r.name, fill)?;
+            g.styled(row, 0, &r.code, Kind::Label, fill, Tone::Normal);
+            g.text(row, 1, &r.name, fill);
             let label = match ind {
                 Some(i) => format!("{} {}", i.id, i.name),
                 None => res.id.clone(),
             };
-            g.text(row, 2, &label, fill)?;
-            g.opt_num(row, 3, res.numerator, Kind::General, fill)?;
-            g.opt_num(row, 4, res.denominator, Kind::General, fill)?;
+            g.text(row, 2, &label, fill);
+            g.opt_num(row, 3, res.numerator, Kind::General, fill);
+            g.opt_num(row, 4, res.denominator, Kind::General, fill);
             let kind = ind.map_or(Kind::General, |i| value_kind(a, i));
-            g.opt_num(row, 5, res.value, kind, fill)?;
-            g.num(row, 6, res.score, Kind::Score, fill)?;
-            g.text(row, 7, res.empty.map_or("", |e| e.describe()), fill)?;
-            g.text(row, 8, &sources(res), fill)?;
+            g.opt_num(row, 5, res.value, kind, fill);
+            if res.empty == Some(WhenEmpty::Exclude) {
+                g.styled(row, 6, "不计", Kind::Label, fill, Tone::Normal);
+            } else {
+                g.num(row, 6, res.score, Kind::Score, fill);
+            }
+            g.text(row, 7, &note(res, region_warnings), fill);
+            g.text(row, 8, &sources(res), fill);
+            g.text(row, 9, if i == 0 { file } else { "" }, fill);
             row += 1;
         }
     }
-    g.apply_widths()?;
-    page_setup(g.ws, &Layout::table(row - 1, HEADERS.len() as u16 - 1, 3))
+    let last_row = row.saturating_sub(1).max(HEADER_ROW);
+    g.render(ws, &a.table_page(HEADER_ROW, last_row, LAST_COL, 3))
 }
 
 /// How an indicator's value is shown: rates as percentages, per-unit values with 4 decimals,
@@ -64,18 +96,110 @@ fn value_kind(a: &Assessment, ind: &Indicator) -> Kind {
     }
 }
 
-/// "县区A.xlsx 汇总指标!D2；县区A.xlsx 移送台账", the cells the figures came from.
-fn sources(res: &IndicatorResult) -> String {
-    res.sources
-        .iter()
-        .map(|s| {
-            let addr = s.address();
-            if addr.is_empty() {
-                s.file.clone()
-            } else {
-                format!("{} {}", s.file, addr)
+/// `when_empty` in words, and the warnings ingest gave on the cells the figure uses.
+fn note(res: &IndicatorResult, warnings: &[&Problem]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(e) = res.empty {
+        parts.push(e.describe().to_string());
+    }
+    for s in &res.sources {
+        let on_cell = |p: &&&Problem| p.source.sheet == s.sheet && p.source.cell == s.cell;
+        for p in warnings.iter().filter(on_cell) {
+            parts.push(format!("警告：{}", p.message));
+        }
+        if s.cell.contains(':') {
+            let n = warnings
+                .iter()
+                .filter(|p| p.source.sheet == s.sheet)
+                .count();
+            if n > 0 {
+                parts.push(format!("{}有{n}条警告，见“数据质量”", s.sheet));
             }
-        })
-        .collect::<Vec<_>>()
-        .join("；")
+        }
+    }
+    parts.join("；")
+}
+
+/// "汇总指标!D5；移送台账!A2:G13", the cells the figures came from; cells one below the other
+/// in one column read as a range ("汇总指标!D6:D17").
+fn sources(res: &IndicatorResult) -> String {
+    // (sheet, column letters, first row, last row) of each run, or the address as it is.
+    let mut runs: Vec<(String, String, u32, u32)> = Vec::new();
+    let mut out: Vec<String> = Vec::new();
+    let flush = |runs: &mut Vec<(String, String, u32, u32)>, out: &mut Vec<String>| {
+        for (sheet, col, a, b) in runs.drain(..) {
+            out.push(if a == b {
+                format!("{sheet}!{col}{a}")
+            } else {
+                format!("{sheet}!{col}{a}:{col}{b}")
+            });
+        }
+    };
+    for s in &res.sources {
+        // A file without sheets (省级评定.csv): the file and the cell.
+        if s.sheet.is_empty() {
+            flush(&mut runs, &mut out);
+            out.push(format!("{} {}", s.file, s.cell).trim().to_string());
+            continue;
+        }
+        match split_cell(&s.cell) {
+            Some((col, row)) => {
+                if let Some(last) = runs.last_mut() {
+                    if last.0 == s.sheet && last.1 == col && last.3 + 1 == row {
+                        last.3 = row;
+                        continue;
+                    }
+                }
+                flush(&mut runs, &mut out);
+                runs.push((s.sheet.clone(), col.to_string(), row, row));
+            }
+            None => {
+                flush(&mut runs, &mut out);
+                let addr = s.address();
+                if !addr.is_empty() {
+                    out.push(addr);
+                }
+            }
+        }
+    }
+    flush(&mut runs, &mut out);
+    out.join("；")
+}
+
+/// "D12" → ("D", 12); `None` for anything else (a range, a note).
+fn split_cell(cell: &str) -> Option<(&str, u32)> {
+    let digits = cell.find(|c: char| c.is_ascii_digit())?;
+    let (col, row) = cell.split_at(digits);
+    if col.is_empty() || !col.chars().all(|c| c.is_ascii_uppercase()) {
+        return None;
+    }
+    Some((col, row.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::Source;
+
+    #[test]
+    fn cells_in_a_column_read_as_a_range() {
+        let res = IndicatorResult {
+            id: "B2".into(),
+            numerator: None,
+            denominator: None,
+            value: None,
+            empty: None,
+            raw: 0.0,
+            score: 0.0,
+            sources: ["D6", "D7", "D8", "D10", "A2:G13"]
+                .iter()
+                .map(|c| Source::new("f.xlsx", "汇总指标", *c))
+                .chain([Source::new("f.xlsx", "移送台账", "A2:G13")])
+                .collect(),
+        };
+        assert_eq!(
+            sources(&res),
+            "汇总指标!D6:D8；汇总指标!D10；汇总指标!A2:G13；移送台账!A2:G13"
+        );
+    }
 }

@@ -1,57 +1,104 @@
-//! 预警与督办: one row per rule that fired, most serious first and then by rank, with the sentence
-//! a leader reads and, for 挂牌督办, the 整改期限.
+//! 预警与督办: one row per region with a measure, most serious first and then by rank: the
+//! measure, every rule that fired, the one sentence that tells how it came to this, and the
+//! 整改期限. Below, the regions that were not scored, with their status (a status is not a
+//! measure).
 
-use super::style::{page_setup, Fill, Grid, Layout, Styles};
+use super::style::{Fill, Grid, Kind, Tone};
 use super::{Assessment, Regions};
-use crate::flag::Flag;
+use crate::flag::Measure;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 pub(super) const NAME: &str = "预警与督办";
 
-const HEADERS: [&str; 6] = [
-    "地区",
+const HEADERS: [&str; 7] = [
+    "排名",
     "区划代码",
-    "督办类型",
-    "规则",
+    "地区",
+    "督办措施",
+    "触发规则",
     "情况说明",
     "整改期限",
 ];
+/// Title rows 0–1, the header row 2, regions from row 3.
+const HEADER_ROW: u32 = 2;
+const LAST_COL: u16 = HEADERS.len() as u16 - 1;
+const RULE_WIDTH: f64 = 24.0;
+const REASON_WIDTH: f64 = 60.0;
 
-pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(), XlsxError> {
-    let mut g = Grid::new(ws, st);
-    g.header(0, &HEADERS, 40.0)?;
+pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError> {
+    let mut g = Grid::new();
+    g.title(&a.title(NAME), &a.subtitle(), LAST_COL);
+    g.header(HEADER_ROW, &HEADERS, 10.0);
+    g.set_width(4, RULE_WIDTH);
+    g.set_width(5, REASON_WIDTH);
     let regions = Regions::new(&a.regions);
-    let mut row = 1;
-    for (code, f) in ordered(a, &regions) {
-        let fill = Fill::for_flag(Some(f.kind));
-        let name = regions.get(code).map_or("", |r| r.name.as_str());
-        g.text(row, 0, name, fill)?;
-        g.text(row, 1, code, fill)?;
-        g.text(row, 2, f.kind.label(), fill)?;
-        g.text(row, 3, &f.rule, fill)?;
-        g.text(row, 4, &f.reason, fill)?;
-        match f.deadline {
-            Some(d) => g.date(row, 5, d, fill)?,
-            None => g.blank(row, 5, fill)?,
+    let mut row = HEADER_ROW + 1;
+    for (code, m) in ordered(a, &regions) {
+        let fill = Fill::for_measure(Some(m.kind));
+        let r = regions.get(code);
+        g.opt_num(row, 0, r.map(|r| f64::from(r.rank)), Kind::Int, fill);
+        g.styled(row, 1, code, Kind::Label, fill, Tone::Normal);
+        g.text(row, 2, r.map_or("", |r| r.name.as_str()), fill);
+        g.styled(row, 3, m.kind.label(), Kind::Label, fill, Tone::Bold);
+        g.text(row, 4, &m.rules.join("；\n"), fill);
+        g.text(row, 5, &m.reason, fill);
+        match m.deadline {
+            Some(d) => g.date(row, 6, d, fill),
+            None => g.blank(row, 6, fill),
         }
         row += 1;
     }
-    g.apply_widths()?;
-    page_setup(g.ws, &Layout::table(row - 1, HEADERS.len() as u16 - 1, 1))
+    if row == HEADER_ROW + 1 {
+        g.para(
+            row,
+            0,
+            LAST_COL,
+            "本季度没有地区被预警、通报、约谈、挂牌督办或一票否决。",
+        );
+        row += 1;
+    }
+    let last_row = row.saturating_sub(1);
+
+    let unscored: Vec<_> = a.regions.iter().filter(|r| !r.is_scored()).collect();
+    if !unscored.is_empty() {
+        row += 1;
+        g.section(row, "未评分的地区（不是督办措施）");
+        row += 1;
+        for r in unscored {
+            let what = match &r.file {
+                Some(f) => format!(
+                    "{}：报送文件{}有错误，未予评分，请按“数据质量”所列问题修改后重新报送",
+                    r.status.label(),
+                    f
+                ),
+                None => format!(
+                    "{}：本季度未收到该地区的报送文件，不参与评分",
+                    r.status.label()
+                ),
+            };
+            g.num(row, 0, f64::from(r.rank), Kind::Int, Fill::Grey);
+            g.styled(row, 1, &r.code, Kind::Label, Fill::Grey, Tone::Normal);
+            g.text(row, 2, &r.name, Fill::Grey);
+            g.styled_span(row, 3, LAST_COL - 2, &what, Kind::Text, Fill::Grey);
+            row += 1;
+        }
+    }
+    let mut page = a.table_page(HEADER_ROW, last_row, LAST_COL, 3);
+    page.print_area = Some((row.saturating_sub(1), LAST_COL));
+    g.render(ws, &page)
 }
 
-/// Every flag with its region code, by seriousness, then by the region's place in the ranking
-/// (regions not among the results last, by code), then in the order the flag stage gave.
-fn ordered<'a>(a: &'a Assessment, regions: &Regions) -> Vec<(&'a str, &'a Flag)> {
-    let mut rows: Vec<(usize, &str, &Flag)> = a
+/// Each region's measure, by seriousness, then by the region's place in the ranking (regions not
+/// among the results last, by code).
+fn ordered<'a>(a: &'a Assessment, regions: &Regions) -> Vec<(&'a str, Measure)> {
+    let mut rows: Vec<(usize, &str, Measure)> = a
         .flags
         .iter()
-        .flat_map(|(code, fs)| {
-            let place = regions.place(code).unwrap_or(usize::MAX);
-            fs.iter().map(move |f| (place, code.as_str(), f))
+        .filter_map(|(code, fs)| {
+            let m = Measure::of(fs)?;
+            Some((regions.place(code).unwrap_or(usize::MAX), code.as_str(), m))
         })
         .collect();
-    // A stable sort keeps the flag stage's order among equals.
-    rows.sort_by_key(|(place, code, f)| (f.kind, *place, *code));
-    rows.into_iter().map(|(_, code, f)| (code, f)).collect()
+    rows.sort_by(|x, y| (x.2.kind, x.0, x.1).cmp(&(y.2.kind, y.0, y.1)));
+    rows.into_iter().map(|(_, code, m)| (code, m)).collect()
 }

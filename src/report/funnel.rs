@@ -2,14 +2,14 @@
 //! target and the inner and outer control limits, as a scatter chart and the two tables behind
 //! it (the regions, and the limit lines over a range of denominators).
 
-use super::style::{page_setup, Fill, Grid, Kind, Layout, Styles};
+use super::style::{Fill, Grid, Kind, TITLE_ROW};
 use super::{Assessment, Regions};
 use crate::scheme::{fmt_num, FunnelModel};
 use crate::stats::funnel::z_of;
 use crate::stats::{Funnel, Point};
 use rust_xlsxwriter::{
-    Chart, ChartFormat, ChartLine, ChartLineDashType, ChartMarker, ChartMarkerType, ChartType,
-    Worksheet, XlsxError,
+    Chart, ChartDataLabel, ChartDataLabelPosition, ChartFormat, ChartLine, ChartLineDashType,
+    ChartMarker, ChartMarkerType, ChartSolidFill, ChartType, Worksheet, XlsxError,
 };
 
 pub(super) const NAME: &str = "漏斗图";
@@ -23,8 +23,16 @@ const POINT_HEADERS: [&str; 7] = [
     "校正z值",
     "位置",
 ];
-/// The limit table starts here, after one empty column.
-const LINE_COL: u16 = 8;
+/// The chart starts here, after one empty column, and spans `CHART_COLS` columns of 64 pixels.
+const CHART_COL: u16 = POINT_HEADERS.len() as u16 + 1;
+const CHART_COLS: u16 = 9;
+/// The last printed column: the region table and the chart; the tables the chart plots lie to
+/// the right of it, off the printed page.
+const PRINT_LAST_COL: u16 = CHART_COL + CHART_COLS - 1;
+/// The tables the charts plot start here: for each indicator the limit lines' table, then the
+/// flagged regions' table (the labelled series), side by side so that indicators whose sections
+/// are shorter than their 60-row limit tables never share cells.
+const DATA_COL: u16 = PRINT_LAST_COL + 2;
 const LINE_HEADERS: [&str; 6] = [
     "分母",
     "目标值",
@@ -33,45 +41,68 @@ const LINE_HEADERS: [&str; 6] = [
     "外限下限",
     "外限上限",
 ];
-/// The chart starts here, after one empty column.
-const CHART_COL: u16 = LINE_COL + LINE_HEADERS.len() as u16 + 1;
+const FLAG_HEADERS: [&str; 3] = ["预警地区", "分母", "指标值"];
+
+/// Where one indicator's chart data lies.
+#[derive(Clone, Copy)]
+struct DataCols {
+    line: u16,
+    flag: u16,
+}
+
+impl DataCols {
+    fn of(index: usize) -> DataCols {
+        let block = (LINE_HEADERS.len() + FLAG_HEADERS.len() + 2) as u16;
+        let line = DATA_COL + block * index as u16;
+        DataCols {
+            line,
+            flag: line + LINE_HEADERS.len() as u16 + 1,
+        }
+    }
+}
 /// Denominators along each limit line.
 const LINE_STEPS: u32 = 60;
-/// Rows the chart takes, at the default row height.
+/// Rows the chart takes, at the default row height of 20 pixels.
 const CHART_ROWS: u32 = 24;
+/// Marker colours of the flagged points: beyond the inner and the outer limit on the bad side.
+const INNER_COLOUR: u32 = 0xED7D31;
+const OUTER_COLOUR: u32 = 0xC00000;
 
-pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(), XlsxError> {
-    let mut g = Grid::new(ws, st);
+pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError> {
+    let mut g = Grid::new();
+    g.title(&a.title(NAME), &a.subtitle(), PRINT_LAST_COL);
+    for c in POINT_HEADERS.len() as u16..=PRINT_LAST_COL {
+        g.set_width(c, 8.43);
+    }
+    let mut page = a.document_page();
     if a.analysis.funnels.is_empty() {
-        g.plain(
+        g.para(
+            2,
             0,
-            0,
+            PRINT_LAST_COL,
             "本季度没有可绘制漏斗图的指标（指标体系未设置，或有效报送地区少于2个）。",
-        )?;
-        return Ok(());
+        );
+        page.print_area = Some((2, PRINT_LAST_COL));
+        return g.render(ws, &page);
     }
     let regions = Regions::new(&a.regions);
-    let mut row = 0;
+    let mut row = 2;
     let mut charts = Vec::new();
-    for f in &a.analysis.funnels {
-        let (next, chart) = section(&mut g, a, &regions, f, row)?;
-        charts.push((row + 2, chart));
+    for (i, f) in a.analysis.funnels.iter().enumerate() {
+        if i > 0 {
+            // Each indicator starts a page, so its chart is never split.
+            page.row_breaks.push(row);
+        }
+        let (next, chart) = section(&mut g, a, &regions, f, row, DataCols::of(i));
+        charts.push((row + 1, chart));
         row = next + 2;
     }
-    g.apply_widths()?;
-    let ws = g.ws;
-    page_setup(
-        ws,
-        &Layout {
-            repeat_rows: None,
-            freeze: None,
-            filter: None,
-        },
-    )?;
+    page.print_area = Some((row.saturating_sub(2), PRINT_LAST_COL));
+    page.repeat_rows = Some((TITLE_ROW, TITLE_ROW + 1));
     for (at, chart) in charts {
         ws.insert_chart(at, CHART_COL, &chart)?;
     }
-    Ok(())
+    g.render(ws, &page)
 }
 
 /// One indicator's heading, tables and chart from `top`; returns the last row used.
@@ -81,7 +112,8 @@ fn section(
     regions: &Regions,
     f: &Funnel,
     top: u32,
-) -> Result<(u32, Chart), XlsxError> {
+    cols: DataCols,
+) -> (u32, Chart) {
     let [inner, outer] = a.scheme.statistics.funnel.levels;
     let fit = &f.fit;
     let model = match f.setting.model {
@@ -89,7 +121,7 @@ fn section(
         FunnelModel::Poisson => "发生率，泊松模型，平方根变换",
     };
     let heading = format!(
-        "{} {}（{}）：全省合计{}；{}个地区；离散度φ={:.3}（检验p={}），τ²={:.5}{}",
+        "{} {}（{}）：全省合计{}；{}个地区；离散度φ={:.3}（检验p={}），τ²={:.5}{}。图中：蓝点为各地区，绿线为全省合计，橙色虚线为{}控制限，红线为{}控制限；超出控制限（不利一侧）的地区为带名称的菱形点。",
         f.setting.id,
         f.name,
         model,
@@ -102,21 +134,27 @@ fn section(
             "，控制限已按过度离散放宽"
         } else {
             "，未见过度离散"
-        }
+        },
+        level(inner),
+        level(outer),
     );
-    g.ws.write_string_with_format(top, 0, &heading, &g.st.section)?;
+    g.para(top, 0, PRINT_LAST_COL, &heading);
     let header = top + 1;
-    g.header(header, &POINT_HEADERS, 30.0)?;
+    g.header(header, &POINT_HEADERS, 30.0);
     let line_headers: Vec<String> = LINE_HEADERS
         .iter()
         .map(|h| {
-            h.replace("内限", &format!("{}%", fmt_num(inner * 100.0)))
-                .replace("外限", &format!("{}%", fmt_num(outer * 100.0)))
+            h.replace("内限", &level(inner))
+                .replace("外限", &level(outer))
         })
         .collect();
     for (i, h) in line_headers.iter().enumerate() {
-        g.ws.write_string_with_format(header, LINE_COL + i as u16, h, &g.st.header)?;
-        g.fit(LINE_COL + i as u16, super::style::text_width(h));
+        g.header_span(header, cols.line + i as u16, 1, h);
+        g.fit(cols.line + i as u16, super::style::text_width(h));
+    }
+    for (i, h) in FLAG_HEADERS.iter().enumerate() {
+        g.header_span(header, cols.flag + i as u16, 1, h);
+        g.fit(cols.flag + i as u16, super::style::text_width(h));
     }
 
     let value_kind = match f.setting.model {
@@ -127,21 +165,29 @@ fn section(
     let mut points: Vec<&Point> = f.points.iter().collect();
     points.sort_by_key(|p| regions.place(&p.code).unwrap_or(usize::MAX));
     let first = header + 1;
+    let mut flagged: Vec<(u32, &str, u8)> = Vec::new();
     for (row, p) in (first..).zip(&points) {
         let place = position(f, p, inner, outer);
         let fill = match place.1 {
-            2 => Fill::Orange,
-            1 => Fill::Yellow,
+            2 => Fill::Red,
+            1 => Fill::Orange,
             _ => Fill::None,
         };
-        g.text(row, 0, &p.code, fill)?;
+        g.text(row, 0, &p.code, fill);
         let name = regions.get(&p.code).map_or("", |r| r.name.as_str());
-        g.text(row, 1, name, fill)?;
-        g.num(row, 2, p.observed, Kind::General, fill)?;
-        g.num(row, 3, p.exposure, Kind::General, fill)?;
-        g.num(row, 4, p.value, value_kind, fill)?;
-        g.num(row, 5, p.z_adjusted, Kind::Score, fill)?;
-        g.text(row, 6, &place.0, fill)?;
+        g.text(row, 1, name, fill);
+        g.num(row, 2, p.observed, Kind::General, fill);
+        g.num(row, 3, p.exposure, Kind::General, fill);
+        g.num(row, 4, p.value, value_kind, fill);
+        g.num(row, 5, p.z_adjusted, Kind::Score, fill);
+        g.text(row, 6, &place.0, fill);
+        if place.1 > 0 {
+            let r = first + flagged.len() as u32;
+            g.text(r, cols.flag, name, Fill::None);
+            g.num(r, cols.flag + 1, p.exposure, Kind::General, Fill::None);
+            g.num(r, cols.flag + 2, p.value, value_kind, Fill::None);
+            flagged.push((r, name, place.1));
+        }
     }
     let last_point = first + points.len() as u32 - 1;
 
@@ -163,14 +209,25 @@ fn section(
         ];
         for (i, v) in values.iter().enumerate() {
             let kind = if i == 0 { Kind::Score } else { value_kind };
-            g.num(row, LINE_COL + i as u16, *v, kind, Fill::None)?;
+            g.num(row, cols.line + i as u16, *v, kind, Fill::None);
         }
         row += 1;
     }
     let last_line = row - 1;
-    let chart = chart(f, (first, last_point), (first, last_line), &line_headers, a);
-    let bottom = last_point.max(last_line).max(top + CHART_ROWS + 2);
-    Ok((bottom, chart))
+    let chart = chart(
+        f,
+        (first, last_point),
+        (first, last_line),
+        (&flagged, cols),
+        &line_headers,
+        a,
+    );
+    let bottom = last_point.max(top + CHART_ROWS + 1);
+    (bottom, chart)
+}
+
+fn level(l: f64) -> String {
+    format!("{}%", fmt_num(l * 100.0))
 }
 
 /// Where a point lies, and how bad that is: 0 within the limits or on the good side, 1 beyond
@@ -211,11 +268,13 @@ fn p_text(p: f64) -> String {
     }
 }
 
-/// The scatter of the regions with the target and the four limits as lines.
+/// The scatter of the regions with the target and the four limits as lines; the flagged regions
+/// again on top, in orange or red, labelled with their names.
 fn chart(
     f: &Funnel,
     points: (u32, u32),
     lines: (u32, u32),
+    (flagged, cols): (&[(u32, &str, u8)], DataCols),
     line_headers: &[String],
     a: &Assessment,
 ) -> Chart {
@@ -229,21 +288,24 @@ fn chart(
         .set_marker(
             ChartMarker::new()
                 .set_type(ChartMarkerType::Circle)
-                .set_size(6),
+                .set_size(6)
+                .set_format(
+                    ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(0x5B9BD5)),
+                ),
         );
     let styles: [(usize, u32, ChartLineDashType); 5] = [
         (1, 0x2E7D32, ChartLineDashType::Solid),
-        (2, 0xF9A825, ChartLineDashType::Dash),
-        (3, 0xF9A825, ChartLineDashType::Dash),
-        (4, 0xC62828, ChartLineDashType::Solid),
-        (5, 0xC62828, ChartLineDashType::Solid),
+        (2, INNER_COLOUR, ChartLineDashType::Dash),
+        (3, INNER_COLOUR, ChartLineDashType::Dash),
+        (4, OUTER_COLOUR, ChartLineDashType::Solid),
+        (5, OUTER_COLOUR, ChartLineDashType::Solid),
     ];
     for (i, color, dash) in styles {
-        let col = LINE_COL + i as u16;
+        let col = cols.line + i as u16;
         chart
             .add_series()
             .set_name(line_headers[i].as_str())
-            .set_categories((NAME, lines.0, LINE_COL, lines.1, LINE_COL))
+            .set_categories((NAME, lines.0, cols.line, lines.1, cols.line))
             .set_values((NAME, lines.0, col, lines.1, col))
             .set_marker(ChartMarker::new().set_none())
             .set_format(
@@ -255,21 +317,60 @@ fn chart(
                 ),
             );
     }
-    chart.title().set_name(&format!(
-        "{} {} 漏斗图（{}）",
-        f.setting.id,
-        f.name,
-        a.quarter.label()
-    ));
+    if let (Some(first), Some(last)) = (flagged.first(), flagged.last()) {
+        let labels: Vec<ChartDataLabel> = flagged
+            .iter()
+            .map(|(_, name, _)| ChartDataLabel::new().set_value(*name).to_custom())
+            .collect();
+        let worst = flagged.iter().map(|(_, _, b)| *b).max().unwrap_or(1);
+        let colour = if worst >= 2 {
+            OUTER_COLOUR
+        } else {
+            INNER_COLOUR
+        };
+        chart
+            .add_series()
+            .set_name("超出控制限的地区")
+            .set_categories((NAME, first.0, cols.flag + 1, last.0, cols.flag + 1))
+            .set_values((NAME, first.0, cols.flag + 2, last.0, cols.flag + 2))
+            .set_format(ChartFormat::new().set_no_line())
+            .set_marker(
+                ChartMarker::new()
+                    .set_type(ChartMarkerType::Diamond)
+                    .set_size(9)
+                    .set_format(
+                        ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(colour)),
+                    ),
+            )
+            .set_data_label(ChartDataLabel::new().set_position(ChartDataLabelPosition::Right))
+            .set_custom_data_labels(&labels);
+    }
+    chart
+        .title()
+        .set_name(&format!(
+            "{} {} 漏斗图（{}）",
+            f.setting.id, f.name, a.quarter
+        ))
+        .set_overlay(false);
     chart.x_axis().set_name("分母（对数刻度）").set_log_base(10);
     let y_name = match f.setting.model {
         FunnelModel::Binomial => f.name.clone(),
         FunnelModel::Poisson => format!("{}（{}）", f.name, f.unit),
     };
     chart.y_axis().set_name(&y_name);
-    if f.setting.model == FunnelModel::Binomial {
-        chart.y_axis().set_max(1.0);
+    match f.setting.model {
+        FunnelModel::Binomial => {
+            chart.y_axis().set_max(1.0).set_num_format("0%");
+        }
+        FunnelModel::Poisson => {
+            chart.y_axis().set_num_format("0.0");
+        }
     }
-    chart.set_width(720).set_height(CHART_ROWS * 20);
+    // The heading above says what each line and marker is; without a legend the plot is larger.
+    chart.legend().set_hidden();
+    chart
+        // A column's width short of the columns it spans: printers differ in column widths.
+        .set_width(u32::from(CHART_COLS - 1) * 64)
+        .set_height(CHART_ROWS * 20);
     chart
 }

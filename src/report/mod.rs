@@ -1,14 +1,16 @@
 //! The ranking workbook that leadership reads. Only this module and `template` write workbooks.
 //!
-//! One file per sheet, in the order they appear: 总排名 (`ranking`), 分项得分 (`scores`),
-//! 指标明细 (`details`), 预警与督办 (`flags`), 漏斗图 (`funnel`), 趋势 (`trend`), 数据质量 (`quality`), 评分说明
-//! (`notes`); `style` holds what they share. Text that came from a submission is always written
-//! as a string, never as a formula, and the document date is fixed by the quarter, so the same
-//! `Assessment` gives a byte-identical workbook.
+//! One file per sheet, in the order they appear: 总排名 (`ranking`), 总分图 (`bars`), 分项得分
+//! (`scores`), 指标明细 (`details`), 预警与督办 (`flags`), 漏斗图 (`funnel`), 趋势 (`trend`), 数据质量
+//! (`quality`), 评分说明 (`notes`); `style` holds the layout and look they share. Text that came
+//! from a submission is always written as a string, never as a formula, and the document date is
+//! fixed by the quarter, so the same `Assessment` gives a byte-identical workbook.
 
+mod bars;
 mod details;
 mod flags;
 mod funnel;
+mod legend;
 mod notes;
 mod quality;
 mod ranking;
@@ -16,7 +18,7 @@ mod scores;
 mod style;
 mod trend;
 
-use crate::flag::{Flag, FlagKind};
+use crate::flag::{Flag, FlagKind, Measure};
 use crate::history::QuarterRecord;
 use crate::ingest::InputFile;
 use crate::output::OutputError;
@@ -28,7 +30,6 @@ use crate::stats::Analysis;
 use rust_xlsxwriter::{DocProperties, Workbook, Worksheet, XlsxError};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use style::Styles;
 
 /// Everything the report shows for one quarter.
 #[derive(Debug, Clone)]
@@ -67,21 +68,69 @@ impl Assessment<'_> {
         self.regions.iter().find(|r| r.code == code)
     }
 
-    /// The kinds of flag the region has this quarter, each once, most serious first.
-    pub fn flag_kinds(&self, code: &str) -> Vec<FlagKind> {
-        let mut kinds: Vec<FlagKind> = self
-            .flags
-            .get(code)
-            .map(|fs| fs.iter().map(|f| f.kind).collect())
-            .unwrap_or_default();
-        kinds.sort();
-        kinds.dedup();
-        kinds
+    /// The region's one measure this quarter (its most serious flag, every rule folded in).
+    pub fn measure(&self, code: &str) -> Option<Measure> {
+        self.flags.get(code).and_then(|fs| Measure::of(fs))
     }
 
-    /// The region's most serious flag this quarter.
+    /// The kind of the region's measure this quarter.
     pub fn top_flag(&self, code: &str) -> Option<FlagKind> {
-        self.flag_kinds(code).into_iter().next()
+        self.flags
+            .get(code)
+            .and_then(|fs| fs.iter().map(|f| f.kind).min())
+    }
+
+    /// The title of a sheet: office, quarter and what the sheet is.
+    pub(crate) fn title(&self, sheet: &str) -> String {
+        format!(
+            "{}　{}打击侵权假冒工作考核评价　{}",
+            self.scheme.office,
+            self.quarter.label(),
+            sheet
+        )
+    }
+
+    /// The line under every title: scheme, its version and the 制表日期.
+    pub(crate) fn subtitle(&self) -> String {
+        format!(
+            "指标体系：{}（编号{}，版本{}）　　制表日期：{}",
+            self.scheme.name,
+            self.scheme.id,
+            self.scheme.version,
+            self.made_on()
+        )
+    }
+
+    /// 制表日期: the date of the run.
+    pub(crate) fn made_on(&self) -> String {
+        let date = self.run_time.get(..10).unwrap_or(&self.run_time);
+        match chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") {
+            Ok(d) => d.format("%Y年%-m月%-d日").to_string(),
+            Err(_) => date.to_string(),
+        }
+    }
+
+    /// The page setup of a table sheet (see [`style::Page::table`]).
+    pub(crate) fn table_page(
+        &self,
+        header_row: u32,
+        last_row: u32,
+        last_col: u16,
+        fixed_cols: u16,
+    ) -> style::Page {
+        style::Page::table(
+            &self.scheme.office,
+            &self.quarter.label(),
+            header_row,
+            last_row,
+            last_col,
+            fixed_cols,
+        )
+    }
+
+    /// The page setup of a sheet of text and charts.
+    pub(crate) fn document_page(&self) -> style::Page {
+        style::Page::document(&self.scheme.office, &self.quarter.label())
     }
 
     /// "440103 荔湾区", or the code alone when the region is not among the results.
@@ -148,15 +197,15 @@ pub enum ReportError {
 /// [`ReportError::Sheet`] when a sheet exceeds what Excel can hold.
 pub fn build(a: &Assessment) -> Result<Workbook, ReportError> {
     let mut wb = new_workbook(a);
-    let st = Styles::new();
-    add_sheet(&mut wb, ranking::NAME, |ws| ranking::write(ws, a, &st))?;
-    add_sheet(&mut wb, scores::NAME, |ws| scores::write(ws, a, &st))?;
-    add_sheet(&mut wb, details::NAME, |ws| details::write(ws, a, &st))?;
-    add_sheet(&mut wb, flags::NAME, |ws| flags::write(ws, a, &st))?;
-    add_sheet(&mut wb, funnel::NAME, |ws| funnel::write(ws, a, &st))?;
-    add_sheet(&mut wb, trend::NAME, |ws| trend::write(ws, a, &st))?;
-    add_sheet(&mut wb, quality::NAME, |ws| quality::write(ws, a, &st))?;
-    add_sheet(&mut wb, notes::NAME, |ws| notes::write(ws, a, &st))?;
+    add_sheet(&mut wb, ranking::NAME, |ws| ranking::write(ws, a))?;
+    add_sheet(&mut wb, bars::NAME, |ws| bars::write(ws, a))?;
+    add_sheet(&mut wb, scores::NAME, |ws| scores::write(ws, a))?;
+    add_sheet(&mut wb, details::NAME, |ws| details::write(ws, a))?;
+    add_sheet(&mut wb, flags::NAME, |ws| flags::write(ws, a))?;
+    add_sheet(&mut wb, funnel::NAME, |ws| funnel::write(ws, a))?;
+    add_sheet(&mut wb, trend::NAME, |ws| trend::write(ws, a))?;
+    add_sheet(&mut wb, quality::NAME, |ws| quality::write(ws, a))?;
+    add_sheet(&mut wb, notes::NAME, |ws| notes::write(ws, a))?;
     Ok(wb)
 }
 
@@ -179,8 +228,7 @@ pub fn write(a: &Assessment, path: &Path) -> Result<(), ReportError> {
 /// As for [`write`].
 pub fn write_quality(a: &Assessment, path: &Path) -> Result<(), ReportError> {
     let mut wb = new_workbook(a);
-    let st = Styles::new();
-    add_sheet(&mut wb, quality::NAME, |ws| quality::write(ws, a, &st))?;
+    add_sheet(&mut wb, quality::NAME, |ws| quality::write(ws, a))?;
     crate::output::save_workbook(&mut wb, path)?;
     Ok(())
 }
@@ -208,7 +256,9 @@ fn new_workbook(a: &Assessment) -> Workbook {
     wb
 }
 
-/// Adds a worksheet named `name` and fills it with `fill`.
+/// Adds a worksheet named `name` and fills it with `fill`. Every sheet is written in row order
+/// (see `style::Grid`), so each is a low-memory worksheet: rows go to a temporary file as they are
+/// written and a nationwide run does not hold every cell in memory.
 fn add_sheet(
     wb: &mut Workbook,
     name: &'static str,
@@ -218,7 +268,7 @@ fn add_sheet(
         sheet: name,
         message: e.to_string(),
     };
-    let ws = wb.add_worksheet();
+    let ws = wb.add_worksheet_with_low_memory().map_err(err)?;
     ws.set_name(name).map_err(err)?;
     fill(ws).map_err(err)
 }

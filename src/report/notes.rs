@@ -2,10 +2,10 @@
 //! the scheme (id, version, indicators, rules, bonus, deductions, veto, grades, flag rules), the
 //! engine version, the quarter, the run time and every input file with its SHA-256.
 
-use super::style::{page_setup, Fill, Grid, Kind, Layout, Styles};
+use super::legend;
+use super::style::{Fill, Grid, Kind};
 use super::{Assessment, Regions};
 use crate::scheme::{fmt_num, DeductionSource, Quantity, Scheme, ValueDef, ValueKind};
-use chrono::Duration;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 pub(super) const NAME: &str = "评分说明";
@@ -23,13 +23,19 @@ const INDICATOR_HEADERS: [&str; 8] = [
 /// Column A is at least this wide, for the keys and the first column of the smaller tables.
 const MIN_FIRST_COL: f64 = 14.0;
 
-pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(), XlsxError> {
+/// The sheet is as wide as the indicator table; every paragraph wraps within it.
+const LAST_COL: u16 = INDICATOR_HEADERS.len() as u16 - 1;
+/// Widths of the indicator table's text columns.
+const WIDTHS: [(u16, f64); 4] = [(4, 28.0), (5, 30.0), (6, 16.0), (7, 24.0)];
+
+pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError> {
     let s = a.scheme;
-    let mut g = Grid::new(ws, st);
-    let mut row: u32 = 0;
-    g.ws.write_string_with_format(row, 0, "评分说明", &st.title)?;
-    g.ws.set_row_height(row, 30)?;
-    row += 2;
+    let mut g = Grid::new();
+    g.title(&a.title(NAME), &a.subtitle(), LAST_COL);
+    for (col, w) in WIDTHS {
+        g.set_width(col, w);
+    }
+    let mut row: u32 = 3;
 
     // Only the indicator table sizes the columns; the other tables wrap within them.
     g.set_fitting(false);
@@ -62,37 +68,37 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
         ),
     ];
     for (key, value) in &facts {
-        g.ws.write_string_with_format(row, 0, *key, &st.section)?;
-        g.plain(row, 1, value)?;
+        g.section(row, key);
+        g.para(row, 1, LAST_COL, value);
         row += 1;
     }
     row += 1;
 
-    row = section(&mut g, row, "一、指标及评分规则")?;
+    row = section(&mut g, row, "一、指标及评分规则");
     g.set_fitting(true);
     g.fit(0, MIN_FIRST_COL);
-    g.header(row, &INDICATOR_HEADERS, 12.0)?;
+    g.header(row, &INDICATOR_HEADERS, 12.0);
     row += 1;
     let fill = Fill::None;
     for ind in &s.indicators {
         let group = s
             .group(&ind.group)
             .map_or(ind.group.as_str(), |g| g.name.as_str());
-        g.text(row, 0, &ind.id, fill)?;
-        g.text(row, 1, group, fill)?;
-        g.text(row, 2, &ind.name, fill)?;
-        g.num(row, 3, ind.points, Kind::General, fill)?;
-        g.text(row, 4, &describe_value(s, &ind.value), fill)?;
-        g.text(row, 5, &ind.rule.describe(), fill)?;
-        g.text(row, 6, ind.when_empty.map_or("—", |e| e.describe()), fill)?;
-        g.text(row, 7, &ind.source, fill)?;
+        g.text(row, 0, &ind.id, fill);
+        g.text(row, 1, group, fill);
+        g.text(row, 2, &ind.name, fill);
+        g.num(row, 3, ind.points, Kind::General, fill);
+        g.text(row, 4, &describe_value(s, &ind.value), fill);
+        g.text(row, 5, &ind.rule.describe(), fill);
+        g.text(row, 6, ind.when_empty.map_or("—", |e| e.describe()), fill);
+        g.text(row, 7, &ind.source, fill);
         row += 1;
     }
-    g.text(row, 0, "合计", fill)?;
+    g.text(row, 0, "合计", fill);
     for col in [1, 2, 4, 5, 6, 7] {
-        g.blank(row, col, fill)?;
+        g.blank(row, col, fill);
     }
-    g.num(row, 3, s.total_points, Kind::General, fill)?;
+    g.num(row, 3, s.total_points, Kind::General, fill);
     row += 2;
     g.set_fitting(false);
 
@@ -100,19 +106,19 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
         &mut g,
         row,
         &format!("二、加分（合计不超过{}分）", fmt_num(s.bonus.cap)),
-    )?;
-    g.header(row, &["项目", "填报项", "每次加分"], 0.0)?;
+    );
+    g.header(row, &["项目", "填报项", "每次加分"], 0.0);
     row += 1;
     for b in &s.bonus.items {
-        g.text(row, 0, &b.label, fill)?;
-        g.text(row, 1, &field_label(s, &b.field), fill)?;
-        g.num(row, 2, b.points, Kind::General, fill)?;
+        g.text(row, 0, &b.label, fill);
+        g.text(row, 1, &field_label(s, &b.field), fill);
+        g.num(row, 2, b.points, Kind::General, fill);
         row += 1;
     }
     row += 1;
 
-    row = section(&mut g, row, "三、扣分（不设上限）")?;
-    g.header(row, &["项目", "依据", "扣分"], 0.0)?;
+    row = section(&mut g, row, "三、扣分（不设上限）");
+    g.header(row, &["项目", "依据", "扣分"], 0.0);
     row += 1;
     for d in &s.deductions.items {
         let basis = match (d.source, &d.column) {
@@ -134,16 +140,19 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
             }
             (DeductionSource::Province, None) => s.province.file.clone(),
         };
-        g.text(row, 0, &d.label, fill)?;
-        g.text(row, 1, &basis, fill)?;
-        g.num(row, 2, d.points, Kind::General, fill)?;
+        g.text(row, 0, &d.label, fill);
+        g.text(row, 1, &basis, fill);
+        g.num(row, 2, d.points, Kind::General, fill);
         row += 1;
     }
     row += 1;
 
-    row = section(&mut g, row, "四、总分、一票否决、等次与排名")?;
+    row = section(&mut g, row, "四、总分、一票否决、等次与排名");
     let rules = [
-        "总分 = 各指标得分之和 + 加分 − 扣分（可低于0）。得分按全部精度计算和排名，表中显示两位小数。".to_string(),
+        format!(
+            "总分 = 各指标得分之和 + 加分 − 扣分（可低于0）。每项指标得分、加分和扣分在计算时按四舍五入保留{}位小数（方案的 decimals），分组小计和总分是这些已取舍数字之和，排名、并列和等次都按取舍后的总分，因此表中数字逐项相加与总分一致。",
+            s.decimals
+        ),
         "相对评价的指标（与最优地区之比、极差标准化、百分位）只在本季度有效报送的地区之间比较。".to_string(),
         format!(
             "一票否决：{}中“{}”为“是”的地区，等次定为“{}”，不论得分；否决事由见“{}”列（国办发〔2017〕46号（二十二））。",
@@ -152,11 +161,11 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
         "排名：有效报送且未被否决的地区按总分从高到低排名，总分相同的名次并列、其后名次顺延（如1、2、2、4）；其后为被一票否决的地区（按总分）；未报送或数据有误的地区列于最后，名次并列。".to_string(),
     ];
     for text in &rules {
-        g.plain(row, 0, text)?;
+        g.para(row, 0, LAST_COL, text);
         row += 1;
     }
     row += 1;
-    g.header(row, &["等次", "总分"], 0.0)?;
+    g.header(row, &["等次", "总分"], 0.0);
     row += 1;
     for (i, grade) in s.grades.iter().enumerate() {
         let above = i.checked_sub(1).and_then(|p| s.grades.get(p));
@@ -167,28 +176,28 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
         } else {
             "任意".to_string()
         };
-        g.text(row, 0, &grade.name, fill)?;
-        g.text(row, 1, &band, fill)?;
+        g.text(row, 0, &grade.name, fill);
+        g.text(row, 1, &band, fill);
         row += 1;
     }
     row += 1;
 
-    row = section(&mut g, row, "五、预警与督办")?;
+    row = section(&mut g, row, "五、预警与督办");
     for text in flag_rules(a) {
-        g.plain(row, 0, &text)?;
+        g.para(row, 0, LAST_COL, &text);
         row += 1;
     }
     row += 1;
 
-    row = section(&mut g, row, "六、统计方法")?;
+    row = section(&mut g, row, "六、统计方法");
     for text in statistics(s) {
-        g.plain(row, 0, &text)?;
+        g.para(row, 0, LAST_COL, &text);
         row += 1;
     }
     row += 1;
 
-    row = section(&mut g, row, "七、输入文件")?;
-    g.header(row, &["文件", "地区", "状态", "SHA-256"], 0.0)?;
+    row = section(&mut g, row, "七、输入文件");
+    g.header(row, &["文件", "地区", "状态", "SHA-256"], 0.0);
     row += 1;
     let regions = Regions::new(&a.regions);
     for f in &a.files {
@@ -197,29 +206,23 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
             .as_deref()
             .map(|c| regions.label(c))
             .unwrap_or_default();
-        g.text(row, 0, &f.file, fill)?;
-        g.text(row, 1, &region, fill)?;
-        g.text(row, 2, &f.status, fill)?;
-        // Not wrapped: the hash runs over into the empty cells to its right.
-        g.plain(row, 3, &f.sha256)?;
+        g.text(row, 0, &f.file, fill);
+        g.text(row, 1, &region, fill);
+        g.text(row, 2, &f.status, fill);
+        // The hash across the rest of the row, so it prints whole.
+        g.styled_span(row, 3, LAST_COL - 2, &f.sha256, Kind::Text, fill);
         row += 1;
     }
 
-    g.apply_widths()?;
-    page_setup(
-        g.ws,
-        &Layout {
-            repeat_rows: None,
-            freeze: None,
-            filter: None,
-        },
-    )
+    let mut page = a.document_page();
+    page.print_area = Some((row.saturating_sub(1), LAST_COL));
+    g.render(ws, &page)
 }
 
 /// A section heading; returns the next row.
-fn section(g: &mut Grid, row: u32, title: &str) -> Result<u32, XlsxError> {
-    g.ws.write_string_with_format(row, 0, title, &g.st.section)?;
-    Ok(row + 1)
+fn section(g: &mut Grid, row: u32, title: &str) -> u32 {
+    g.section(row, title);
+    row + 1
 }
 
 /// "S01 侵权假冒行政处罚案件数".
@@ -310,69 +313,27 @@ fn describe_quantity(s: &Scheme, q: &Quantity) -> String {
 
 /// The scheme's flag rules as sentences.
 fn flag_rules(a: &Assessment) -> Vec<String> {
-    let s = a.scheme;
-    let f = &s.flags;
     let n = a.regions.iter().filter(|r| r.is_scored()).count();
-    let share = |x: f64| format!("{}%", fmt_num(x * 100.0));
-    let deadline = a.quarter.last_day() + Duration::days(f.rectify_days);
-    vec![
-        format!(
-            "n 为本季度有效报送的地区数（含被一票否决的地区），本季度 n = {n}；“末位 k 名”含在边界上并列的地区。"
-        ),
-        format!(
-            "预警：排名末位 ⌈{} × n⌉ 名且未被通报；或{}超出漏斗图{}控制限的不利一侧。",
-            share(f.warn_share),
-            funnel_ids(s),
-            share(s.statistics.funnel.levels[0])
-        ),
-        format!(
-            "通报：等次为{}，或排名末位 ⌈{} × n⌉ 名。",
-            f.notify_grades
-                .iter()
-                .map(|g| format!("“{g}”"))
-                .collect::<Vec<_>>()
-                .join("或"),
-            share(f.notify_share)
-        ),
-        format!(
-            "约谈：连续{}个季度（含本季度）被通报；或{}连续{}个季度超出漏斗图{}控制限的不利一侧（问题长期高发）。",
-            f.interview_after,
-            funnel_ids(s),
-            s.statistics.funnel.interview_after,
-            share(s.statistics.funnel.levels[1])
-        ),
-        format!(
-            "挂牌督办：连续{}个季度（含本季度）被通报；或上季度被约谈且本季度总分比上季度提高不足{}分。整改期限为季度最后一日后{}日（本季度为{}）。",
-            f.supervise_after,
-            fmt_num(f.supervise_min_gain),
-            f.rectify_days,
-            deadline.format("%Y-%m-%d")
-        ),
-        format!(
-            "一票否决：{}中“{}”为“是”，附否决事由。",
-            s.province.file, s.veto.column
-        ),
-        "未报送：本季度没有有效的填报文件。".to_string(),
-        "每个地区先列最严重的一类（一票否决 > 挂牌督办 > 约谈 > 通报 > 预警），并列出触发的每条规则及其数据。"
+    let mut out = vec![format!(
+        "n 为本季度有效报送的地区数（含被一票否决的地区），本季度 n = {n}；“末位 k 名”含在边界上并列的地区。"
+    )];
+    out.extend(
+        legend::measure_rules(a)
+            .into_iter()
+            .map(|(kind, rule)| format!("{}：{rule}。", kind.label())),
+    );
+    out.push(
+        "每个地区只有一项督办措施，取最严重的一类（一票否决 > 挂牌督办 > 约谈 > 通报 > 预警）；触发的每条规则都写入同一句情况说明，按升级的先后叙述，并列出数据。"
             .to_string(),
-        "总排名中整行着色：红色为挂牌督办或一票否决，橙色为约谈，黄色为通报或预警。".to_string(),
-    ]
-}
-
-/// "C1、D1、G1" (the funnel indicators), or "漏斗图指标" when there are none.
-fn funnel_ids(s: &Scheme) -> String {
-    let ids: Vec<&str> = s
-        .statistics
-        .funnel
-        .indicators
-        .iter()
-        .map(|f| f.id.as_str())
-        .collect();
-    if ids.is_empty() {
-        "漏斗图指标".to_string()
-    } else {
-        ids.join("、")
-    }
+    );
+    out.push(
+        "数据有误，退回修改与未报送是报送状态，不是督办措施：这些地区不评分，列于排名最后。"
+            .to_string(),
+    );
+    out.push(
+        "颜色：深红底白字为一票否决，红色为挂牌督办，橙色为约谈，黄色为通报，浅黄色为预警，灰色为未评分。".to_string(),
+    );
+    out
 }
 
 /// The statistics in words, with the scheme's settings.

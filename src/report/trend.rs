@@ -1,7 +1,7 @@
 //! 趋势: each region's total and rank over the quarters in history and the current one, so that
 //! leadership sees who is improving and who keeps falling behind.
 
-use super::style::{page_setup, Fill, Grid, Kind, Layout, Styles};
+use super::style::{Fill, Grid, Kind};
 use super::{Assessment, Regions};
 use crate::history::QuarterRecord;
 use crate::quarter::Quarter;
@@ -19,7 +19,10 @@ struct Point {
     rank: u32,
 }
 
-pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(), XlsxError> {
+/// Title rows 0–1, the header row 2, regions from row 3.
+const HEADER_ROW: u32 = 2;
+
+pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError> {
     // Quarters before the current one, from history; a history record of the current quarter
     // (a rerun) is superseded by the current results.
     let past: BTreeSet<Quarter> = a
@@ -58,13 +61,14 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
     let last_col = u16::try_from(headers.len().saturating_sub(1)).unwrap_or(u16::MAX);
 
-    let mut g = Grid::new(ws, st);
-    g.header(0, &header_refs, 40.0)?;
+    let mut g = Grid::new();
+    g.title(&a.title(NAME), &a.subtitle(), last_col);
+    g.header(HEADER_ROW, &header_refs, 40.0);
     let fill = Fill::None;
-    let mut row = 1;
+    let mut row = HEADER_ROW + 1;
     for (code, name) in rows {
-        g.text(row, 0, code, fill)?;
-        g.text(row, 1, name, fill)?;
+        g.text(row, 0, code, fill);
+        g.text(row, 1, name, fill);
         let mut col: u16 = 2;
         for q in &quarters {
             let point = if *q == a.quarter {
@@ -83,22 +87,22 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment, st: &Styles) -> Result<(
             match point {
                 Some(p) => {
                     match p.total {
-                        Some(t) => g.num(row, col, t, Kind::Score, fill)?,
-                        None => g.text(row, col, p.status, fill)?,
+                        Some(t) => g.num(row, col, t, Kind::Score, fill),
+                        None => g.text(row, col, p.status, fill),
                     }
-                    g.num(row, col + 1, f64::from(p.rank), Kind::Int, fill)?;
+                    g.num(row, col + 1, f64::from(p.rank), Kind::Int, fill);
                 }
                 None => {
-                    g.blank(row, col, fill)?;
-                    g.blank(row, col + 1, fill)?;
+                    g.blank(row, col, fill);
+                    g.blank(row, col + 1, fill);
                 }
             }
             col += 2;
         }
         row += 1;
     }
-    g.apply_widths()?;
-    page_setup(g.ws, &Layout::table(row - 1, last_col, 2))
+    let last_row = row.saturating_sub(1);
+    g.render(ws, &a.table_page(HEADER_ROW, last_row, last_col, 2))
 }
 
 /// A short word for a region that was not scored, shown in place of its total.

@@ -113,7 +113,9 @@ fn scored(
         ),
         _ => None,
     };
-    let total = groups.iter().map(|(_, s)| s).sum::<f64>() + bonus - deductions;
+    // Every part was rounded when computed; rounding the sum again only removes the binary noise
+    // of adding decimals, so the total is exactly the sum of the figures as printed.
+    let total = scheme.round(groups.iter().map(|(_, s)| s).sum::<f64>() + bonus - deductions);
     let grade = if veto.is_some() {
         scheme.veto.grade.clone()
     } else {
@@ -168,6 +170,10 @@ fn rescale_excluded(scheme: &Scheme, inds: &mut [IndicatorResult]) -> Vec<(Strin
             r.score *= scheme.total_points / kept;
         }
     }
+    // Published figures add up: each score is rounded here, subtotals are sums of rounded scores.
+    for r in inds.iter_mut() {
+        r.score = scheme.round(r.score);
+    }
     scheme
         .groups
         .iter()
@@ -178,7 +184,7 @@ fn rescale_excluded(scheme: &Scheme, inds: &mut [IndicatorResult]) -> Vec<(Strin
                 .filter(|(_, ind)| ind.group == g.id)
                 .map(|(r, _)| r.score)
                 .sum();
-            (g.id.clone(), s)
+            (g.id.clone(), scheme.round(s))
         })
         .collect()
 }
@@ -192,13 +198,13 @@ fn bonus(scheme: &Scheme, sub: &Submission) -> (f64, Vec<Item>) {
             let n = sub.field(&b.field).unwrap_or(0.0);
             (n > 0.0).then(|| Item {
                 label: b.label.clone(),
-                points: n * b.points,
+                points: scheme.round(n * b.points),
                 detail: format!("{}次×{}分", fmt_num(n), fmt_num(b.points)),
             })
         })
         .collect();
     let sum: f64 = items.iter().map(|i| i.points).sum();
-    (sum.min(scheme.bonus.cap), items)
+    (scheme.round(sum.min(scheme.bonus.cap)), items)
 }
 
 fn deductions(
@@ -220,7 +226,7 @@ fn deductions(
                         .unwrap_or_default();
                     items.push(Item {
                         label: d.label.clone(),
-                        points: d.points,
+                        points: scheme.round(d.points),
                         detail: format!(
                             "填报日期{filed}，晚于截止日期{}",
                             deadline.format("%Y-%m-%d")
@@ -233,12 +239,12 @@ fn deductions(
                 match inp.province.cell(&region.code, col) {
                     Cell::Number(n) if *n > 0.0 => items.push(Item {
                         label: d.label.clone(),
-                        points: n * d.points,
+                        points: scheme.round(n * d.points),
                         detail: format!("{}次×{}分", fmt_num(*n), fmt_num(d.points)),
                     }),
                     Cell::YesNo(true) => items.push(Item {
                         label: d.label.clone(),
-                        points: d.points,
+                        points: scheme.round(d.points),
                         detail: format!("{col}：是"),
                     }),
                     _ => {}
@@ -246,5 +252,6 @@ fn deductions(
             }
         }
     }
-    (items.iter().map(|i| i.points).sum(), items)
+    let sum = items.iter().map(|i| i.points).sum();
+    (scheme.round(sum), items)
 }

@@ -168,7 +168,21 @@ fn passes(cell: &Cell, from: Option<&Cell>, f: &Filter, inp: &Inputs) -> bool {
 /// The rows of a ledger as one source: `信息公开台账!A2:D13`.
 fn ledger_source(file: &str, ledger: &Ledger) -> Source {
     let cell = match (ledger.rows.first(), ledger.rows.last()) {
-        (Some(a), Some(b)) => format!("第{}-{}行", a.row, b.row),
+        (Some(a), Some(b)) => {
+            let cols = ledger
+                .rows
+                .iter()
+                .map(|r| r.cells.len())
+                .max()
+                .unwrap_or(1)
+                .max(1);
+            // Rows are 1-based and columns 0-based in `a1`.
+            format!(
+                "{}:{}",
+                crate::problem::a1(a.row.saturating_sub(1), 0),
+                crate::problem::a1(b.row.saturating_sub(1), cols as u32 - 1)
+            )
+        }
         _ => "（无记录）".to_string(),
     };
     Source::new(file, &ledger.sheet, cell)
