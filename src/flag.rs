@@ -467,6 +467,34 @@ mod tests {
         assert_eq!(m.deadline, NaiveDate::from_ymd_opt(2025, 12, 29));
     }
 
+    /// Regression (issue 8): 约谈's rule said "连续2个季度被通报" while its sentence said "连续3个
+    /// 季度被通报", in separate rows. Folded, the streak is told once, as it was.
+    #[test]
+    fn regression_interview_and_supervise_tell_one_streak() {
+        let scheme = Scheme::builtin().unwrap();
+        let q: Quarter = "2025Q3".parse().unwrap();
+        let r = quarter_results(50.0);
+        let mut past = Vec::new();
+        for back in [q.prev(), q.prev().prev()] {
+            let mut recs = crate::history::records(back, &r, &BTreeMap::new(), &[]);
+            for p in &mut recs {
+                p.flags = vec![FlagKind::Notify];
+                p.total = 49.0;
+            }
+            past.extend(recs);
+        }
+        let f = evaluate(&scheme, q, &r, &past, &[]);
+        let m = Measure::of(&f["r10"]).unwrap();
+        assert_eq!(m.kind, FlagKind::Supervise);
+        assert_eq!(m.reason.matches("连续").count(), 1, "{}", m.reason);
+        assert!(
+            m.reason.contains("2025Q1至2025Q3连续3个季度被通报"),
+            "{}",
+            m.reason
+        );
+        assert!(!m.reason.contains("连续2个季度"), "{}", m.reason);
+    }
+
     #[test]
     fn interview_then_too_little_gain_is_supervised() {
         let scheme = Scheme::builtin().unwrap();
