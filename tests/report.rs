@@ -678,3 +678,52 @@ fn regression_wrapped_text_rows_are_tall_enough() {
     // lines of 14.5 points.
     assert!(height >= 8.0 * 14.5, "{height} in {tag}");
 }
+
+/// A nationwide workbook: 2,850 regions. Every sheet is written in row order in low-memory mode;
+/// 总排名 then prints one page wide and as many tall as it takes. Prints how long writing took
+/// (a figure for the benchmark notes, not a check).
+#[test]
+fn nationwide_workbook_is_complete_and_prints_one_page_wide() {
+    let scheme = Scheme::builtin().unwrap();
+    let regions: Vec<RegionResult> = (0..2850u32)
+        .map(|i| {
+            let total = 95.0 - f64::from(i) * 0.01;
+            let code = format!("{}", 110_000 + i);
+            scored(&scheme, &code, &format!("县{i}"), i + 1, total, "合格")
+        })
+        .collect();
+    let analysis = kaoping::stats::analyse(&scheme, &regions, &[]);
+    let a = Assessment {
+        scheme: &scheme,
+        quarter: q("2025Q4"),
+        analysis,
+        regions,
+        flags: BTreeMap::new(),
+        problems: vec![],
+        files: vec![],
+        history: vec![],
+        run_time: "2026-01-15 09:30:00".into(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("全国.xlsx");
+    let started = std::time::Instant::now();
+    report::write(&a, &path).unwrap();
+    println!(
+        "2,850 regions: ranking workbook written in {:.2} s, {} bytes",
+        started.elapsed().as_secs_f64(),
+        std::fs::metadata(&path).unwrap().len()
+    );
+    let mut wb = open_workbook_auto(&path).unwrap();
+    let r = wb.worksheet_range("总排名").unwrap();
+    assert_eq!(text(&r, 3 + 2849, 3), "县2849");
+    let r = wb.worksheet_range("指标明细").unwrap();
+    assert_eq!(r.end().map(|(row, _)| row), Some(2 + 2850 * 19));
+    // One page wide, any number tall: fitToHeight 0.
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut xml = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    assert!(xml.contains("fitToHeight=\"0\""), "{}", &xml[..400]);
+}
