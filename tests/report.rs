@@ -733,8 +733,8 @@ fn line_diff_shows_what_changed_with_line_numbers() {
 #[test]
 fn xlsx_dump_shows_styles_merges_heights_and_print_titles() {
     use rust_xlsxwriter::{
-        Color, ConditionalFormatCell, ConditionalFormatCellRule, DocProperties, Format,
-        FormatAlign, FormatBorder, Workbook,
+        Chart, ChartType, Color, ConditionalFormatCell, ConditionalFormatCellRule, DocProperties,
+        Format, FormatAlign, FormatBorder, Workbook,
     };
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("小样.xlsx");
@@ -774,12 +774,18 @@ fn xlsx_dump_shows_styles_merges_heights_and_print_titles() {
     let hidden = wb.add_worksheet();
     hidden.set_name("底稿").unwrap();
     hidden.set_hidden(true);
+    let mut chart = Chart::new(ChartType::Bar);
+    chart.add_series().set_values(("总排名", 1, 1, 1, 1));
+    chart.x_axis().set_reverse();
+    let cs = wb.add_chartsheet();
+    cs.set_name("总分图").unwrap();
+    cs.insert_chart(0, 0, &chart).unwrap();
     wb.save(&path).unwrap();
 
     let dump = xlsx_dump::dump(&path);
     assert_eq!(
         dump.keys().collect::<Vec<_>>(),
-        ["00-workbook", "01-总排名", "02-底稿"]
+        ["00-workbook", "01-总排名", "02-底稿", "03-总分图"]
     );
     let workbook = &dump["00-workbook"];
     for line in [
@@ -839,4 +845,15 @@ C2 f "B2*2" = 0
 "#;
     let got = &dump["01-总排名"];
     assert!(got == expected, "{}", line_diff(expected, got, 40));
+    // A chartsheet: its chart, element by element; the reversed axis is one line.
+    let cs = &dump["03-总分图"];
+    for line in [
+        "type chartsheet",
+        "  chart xl/charts/chart1.xml",
+        "absoluteAnchor pos x=0 y=0 ext cx=9308969 cy=6078325",
+        "            c:barDir val=bar",
+        "              c:orientation val=maxMin",
+    ] {
+        assert!(cs.lines().any(|l| l == line), "{line}\n{cs}");
+    }
 }
