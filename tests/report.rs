@@ -623,18 +623,39 @@ fn demo_workbook_matches_golden_files() {
         return;
     }
 
+    // A sheet is matched by its name, so one inserted or moved shows as moved, with its diff.
+    let sheet_name = |key: &str| key.split_once('-').map_or(key, |(_, n)| n).to_string();
     let mut failures = Vec::new();
-    for key in expected.keys().filter(|k| !got.contains_key(*k)) {
-        failures.push(format!("{key}: in tests/golden but not in the workbook"));
-    }
+    let mut matched = std::collections::BTreeSet::new();
     for (key, text) in &got {
-        match expected.get(key) {
-            None => failures.push(format!("{key}: in the workbook but not in tests/golden")),
-            Some((_, want)) if want != text => {
-                failures.push(format!("{key}:\n{}", line_diff(want, text, 40).trim_end()));
-            }
-            Some(_) => {}
+        let old = if expected.contains_key(key) {
+            Some(key.clone())
+        } else {
+            expected
+                .keys()
+                .find(|k| !got.contains_key(*k) && sheet_name(k) == sheet_name(key))
+                .cloned()
+        };
+        let Some(old) = old else {
+            failures.push(format!("{key}: in the workbook but not in tests/golden"));
+            continue;
+        };
+        let want = &expected[&old].1;
+        let moved = if old == *key {
+            String::new()
+        } else {
+            format!(" (was {old})")
+        };
+        if want != text {
+            let diff = line_diff(want, text, 40);
+            failures.push(format!("{key}{moved}:\n{}", diff.trim_end()));
+        } else if !moved.is_empty() {
+            failures.push(format!("{key}{moved}: moved, otherwise the same"));
         }
+        matched.insert(old);
+    }
+    for key in expected.keys().filter(|k| !matched.contains(*k)) {
+        failures.push(format!("{key}: in tests/golden but not in the workbook"));
     }
     assert!(
         failures.is_empty(),
