@@ -1,5 +1,10 @@
 //! The ranking workbook, read back with calamine: sheet order, cell contents, dates, text that
-//! must stay text, and byte-identical output.
+//! must stay text, and byte-identical output; and the demo's workbook against its golden dump in
+//! `tests/golden/` (regenerate with `KAOPING_UPDATE_GOLDEN=1 cargo test --release --test report
+//! demo_workbook_matches_golden_files`).
+
+#[path = "support/xlsx_dump.rs"]
+mod xlsx_dump;
 
 use calamine::{open_workbook_auto, Data, DataType, Range, Reader};
 use chrono::NaiveDate;
@@ -14,6 +19,7 @@ use kaoping::score::{IndicatorResult, Item, RegionResult, Status};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
+use std::process::Command;
 
 const FORMULA_MESSAGE: &str = "=HYPERLINK(\"http://example.com\",\"点我\")";
 
@@ -726,4 +732,313 @@ fn nationwide_workbook_is_complete_and_prints_one_page_wide() {
         .read_to_string(&mut xml)
         .unwrap();
     assert!(xml.contains("fitToHeight=\"0\""), "{}", &xml[..400]);
+}
+
+const REGENERATE_GOLDEN: &str =
+    "KAOPING_UPDATE_GOLDEN=1 cargo test --release --test report demo_workbook_matches_golden_files";
+
+/// The demo's last workbook, sheet by sheet, as `tests/golden/考评排名_2025Q4/<key>.txt`: any change
+/// of layout, style, print setup, chart or content shows as a diff of readable lines.
+#[test]
+fn demo_workbook_matches_golden_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_kaoping"))
+        .arg("demo")
+        .arg("--samples")
+        .arg(root.join("samples"))
+        .arg("--out")
+        .arg(&out)
+        .current_dir(tmp.path())
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let got = xlsx_dump::dump(&out.join("考评排名_2025Q4.xlsx"));
+    let dir = root.join("tests/golden/考评排名_2025Q4");
+    let mut expected = BTreeMap::new();
+    if dir.is_dir() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "txt") {
+                let key = path.file_stem().unwrap().to_str().unwrap().to_string();
+                expected.insert(key, (path.clone(), std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+
+    if std::env::var("KAOPING_UPDATE_GOLDEN").as_deref() == Ok("1") {
+        std::fs::create_dir_all(&dir).unwrap();
+        for (key, (path, _)) in &expected {
+            if !got.contains_key(key) {
+                std::fs::remove_file(path).unwrap();
+            }
+        }
+        for (key, text) in &got {
+            std::fs::write(dir.join(format!("{key}.txt")), text).unwrap();
+        }
+        eprintln!("wrote {} golden files to {}", got.len(), dir.display());
+        return;
+    }
+
+    // A sheet is matched by its name, so one inserted or moved shows as moved, with its diff.
+    let sheet_name = |key: &str| key.split_once('-').map_or(key, |(_, n)| n).to_string();
+    let mut failures = Vec::new();
+    let mut matched = std::collections::BTreeSet::new();
+    for (key, text) in &got {
+        let old = if expected.contains_key(key) {
+            Some(key.clone())
+        } else {
+            expected
+                .keys()
+                .find(|k| !got.contains_key(*k) && sheet_name(k) == sheet_name(key))
+                .cloned()
+        };
+        let Some(old) = old else {
+            failures.push(format!("{key}: in the workbook but not in tests/golden"));
+            continue;
+        };
+        let want = &expected[&old].1;
+        let moved = if old == *key {
+            String::new()
+        } else {
+            format!(" (was {old})")
+        };
+        if want != text {
+            let diff = line_diff(want, text, 40);
+            failures.push(format!("{key}{moved}:\n{}", diff.trim_end()));
+        } else if !moved.is_empty() {
+            failures.push(format!("{key}{moved}: moved, otherwise the same"));
+        }
+        matched.insert(old);
+    }
+    for key in expected.keys().filter(|k| !matched.contains(*k)) {
+        failures.push(format!("{key}: in tests/golden but not in the workbook"));
+    }
+    assert!(
+        failures.is_empty(),
+        "the demo workbook differs from {} (- expected, + got; line numbers of each side):\n\n{}\n\n\
+         If the change is intended, regenerate the reference with\n  {REGENERATE_GOLDEN}\n\
+         and review the diff of tests/golden/ before committing it.",
+        dir.display(),
+        failures.join("\n\n")
+    );
+}
+
+/// The lines that differ between two texts, at most `limit` of them: `-  12 line` for a line of
+/// `want` that `got` lacks, `+  12 line` for one `got` has instead (an LCS diff; past a few million
+/// line pairs, line by line).
+fn line_diff(want: &str, got: &str, limit: usize) -> String {
+    let a: Vec<&str> = want.lines().collect();
+    let b: Vec<&str> = got.lines().collect();
+    let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let tail = a[head..]
+        .iter()
+        .rev()
+        .zip(b[head..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (a_mid, b_mid) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
+    let (n, m) = (a_mid.len(), b_mid.len());
+    // (is it from `want`, its line number, the line)
+    let mut ops: Vec<(bool, usize, &str)> = Vec::new();
+    if n.saturating_mul(m) <= 16_000_000 {
+        // lcs[i][j]: the longest common subsequence of a_mid[i..] and b_mid[j..].
+        let w = m + 1;
+        let mut lcs = vec![0u32; (n + 1) * w];
+        for i in (0..n).rev() {
+            for j in (0..m).rev() {
+                lcs[i * w + j] = if a_mid[i] == b_mid[j] {
+                    lcs[(i + 1) * w + j + 1] + 1
+                } else {
+                    lcs[(i + 1) * w + j].max(lcs[i * w + j + 1])
+                };
+            }
+        }
+        let (mut i, mut j) = (0, 0);
+        while i < n || j < m {
+            if i < n && j < m && a_mid[i] == b_mid[j] {
+                i += 1;
+                j += 1;
+            } else if j == m || (i < n && lcs[(i + 1) * w + j] >= lcs[i * w + j + 1]) {
+                ops.push((true, head + i + 1, a_mid[i]));
+                i += 1;
+            } else {
+                ops.push((false, head + j + 1, b_mid[j]));
+                j += 1;
+            }
+        }
+    } else {
+        for k in 0..n.max(m) {
+            match (a_mid.get(k), b_mid.get(k)) {
+                (Some(x), Some(y)) if x == y => {}
+                (x, y) => {
+                    if let Some(x) = x {
+                        ops.push((true, head + k + 1, x));
+                    }
+                    if let Some(y) = y {
+                        ops.push((false, head + k + 1, y));
+                    }
+                }
+            }
+        }
+    }
+    let mut s = String::new();
+    for (from_want, line, text) in ops.iter().take(limit) {
+        s.push_str(&format!(
+            "{}{line:>6} {text}\n",
+            if *from_want { '-' } else { '+' }
+        ));
+    }
+    if ops.len() > limit {
+        s.push_str(&format!(
+            "… and {} more differing lines\n",
+            ops.len() - limit
+        ));
+    }
+    s
+}
+
+#[test]
+fn line_diff_shows_what_changed_with_line_numbers() {
+    let d = line_diff("a\nb\nc\nd\n", "a\nB\nc\nd\ne\n", 40);
+    assert_eq!(d, "-     2 b\n+     2 B\n+     5 e\n");
+    let many: String = (0..50).map(|i| format!("{i}\n")).collect();
+    let d = line_diff(&many, "", 40);
+    assert!(d.ends_with("… and 10 more differing lines\n"), "{d}");
+}
+
+/// The dumper itself, on a workbook made here: each thing it must catch is one exact line.
+#[test]
+fn xlsx_dump_shows_styles_merges_heights_and_print_titles() {
+    use rust_xlsxwriter::{
+        Chart, ChartType, Color, ConditionalFormatCell, ConditionalFormatCellRule, DocProperties,
+        Format, FormatAlign, FormatBorder, Workbook,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("小样.xlsx");
+    let mut wb = Workbook::new();
+    let day = NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title("小样")
+            .set_creation_datetime(&day)
+            .set_custom_property("quarter", "2025Q4"),
+    );
+    let title = Format::new()
+        .set_bold()
+        .set_font_size(16)
+        .set_align(FormatAlign::Center);
+    let score = Format::new()
+        .set_num_format("0.00")
+        .set_background_color(Color::RGB(0xFFC78F))
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap();
+    let ws = wb.add_worksheet();
+    ws.set_name("总排名").unwrap();
+    ws.merge_range(0, 0, 0, 2, "标题", &title).unwrap();
+    ws.set_row_height(0, 30).unwrap();
+    ws.write_string(1, 0, "广州市").unwrap();
+    ws.write_number_with_format(1, 1, 68.88, &score).unwrap();
+    ws.write_formula(1, 2, "=B2*2").unwrap();
+    ws.set_column_width(0, 12).unwrap();
+    ws.set_repeat_rows(0, 1).unwrap();
+    ws.set_landscape();
+    ws.set_header("&C&A");
+    ws.set_freeze_panes(2, 1).unwrap();
+    let low = ConditionalFormatCell::new()
+        .set_rule(ConditionalFormatCellRule::LessThan(60))
+        .set_format(Format::new().set_background_color(Color::RGB(0xFF9F9F)));
+    ws.add_conditional_format(1, 1, 21, 1, &low).unwrap();
+    let hidden = wb.add_worksheet();
+    hidden.set_name("底稿").unwrap();
+    hidden.set_hidden(true);
+    let mut chart = Chart::new(ChartType::Bar);
+    chart.add_series().set_values(("总排名", 1, 1, 1, 1));
+    chart.x_axis().set_reverse();
+    let cs = wb.add_chartsheet();
+    cs.set_name("总分图").unwrap();
+    cs.insert_chart(0, 0, &chart).unwrap();
+    wb.save(&path).unwrap();
+
+    let dump = xlsx_dump::dump(&path);
+    assert_eq!(
+        dump.keys().collect::<Vec<_>>(),
+        ["00-workbook", "01-总排名", "02-底稿", "03-总分图"]
+    );
+    let workbook = &dump["00-workbook"];
+    for line in [
+        "1 总排名 worksheet",
+        "2 底稿 worksheet hidden",
+        "_xlnm.Print_Titles [总排名] = 总排名!$1:$2",
+        "dc:title \"小样\"",
+        "dcterms:created xsi:type=dcterms:W3CDTF \"2025-12-31T00:00:00Z\"",
+        "quarter (lpwstr) \"2025Q4\"",
+        "xl/worksheets/sheet2.xml",
+    ] {
+        assert!(workbook.lines().any(|l| l == line), "{line}\n{workbook}");
+    }
+    assert!(dump["02-底稿"].contains("\nstate hidden\n"));
+    let expected = r#"[sheet]
+name 总排名
+type worksheet
+state visible
+[print]
+horizontalDpi 200
+orientation landscape
+verticalDpi 200
+margin left 0.7
+margin right 0.7
+margin top 0.75
+margin bottom 0.75
+margin header 0.3
+margin footer 0.3
+oddHeader "&C&A"
+print titles 总排名!$1:$2
+[view]
+sheetView tabSelected=1
+freeze rows=2 cols=1 top-left=B3
+active pane bottomRight
+selection activeCell=B1 pane=topRight sqref=B1
+selection activeCell=A3 pane=bottomLeft sqref=A3
+selection pane=bottomRight
+sheetFormatPr defaultRowHeight=15
+[cols]
+A 12.7109375
+[rows]
+1 height=30
+[merged]
+A1:C1
+[conditional formats]
+B2:B22 cellIs operator=lessThan priority=1 {fill=FF9F9F}
+  formula "60"
+[data validations]
+[hyperlinks]
+[notes]
+[cells]
+A1 s "标题" {size=16 bold h=center}
+A2 s "广州市"
+B2 n 68.88 {fmt="0.00" fill=FFC78F border wrap}
+C2 f "B2*2" = 0
+[drawing]
+"#;
+    let got = &dump["01-总排名"];
+    assert!(got == expected, "{}", line_diff(expected, got, 40));
+    // A chartsheet: its chart, element by element; the reversed axis is one line.
+    let cs = &dump["03-总分图"];
+    for line in [
+        "type chartsheet",
+        "  chart xl/charts/chart1.xml",
+        "absoluteAnchor pos x=0 y=0 ext cx=9308969 cy=6078325",
+        "            c:barDir val=bar",
+        "              c:orientation val=maxMin",
+    ] {
+        assert!(cs.lines().any(|l| l == line), "{line}\n{cs}");
+    }
 }
