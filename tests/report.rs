@@ -1042,3 +1042,35 @@ C2 f "B2*2" = 0
         assert!(cs.lines().any(|l| l == line), "{line}\n{cs}");
     }
 }
+
+/// Regression (issue 8): in low-memory mode rust_xlsxwriter wrote a sheet's last row twice when
+/// that row had its own height, a file Excel repairs or refuses. Every row of every sheet of the
+/// demo's workbook appears once, in order.
+#[test]
+fn regression_low_memory_last_row_written_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "排名.xlsx");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let names: Vec<String> = zip
+        .file_names()
+        .map(|n| n.unwrap().into_owned())
+        .filter(|n| n.starts_with("xl/worksheets/sheet"))
+        .collect();
+    assert_eq!(names.len(), 9);
+    for name in names {
+        let mut xml = String::new();
+        zip.by_name(&name)
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        let rows: Vec<u32> = xml
+            .split("<row r=\"")
+            .skip(1)
+            .map(|t| t.split('"').next().unwrap().parse().unwrap())
+            .collect();
+        assert!(
+            rows.windows(2).all(|w| w[0] < w[1]),
+            "{name}: rows {rows:?}"
+        );
+    }
+}

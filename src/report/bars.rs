@@ -6,8 +6,8 @@ use super::ranking;
 use super::style::{Fill, Fit, Grid};
 use super::Assessment;
 use rust_xlsxwriter::{
-    Chart, ChartAxisCrossing, ChartDataLabel, ChartFont, ChartFormat, ChartPoint, ChartSolidFill,
-    ChartType, Worksheet, XlsxError,
+    Chart, ChartAxisCrossing, ChartDataLabel, ChartFont, ChartFormat, ChartLine, ChartPoint,
+    ChartSolidFill, ChartType, Worksheet, XlsxError,
 };
 
 pub(super) const NAME: &str = "总分图";
@@ -40,8 +40,11 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
                     let rgb = Fill::for_measure(a.top_flag(&r.code))
                         .rgb()
                         .unwrap_or(PLAIN_BAR);
+                    // A thin outline keeps the pale 预警 bar visible on white paper.
                     ChartPoint::new().set_format(
-                        ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(rgb)),
+                        ChartFormat::new()
+                            .set_solid_fill(ChartSolidFill::new().set_color(rgb))
+                            .set_border(ChartLine::new().set_color(0x7F7F7F).set_width(0.5)),
                     )
                 })
                 .collect();
@@ -85,8 +88,15 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
             chart.legend().set_hidden();
             chart.set_width(CHART_WIDTH).set_height(height);
             ws.insert_chart(2, 0, &chart)?;
-            // Rows of 20 pixels the chart covers, and one spare.
-            2 + height / 20 + 1
+            // Rows of 20 pixels the chart covers, then what the colours mean.
+            let below = 2 + height / 20 + 1;
+            g.para(
+                below,
+                0,
+                last_col,
+                "颜色：蓝色为无督办措施，浅黄色为预警，黄色为通报，橙色为约谈，红色为挂牌督办，深红色为一票否决（按规定排在未被否决的地区之后，故列于最后）。",
+            );
+            below
         }
         _ => {
             g.para(2, 0, last_col, "本季度没有已评分的地区。");

@@ -544,6 +544,7 @@ impl Grid {
             ws.set_column_width(col, *w)?;
         }
         let mut formats: HashMap<Style, Format> = HashMap::new();
+        let mut last_has_height = false;
         for (r, cells) in self.rows.iter().enumerate() {
             let row = r as u32;
             let mut sorted: Vec<&(u16, Cell)> = cells.iter().collect();
@@ -564,6 +565,7 @@ impl Grid {
             if let Some(h) = height {
                 ws.set_row_height(row, h)?;
             }
+            last_has_height = height.is_some();
             for (col, cell) in sorted {
                 let format = formats
                     .entry(cell.style)
@@ -591,6 +593,14 @@ impl Grid {
                     }
                 }
             }
+        }
+        if last_has_height {
+            // rust_xlsxwriter 0.102 in low-memory mode writes the last row a second time, as an
+            // empty <row> element, when that row has a height of its own (`flush_last_row`), and
+            // Excel refuses a sheet with a row twice. An unstyled-looking blank cell in one more
+            // row, without a height, becomes the last row instead.
+            let trailer = Format::new().set_align(FormatAlign::VerticalCenter);
+            ws.write_blank(self.rows.len() as u32, 0, &trailer)?;
         }
         page.apply(ws)
     }
