@@ -376,6 +376,7 @@ fn ranking_workbook_reads_back() {
     assert_eq!(text(&r, 2, 8), "数据来源（工作表!单元格）");
     assert_eq!(r.end().map(|(row, _)| row), Some(2 + 3 * 19));
     assert_eq!(text(&r, 3, 2), "A1 领导小组健全");
+    assert_eq!(text(&r, 3 + 4, 2), "B1 办案强度（件/万户）");
     assert!(close(num(&r, 3, 5), 0.75));
     let c1 = 3 + 8; // A1–A4, B1–B4, then C1
     assert_eq!(text(&r, c1, 2), "C1 涉嫌犯罪案件移送率");

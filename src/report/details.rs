@@ -58,7 +58,9 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
             let ind = a.scheme.indicators.iter().find(|i| i.id == res.id);
             g.styled(row, 0, &r.code, Kind::Label, fill, Tone::Normal);
             g.text(row, 1, &r.name, fill);
+            // Per-unit values carry their unit (件/万户); rates show as percentages.
             let label = match ind {
+                Some(i) if !i.unit.is_empty() => format!("{} {}（{}）", i.id, i.name, i.unit),
                 Some(i) => format!("{} {}", i.id, i.name),
                 None => res.id.clone(),
             };
