@@ -14,6 +14,27 @@ fn kaoping(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `kaoping demo` over the committed samples into `out`, which must succeed.
+fn demo(dir: &Path, out: &Path) -> Output {
+    let o = kaoping(
+        dir,
+        &[
+            "demo",
+            "--samples",
+            samples().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        o.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
 fn samples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
 }
@@ -52,22 +73,8 @@ fn table(path: &Path, sheet: &str, first_header: &str) -> Vec<Vec<String>> {
 fn demo_ranks_all_regions_and_raises_every_kind_of_flag() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
-    let o = kaoping(
-        tmp.path(),
-        &[
-            "demo",
-            "--samples",
-            samples().to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
+    let o = demo(tmp.path(), &out);
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        o.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
     assert!(stdout.contains("最新排名工作簿"), "{stdout}");
     for q in ["2025Q1", "2025Q2", "2025Q3", "2025Q4"] {
         assert!(out.join(format!("考评排名_{q}.xlsx")).is_file(), "{q}");
@@ -275,17 +282,7 @@ fn printed_figures_add_up_and_two_runs_give_the_same_bytes() {
     let tmp = tempfile::tempdir().unwrap();
     let run = |name: &str| {
         let out = tmp.path().join(name);
-        let o = kaoping(
-            tmp.path(),
-            &[
-                "demo",
-                "--samples",
-                samples().to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-            ],
-        );
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        demo(tmp.path(), &out);
         out
     };
     let (one, two) = (run("one"), run("two"));

@@ -3,7 +3,7 @@
 //! the region's first row. When `when_empty` decided a score, or ingest warned about a cell the
 //! figure uses, the 说明 column says so in words.
 
-use super::style::{Fill, Grid, Kind, Tone};
+use super::style::{Fill, Kind, Tone};
 use super::Assessment;
 use crate::problem::{Problem, Severity};
 use crate::scheme::{Indicator, ValueDef, ValueKind, WhenEmpty};
@@ -25,8 +25,7 @@ const HEADERS: [&str; 10] = [
     "数据来源（工作表!单元格）",
     "报送文件",
 ];
-/// Title rows 0–1, the header row 2, figures from row 3.
-const HEADER_ROW: u32 = 2;
+const HEADER_ROW: u32 = super::TABLE_HEADER_ROW;
 const LAST_COL: u16 = HEADERS.len() as u16 - 1;
 /// Widths of the text columns, so long sources and notes wrap instead of widening the page.
 const NOTE_WIDTH: f64 = 30.0;
@@ -34,12 +33,12 @@ const SOURCE_WIDTH: f64 = 26.0;
 const FILE_WIDTH: f64 = 24.0;
 
 pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError> {
-    let mut g = Grid::new();
-    g.title(&a.title(NAME), &a.subtitle(), LAST_COL);
-    g.header(HEADER_ROW, &HEADERS, 12.0);
-    g.set_width(7, NOTE_WIDTH);
-    g.set_width(8, SOURCE_WIDTH);
-    g.set_width(9, FILE_WIDTH);
+    let mut g = a.table_grid(
+        NAME,
+        &HEADERS,
+        12.0,
+        &[(7, NOTE_WIDTH), (8, SOURCE_WIDTH), (9, FILE_WIDTH)],
+    );
     // Warnings by file, for the 说明 column.
     let mut warnings: HashMap<&str, Vec<&Problem>> = HashMap::new();
     for p in a

@@ -3,7 +3,7 @@
 //! 整改期限. Below, the regions that were not scored, with their status (a status is not a
 //! measure).
 
-use super::style::{Fill, Grid, Kind, Tone};
+use super::style::{Fill, Kind, Tone};
 use super::{Assessment, Regions};
 use crate::flag::Measure;
 use rust_xlsxwriter::{Worksheet, XlsxError};
@@ -19,18 +19,13 @@ const HEADERS: [&str; 7] = [
     "情况说明",
     "整改期限",
 ];
-/// Title rows 0–1, the header row 2, regions from row 3.
-const HEADER_ROW: u32 = 2;
+const HEADER_ROW: u32 = super::TABLE_HEADER_ROW;
 const LAST_COL: u16 = HEADERS.len() as u16 - 1;
 const RULE_WIDTH: f64 = 24.0;
 const REASON_WIDTH: f64 = 60.0;
 
 pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError> {
-    let mut g = Grid::new();
-    g.title(&a.title(NAME), &a.subtitle(), LAST_COL);
-    g.header(HEADER_ROW, &HEADERS, 10.0);
-    g.set_width(4, RULE_WIDTH);
-    g.set_width(5, REASON_WIDTH);
+    let mut g = a.table_grid(NAME, &HEADERS, 10.0, &[(4, RULE_WIDTH), (5, REASON_WIDTH)]);
     let regions = Regions::new(&a.regions);
     let mut row = HEADER_ROW + 1;
     for (code, m) in ordered(a, &regions) {

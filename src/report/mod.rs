@@ -110,6 +110,25 @@ impl Assessment<'_> {
         }
     }
 
+    /// A table sheet begun: the title block over `headers`, the header row in row 2 (texts wrap
+    /// beyond `header_max` units), and the columns whose widths are fixed.
+    pub(crate) fn table_grid(
+        &self,
+        sheet: &str,
+        headers: &[&str],
+        header_max: f64,
+        widths: &[(u16, f64)],
+    ) -> style::Grid {
+        let mut g = style::Grid::new();
+        let last_col = u16::try_from(headers.len().saturating_sub(1)).unwrap_or(u16::MAX);
+        g.title(&self.title(sheet), &self.subtitle(), last_col);
+        g.header(TABLE_HEADER_ROW, headers, header_max);
+        for (col, w) in widths {
+            g.set_width(*col, *w);
+        }
+        g
+    }
+
     /// The page setup of a table sheet (see [`style::Page::table`]).
     pub(crate) fn table_page(
         &self,
@@ -141,6 +160,9 @@ impl Assessment<'_> {
         }
     }
 }
+
+/// The header row of a table sheet, under the title block (rows 0–1).
+pub(crate) const TABLE_HEADER_ROW: u32 = 2;
 
 /// Regions by code, built once by sheets that look many up (a search per row would be quadratic
 /// for a nationwide run of 2,850 regions).

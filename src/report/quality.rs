@@ -1,7 +1,7 @@
 //! 数据质量: every problem ingest found, with file, sheet, cell and a plain message (errors
 //! first), then every region that was not scored: 未报送, or 数据有误，退回修改.
 
-use super::style::{Fill, Grid};
+use super::style::Fill;
 use super::{Assessment, Regions};
 use crate::problem::{Problem, Severity};
 use crate::score::Status;
@@ -12,18 +12,13 @@ pub(super) const NAME: &str = "数据质量";
 
 const HEADERS: [&str; 6] = ["级别", "地区", "文件", "工作表", "单元格", "问题说明"];
 
-/// Title rows 0–1, the header row 2, problems from row 3.
-const HEADER_ROW: u32 = 2;
+const HEADER_ROW: u32 = super::TABLE_HEADER_ROW;
 const LAST_COL: u16 = HEADERS.len() as u16 - 1;
 const MESSAGE_WIDTH: f64 = 56.0;
 const FILE_WIDTH: f64 = 24.0;
 
 pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError> {
-    let mut g = Grid::new();
-    g.title(&a.title(NAME), &a.subtitle(), LAST_COL);
-    g.header(HEADER_ROW, &HEADERS, 40.0);
-    g.set_width(2, FILE_WIDTH);
-    g.set_width(5, MESSAGE_WIDTH);
+    let mut g = a.table_grid(NAME, &HEADERS, 40.0, &[(2, FILE_WIDTH), (5, MESSAGE_WIDTH)]);
     let mut problems: Vec<&Problem> = a.problems.iter().collect();
     // Errors first; otherwise the order ingest gave (stable sort).
     problems.sort_by_key(|p| p.severity);

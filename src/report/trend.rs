@@ -1,7 +1,7 @@
 //! 趋势: each region's total and rank over the quarters in history and the current one, so that
 //! leadership sees who is improving and who keeps falling behind.
 
-use super::style::{Fill, Grid, Kind};
+use super::style::{Fill, Kind};
 use super::{Assessment, Regions};
 use crate::history::QuarterRecord;
 use crate::quarter::Quarter;
@@ -19,8 +19,7 @@ struct Point {
     rank: u32,
 }
 
-/// Title rows 0–1, the header row 2, regions from row 3.
-const HEADER_ROW: u32 = 2;
+const HEADER_ROW: u32 = super::TABLE_HEADER_ROW;
 
 pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError> {
     // Quarters before the current one, from history; a history record of the current quarter
@@ -61,9 +60,7 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
     let last_col = u16::try_from(headers.len().saturating_sub(1)).unwrap_or(u16::MAX);
 
-    let mut g = Grid::new();
-    g.title(&a.title(NAME), &a.subtitle(), last_col);
-    g.header(HEADER_ROW, &header_refs, 40.0);
+    let mut g = a.table_grid(NAME, &header_refs, 40.0, &[]);
     let fill = Fill::None;
     let mut row = HEADER_ROW + 1;
     for (code, name) in rows {
