@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod csvfile;
 pub mod flag;
 pub mod history;
 pub mod ingest;

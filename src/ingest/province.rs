@@ -77,19 +77,22 @@ pub fn parse(
     };
     let mut problems = Vec::new();
     let whole = Source::new(name, "", "");
-    let Ok(text) = std::str::from_utf8(bytes) else {
+    let Some((text, encoding)) = crate::csvfile::decode(bytes) else {
         problems.push(Problem::error(
             whole,
-            "文件不是UTF-8编码，请另存为“CSV UTF-8”格式",
+            "文件既不是UTF-8也不是GB18030（GBK）编码，无法读取，请另存为“CSV UTF-8”或“CSV（逗号分隔）”格式",
         ));
         return (data, problems);
     };
-    let text = text.trim_start_matches('\u{feff}');
+    if let Some(note) = encoding.note() {
+        problems.push(Problem::warning(whole.clone(), note));
+    }
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
     let headers: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
+        // Compared after normalising full-width forms and spaces (an input method's brackets).
+        Ok(h) => h.iter().map(crate::csvfile::normalise_header).collect(),
         Err(e) => {
             problems.push(Problem::error(whole, format!("无法读取表头：{e}")));
             return (data, problems);
@@ -101,7 +104,10 @@ pub fn parse(
     };
     let mut cols = Vec::new();
     for c in &scheme.province.columns {
-        match headers.iter().position(|h| *h == c.name) {
+        match headers
+            .iter()
+            .position(|h| *h == crate::csvfile::normalise_header(&c.name))
+        {
             Some(i) => cols.push((c, i)),
             None => problems.push(Problem::warning(
                 Source::new(name, "", "第1行"),
@@ -191,4 +197,39 @@ pub fn parse(
         data.rows.insert(code, row);
     }
     (data, problems)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression (issue 9): a 省级评定.csv saved by Excel on Chinese Windows (GB18030) was refused
+    /// as "not UTF-8", and the ranking went out without the province's 一票否决. It is read, with
+    /// a warning naming the encoding; a header typed with full-width brackets matches too.
+    #[test]
+    fn regression_gb18030_province_file_keeps_its_veto() {
+        let scheme = Scheme::builtin().unwrap();
+        let registry = Registry::builtin().unwrap();
+        let text = "区划代码 ,一票否决,否决事由\r\n445200,是,发生重大假冒伪劣食品案件\r\n";
+        let (bytes, _, _) = encoding_rs::GB18030.encode(text);
+        let (data, problems) = parse("省级评定.csv", &bytes, &scheme, &registry);
+        assert_eq!(data.cell("445200", "一票否决"), &Cell::YesNo(true));
+        assert_eq!(
+            data.cell("445200", "否决事由"),
+            &Cell::Text("发生重大假冒伪劣食品案件".to_string())
+        );
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.severity == crate::problem::Severity::Warning
+                    && p.message.contains("GB18030")),
+            "{problems:?}"
+        );
+        assert!(
+            !problems
+                .iter()
+                .any(|p| p.severity == crate::problem::Severity::Error),
+            "{problems:?}"
+        );
+    }
 }

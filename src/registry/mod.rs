@@ -59,10 +59,17 @@ impl Registry {
 
     /// Loads a registry CSV file.
     pub fn load(path: &std::path::Path) -> Result<Registry, RegistryError> {
-        let text = std::fs::read_to_string(path).map_err(|source| RegistryError::Io {
+        let bytes = std::fs::read(path).map_err(|source| RegistryError::Io {
             path: path.display().to_string(),
             source,
         })?;
+        // UTF-8 (with or without BOM) or GB18030, as Excel and WPS on Chinese Windows save it.
+        let Some((text, _)) = crate::csvfile::decode(&bytes) else {
+            return Err(RegistryError::Line {
+                line: 1,
+                message: "文件既不是UTF-8也不是GB18030（GBK）编码，无法读取".to_string(),
+            });
+        };
         Registry::from_csv(&text)
     }
 
@@ -78,8 +85,17 @@ impl Registry {
             .headers()
             .map_err(|e| line_err(1, e.to_string()))?
             .clone();
-        let cols: Vec<&str> = headers.iter().map(str::trim).collect();
-        if cols.len() < HEADER.len() || cols[..HEADER.len()] != HEADER {
+        // Headers typed with a Chinese input method match: （万人） is (万人).
+        let cols: Vec<String> = headers
+            .iter()
+            .map(crate::csvfile::normalise_header)
+            .collect();
+        let matches = cols.len() >= HEADER.len()
+            && cols
+                .iter()
+                .zip(HEADER)
+                .all(|(c, h)| *c == crate::csvfile::normalise_header(h));
+        if !matches {
             return Err(line_err(1, format!("表头应为 {}", HEADER.join(","))));
         }
         let mut regions: Vec<Region> = Vec::new();
@@ -138,6 +154,23 @@ mod tests {
         assert_eq!(r.get("440300").unwrap().name, "深圳市");
         assert_eq!(r.get("445300").unwrap().name, "云浮市");
         assert!(r.regions.iter().all(|x| x.parent == "440000"));
+    }
+
+    /// Regression (issue 9): a registry saved by Excel on Chinese Windows (GB18030), its header
+    /// typed with full-width brackets, was refused ("stream did not contain valid UTF-8", then
+    /// "wrong header"). Both load.
+    #[test]
+    fn regression_gb18030_registry_with_full_width_headers_loads() {
+        let text = "区划代码,名称,上级代码,常住人口（万人）,市场主体数（户）\r\n\
+                    440100,广州市,440000,1882.7,\"3,200,000\"\r\n";
+        let (bytes, _, _) = encoding_rs::GB18030.encode(text);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("地区名录.csv");
+        std::fs::write(&path, &bytes).unwrap();
+        let r = Registry::load(&path).unwrap();
+        assert_eq!(r.regions.len(), 1);
+        assert_eq!(r.get("440100").unwrap().name, "广州市");
+        assert_eq!(r.get("440100").unwrap().entities, 3_200_000.0);
     }
 
     #[test]
