@@ -116,6 +116,39 @@ fn io_err(path: &Path, e: impl std::fmt::Display) -> HistoryError {
     }
 }
 
+/// An exclusive lock on a history folder, held from reading the folder to writing the quarter,
+/// so that two runs on one shared folder (two clerks at once) cannot both read the folder before
+/// either writes and so record a quarter without the one before it. Released when dropped.
+#[derive(Debug)]
+pub struct HistoryLock {
+    _file: std::fs::File,
+}
+
+/// The name of the lock file inside a history folder.
+pub const LOCK_FILE: &str = ".kaoping.lock";
+
+/// Creates the folder if needed and waits for its exclusive lock.
+///
+/// # Errors
+///
+/// [`HistoryError::Io`] when the folder or its lock file cannot be created or locked.
+pub fn lock(dir: &Path) -> Result<HistoryLock, HistoryError> {
+    let path = dir.join(LOCK_FILE);
+    let io = |e: std::io::Error| HistoryError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io)?;
+    file.lock().map_err(io)?;
+    Ok(HistoryLock { _file: file })
+}
+
 /// The quarters present in a history folder, oldest first.
 pub fn quarters(dir: &Path) -> Vec<Quarter> {
     let mut qs: Vec<Quarter> = std::fs::read_dir(dir)

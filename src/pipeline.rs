@@ -150,6 +150,8 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         province: &province,
     };
     let results = score::score(&setup.registry, &batch, &inputs);
+    // Held until this function returns: from reading the history to writing this quarter.
+    let _lock = run.history.map(history::lock).transpose()?;
     let past = match run.history {
         Some(dir) => history::read(dir, Some(run.quarter))?,
         None => Vec::new(),

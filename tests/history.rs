@@ -106,3 +106,73 @@ fn three_quarters_escalate_rerun_is_stable_and_order_is_enforced() {
     let redo = run(&setup, quarters[1], tmp.path(), true).unwrap();
     assert_eq!(redo.history, Some(Written::Unchanged));
 }
+
+/// Regression (issue 9): two runs started together on one empty history folder (Q1 and Q2, two
+/// clerks) both exited 0 and Q2 was usually recorded without Q1's 通报. With the folder locked
+/// from reading to writing, either Q1 is written first and Q2 is scored with it, or Q2 is written
+/// first and Q1 is refused as an earlier quarter: never both silently.
+#[test]
+fn regression_two_runs_at_once_cannot_split_the_history() {
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    for attempt in 0..3 {
+        let tmp = tempfile::tempdir().unwrap();
+        let h = tmp.path().join("h");
+        let spawn = |q: &str| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_kaoping"))
+                .args(["score", samples.join(q).to_str().unwrap(), "--quarter", q])
+                .args(["--history", h.to_str().unwrap()])
+                .args([
+                    "--out",
+                    tmp.path().join(format!("{q}.xlsx")).to_str().unwrap(),
+                ])
+                .env("SOURCE_DATE_EPOCH", "1767225600")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (one, two) = (spawn("2025Q1"), spawn("2025Q2"));
+        let (one, two) = (
+            one.wait_with_output().unwrap(),
+            two.wait_with_output().unwrap(),
+        );
+        let quarters = history::quarters(&h);
+        if one.status.success() {
+            // Q1 went first (or Q2 read it): Q2's records must know Q1's 通报.
+            assert!(
+                two.status.success(),
+                "attempt {attempt}: Q2 failed after Q1"
+            );
+            let recs = history::read(&h, None).unwrap();
+            let q2_notified = |code: &str| {
+                recs.iter().any(|r| {
+                    r.quarter.to_string() == "2025Q2"
+                        && r.code == code
+                        && r.has(FlagKind::Interview)
+                })
+            };
+            // Every region 通报 in both quarters is 约谈 in Q2.
+            for r in recs.iter().filter(|r| r.quarter.to_string() == "2025Q1") {
+                let again = recs.iter().any(|x| {
+                    x.quarter.to_string() == "2025Q2" && x.code == r.code && x.has(FlagKind::Notify)
+                });
+                if r.has(FlagKind::Notify) && again {
+                    assert!(
+                        q2_notified(&r.code),
+                        "attempt {attempt}: {} lost its 约谈",
+                        r.code
+                    );
+                }
+            }
+            assert_eq!(quarters.len(), 2);
+        } else {
+            // Q2 went first; Q1 was refused, with the reason, and not recorded.
+            assert_eq!(one.status.code(), Some(2));
+            assert!(String::from_utf8_lossy(&one.stderr).contains("已有更晚的季度2025Q2"));
+            assert_eq!(
+                quarters.iter().map(|q| q.to_string()).collect::<Vec<_>>(),
+                ["2025Q2"]
+            );
+        }
+    }
+}
