@@ -71,6 +71,45 @@ fn default_office() -> String {
 }
 
 impl Scheme {
+    /// The columns of ledger `ledger` that scoring or a ledger check reads: a value in any other
+    /// column cannot change a score, so a bad value there is a warning, not an error.
+    pub fn scored_columns(&self, ledger: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut add = |c: &str| {
+            if !out.iter().any(|x| x == c) {
+                out.push(c.to_string());
+            }
+        };
+        for ind in &self.indicators {
+            if let ValueDef::Ratio {
+                numerator,
+                denominator,
+            } = &ind.value
+            {
+                for q in [numerator, denominator] {
+                    if q.ledger.as_deref() != Some(ledger) {
+                        continue;
+                    }
+                    if let Some(sum) = &q.sum {
+                        add(sum);
+                    }
+                    for f in &q.filter {
+                        add(&f.column);
+                        if let Some(from) = &f.from {
+                            add(from);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(def) = self.ledgers.iter().find(|l| l.id == ledger) {
+            for s in &def.sums_equal {
+                add(&s.column);
+            }
+        }
+        out
+    }
+
     /// `v` rounded half away from zero (四舍五入) to the scheme's `decimals`.
     pub fn round(&self, v: f64) -> f64 {
         round_half_away(v, self.decimals)
@@ -1037,6 +1076,20 @@ impl Scheme {
 
 #[cfg(test)]
 mod tests {
+    /// 销毁方式 is read by no indicator and no ledger check, so a bad choice there cannot change a
+    /// score; the weight and the dates and the two compliance columns are read.
+    #[test]
+    fn scored_columns_of_the_destruction_ledger() {
+        let s = Scheme::builtin().unwrap();
+        let id = &s.ledgers.iter().find(|l| l.sheet == "销毁台账").unwrap().id;
+        let cols = s.scored_columns(id);
+        for c in ["重量（千克）", "销毁日期", "处置单位在名录内", "程序完备"]
+        {
+            assert!(cols.iter().any(|x| x == c), "{c} in {cols:?}");
+        }
+        assert!(!cols.iter().any(|x| x == "销毁方式"), "{cols:?}");
+    }
+
     #[test]
     fn rounding_is_half_away_from_zero() {
         assert_eq!(round_half_away(2.675, 2), 2.68);

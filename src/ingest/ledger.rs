@@ -47,12 +47,14 @@ pub fn date_orders(scheme: &Scheme, ledger: &str) -> Vec<(String, String)> {
     pairs
 }
 
-/// Reads one ledger sheet into the submission; `orders` from [`date_orders`].
+/// Reads one ledger sheet into the submission; `orders` from [`date_orders`], `scored` from
+/// [`Scheme::scored_columns`].
 pub fn read(
     grid: &Grid,
     def: &LedgerDef,
     quarter: Quarter,
     orders: &[(String, String)],
+    scored: &[String],
     sub: &mut Submission,
 ) {
     let file = sub.file.clone();
@@ -97,7 +99,15 @@ pub fn read(
         let mut cells = Vec::with_capacity(cols.len());
         for (k, (col_def, &c)) in def.columns.iter().zip(&cols).enumerate() {
             let cell = a1(r, c);
-            let value = read_cell(grid.get(r, c), col_def, quarter, r, &src(cell.clone()), sub);
+            let read_by_scoring = scored.contains(&col_def.name);
+            let value = read_cell(
+                grid.get(r, c),
+                col_def,
+                (quarter, read_by_scoring),
+                r,
+                &src(cell.clone()),
+                sub,
+            );
             if col_def.key {
                 if let Cell::Text(t) = &value {
                     if let Some(first_row) = keys.insert((k, t.clone()), r) {
@@ -136,11 +146,28 @@ pub fn read(
 fn read_cell(
     data: &calamine::Data,
     def: &ColumnDef,
-    quarter: Quarter,
+    (quarter, read_by_scoring): (Quarter, bool),
     row: u32,
     src: &Source,
     sub: &mut Submission,
 ) -> Cell {
+    // A choice off the list in a column no score reads (销毁方式 "拆解") cannot change the
+    // result: it is kept as written, with a warning, and the submission is still scored.
+    if def.kind == ValueKind::Choice && !read_by_scoring {
+        if let Read::Ok(t) | Read::Guessed(t, _) = cells::text(data) {
+            if !def.choices.contains(&t) {
+                sub.problems.push(Problem::warning(
+                    src.clone(),
+                    format!(
+                        "“{}”应为下拉列表中的选项（{}），实际为“{t}”；该列不参与评分，照常评分，请核实",
+                        def.name,
+                        def.choices.join("、")
+                    ),
+                ));
+                return Cell::Text(t);
+            }
+        }
+    }
     let read: Read<Cell> = match def.kind {
         ValueKind::Count => cells::count(data).map(Cell::Number),
         ValueKind::Amount => cells::amount(data).map(Cell::Number),
@@ -279,7 +306,14 @@ mod tests {
             ..Submission::default()
         };
         let q: Quarter = "2025Q4".parse().unwrap();
-        read(&grid, def, q, &orders, &mut sub);
+        read(
+            &grid,
+            def,
+            q,
+            &orders,
+            &scheme.scored_columns("transfer"),
+            &mut sub,
+        );
         let order: Vec<String> = sub
             .problems
             .iter()

@@ -174,7 +174,8 @@ fn read_book(book: &workbook::Book, ctx: &Context, template_hash: &str, sub: &mu
         match book.sheet(&def.sheet) {
             Some(g) => {
                 let orders = ledger::date_orders(ctx.scheme, &def.id);
-                ledger::read(g, def, ctx.quarter, &orders, sub)
+                let scored = ctx.scheme.scored_columns(&def.id);
+                ledger::read(g, def, ctx.quarter, &orders, &scored, sub)
             }
             None => {
                 let p = missing(&def.sheet);
