@@ -24,6 +24,9 @@ pub struct SetupArgs {
     /// 地区名录（CSV），默认使用内置的 templates/regions-guangdong.csv
     #[arg(long, value_name = "FILE")]
     pub regions: Option<PathBuf>,
+    /// 节假日表（CSV：日期,类型,说明；类型为“休”或“班”），默认使用内置的 templates/holidays.csv
+    #[arg(long, value_name = "FILE")]
+    pub holidays: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

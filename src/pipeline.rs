@@ -66,6 +66,24 @@ impl Setup {
     }
 }
 
+/// A holiday table kept by the province (UTF-8 or GB18030, as `templates/holidays.csv`).
+///
+/// # Errors
+///
+/// [`Error::Usage`] when the file cannot be read or decoded; [`Error::Calendar`] when a line is
+/// wrong.
+pub fn load_calendar(path: &Path) -> Result<Calendar, Error> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::Usage(format!("无法读取节假日表 {}：{e}", path.display())))?;
+    let Some((text, _)) = crate::csvfile::decode(&bytes) else {
+        return Err(Error::Usage(format!(
+            "节假日表 {} 既不是UTF-8也不是GB18030（GBK）编码",
+            path.display()
+        )));
+    };
+    Ok(Calendar::from_csv(&text)?)
+}
+
 /// Writes one blank submission workbook per region; returns the paths.
 pub fn templates(setup: &Setup, quarter: Quarter, out: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut paths = Vec::new();
@@ -128,6 +146,12 @@ pub fn ingest(
     let (province, province_problems) =
         ingest::province::read(input, &setup.scheme, &setup.registry);
     batch.problems.extend(province_problems);
+    if let Some(gap) = setup.calendar.gaps_for(quarter) {
+        batch.problems.push(Problem::warning(
+            crate::problem::Source::new("holidays.csv", "", ""),
+            gap,
+        ));
+    }
     if !province.sha256.is_empty() {
         batch.files.push(InputFile {
             file: province.file.clone(),
@@ -199,4 +223,26 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         files: assessment.files,
         history: written,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A holiday table extended by the province (saved by Excel as GB18030) closes the gap the
+    /// built-in table leaves for 2026Q4: 2027-01-01 is a holiday and no warning is due.
+    #[test]
+    fn a_province_holiday_table_extends_the_calendar() {
+        let mut text = crate::registry::calendar::BUILTIN_HOLIDAYS.to_string();
+        text.push_str("2027-01-01,休,元旦\n");
+        let (bytes, _, _) = encoding_rs::GB18030.encode(&text);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("节假日.csv");
+        std::fs::write(&path, &bytes).unwrap();
+        let cal = load_calendar(&path).unwrap();
+        let new_year = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+        assert!(!cal.is_working_day(new_year));
+        assert_eq!(cal.gaps_for("2026Q4".parse().unwrap()), None);
+        assert!(Calendar::builtin().gaps_for("2026Q4".parse().unwrap()).is_some());
+    }
 }

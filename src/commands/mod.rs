@@ -72,7 +72,11 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
 }
 
 fn load(setup: &SetupArgs) -> Result<Setup, Error> {
-    Setup::load(setup.scheme.as_deref(), setup.regions.as_deref())
+    let mut s = Setup::load(setup.scheme.as_deref(), setup.regions.as_deref())?;
+    if let Some(path) = &setup.holidays {
+        s.calendar = crate::pipeline::load_calendar(path)?;
+    }
+    Ok(s)
 }
 
 /// The quarter given, or the one the folder is named after (`samples/2025Q4`).

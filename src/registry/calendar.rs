@@ -210,10 +210,46 @@ impl Calendar {
     pub fn years(&self) -> Option<(i32, i32)> {
         self.first_year.zip(self.last_year)
     }
+
+    /// What a reader of `quarter`'s results must know when the holiday table does not cover every
+    /// day the working-day counts of the quarter may use (its days and the 45 after, where late
+    /// disclosures fall): those days' holidays and make-up days are not known and only weekends
+    /// are skipped. Empty when the table covers them.
+    pub fn gaps_for(&self, quarter: crate::quarter::Quarter) -> Option<String> {
+        let from = quarter.first_day().year();
+        let to = (quarter.last_day() + chrono::Duration::days(45)).year();
+        let (first, last) = self.years()?;
+        let missing: Vec<String> = (from..=to)
+            .filter(|y| *y < first || *y > last)
+            .map(|y| format!("{y}年"))
+            .collect();
+        (!missing.is_empty()).then(|| {
+            format!(
+                "节假日表只含{first}至{last}年，{}的工作日计算会用到{}的日期：这些日期的法定节假日和调休未计入（只扣除周末），\
+                 信息公开及时率可能偏高。请按 templates/holidays.csv 的格式补充{}的节假日安排，用 --holidays 指定后重新评分",
+                quarter,
+                missing.join("、"),
+                missing.join("、")
+            )
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    /// Regression (issue 9): the table ends with 2026, and a 2026Q4 disclosure in January 2027
+    /// counted 元旦 as a working day without a word. The gap is named; 2026Q3 has none.
+    #[test]
+    fn regression_a_quarter_beyond_the_holiday_table_is_named() {
+        let cal = Calendar::builtin();
+        let q4: crate::quarter::Quarter = "2026Q4".parse().unwrap();
+        let gap = cal.gaps_for(q4).unwrap();
+        assert!(gap.contains("节假日表只含2016至2026年"), "{gap}");
+        assert!(gap.contains("2027年"), "{gap}");
+        assert_eq!(cal.gaps_for("2026Q3".parse().unwrap()), None);
+        assert!(cal.gaps_for("2027Q2".parse().unwrap()).is_some());
+    }
+
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
