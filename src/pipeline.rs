@@ -243,6 +243,8 @@ mod tests {
         let new_year = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
         assert!(!cal.is_working_day(new_year));
         assert_eq!(cal.gaps_for("2026Q4".parse().unwrap()), None);
-        assert!(Calendar::builtin().gaps_for("2026Q4".parse().unwrap()).is_some());
+        assert!(Calendar::builtin()
+            .gaps_for("2026Q4".parse().unwrap())
+            .is_some());
     }
 }
