@@ -58,7 +58,10 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
         row,
         0,
         LAST_COL,
-        "颜色：深红底白字为一票否决，红色为挂牌督办，橙色为约谈，黄色为通报，浅黄色为预警，灰色为未评分的地区。每个地区只列最严重的一项措施，触发的每条规则按升级的先后写入同一句情况说明。",
+        &format!(
+            "颜色：{}的地区。每个地区只列最严重的一项措施，触发的每条规则按升级的先后写入同一句情况说明。",
+            super::legend::COLOURS
+        ),
     );
     row += 1;
 

@@ -65,6 +65,10 @@ pub(super) fn measure_rules(a: &Assessment) -> Vec<(FlagKind, String)> {
     ]
 }
 
+/// The measure colours in one phrase, for the sheets that print them as a line.
+pub(super) const COLOURS: &str =
+    "深红底白字为一票否决，红色为挂牌督办，橙色为约谈，黄色为通报，浅黄色为预警，灰色为未评分";
+
 /// The colours of 总排名 with what each means: one row per measure, then the statuses.
 pub(super) fn fills(a: &Assessment) -> Vec<(Fill, String, String)> {
     let mut out: Vec<(Fill, String, String)> = measure_rules(a)

@@ -330,9 +330,7 @@ fn flag_rules(a: &Assessment) -> Vec<String> {
         "数据有误，退回修改与未报送是报送状态，不是督办措施：这些地区不评分，列于排名最后。"
             .to_string(),
     );
-    out.push(
-        "颜色：深红底白字为一票否决，红色为挂牌督办，橙色为约谈，黄色为通报，浅黄色为预警，灰色为未评分。".to_string(),
-    );
+    out.push(format!("颜色：{}。", legend::COLOURS));
     out
 }
 
