@@ -23,7 +23,7 @@ const MAX_WIDTH: f64 = 60.0;
 /// Excel keeps at most 32,767 UTF-16 units in a cell; longer text is cut here with "…".
 const MAX_TEXT_UNITS: usize = 32_000;
 /// Height of one line of 11 pt text with CJK glyphs, in points, and the padding of a row.
-const LINE_HEIGHT: f64 = 14.5;
+const LINE_HEIGHT: f64 = 15.0;
 const ROW_PADDING: f64 = 3.0;
 /// Rows at the default height need no explicit height.
 const DEFAULT_HEIGHT: f64 = 15.0;
