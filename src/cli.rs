@@ -29,6 +29,17 @@ pub struct SetupArgs {
     pub holidays: Option<PathBuf>,
 }
 
+/// How `score` treats history and the province's findings.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ScoreOptions {
+    /// 允许覆盖历史数据中已有的季度或补录更早的季度
+    #[arg(long)]
+    pub replace: bool,
+    /// 省级评定缺失或无法完整读取时仍然评分（不计入省级评定，工作簿中注明）；默认停止评分
+    #[arg(long)]
+    pub without_province_findings: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// 为每个地区生成空白填报模板
@@ -70,9 +81,8 @@ pub enum Command {
         /// 排名工作簿，默认为 考评排名_季度.xlsx
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
-        /// 允许覆盖历史数据中已有的季度或补录更早的季度
-        #[arg(long)]
-        replace: bool,
+        #[command(flatten)]
+        options: ScoreOptions,
     },
     /// 生成模拟填报数据（用于演示、测试和性能测试）
     Samples {

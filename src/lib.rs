@@ -17,4 +17,5 @@ pub mod samples;
 pub mod scheme;
 pub mod score;
 pub mod stats;
+pub mod tablefile;
 pub mod template;

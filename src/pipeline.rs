@@ -3,6 +3,7 @@
 
 use crate::flag::{self, Flag};
 use crate::history::{self, HistoryError, Written};
+use crate::ingest::province::Findings;
 use crate::ingest::{self, Batch, Context, IngestError, InputFile, Limits};
 use crate::problem::{Problem, Severity};
 use crate::quarter::Quarter;
@@ -34,6 +35,9 @@ pub enum Error {
     Template(#[from] TemplateError),
     #[error(transparent)]
     Samples(#[from] crate::samples::SamplesError),
+    /// 省级评定 missing or not read in full, and the clerk did not say to score without it.
+    #[error("{0}")]
+    ProvinceFindings(String),
     #[error("{0}")]
     Usage(String),
 }
@@ -104,6 +108,9 @@ pub struct ScoreRun<'a> {
     pub history: Option<&'a Path>,
     pub out: &'a Path,
     pub replace: bool,
+    /// Score even when 省级评定 is missing or unreadable (`--without-province-findings`), leaving
+    /// the province's findings out; the workbook says so.
+    pub without_province_findings: bool,
     /// 评分时间 shown in the workbook.
     pub run_time: String,
 }
@@ -117,6 +124,8 @@ pub struct ScoreOutcome {
     pub problems: Vec<Problem>,
     pub files: Vec<InputFile>,
     pub history: Option<Written>,
+    /// Whether the ranking rests on the province's findings.
+    pub findings: Findings,
 }
 
 impl ScoreOutcome {
@@ -157,16 +166,80 @@ pub fn ingest(
             file: province.file.clone(),
             sha256: province.sha256.clone(),
             region_code: None,
-            status: "省级评定".to_string(),
+            status: ingest::province::STATUS.to_string(),
         });
     }
     Ok((batch, province))
 }
 
+/// Whether the run may use the province file as read: `Findings::Used` when it was read in full;
+/// when it is missing or has errors, `Findings::Omitted` (with the data emptied) only if the
+/// clerk said so, else [`Error::ProvinceFindings`] listing what is wrong.
+fn province_findings(
+    run: &ScoreRun,
+    batch: &Batch,
+    province: &mut ingest::ProvinceData,
+) -> Result<Findings, Error> {
+    let errors: Vec<&Problem> = batch
+        .problems
+        .iter()
+        .filter(|p| p.source.file == province.file && p.severity == Severity::Error)
+        .collect();
+    let problem = if !province.found {
+        Some((
+            format!("未找到{}", province.file),
+            format!(
+                "报送文件夹 {} 中没有{}（也没有同名的xlsx、xls或ods工作簿），其中的群众满意度、通报批评和一票否决无从计入。",
+                run.input.display(),
+                province.file
+            ),
+        ))
+    } else if !errors.is_empty() {
+        const SHOWN: usize = 10;
+        let mut lines: Vec<String> = errors
+            .iter()
+            .take(SHOWN)
+            .map(|p| format!("  {}：{}", p.source.located(), p.message))
+            .collect();
+        if errors.len() > SHOWN {
+            lines.push(format!("  ……共{}处", errors.len()));
+        }
+        Some((
+            format!("{}有{}处无法读取", province.file, errors.len()),
+            format!(
+                "{}有{}处无法读取，其中的省级评定（含一票否决）会因此遗漏：\n{}",
+                province.file,
+                errors.len(),
+                lines.join("\n")
+            ),
+        ))
+    } else if run.without_province_findings {
+        Some((
+            "按 --without-province-findings 未使用".to_string(),
+            String::new(),
+        ))
+    } else {
+        None
+    };
+    match problem {
+        None => Ok(Findings::Used),
+        Some((reason, _)) if run.without_province_findings => {
+            province.rows.clear();
+            Ok(Findings::Omitted(reason))
+        }
+        Some((_, message)) => Err(Error::ProvinceFindings(format!(
+            "{message}\n未评分，排名工作簿和历史数据均未写入。请改正后重新评分；\
+             确需在没有省级评定的情况下评分，请加 --without-province-findings（排名工作簿将注明未计入省级评定）。"
+        ))),
+    }
+}
+
 /// ingest → score → flag → report, and the quarter appended to history.
 pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
     let setup = run.setup;
-    let (batch, province) = ingest(setup, run.quarter, run.input)?;
+    let (batch, mut province) = ingest(setup, run.quarter, run.input)?;
+    // Before anything is written: a ranking without the province's findings only on purpose.
+    let findings = province_findings(run, &batch, &mut province)?;
     let inputs = score::Inputs {
         scheme: &setup.scheme,
         calendar: &setup.calendar,
@@ -213,6 +286,7 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         files: batch.files,
         history: past,
         analysis,
+        findings,
         run_time: run.run_time.clone(),
     };
     report::write(&assessment, run.out)?;
@@ -222,6 +296,7 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         problems: assessment.problems,
         files: assessment.files,
         history: written,
+        findings: assessment.findings,
     })
 }
 

@@ -46,6 +46,37 @@ impl Source {
     }
 }
 
+impl Source {
+    /// The file and the place in it, for a message on the terminal: `a.xlsx 汇总指标!D12`, and
+    /// for a CSV (no sheets) the line and column as a text editor counts them:
+    /// `省级评定.csv 第3行第6列（F3）`.
+    pub fn located(&self) -> String {
+        if self.sheet.is_empty() && !self.cell.is_empty() {
+            if let Some((col, row)) = parse_a1(&self.cell) {
+                return format!("{} 第{row}行第{col}列（{}）", self.file, self.cell);
+            }
+            return format!("{} {}", self.file, self.cell);
+        }
+        match self.address() {
+            a if a.is_empty() => self.file.clone(),
+            a => format!("{} {a}", self.file),
+        }
+    }
+}
+
+/// The 1-based (column, row) of an A1 address.
+fn parse_a1(a1: &str) -> Option<(u32, u32)> {
+    let split = a1.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = a1.split_at(split);
+    if letters.is_empty() || !letters.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    let col = letters.bytes().try_fold(0u32, |n, b| {
+        n.checked_mul(26)?.checked_add(u32::from(b - b'A') + 1)
+    })?;
+    Some((col, digits.parse().ok()?))
+}
+
 /// One problem in one input file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
@@ -103,6 +134,24 @@ pub fn a1(row: u32, col: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_places_are_told_as_line_and_column() {
+        assert_eq!(
+            Source::new("省级评定.csv", "", "F3").located(),
+            "省级评定.csv 第3行第6列（F3）"
+        );
+        assert_eq!(
+            Source::new("省级评定.csv", "", "AA10").located(),
+            "省级评定.csv 第10行第27列（AA10）"
+        );
+        assert_eq!(
+            Source::new("a.xlsx", "汇总指标", "D12").located(),
+            "a.xlsx 汇总指标!D12"
+        );
+        assert_eq!(Source::new("a.csv", "", "第1行").located(), "a.csv 第1行");
+        assert_eq!(Source::new("a.csv", "", "").located(), "a.csv");
+    }
 
     #[test]
     fn a1_addresses() {

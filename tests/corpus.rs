@@ -703,7 +703,12 @@ fn check_lists_every_file_of_the_corpus() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let lines: BTreeMap<&str, &str> = stdout.lines().filter_map(|l| l.split_once("  ")).collect();
+    // Columns are aligned with spaces; compared with two spaces between them.
+    let lines: BTreeMap<&str, String> = stdout
+        .lines()
+        .filter_map(|l| l.split_once("  "))
+        .map(|(k, v)| (k, v.split_whitespace().collect::<Vec<_>>().join("  ")))
+        .collect();
     for n in &names {
         assert!(lines.contains_key(n.as_str()), "{n} not listed:\n{stdout}");
     }
@@ -782,6 +787,8 @@ fn score_ranks_every_good_file_of_a_mixed_batch() {
             dir.to_str().unwrap(),
             "--out",
             out.to_str().unwrap(),
+            // The corpus is submissions only: no 省级评定, on purpose.
+            "--without-province-findings",
         ],
     );
     let stdout = String::from_utf8_lossy(&o.stdout);
@@ -791,8 +798,19 @@ fn score_ranks_every_good_file_of_a_mixed_batch() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    assert!(
+        stdout.contains("注意：本次评分未计入省级评定（未找到省级评定.csv）"),
+        "{stdout}"
+    );
     let mut wb = open_workbook_auto(&out).unwrap();
     let range = wb.worksheet_range("总排名").unwrap();
+    assert!(
+        range
+            .rows()
+            .flatten()
+            .any(|c| matches!(c, Data::String(s) if s == "注意：本表未计入省级评定")),
+        "总排名 does not say the province's findings are left out"
+    );
     let status: BTreeMap<String, String> = range
         .rows()
         .filter(|r| r.len() > 9 && matches!(&r[2], Data::String(s) if s.len() == 6))

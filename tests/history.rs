@@ -16,6 +16,7 @@ fn run(setup: &Setup, q: Quarter, dir: &Path, replace: bool) -> Result<ScoreOutc
         history: Some(&dir.join("history")),
         out: &dir.join(format!("{q}.xlsx")),
         replace,
+        without_province_findings: false,
         run_time: "2026-01-01 00:00:00".into(),
     })
 }

@@ -219,6 +219,7 @@ fn assessment(scheme: &Scheme) -> Assessment<'_> {
         problems,
         files,
         history,
+        findings: Default::default(),
         run_time: "2026-01-15 09:30:00".into(),
     }
 }
@@ -709,6 +710,7 @@ fn nationwide_workbook_is_complete_and_prints_one_page_wide() {
         problems: vec![],
         files: vec![],
         history: vec![],
+        findings: Default::default(),
         run_time: "2026-01-15 09:30:00".into(),
     };
     let dir = tempfile::tempdir().unwrap();

@@ -322,6 +322,7 @@ fn hand_worked_fixture_scores_ranks_and_flags() {
         history: None,
         out: &out,
         replace: false,
+        without_province_findings: false,
         run_time: "2025-10-15 09:00:00".into(),
     })
     .unwrap();

@@ -1,7 +1,7 @@
 //! `kaoping check`: ingest and validate every submission, print a per-file summary, write a
 //! 数据质量 workbook. Exit code 1 if any submission has an error.
 
-use super::{load, quarter_of, run_time, Exit};
+use super::{load, pad, quarter_of, run_time, width, Exit};
 use crate::cli::SetupArgs;
 use crate::pipeline::{self, Error};
 use crate::problem::Severity;
@@ -29,19 +29,45 @@ pub fn run(
         province: &province,
     };
     let results = score::score(&setup.registry, &batch, &inputs);
-    let mut any_error = false;
-    for f in &batch.files {
-        let of_file = |s: Severity| {
-            batch
-                .problems
-                .iter()
-                .filter(|p| p.source.file == f.file && p.severity == s)
-                .count()
-        };
-        let (e, w) = (of_file(Severity::Error), of_file(Severity::Warning));
-        any_error |= e > 0;
-        println!("{}  {}  错误{e}条  警告{w}条", f.file, f.status);
+    let rows: Vec<[String; 4]> = batch
+        .files
+        .iter()
+        .map(|f| {
+            let of_file = |s: Severity| {
+                batch
+                    .problems
+                    .iter()
+                    .filter(|p| p.source.file == f.file && p.severity == s)
+                    .count()
+            };
+            [
+                f.file.clone(),
+                f.status.clone(),
+                format!("错误{}条", of_file(Severity::Error)),
+                format!("警告{}条", of_file(Severity::Warning)),
+            ]
+        })
+        .collect();
+    let widths: Vec<usize> = (0..4)
+        .map(|k| rows.iter().map(|r| width(&r[k])).max().unwrap_or(0))
+        .collect();
+    for r in &rows {
+        let line: String = (0..4).map(|k| pad(&r[k], widths[k] + 2)).collect();
+        println!("{}", line.trim_end());
     }
+    let any_error = batch.problems.iter().any(|p| p.severity == Severity::Error);
+    print!(
+        "{}",
+        super::summary::Summary {
+            scheme: &setup.scheme,
+            quarter,
+            results: &results,
+            problems: &batch.problems,
+            files: &batch.files,
+            quality: &out,
+        }
+        .names()
+    );
     let a = Assessment {
         scheme: &setup.scheme,
         quarter,
@@ -51,6 +77,7 @@ pub fn run(
         files: batch.files,
         history: Vec::new(),
         analysis: Default::default(),
+        findings: Default::default(),
         run_time: run_time(),
     };
     report::write_quality(&a, &out)?;

@@ -38,9 +38,9 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
             &samples.join(q.to_string()),
             Some(&history),
             &path,
-            false,
+            &crate::cli::ScoreOptions::default(),
         )?;
-        print_summary(&outcome, *q, &path);
+        print_summary(&setup, &outcome, *q, &path);
         last = Some((outcome, path, *q));
     }
     let Some((outcome, path, q)) = last else {

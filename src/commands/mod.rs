@@ -5,6 +5,7 @@ mod check;
 mod demo;
 mod samples;
 mod score;
+mod summary;
 mod template;
 
 use crate::cli::{Cli, Command, SetupArgs};
@@ -43,14 +44,14 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             quarter,
             history,
             out,
-            replace,
+            options,
         } => score::run(
             &dir,
             &setup,
             quarter.as_deref(),
             history.as_deref(),
             out.as_deref(),
-            replace,
+            &options,
         ),
         Command::Samples {
             regions,

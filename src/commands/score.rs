@@ -1,7 +1,7 @@
 //! `kaoping score`: ingest → score → flag → report, and the quarter appended to history.
 
 use super::{load, quarter_of, run_time, Exit};
-use crate::cli::SetupArgs;
+use crate::cli::{ScoreOptions, SetupArgs};
 use crate::pipeline::{self, Error, ScoreOutcome, ScoreRun, Setup};
 use crate::problem::Severity;
 use crate::quarter::Quarter;
@@ -14,13 +14,13 @@ pub fn run(
     quarter: Option<&str>,
     history: Option<&Path>,
     out: Option<&Path>,
-    replace: bool,
+    options: &ScoreOptions,
 ) -> Result<Exit, Error> {
     let setup = load(setup)?;
     let quarter = quarter_of(quarter, dir)?;
     let out = out.map_or_else(|| default_out(quarter), Path::to_path_buf);
-    let outcome = score_one(&setup, quarter, dir, history, &out, replace)?;
-    print_summary(&outcome, quarter, &out);
+    let outcome = score_one(&setup, quarter, dir, history, &out, options)?;
+    print_summary(&setup, &outcome, quarter, &out);
     Ok(exit_of(&outcome))
 }
 
@@ -34,7 +34,7 @@ pub(super) fn score_one(
     dir: &Path,
     history: Option<&Path>,
     out: &Path,
-    replace: bool,
+    options: &ScoreOptions,
 ) -> Result<ScoreOutcome, Error> {
     pipeline::score(&ScoreRun {
         setup,
@@ -42,7 +42,8 @@ pub(super) fn score_one(
         input: dir,
         history,
         out,
-        replace,
+        replace: options.replace,
+        without_province_findings: options.without_province_findings,
         run_time: run_time(),
     })
 }
@@ -55,7 +56,7 @@ pub(super) fn exit_of(outcome: &ScoreOutcome) -> Exit {
     }
 }
 
-pub(super) fn print_summary(o: &ScoreOutcome, quarter: Quarter, out: &Path) {
+pub(super) fn print_summary(setup: &Setup, o: &ScoreOutcome, quarter: Quarter, out: &Path) {
     let n = |s: Status| o.results.iter().filter(|r| r.status == s).count();
     println!(
         "{quarter}：{}个地区，已评分{}个，数据有误{}个，未报送{}个；错误{}条，警告{}条",
@@ -66,5 +67,20 @@ pub(super) fn print_summary(o: &ScoreOutcome, quarter: Quarter, out: &Path) {
         o.count(Severity::Error),
         o.count(Severity::Warning)
     );
+    print!(
+        "{}",
+        super::summary::Summary {
+            scheme: &setup.scheme,
+            quarter,
+            results: &o.results,
+            problems: &o.problems,
+            files: &o.files,
+            quality: out,
+        }
+        .names()
+    );
+    if let Some(warning) = o.findings.warning(&setup.scheme) {
+        println!("注意：{warning}");
+    }
     println!("排名工作簿：{}", out.display());
 }

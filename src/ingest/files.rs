@@ -4,11 +4,13 @@
 
 use super::{IngestError, Submission};
 use crate::problem::{Problem, Source};
+use crate::scheme::Scheme;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
-/// Submission files in a folder (xlsx, xlsm, xls, ods), sorted by name; Office lock files skipped.
-pub fn list_files(dir: &Path) -> Result<Vec<PathBuf>, IngestError> {
+/// Submission files in a folder (xlsx, xlsm, xls, ods), sorted by name; Office lock files and the
+/// province's own file (省级评定.xlsx) skipped.
+pub fn list_files(dir: &Path, scheme: &Scheme) -> Result<Vec<PathBuf>, IngestError> {
     let err = |e: std::io::Error| IngestError {
         path: dir.display().to_string(),
         message: e.to_string(),
@@ -23,6 +25,7 @@ pub fn list_files(dir: &Path) -> Result<Vec<PathBuf>, IngestError> {
             super::workbook::format_of(&name).is_some()
                 && !name.starts_with("~$")
                 && !name.starts_with(".~lock")
+                && !super::province::is_province_file(&name, scheme)
         })
         .collect();
     files.sort();
@@ -54,7 +57,7 @@ const UNSUPPORTED: [&str; 13] = [
 ];
 
 /// Files in a folder that look like spreadsheets ingest cannot read, sorted by name.
-pub fn list_unsupported(dir: &Path, province_file: &str) -> Vec<PathBuf> {
+pub fn list_unsupported(dir: &Path, scheme: &Scheme) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -66,7 +69,7 @@ pub fn list_unsupported(dir: &Path, province_file: &str) -> Vec<PathBuf> {
             let name = file_name(p);
             let ext = name.rsplit('.').next().unwrap_or("").to_lowercase();
             name.contains('.')
-                && name != province_file
+                && !super::province::is_province_file(&name, scheme)
                 && !name.starts_with('.')
                 && !name.starts_with("~$")
                 && UNSUPPORTED.contains(&ext.as_str())

@@ -188,7 +188,7 @@ fn read_book(book: &workbook::Book, ctx: &Context, template_hash: &str, sub: &mu
 
 /// Reads every submission in a folder (in parallel) and picks one per region.
 pub fn read_dir(dir: &Path, ctx: &Context, template_hash: &str) -> Result<Batch, IngestError> {
-    let files = list_files(dir)?;
+    let files = list_files(dir, ctx.scheme)?;
     // Drawn on a terminal only; indicatif hides it when stderr is not one.
     let bar = indicatif::ProgressBar::new(files.len() as u64);
     if let Ok(style) =
@@ -206,7 +206,7 @@ pub fn read_dir(dir: &Path, ctx: &Context, template_hash: &str) -> Result<Batch,
         .collect();
     bar.finish_and_clear();
     subs.extend(
-        list_unsupported(dir, &ctx.scheme.province.file)
+        list_unsupported(dir, ctx.scheme)
             .iter()
             .map(|p| unsupported(p)),
     );

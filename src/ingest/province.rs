@@ -7,9 +7,8 @@ use crate::problem::{a1, Problem, Source};
 use crate::registry::Registry;
 use crate::scheme::{Scheme, ValueKind};
 use calamine::Data;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// One region's row.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -23,7 +22,10 @@ pub struct ProvinceRow {
 /// The whole file.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProvinceData {
+    /// The file's name (省级评定.csv, or the workbook the province keeps instead).
     pub file: String,
+    /// Whether the folder has the file (read or not).
+    pub found: bool,
     pub sha256: String,
     pub rows: BTreeMap<String, ProvinceRow>,
 }
@@ -44,26 +46,127 @@ impl ProvinceData {
     }
 }
 
-/// Reads `scheme.province.file` from the submissions folder. A missing file is a warning.
-pub fn read(dir: &Path, scheme: &Scheme, registry: &Registry) -> (ProvinceData, Vec<Problem>) {
-    let name = scheme.province.file.clone();
-    let path = dir.join(&name);
-    match std::fs::read(&path) {
-        Ok(bytes) => parse(&name, &bytes, scheme, registry),
-        Err(_) => (
-            ProvinceData {
-                file: name.clone(),
-                ..ProvinceData::default()
-            },
-            vec![Problem::warning(
-                Source::new(&name, "", ""),
-                "未找到省级评定文件：各地区按无满意度调查结果、无通报批评和否决处理",
-            )],
-        ),
+/// The status of the province file in the list of input files.
+pub const STATUS: &str = "省级评定";
+
+/// Whether a ranking rests on the province's findings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Findings {
+    /// Read in full and used.
+    #[default]
+    Used,
+    /// Left out at the clerk's word (`--without-province-findings`), with the reason.
+    Omitted(String),
+}
+
+impl Findings {
+    /// What every reader of a ranking without the findings must be told (`None` when used).
+    pub fn warning(&self, scheme: &Scheme) -> Option<String> {
+        match self {
+            Findings::Used => None,
+            Findings::Omitted(reason) => Some(format!(
+                "本次评分未计入省级评定（{reason}）：各地区的{}均按空白处理，相应的得分、扣分和一票否决均未计入。\
+                 本表不能作为正式考评结果，省级评定补齐后应重新评分。",
+                scheme
+                    .province
+                    .columns
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .filter(|n| *n != "区划代码" && *n != scheme.veto.reason_column)
+                    .collect::<Vec<_>>()
+                    .join("、")
+            )),
+        }
     }
 }
 
-/// Parses the CSV bytes.
+/// The province file of a folder: `scheme.province.file` (省级评定.csv), or a workbook of the
+/// same name (省级评定.xlsx, .xls, .ods) with the same columns. `Err` when there are two.
+pub fn locate(dir: &Path, scheme: &Scheme) -> Result<Option<PathBuf>, String> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && is_province_file(&super::files::file_name(p), scheme))
+        .collect();
+    found.sort();
+    match found.len() {
+        0 => Ok(None),
+        1 => Ok(found.pop()),
+        _ => Err(format!(
+            "文件夹中同时有{}，无法确定以哪个为准，请只保留一个",
+            found
+                .iter()
+                .map(|p| super::files::file_name(p))
+                .collect::<Vec<_>>()
+                .join("和")
+        )),
+    }
+}
+
+/// Whether a file name is the province's file (as CSV or workbook), not a submission.
+pub fn is_province_file(name: &str, scheme: &Scheme) -> bool {
+    let stem = |n: &str| -> String {
+        n.rsplit_once('.')
+            .map_or(n, |(s, _)| s)
+            .trim()
+            .to_lowercase()
+    };
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e).to_lowercase();
+    !name.starts_with("~$")
+        && !name.starts_with(".~lock")
+        && stem(name) == stem(&scheme.province.file)
+        && crate::tablefile::EXTENSIONS.contains(&ext.as_str())
+}
+
+/// Reads the province file of the submissions folder ([`locate`]). A missing file gives empty
+/// data and a warning; whether to score without it is the caller's decision (`data.found`).
+pub fn read(dir: &Path, scheme: &Scheme, registry: &Registry) -> (ProvinceData, Vec<Problem>) {
+    let missing = |problem: Problem| {
+        (
+            ProvinceData {
+                file: scheme.province.file.clone(),
+                ..ProvinceData::default()
+            },
+            vec![problem],
+        )
+    };
+    let path = match locate(dir, scheme) {
+        Ok(Some(p)) => p,
+        Ok(None) => {
+            return missing(Problem::warning(
+                Source::new(&scheme.province.file, "", ""),
+                MISSING,
+            ))
+        }
+        Err(m) => {
+            return missing(Problem::error(
+                Source::new(&scheme.province.file, "", ""),
+                m,
+            ))
+        }
+    };
+    let name = super::files::file_name(&path);
+    match std::fs::read(&path) {
+        Ok(bytes) => parse(&name, &bytes, scheme, registry),
+        Err(e) => {
+            let mut out = missing(Problem::error(
+                Source::new(&name, "", ""),
+                format!("无法读取：{e}"),
+            ));
+            out.0.file = name;
+            out.0.found = true;
+            out
+        }
+    }
+}
+
+/// The warning for a folder without the province file.
+pub const MISSING: &str = "未找到省级评定文件：各地区按无满意度调查结果、无通报批评和否决处理";
+
+/// Parses a province file's bytes (CSV in any encoding offices save, or a workbook's first
+/// sheet). Every problem that leaves a finding unread is an error.
 pub fn parse(
     name: &str,
     bytes: &[u8],
@@ -72,34 +175,30 @@ pub fn parse(
 ) -> (ProvinceData, Vec<Problem>) {
     let mut data = ProvinceData {
         file: name.to_string(),
-        sha256: format!("{:x}", Sha256::digest(bytes)),
-        rows: BTreeMap::new(),
+        found: true,
+        ..ProvinceData::default()
     };
     let mut problems = Vec::new();
     let whole = Source::new(name, "", "");
-    let Some((text, encoding)) = crate::csvfile::decode(bytes) else {
-        problems.push(Problem::error(
-            whole,
-            "文件既不是UTF-8也不是GB18030（GBK）编码，无法读取，请另存为“CSV UTF-8”或“CSV（逗号分隔）”格式",
-        ));
-        return (data, problems);
-    };
-    if let Some(note) = encoding.note() {
-        problems.push(Problem::warning(whole.clone(), note));
-    }
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = match rdr.headers() {
-        // Compared after normalising full-width forms and spaces (an input method's brackets).
-        Ok(h) => h.iter().map(crate::csvfile::normalise_header).collect(),
-        Err(e) => {
-            problems.push(Problem::error(whole, format!("无法读取表头：{e}")));
+    let table = match crate::tablefile::from_bytes(name, bytes) {
+        Ok(t) => t,
+        Err(m) => {
+            problems.push(Problem::error(whole, m));
             return (data, problems);
         }
     };
+    data.sha256 = table.sha256.clone();
+    if let Some(note) = table.encoding.and_then(|e| e.note()) {
+        problems.push(Problem::warning(whole.clone(), note));
+    }
+    let at = |row: usize, col: usize| Source::new(name, &table.sheet, a1(row as u32, col as u32));
+    // Compared after normalising full-width forms and spaces (an input method's brackets).
+    let headers = table.headers();
     let Some(code_col) = headers.iter().position(|h| h == "区划代码") else {
-        problems.push(Problem::error(whole, "表头缺少“区划代码”列"));
+        problems.push(Problem::error(
+            Source::new(name, &table.sheet, "第1行"),
+            "表头缺少“区划代码”列",
+        ));
         return (data, problems);
     };
     let mut cols = Vec::new();
@@ -109,94 +208,81 @@ pub fn parse(
             .position(|h| *h == crate::csvfile::normalise_header(&c.name))
         {
             Some(i) => cols.push((c, i)),
-            None => problems.push(Problem::warning(
-                Source::new(name, "", "第1行"),
-                format!("表头缺少“{}”列，各地区按空值处理", c.name),
+            None => problems.push(Problem::error(
+                Source::new(name, &table.sheet, "第1行"),
+                format!("表头缺少“{}”列", c.name),
             )),
         }
     }
-    for (i, rec) in rdr.records().enumerate() {
-        let line = i + 2;
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                problems.push(Problem::error(
-                    Source::new(name, "", format!("第{line}行")),
-                    format!("无法读取：{e}"),
-                ));
-                continue;
-            }
-        };
-        if rec.iter().all(|c| c.trim().is_empty()) {
+    for (row_index, rec) in table.rows.iter().enumerate().skip(1) {
+        let line = row_index + 1;
+        let cell = |col: usize| rec.get(col).unwrap_or(&Data::Empty);
+        if rec.iter().all(|d| crate::tablefile::text(d).is_empty()) {
             continue;
         }
-        let code = rec.get(code_col).unwrap_or("").trim().to_string();
-        let at = |col: usize| Source::new(name, "", a1(line as u32 - 1, col as u32));
+        let code = crate::tablefile::text(cell(code_col));
+        let mut found = Vec::new();
         if registry.get(&code).is_none() {
-            problems.push(Problem::warning(
-                at(code_col),
-                format!("区划代码“{code}”不在地区名录中，该行未使用"),
+            found.push(Problem::error(
+                at(row_index, code_col),
+                format!("区划代码“{code}”不在地区名录中"),
             ));
-            continue;
-        }
-        if let Some(prev) = data.rows.get(&code) {
-            problems.push(Problem::error(
-                at(code_col),
-                format!("区划代码{code}重复（第{}行已有），该行未使用", prev.line),
+        } else if let Some(prev) = data.rows.get(&code) {
+            found.push(Problem::error(
+                at(row_index, code_col),
+                format!("区划代码{code}重复（第{}行已有）", prev.line),
             ));
-            continue;
-        }
-        let mut row = ProvinceRow {
-            line,
-            ..ProvinceRow::default()
-        };
-        for (def, col) in &cols {
-            let raw = Data::String(rec.get(*col).unwrap_or("").to_string());
-            let read = match def.kind {
-                ValueKind::Count => cells::count(&raw).map(Cell::Number),
-                ValueKind::Amount => cells::amount(&raw).map(Cell::Number),
-                ValueKind::YesNo => cells::yes_no(&raw).map(Cell::YesNo),
-                _ => cells::text(&raw).map(Cell::Text),
+        } else {
+            let mut row = ProvinceRow {
+                line,
+                ..ProvinceRow::default()
             };
-            let value = match read {
-                // Numbers in a CSV are always text: no warning for that.
-                Read::Ok(v) | Read::Guessed(v, _) => v,
-                Read::Empty => Cell::Empty,
-                Read::Bad(m) => {
-                    problems.push(Problem::error(
-                        at(*col),
-                        format!("“{}”{m}，按空值处理", def.name),
-                    ));
-                    Cell::Empty
-                }
-            };
-            let value = match (value, def.max) {
-                (Cell::Number(v), Some(max)) if v > max => {
-                    problems.push(Problem::error(
-                        at(*col),
-                        format!(
-                            "“{}”应不大于{}，实际为{}，按空值处理",
-                            def.name,
-                            crate::scheme::fmt_num(max),
-                            crate::scheme::fmt_num(v)
-                        ),
-                    ));
-                    Cell::Empty
-                }
-                (v, _) => v,
-            };
-            row.sources.insert(def.name.clone(), at(*col));
-            row.values.insert(def.name.clone(), value);
+            for (def, col) in &cols {
+                let value = read_value(def, cell(*col), &mut |m| {
+                    found.push(Problem::error(at(row_index, *col), m));
+                });
+                row.sources.insert(def.name.clone(), at(row_index, *col));
+                row.values.insert(def.name.clone(), value);
+            }
+            data.rows.insert(code.clone(), row);
         }
-        for p in problems
-            .iter_mut()
-            .filter(|p| p.region.is_none() && p.source.cell.ends_with(&line.to_string()))
-        {
-            p.region = Some(code.clone());
+        for mut p in found {
+            p.region = registry.get(&code).map(|r| r.code.clone());
+            problems.push(p);
         }
-        data.rows.insert(code, row);
     }
     (data, problems)
+}
+
+/// One finding read as its column's kind; what cannot be read is reported and left empty.
+fn read_value(def: &crate::scheme::ColumnDef, raw: &Data, bad: &mut dyn FnMut(String)) -> Cell {
+    let read = match def.kind {
+        ValueKind::Count => cells::count(raw).map(Cell::Number),
+        ValueKind::Amount => cells::amount(raw).map(Cell::Number),
+        ValueKind::YesNo => cells::yes_no(raw).map(Cell::YesNo),
+        _ => cells::text(raw).map(Cell::Text),
+    };
+    let value = match read {
+        // Numbers in a CSV are always text: no warning for that.
+        Read::Ok(v) | Read::Guessed(v, _) => v,
+        Read::Empty => Cell::Empty,
+        Read::Bad(m) => {
+            bad(format!("“{}”{m}", def.name));
+            return Cell::Empty;
+        }
+    };
+    match (value, def.max) {
+        (Cell::Number(v), Some(max)) if v > max => {
+            bad(format!(
+                "“{}”应不大于{}，实际为{}",
+                def.name,
+                crate::scheme::fmt_num(max),
+                crate::scheme::fmt_num(v)
+            ));
+            Cell::Empty
+        }
+        (v, _) => v,
+    }
 }
 
 #[cfg(test)]
@@ -210,7 +296,8 @@ mod tests {
     fn regression_gb18030_province_file_keeps_its_veto() {
         let scheme = Scheme::builtin().unwrap();
         let registry = Registry::builtin().unwrap();
-        let text = "区划代码 ,一票否决,否决事由\r\n445200,是,发生重大假冒伪劣食品案件\r\n";
+        let text = "区划代码 ,群众满意度,国家通报批评次数,省通报批评次数,中央媒体曝光次数,数据严重失实,一票否决,否决事由\r\n\
+                    445200,88,0,0,0,否,是,发生重大假冒伪劣食品案件\r\n";
         let (bytes, _, _) = encoding_rs::GB18030.encode(text);
         let (data, problems) = parse("省级评定.csv", &bytes, &scheme, &registry);
         assert_eq!(data.cell("445200", "一票否决"), &Cell::YesNo(true));

@@ -32,11 +32,8 @@ pub struct Registry {
 /// A registry file that could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
-    #[error("无法读取地区名录 {path}：{source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error("地区名录 {path}：{message}")]
+    File { path: String, message: String },
     #[error("地区名录第{line}行：{message}")]
     Line { line: usize, message: String },
     #[error("地区名录为空")]
@@ -57,39 +54,28 @@ impl Registry {
         Registry::from_csv(BUILTIN_REGIONS)
     }
 
-    /// Loads a registry CSV file.
+    /// Loads a registry file: a CSV (UTF-8 with or without BOM, or GB18030 as Excel and WPS on
+    /// Chinese Windows save it), or the first sheet of a workbook with the same columns.
     pub fn load(path: &std::path::Path) -> Result<Registry, RegistryError> {
-        let bytes = std::fs::read(path).map_err(|source| RegistryError::Io {
+        let table = crate::tablefile::read(path).map_err(|message| RegistryError::File {
             path: path.display().to_string(),
-            source,
+            message,
         })?;
-        // UTF-8 (with or without BOM) or GB18030, as Excel and WPS on Chinese Windows save it.
-        let Some((text, _)) = crate::csvfile::decode(&bytes) else {
-            return Err(RegistryError::Line {
-                line: 1,
-                message: "文件既不是UTF-8也不是GB18030（GBK）编码，无法读取".to_string(),
-            });
-        };
-        Registry::from_csv(&text)
+        Registry::from_table(&table)
     }
 
     /// Parses registry CSV text (header `区划代码,名称,上级代码,常住人口(万人),市场主体数(户)`).
     pub fn from_csv(text: &str) -> Result<Registry, RegistryError> {
-        let text = text.trim_start_matches('\u{feff}');
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(text.as_bytes());
+        let table = crate::tablefile::from_bytes("地区名录.csv", text.as_bytes())
+            .map_err(|message| RegistryError::Line { line: 1, message })?;
+        Registry::from_table(&table)
+    }
+
+    /// Reads the regions of a table whose header is [`HEADER`] (compared after normalising).
+    fn from_table(table: &crate::tablefile::Table) -> Result<Registry, RegistryError> {
         let line_err = |line: usize, message: String| RegistryError::Line { line, message };
-        let headers = rdr
-            .headers()
-            .map_err(|e| line_err(1, e.to_string()))?
-            .clone();
         // Headers typed with a Chinese input method match: （万人） is (万人).
-        let cols: Vec<String> = headers
-            .iter()
-            .map(crate::csvfile::normalise_header)
-            .collect();
+        let cols = table.headers();
         let matches = cols.len() >= HEADER.len()
             && cols
                 .iter()
@@ -99,13 +85,12 @@ impl Registry {
             return Err(line_err(1, format!("表头应为 {}", HEADER.join(","))));
         }
         let mut regions: Vec<Region> = Vec::new();
-        for (i, rec) in rdr.records().enumerate() {
-            let line = i + 2;
-            let rec = rec.map_err(|e| line_err(line, e.to_string()))?;
-            if rec.iter().all(|c| c.trim().is_empty()) {
+        for (i, rec) in table.rows.iter().enumerate().skip(1) {
+            let line = i + 1;
+            let get = |k: usize| rec.get(k).map(crate::tablefile::text).unwrap_or_default();
+            if (0..rec.len()).all(|k| get(k).is_empty()) {
                 continue;
             }
-            let get = |k: usize| rec.get(k).unwrap_or("").trim();
             let code = get(0);
             if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(line_err(line, format!("区划代码“{code}”应为6位数字")));
@@ -124,9 +109,9 @@ impl Registry {
                 }
             };
             regions.push(Region {
-                code: code.to_string(),
-                name: name.to_string(),
-                parent: get(2).to_string(),
+                code,
+                name,
+                parent: get(2),
                 population: num(3, "常住人口")?,
                 entities: num(4, "市场主体数")?,
             });

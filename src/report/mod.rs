@@ -20,6 +20,7 @@ mod trend;
 
 use crate::flag::{Flag, FlagKind, Measure};
 use crate::history::QuarterRecord;
+use crate::ingest::province::Findings;
 use crate::ingest::InputFile;
 use crate::output::OutputError;
 use crate::problem::Problem;
@@ -48,6 +49,8 @@ pub struct Assessment<'a> {
     pub history: Vec<QuarterRecord>,
     /// Funnels, rank intervals and anomalies (the anomalies are also among `problems`).
     pub analysis: Analysis,
+    /// Whether the ranking rests on the province's findings (stated on 总排名 and 评分说明).
+    pub findings: Findings,
     /// 评分时间 shown in 评分说明 (e.g. "2026-01-15 09:30:00").
     pub run_time: String,
 }
@@ -92,8 +95,12 @@ impl Assessment<'_> {
 
     /// The line under every title: scheme, its version and the 制表日期.
     pub(crate) fn subtitle(&self) -> String {
+        let omitted = match self.findings {
+            Findings::Used => "",
+            Findings::Omitted(_) => "　　【未计入省级评定，不能作为正式考评结果】",
+        };
         format!(
-            "指标体系：{}（编号{}，版本{}）　　制表日期：{}",
+            "指标体系：{}（编号{}，版本{}）　　制表日期：{}{omitted}",
             self.scheme.name,
             self.scheme.id,
             self.scheme.version,

@@ -40,7 +40,18 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
     // Only the indicator table sizes the columns; the other tables wrap within them.
     g.set_fitting(false);
     let scored = a.regions.iter().filter(|r| r.is_scored()).count();
-    let facts: [(&str, String); 9] = [
+    let province = match a.findings.warning(s) {
+        Some(warning) => warning,
+        None => a
+            .files
+            .iter()
+            .find(|f| f.status == crate::ingest::province::STATUS)
+            .map_or_else(
+                || "已计入".to_string(),
+                |f| format!("已计入（{}，校验值见下文“七、输入文件”）", f.file),
+            ),
+    };
+    let facts: [(&str, String); 10] = [
         ("指标体系", s.name.clone()),
         ("方案编号", s.id.clone()),
         ("方案版本", s.version.clone()),
@@ -58,6 +69,7 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
             "参评地区",
             format!("共{}个，有效报送并评分{}个", a.regions.len(), scored),
         ),
+        ("省级评定", province),
         (
             "报送截止",
             format!(

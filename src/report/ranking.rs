@@ -130,6 +130,11 @@ fn write_region(
 /// The legend, the notes on the columns and on vetoed regions, and the signature block, from
 /// `row`; returns the row after them.
 fn notes(g: &mut Grid, a: &Assessment, mut row: u32) -> u32 {
+    if let Some(warning) = a.findings.warning(a.scheme) {
+        g.section(row, "注意：本表未计入省级评定");
+        g.para(row + 1, 0, LAST_COL, &warning);
+        row += 3;
+    }
     g.section(row, "图例与说明");
     row += 1;
     for (fill, label, meaning) in legend::fills(a) {
