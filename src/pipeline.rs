@@ -138,6 +138,58 @@ impl ScoreOutcome {
     }
 }
 
+/// The quarter a folder's submissions agree on in 基本情况 (for a folder whose name does not say
+/// it).
+///
+/// # Errors
+///
+/// [`Error::Usage`] when no submission states a readable 季度, or when they disagree (listing
+/// which files say which quarter).
+pub fn stated_quarter(setup: &Setup, input: &Path) -> Result<(Quarter, usize), Error> {
+    let stand_in = Quarter::new(2025, 4).ok_or_else(|| Error::Usage("季度无效".to_string()))?;
+    let ctx = Context {
+        scheme: &setup.scheme,
+        registry: &setup.registry,
+        quarter: stand_in,
+        limits: Limits::default(),
+    };
+    let stated = ingest::stated_quarters(input, &ctx, &template::template_hash(&setup.scheme))?;
+    let mut by_quarter: BTreeMap<Quarter, Vec<String>> = BTreeMap::new();
+    for (file, q) in stated {
+        by_quarter.entry(q).or_default().push(file);
+    }
+    if let (1, Some((q, files))) = (by_quarter.len(), by_quarter.iter().next()) {
+        return Ok((*q, files.len()));
+    }
+    match by_quarter.len() {
+        0 => Err(Error::Usage(format!(
+            "无法从文件夹名“{}”推断季度，文件夹中也没有填写了“季度”的报送文件，请用 --quarter 指定，如 --quarter 2025Q4",
+            input.display()
+        ))),
+        _ => {
+            let lines: Vec<String> = by_quarter
+                .iter()
+                .map(|(q, files)| {
+                    let mut files = files.clone();
+                    files.sort();
+                    let shown = files.iter().take(5).cloned().collect::<Vec<_>>().join("、");
+                    let more = if files.len() > 5 {
+                        format!(" 等{}个文件", files.len())
+                    } else {
+                        String::new()
+                    };
+                    format!("  {q}：{shown}{more}")
+                })
+                .collect();
+            Err(Error::Usage(format!(
+                "文件夹“{}”中的报送文件在“基本情况”中填写的季度不一致，无法确定评分季度：\n{}\n请把其他季度的文件移出，或用 --quarter 指定",
+                input.display(),
+                lines.join("\n")
+            )))
+        }
+    }
+}
+
 /// Ingests a folder: submissions and 省级评定.csv.
 pub fn ingest(
     setup: &Setup,

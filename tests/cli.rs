@@ -357,3 +357,41 @@ fn printed_figures_add_up_and_two_runs_give_the_same_bytes() {
     assert_eq!(checked_rows, scored);
     assert!(scored > 70, "{scored}");
 }
+
+/// Issue 9: a folder named otherwise (报送) is scored for the quarter its submissions state in
+/// 基本情况; when they disagree, `score` stops and lists which file says which quarter.
+#[test]
+fn the_quarter_comes_from_the_submissions_when_the_folder_name_lacks_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("报送");
+    std::fs::create_dir(&dir).unwrap();
+    for e in std::fs::read_dir(samples().join("2025Q4")).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
+    }
+    let o = kaoping(tmp.path(), &["score", "报送"]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("评分季度为2025Q4"), "{stdout}");
+    let out = tmp.path().join("考评排名_2025Q4.xlsx");
+    let rows = table(&out, "总排名", "排名");
+    assert_eq!(rows.len(), 21);
+
+    std::fs::copy(
+        samples().join("2025Q3/440100_广州市_2025Q3.xlsx"),
+        dir.join("440100_广州市_2025Q3.xlsx"),
+    )
+    .unwrap();
+    let o = kaoping(tmp.path(), &["check", "报送"]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("季度不一致"), "{stderr}");
+    assert!(
+        stderr.contains("  2025Q3：440100_广州市_2025Q3.xlsx\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("  2025Q4：440100_广州市_2025Q4.xlsx、"),
+        "{stderr}"
+    );
+}

@@ -16,7 +16,7 @@ pub fn run(
     out: Option<&Path>,
 ) -> Result<Exit, Error> {
     let setup = load(setup)?;
-    let quarter = quarter_of(quarter, dir)?;
+    let quarter = quarter_of(quarter, dir, &setup)?;
     let out = out.map_or_else(
         || PathBuf::from(format!("数据质量_{quarter}.xlsx")),
         Path::to_path_buf,

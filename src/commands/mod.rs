@@ -80,23 +80,24 @@ fn load(setup: &SetupArgs) -> Result<Setup, Error> {
     Ok(s)
 }
 
-/// The quarter given, or the one the folder is named after (`samples/2025Q4`).
-fn quarter_of(given: Option<&str>, dir: &Path) -> Result<Quarter, Error> {
-    match given {
-        Some(q) => q
+/// The quarter given, or the one the folder is named after (`samples/2025Q4`), or else the one
+/// every submission in it states in 基本情况 (said on the terminal).
+fn quarter_of(given: Option<&str>, dir: &Path, setup: &Setup) -> Result<Quarter, Error> {
+    if let Some(q) = given {
+        return q
             .parse()
-            .map_err(|e: crate::quarter::QuarterError| Error::Usage(e.to_string())),
-        None => dir
-            .file_name()
-            .and_then(|n| n.to_str())
-            .and_then(|n| n.parse().ok())
-            .ok_or_else(|| {
-                Error::Usage(format!(
-                    "无法从文件夹名“{}”推断季度，请用 --quarter 指定，如 --quarter 2025Q4",
-                    dir.display()
-                ))
-            }),
+            .map_err(|e: crate::quarter::QuarterError| Error::Usage(e.to_string()));
     }
+    if let Some(q) = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.parse().ok())
+    {
+        return Ok(q);
+    }
+    let (q, files) = crate::pipeline::stated_quarter(setup, dir)?;
+    println!("文件夹名中没有季度，按{files}个报送文件“基本情况”中填写的季度，评分季度为{q}");
+    Ok(q)
 }
 
 /// 评分时间: `SOURCE_DATE_EPOCH` when set (for byte-identical output), else now.

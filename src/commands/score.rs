@@ -17,7 +17,7 @@ pub fn run(
     options: &ScoreOptions,
 ) -> Result<Exit, Error> {
     let setup = load(setup)?;
-    let quarter = quarter_of(quarter, dir)?;
+    let quarter = quarter_of(quarter, dir, &setup)?;
     let out = out.map_or_else(|| default_out(quarter), Path::to_path_buf);
     let outcome = score_one(&setup, quarter, dir, history, &out, options)?;
     print_summary(&setup, &outcome, quarter, &out);

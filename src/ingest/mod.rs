@@ -213,6 +213,25 @@ pub fn read_dir(dir: &Path, ctx: &Context, template_hash: &str) -> Result<Batch,
     Ok(select(subs, ctx))
 }
 
+/// The 季度 each submission of a folder states in 基本情况 (file name, quarter), for a folder
+/// whose name does not say the quarter. Files whose 季度 cannot be read are left out; they are
+/// reported when the folder is read for the quarter found. `ctx.quarter` is only a stand-in
+/// for the checks that need one.
+pub fn stated_quarters(
+    dir: &Path,
+    ctx: &Context,
+    template_hash: &str,
+) -> Result<Vec<(String, Quarter)>, IngestError> {
+    let files = list_files(dir, ctx.scheme)?;
+    Ok(files
+        .par_iter()
+        .filter_map(|p| {
+            let sub = read_file_guarded(p, ctx, template_hash);
+            sub.quarter.map(|q| (sub.file, q))
+        })
+        .collect())
+}
+
 /// Picks one submission per region: the later 填报日期 wins (then the later file name); every
 /// submission is listed.
 pub fn select(subs: Vec<Submission>, ctx: &Context) -> Batch {
