@@ -101,6 +101,9 @@ fn score_with(province: (&str, &[u8]), registry: Option<(&str, &[u8])>) -> Outco
     outcome(&o)
 }
 
+/// A file to write: name and bytes.
+type File = (&'static str, Vec<u8>);
+
 fn gb18030(text: &str) -> Vec<u8> {
     encoding_rs::GB18030.encode(text).0.into_owned()
 }
@@ -156,7 +159,7 @@ fn every_way_an_office_keeps_its_files_scores_as_the_utf8_originals() {
         "some region has deductions"
     );
 
-    let cases: Vec<(&str, (&str, Vec<u8>), (&str, Vec<u8>))> = vec![
+    let cases: Vec<(&str, File, File)> = vec![
         (
             "GB18030 (Excel's “CSV（逗号分隔）” on Chinese Windows)",
             (PROVINCE, gb18030(&province)),
