@@ -37,8 +37,30 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
             .as_file()
             .set_permissions(std::fs::Permissions::from_mode(0o644));
     }
-    tmp.persist(path).map_err(|e| err(&e.error))?;
+    tmp.persist(path).map_err(|e| OutputError::Write {
+        path: path.display().to_string(),
+        message: replace_failed(path, &e.error),
+    })?;
     Ok(())
+}
+
+/// Why an output could not be replaced, in words a clerk can act on. On Windows a file open in
+/// Excel or WPS cannot be replaced (a sharing violation, or access denied), the commonest case.
+fn replace_failed(path: &Path, e: &std::io::Error) -> String {
+    // ERROR_SHARING_VIOLATION (32) and ERROR_LOCK_VIOLATION (33) are Windows codes only.
+    let sharing = cfg!(windows) && matches!(e.raw_os_error(), Some(32 | 33));
+    if sharing || e.kind() == std::io::ErrorKind::PermissionDenied {
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        format!(
+            "请先关闭已打开的 {name}（文件正被Excel、WPS或其他程序打开时无法替换），然后重新运行；\
+             若文件并未打开，请检查是否有写入该文件夹的权限（{e}）"
+        )
+    } else {
+        e.to_string()
+    }
 }
 
 /// Saves a workbook atomically.
@@ -51,4 +73,26 @@ pub fn save_workbook(
         message: e.to_string(),
     })?;
     write_atomically(path, &bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 9: a ranking open in Excel on Windows cannot be replaced; the clerk is told to close
+    /// it, by name, instead of reading an OS error.
+    #[test]
+    fn a_file_open_in_excel_is_named_with_what_to_do() {
+        let e = std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "拒绝访问。 (os error 5)",
+        );
+        let m = replace_failed(Path::new("out/考评排名_2025Q4.xlsx"), &e);
+        assert!(
+            m.starts_with("请先关闭已打开的 考评排名_2025Q4.xlsx"),
+            "{m}"
+        );
+        let other = std::io::Error::other("disk full");
+        assert_eq!(replace_failed(Path::new("a.xlsx"), &other), "disk full");
+    }
 }
