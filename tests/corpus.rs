@@ -275,7 +275,8 @@ fn values_that_cannot_be_read_or_contradict_each_other_are_errors() {
             ),
             // 销毁方式 is read by no score: a warning, not an error (issue 9).
             ("W", "销毁台账", "I2", "“销毁方式”应为下拉列表中的选项"),
-            ("E", "销毁台账", "B3", "第3行“物品类别”未填写"),
+            // So is 物品类别: left empty, it is a warning (the batch is scored; issue 9).
+            ("W", "销毁台账", "B3", "第3行“物品类别”未填写"),
             (
                 "E",
                 "汇总指标",
@@ -295,6 +296,50 @@ fn values_that_cannot_be_read_or_contradict_each_other_are_errors() {
     for code in ["S02", "S05", "S09", "S17", "S18", "W01"] {
         assert_eq!(sub.field(code), None, "{code}");
     }
+}
+
+/// Issue 9, severity by consequence, over every file of the corpus: in a ledger column that no
+/// rule reads (no score, ledger check or date-order check) nothing is an error; in a column a
+/// rule reads, a value that cannot be read or is missing where required always is.
+#[test]
+fn every_problem_in_the_corpus_has_the_severity_of_its_consequence() {
+    let scheme = Scheme::builtin().unwrap();
+    let mut seen = (0, 0);
+    for e in std::fs::read_dir(corpus()).unwrap() {
+        let path = e.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if ingest::workbook::format_of(&name).is_none() || name.starts_with("~$") {
+            continue;
+        }
+        let sub = read(&name);
+        for p in &sub.problems {
+            let Some(def) = scheme.ledgers.iter().find(|l| l.sheet == p.source.sheet) else {
+                continue;
+            };
+            let letters: String = p.source.cell.chars().take_while(char::is_ascii_uppercase).collect();
+            let row: u32 = p.source.cell[letters.len()..].parse().unwrap_or(0);
+            if letters.len() != 1 || row < 2 {
+                continue;
+            }
+            let Some(col) = def.columns.get(usize::from(letters.as_bytes()[0] - b'A')) else {
+                continue;
+            };
+            let orders = ingest::ledger::date_orders(&scheme, &def.id);
+            let read_by_a_rule = col.key
+                || scheme.scored_columns(&def.id).contains(&col.name)
+                || orders.iter().any(|(a, b)| *a == col.name || *b == col.name);
+            let unreadable = p.message.contains("应为") || p.message.contains("未填写");
+            if read_by_a_rule && unreadable {
+                assert_eq!(p.severity, Severity::Error, "{name}: {p}");
+                seen.0 += 1;
+            } else if !read_by_a_rule {
+                assert_eq!(p.severity, Severity::Warning, "{name}: {p}");
+                seen.1 += 1;
+            }
+        }
+    }
+    // The corpus has both kinds, so the test checks something.
+    assert!(seen.0 > 0 && seen.1 > 0, "{seen:?}");
 }
 
 #[test]
@@ -720,7 +765,7 @@ fn check_lists_every_file_of_the_corpus() {
         lines["dup-early.xlsx"],
         "未采用（重复报送）  错误0条  警告1条"
     );
-    assert_eq!(lines["bad-values.xlsx"], "有错误  错误13条  警告1条");
+    assert_eq!(lines["bad-values.xlsx"], "有错误  错误12条  警告2条");
     assert_eq!(lines["zip-bomb.xlsx"], "无法读取  错误1条  警告0条");
     assert_eq!(lines["binary.xlsb"], "无法读取  错误1条  警告0条");
 

@@ -99,7 +99,11 @@ pub fn read(
         let mut cells = Vec::with_capacity(cols.len());
         for (k, (col_def, &c)) in def.columns.iter().zip(&cols).enumerate() {
             let cell = a1(r, c);
-            let read_by_scoring = scored.contains(&col_def.name);
+            // Read by a rule: by scoring, a ledger check, or a date-order check.
+            let read_by_scoring = scored.contains(&col_def.name)
+                || orders
+                    .iter()
+                    .any(|(a, b)| *a == col_def.name || *b == col_def.name);
             let value = read_cell(
                 grid.get(r, c),
                 col_def,
@@ -192,13 +196,28 @@ fn read_cell(
             v
         }
         Read::Empty => {
-            if def.required {
-                sub.problems.push(Problem::error(
+            let missing = format!("第{}行“{}”未填写", row + 1, def.name);
+            if def.required && (read_by_scoring || def.key) {
+                sub.problems.push(Problem::error(src.clone(), missing));
+            } else if def.required {
+                sub.problems.push(Problem::warning(
                     src.clone(),
-                    format!("第{}行“{}”未填写", row + 1, def.name),
+                    format!("{missing}；该列不参与评分，照常评分，请补充"),
                 ));
             }
             Cell::Empty
+        }
+        // A value no rule reads cannot change a score, a rank or a measure: a warning, and the
+        // text kept as typed (README, "错误与警告").
+        Read::Bad(m) if !read_by_scoring && !def.key => {
+            sub.problems.push(Problem::warning(
+                src.clone(),
+                format!("{m}；该列不参与评分，照常评分，请核实"),
+            ));
+            return match cells::text(data) {
+                Read::Ok(t) | Read::Guessed(t, _) => Cell::Text(t),
+                _ => Cell::Empty,
+            };
         }
         Read::Bad(m) => {
             sub.problems.push(Problem::error(src.clone(), m));
@@ -328,5 +347,59 @@ mod tests {
             ]
         );
         assert_eq!(sub.ledgers["transfer"].rows.len(), 2);
+    }
+
+    /// Issue 9, severity by consequence: “约100” in 数量 (no rule reads it) is a warning and the
+    /// text is kept; the same in 重量（千克） (the destruction rate sums it) is an error.
+    #[test]
+    fn a_bad_value_no_rule_reads_is_a_warning_and_kept_as_typed() {
+        let scheme = Scheme::builtin().unwrap();
+        let def = scheme.ledger("destruction").unwrap();
+        let mut grid = Grid::default();
+        for (c, col) in def.columns.iter().enumerate() {
+            grid.cells
+                .insert((0, c as u32), Data::String(col.name.clone()));
+        }
+        let col = |name: &str| def.columns.iter().position(|c| c.name == name).unwrap() as u32;
+        let put = |r: u32, name: &str, v: Data, grid: &mut Grid| {
+            grid.cells.insert((r, col(name)), v);
+        };
+        for r in [1, 2] {
+            put(r, "批次编号", Data::String(format!("P-{r}")), &mut grid);
+            put(r, "物品类别", Data::String("服装鞋帽".into()), &mut grid);
+            put(r, "重量（千克）", Data::Float(10.0), &mut grid);
+            put(r, "应销毁日期", serial(2025, 11, 1), &mut grid);
+        }
+        put(1, "数量", Data::String("约100".into()), &mut grid);
+        put(2, "重量（千克）", Data::String("约100".into()), &mut grid);
+        let mut sub = Submission {
+            file: "f.xlsx".into(),
+            ..Submission::default()
+        };
+        read(
+            &grid,
+            def,
+            "2025Q4".parse().unwrap(),
+            &date_orders(&scheme, "destruction"),
+            &scheme.scored_columns("destruction"),
+            &mut sub,
+        );
+        let shown: Vec<String> = sub.problems.iter().map(|p| p.to_string()).collect();
+        let (quantity, weight) = (a1(1, col("数量")), a1(2, col("重量（千克）")));
+        let at = |cell: &str| {
+            sub.problems
+                .iter()
+                .find(|p| p.source.cell == cell)
+                .unwrap_or_else(|| panic!("nothing at {cell}: {shown:?}"))
+        };
+        use crate::problem::Severity;
+        assert_eq!(at(&quantity).severity, Severity::Warning, "{shown:?}");
+        assert!(at(&quantity).message.contains("该列不参与评分"), "{shown:?}");
+        assert_eq!(at(&weight).severity, Severity::Error, "{shown:?}");
+        let ledger = &sub.ledgers["destruction"];
+        assert_eq!(
+            ledger.rows[0].cells[col("数量") as usize],
+            Cell::Text("约100".into())
+        );
     }
 }

@@ -6,7 +6,7 @@ pub mod cells;
 mod checks;
 mod files;
 mod guard;
-mod ledger;
+pub mod ledger;
 pub mod province;
 mod quiet;
 mod summary;
