@@ -316,7 +316,12 @@ fn every_problem_in_the_corpus_has_the_severity_of_its_consequence() {
             let Some(def) = scheme.ledgers.iter().find(|l| l.sheet == p.source.sheet) else {
                 continue;
             };
-            let letters: String = p.source.cell.chars().take_while(char::is_ascii_uppercase).collect();
+            let letters: String = p
+                .source
+                .cell
+                .chars()
+                .take_while(char::is_ascii_uppercase)
+                .collect();
             let row: u32 = p.source.cell[letters.len()..].parse().unwrap_or(0);
             if letters.len() != 1 || row < 2 {
                 continue;

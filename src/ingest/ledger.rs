@@ -394,7 +394,10 @@ mod tests {
         };
         use crate::problem::Severity;
         assert_eq!(at(&quantity).severity, Severity::Warning, "{shown:?}");
-        assert!(at(&quantity).message.contains("该列不参与评分"), "{shown:?}");
+        assert!(
+            at(&quantity).message.contains("该列不参与评分"),
+            "{shown:?}"
+        );
         assert_eq!(at(&weight).severity, Severity::Error, "{shown:?}");
         let ledger = &sub.ledgers["destruction"];
         assert_eq!(

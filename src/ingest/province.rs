@@ -65,14 +65,14 @@ impl Findings {
         match self {
             Findings::Used => None,
             Findings::Omitted(reason) => Some(format!(
-                "本次评分未计入省级评定（{reason}）：各地区的{}均按空白处理，相应的得分、扣分和一票否决均未计入。\
+                "本次评分未计入省级评定（{reason}）：各地区的{}均按空白处理，相应的得分和扣分未计入，一票否决也未计入。\
                  本表不能作为正式考评结果，省级评定补齐后应重新评分。",
                 scheme
                     .province
                     .columns
                     .iter()
                     .map(|c| c.name.as_str())
-                    .filter(|n| *n != "区划代码" && *n != scheme.veto.reason_column)
+                    .filter(|n| ![scheme.veto.column.as_str(), scheme.veto.reason_column.as_str()].contains(n))
                     .collect::<Vec<_>>()
                     .join("、")
             )),

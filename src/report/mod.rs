@@ -97,7 +97,7 @@ impl Assessment<'_> {
     pub(crate) fn subtitle(&self) -> String {
         let omitted = match self.findings {
             Findings::Used => "",
-            Findings::Omitted(_) => "　　【未计入省级评定，不能作为正式考评结果】",
+            Findings::Omitted(_) => "\n【本表未计入省级评定，不能作为正式考评结果】",
         };
         format!(
             "指标体系：{}（编号{}，版本{}）　　制表日期：{}{omitted}",

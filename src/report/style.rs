@@ -167,6 +167,8 @@ pub(crate) enum Style {
     Title,
     /// The line under the title (office, scheme, 制表日期).
     Subtitle,
+    /// The line under the title with a warning on a second line (red, bold, wrapped).
+    SubtitleWarning,
     /// A column header: bold, grey, bordered, wrapped.
     Header,
     /// A section heading (12 pt bold).
@@ -193,6 +195,11 @@ impl Style {
                 .set_font_size(16)
                 .set_align(FormatAlign::Center),
             Style::Subtitle => base.set_align(FormatAlign::Center),
+            Style::SubtitleWarning => base
+                .set_align(FormatAlign::Center)
+                .set_text_wrap()
+                .set_bold()
+                .set_font_color(Color::RGB(0xC00000)),
             Style::Header => base
                 .set_bold()
                 .set_text_wrap()
@@ -378,11 +385,19 @@ impl Grid {
             span,
         );
         self.set_height(TITLE_ROW, 28.0);
+        // A warning every page must carry goes on a second line of its own.
+        let lines = subtitle.lines().count().max(1);
+        let style = if lines > 1 {
+            self.set_height(SUBTITLE_ROW, LINE_HEIGHT * lines as f64);
+            Style::SubtitleWarning
+        } else {
+            Style::Subtitle
+        };
         self.put(
             SUBTITLE_ROW,
             first_col,
             Value::Text(subtitle.into()),
-            Style::Subtitle,
+            style,
             span,
         );
     }
