@@ -73,6 +73,9 @@ pub enum Command {
         /// 允许覆盖历史数据中已有的季度或补录更早的季度
         #[arg(long)]
         replace: bool,
+        /// 历史数据文件夹正被另一次评分使用时最多等待的秒数；超时即停止，不写入任何结果
+        #[arg(long, value_name = "SECONDS", default_value_t = crate::history::DEFAULT_WAIT.as_secs())]
+        wait: u64,
     },
     /// 生成模拟填报数据（用于演示、测试和性能测试）
     Samples {

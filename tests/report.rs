@@ -220,6 +220,7 @@ fn assessment(scheme: &Scheme) -> Assessment<'_> {
         files,
         history,
         run_time: "2026-01-15 09:30:00".into(),
+        reruns: vec![],
     }
 }
 
@@ -710,6 +711,7 @@ fn nationwide_workbook_is_complete_and_prints_one_page_wide() {
         files: vec![],
         history: vec![],
         run_time: "2026-01-15 09:30:00".into(),
+        reruns: vec![],
     };
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("全国.xlsx");

@@ -52,6 +52,7 @@ pub fn run(
         history: Vec::new(),
         analysis: Default::default(),
         run_time: run_time(),
+        reruns: Vec::new(),
     };
     report::write_quality(&a, &out)?;
     println!("数据质量工作簿：{}", out.display());

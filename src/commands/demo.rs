@@ -39,6 +39,7 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
             Some(&history),
             &path,
             false,
+            crate::history::DEFAULT_WAIT,
         )?;
         print_summary(&outcome, *q, &path);
         last = Some((outcome, path, *q));

@@ -44,6 +44,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             history,
             out,
             replace,
+            wait,
         } => score::run(
             &dir,
             &setup,
@@ -51,6 +52,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             history.as_deref(),
             out.as_deref(),
             replace,
+            std::time::Duration::from_secs(wait),
         ),
         Command::Samples {
             regions,

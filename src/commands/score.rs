@@ -7,6 +7,7 @@ use crate::problem::Severity;
 use crate::quarter::Quarter;
 use crate::score::Status;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 pub fn run(
     dir: &Path,
@@ -15,11 +16,12 @@ pub fn run(
     history: Option<&Path>,
     out: Option<&Path>,
     replace: bool,
+    wait: Duration,
 ) -> Result<Exit, Error> {
     let setup = load(setup)?;
     let quarter = quarter_of(quarter, dir)?;
     let out = out.map_or_else(|| default_out(quarter), Path::to_path_buf);
-    let outcome = score_one(&setup, quarter, dir, history, &out, replace)?;
+    let outcome = score_one(&setup, quarter, dir, history, &out, replace, wait)?;
     print_summary(&outcome, quarter, &out);
     Ok(exit_of(&outcome))
 }
@@ -35,6 +37,7 @@ pub(super) fn score_one(
     history: Option<&Path>,
     out: &Path,
     replace: bool,
+    wait: Duration,
 ) -> Result<ScoreOutcome, Error> {
     pipeline::score(&ScoreRun {
         setup,
@@ -44,6 +47,8 @@ pub(super) fn score_one(
         out,
         replace,
         run_time: run_time(),
+        wait,
+        on_wait: |message| eprintln!("{message}"),
     })
 }
 
@@ -67,4 +72,7 @@ pub(super) fn print_summary(o: &ScoreOutcome, quarter: Quarter, out: &Path) {
         o.count(Severity::Warning)
     );
     println!("排名工作簿：{}", out.display());
+    if let Some(notice) = crate::history::notice(&o.reruns, quarter) {
+        eprintln!("警告：{notice}");
+    }
 }

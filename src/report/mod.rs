@@ -50,6 +50,9 @@ pub struct Assessment<'a> {
     pub analysis: Analysis,
     /// 评分时间 shown in 评分说明 (e.g. "2026-01-15 09:30:00").
     pub run_time: String,
+    /// Quarters in the history folder that must be scored again (this one among them, when it
+    /// read a history about to change), oldest first; shown on 总排名 and 评分说明.
+    pub reruns: Vec<crate::history::Rerun>,
 }
 
 impl Assessment<'_> {
@@ -78,6 +81,11 @@ impl Assessment<'_> {
         self.flags
             .get(code)
             .and_then(|fs| fs.iter().map(|f| f.kind).min())
+    }
+
+    /// What to tell the reader about quarters to score again, if any (`history::notice`).
+    pub(crate) fn rerun_notice(&self) -> Option<String> {
+        crate::history::notice(&self.reruns, self.quarter)
     }
 
     /// The title of a sheet: office, quarter and what the sheet is.
