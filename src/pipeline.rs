@@ -214,7 +214,7 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         Problem::warning(
             crate::problem::Source::new(history::RERUN_FILE, "", ""),
             format!(
-                "历史数据中{}需要重新评分：{}。请按季度顺序重新评分：{}",
+                "历史数据中{}需要重新评分：{}。请按{}的顺序依次重新评分",
                 r.quarter,
                 r.reason,
                 rerun_order(&reruns)

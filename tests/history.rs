@@ -386,6 +386,10 @@ fn a_rewritten_quarter_marks_the_later_ones_until_they_are_scored_again() {
         "{stderr}"
     );
     assert!(stderr.contains("2025Q2→2025Q3"), "{stderr}");
+    assert!(
+        stderr.contains("  2025Q3：2025Q1于2026-01-01 00:00:00重新评分后"),
+        "{stderr}"
+    );
     let reasons = history::reruns(&h).unwrap();
     assert!(
         reasons[0]
@@ -397,6 +401,7 @@ fn a_rewritten_quarter_marks_the_later_ones_until_they_are_scored_again() {
     // 2025Q1's own results are right: its workbook names the later quarters, not itself.
     let ranking = sheet_text(&out("2025Q1"), "总排名");
     assert!(ranking.contains("注意：历史数据中2025Q2、2025Q3需要重新评分"));
+    assert!(ranking.contains("各季度的原因见“数据质量”"));
     assert!(!ranking.contains("2025Q1的督办措施依据的历史尚未更新"));
 
     // A new quarter scored meanwhile read the stale 2025Q2 and 2025Q3: it is marked too, and

@@ -74,5 +74,8 @@ pub(super) fn print_summary(o: &ScoreOutcome, quarter: Quarter, out: &Path) {
     println!("排名工作簿：{}", out.display());
     if let Some(notice) = crate::history::notice(&o.reruns, quarter) {
         eprintln!("警告：{notice}");
+        for r in &o.reruns {
+            eprintln!("  {}：{}", r.quarter, r.reason);
+        }
     }
 }

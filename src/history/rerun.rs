@@ -162,18 +162,16 @@ pub(super) fn update(
     Ok(())
 }
 
-/// What to tell the user when quarters need scoring again, scoring `current`: which, why, and the
-/// order to score them in; `None` when none does.
+/// What to tell the user when quarters need scoring again, scoring `current`: which and in what
+/// order (each one's reason is in [`Rerun::reason`]); `None` when none does.
 pub fn notice(reruns: &[Rerun], current: Quarter) -> Option<String> {
     if reruns.is_empty() {
         return None;
     }
     let list: Vec<String> = reruns.iter().map(|r| r.quarter.to_string()).collect();
-    let reasons: Vec<&str> = reruns.iter().map(|r| r.reason.as_str()).collect();
     let mut text = format!(
-        "历史数据中{}需要重新评分（{}）。请按{}的顺序依次重新运行 kaoping score（同一历史数据文件夹）。",
+        "历史数据中{}需要重新评分：所依据的更早季度已重写。请按{}的顺序依次重新运行 kaoping score（同一历史数据文件夹，加 --replace）。",
         list.join("、"),
-        reasons.join("；"),
         list.join("→")
     );
     if reruns.iter().any(|r| r.quarter <= current) {

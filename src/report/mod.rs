@@ -86,6 +86,7 @@ impl Assessment<'_> {
     /// What to tell the reader about quarters to score again, if any (`history::notice`).
     pub(crate) fn rerun_notice(&self) -> Option<String> {
         crate::history::notice(&self.reruns, self.quarter)
+            .map(|n| format!("{n}各季度的原因见“数据质量”。"))
     }
 
     /// The title of a sheet: office, quarter and what the sheet is.
