@@ -30,7 +30,7 @@ pub struct SetupArgs {
 }
 
 /// How `score` treats history and the province's findings.
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ScoreOptions {
     /// 允许覆盖历史数据中已有的季度或补录更早的季度
     #[arg(long)]
@@ -38,6 +38,20 @@ pub struct ScoreOptions {
     /// 省级评定缺失或无法完整读取时仍然评分（不计入省级评定，工作簿中注明）；默认停止评分
     #[arg(long)]
     pub without_province_findings: bool,
+    /// 历史数据文件夹正被另一次评分使用时最多等待的秒数；超时即停止，不写入任何结果
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::history::DEFAULT_WAIT.as_secs())]
+    pub wait: u64,
+}
+
+impl Default for ScoreOptions {
+    /// As on the command line without options (waiting the default time for the history lock).
+    fn default() -> Self {
+        ScoreOptions {
+            replace: false,
+            without_province_findings: false,
+            wait: crate::history::DEFAULT_WAIT.as_secs(),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

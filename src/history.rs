@@ -41,6 +41,12 @@ use polars::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+mod lock;
+mod rerun;
+
+pub use lock::{lock, HistoryLock, Holder, DEFAULT_WAIT, HOLDER_FILE, LOCK_FILE};
+pub use rerun::{notice, reruns, Rerun, RERUN_FILE};
+
 /// A history folder that could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
@@ -51,9 +57,17 @@ pub enum HistoryError {
     )]
     Exists { quarter: Quarter, path: String },
     #[error(
-        "历史数据中已有更晚的季度{later}，不能再写入{quarter}；如确需补录或重算，请加 --replace"
+        "历史数据中已有更晚的季度{later}，不能再写入{quarter}；如确需补录或重算，请加 --replace，之后再按季度顺序重新评分{quarter}以后的各季度"
     )]
     OutOfOrder { quarter: Quarter, later: Quarter },
+    #[error(
+        "历史数据文件夹 {dir} 正被另一次评分使用（{holder}），等待{seconds}秒后仍未完成；本次评分未写入任何结果。请待其完成后重新运行，或用 --wait 延长等待时间"
+    )]
+    Busy {
+        dir: String,
+        holder: String,
+        seconds: u64,
+    },
 }
 
 /// What writing a quarter did.
@@ -114,39 +128,6 @@ fn io_err(path: &Path, e: impl std::fmt::Display) -> HistoryError {
         path: path.display().to_string(),
         message: e.to_string(),
     }
-}
-
-/// An exclusive lock on a history folder, held from reading the folder to writing the quarter,
-/// so that two runs on one shared folder (two clerks at once) cannot both read the folder before
-/// either writes and so record a quarter without the one before it. Released when dropped.
-#[derive(Debug)]
-pub struct HistoryLock {
-    _file: std::fs::File,
-}
-
-/// The name of the lock file inside a history folder.
-pub const LOCK_FILE: &str = ".kaoping.lock";
-
-/// Creates the folder if needed and waits for its exclusive lock.
-///
-/// # Errors
-///
-/// [`HistoryError::Io`] when the folder or its lock file cannot be created or locked.
-pub fn lock(dir: &Path) -> Result<HistoryLock, HistoryError> {
-    let path = dir.join(LOCK_FILE);
-    let io = |e: std::io::Error| HistoryError::Io {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    };
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(io)?;
-    file.lock().map_err(io)?;
-    Ok(HistoryLock { _file: file })
 }
 
 /// The quarters present in a history folder, oldest first.
@@ -318,12 +299,14 @@ fn to_frame(records: &[QuarterRecord]) -> PolarsResult<DataFrame> {
 
 /// Writes one quarter's records, atomically. An existing file for the quarter is kept when the
 /// new one is identical, refused when different unless `replace`; a quarter before one already
-/// in history is refused unless `replace`.
+/// in history is refused unless `replace`. Then the quarters to score again are updated (see
+/// `rerun`): `run_time` is when, for the reason given.
 pub fn write(
     dir: &Path,
     quarter: Quarter,
     records: &[QuarterRecord],
     replace: bool,
+    run_time: &str,
 ) -> Result<Written, HistoryError> {
     let path = path_of(dir, quarter);
     if !replace {
@@ -337,7 +320,7 @@ pub fn write(
         .finish(&mut df)
         .map_err(|e| io_err(&path, e))?;
     let outcome = match std::fs::read(&path) {
-        Ok(old) if old == bytes => return Ok(Written::Unchanged),
+        Ok(old) if old == bytes => Written::Unchanged,
         Ok(_) if !replace => {
             return Err(HistoryError::Exists {
                 quarter,
@@ -347,6 +330,9 @@ pub fn write(
         Ok(_) => Written::Replaced,
         Err(_) => Written::New,
     };
-    crate::output::write_atomically(&path, &bytes).map_err(|e| io_err(&path, e))?;
+    if outcome != Written::Unchanged {
+        crate::output::write_atomically(&path, &bytes).map_err(|e| io_err(&path, e))?;
+    }
+    rerun::update(dir, quarter, outcome, run_time)?;
     Ok(outcome)
 }

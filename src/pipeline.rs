@@ -113,6 +113,10 @@ pub struct ScoreRun<'a> {
     pub without_province_findings: bool,
     /// 评分时间 shown in the workbook.
     pub run_time: String,
+    /// How long to wait for another run's lock on the history folder.
+    pub wait: std::time::Duration,
+    /// Told, while waiting, for whom (see `history::lock`).
+    pub on_wait: fn(&str),
 }
 
 /// What a scoring run produced.
@@ -126,6 +130,8 @@ pub struct ScoreOutcome {
     pub history: Option<Written>,
     /// Whether the ranking rests on the province's findings.
     pub findings: Findings,
+    /// Quarters in the history folder that must be scored again, oldest first.
+    pub reruns: Vec<history::Rerun>,
 }
 
 impl ScoreOutcome {
@@ -300,7 +306,10 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
     };
     let results = score::score(&setup.registry, &batch, &inputs);
     // Held until this function returns: from reading the history to writing this quarter.
-    let _lock = run.history.map(history::lock).transpose()?;
+    let _lock = run
+        .history
+        .map(|dir| history::lock(dir, run.quarter, run.wait, run.on_wait))
+        .transpose()?;
     let past = match run.history {
         Some(dir) => history::read(dir, Some(run.quarter))?,
         None => Vec::new(),
@@ -318,13 +327,25 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         &past,
         &analysis.funnels,
     );
-    let written = match run.history {
+    let (written, reruns) = match run.history {
         Some(dir) => {
             let records = history::records(run.quarter, &results, &flags, &analysis.funnels);
-            Some(history::write(dir, run.quarter, &records, run.replace)?)
+            let written = history::write(dir, run.quarter, &records, run.replace, &run.run_time)?;
+            (Some(written), history::reruns(dir)?)
         }
-        None => None,
+        None => (None, Vec::new()),
     };
+    let rerun_problems = reruns.iter().map(|r| {
+        Problem::warning(
+            crate::problem::Source::new(history::RERUN_FILE, "", ""),
+            format!(
+                "历史数据中{}需要重新评分：{}。请按{}的顺序依次重新评分",
+                r.quarter,
+                r.reason,
+                rerun_order(&reruns)
+            ),
+        )
+    });
     let assessment = Assessment {
         scheme: &setup.scheme,
         quarter: run.quarter,
@@ -334,12 +355,14 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
             .problems
             .into_iter()
             .chain(analysis.anomalies.iter().cloned())
+            .chain(rerun_problems)
             .collect(),
         files: batch.files,
         history: past,
         analysis,
         findings,
         run_time: run.run_time.clone(),
+        reruns,
     };
     report::write(&assessment, run.out)?;
     Ok(ScoreOutcome {
@@ -349,7 +372,17 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         files: assessment.files,
         history: written,
         findings: assessment.findings,
+        reruns: assessment.reruns,
     })
+}
+
+/// "2025Q2→2025Q3": the quarters to score again, in the order to score them.
+fn rerun_order(reruns: &[history::Rerun]) -> String {
+    reruns
+        .iter()
+        .map(|r| r.quarter.to_string())
+        .collect::<Vec<_>>()
+        .join("→")
 }
 
 #[cfg(test)]

@@ -253,7 +253,12 @@ fn bad_arguments_exit_with_2_and_a_chinese_message() {
     let tmp = tempfile::tempdir().unwrap();
     let o = kaoping(tmp.path(), &["score", "nowhere"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("无法从文件夹名“nowhere”推断季度"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("无法读取报送文件夹 nowhere"));
+    std::fs::create_dir(tmp.path().join("empty")).unwrap();
+    let o = kaoping(tmp.path(), &["score", "empty"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("无法从文件夹名“empty”推断季度，文件夹中也没有填写了“季度”的报送文件"));
     let o = kaoping(tmp.path(), &["score", "nowhere", "--quarter", "2025Q4"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("无法读取报送文件夹"));

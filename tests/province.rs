@@ -96,6 +96,8 @@ fn score_with(province: (&str, &[u8]), registry: Option<(&str, &[u8])>) -> Outco
         replace: false,
         without_province_findings: false,
         run_time: "2026-01-15 09:30:00".into(),
+        wait: kaoping::history::DEFAULT_WAIT,
+        on_wait: |_| {},
     })
     .unwrap();
     outcome(&o)

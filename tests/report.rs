@@ -221,6 +221,7 @@ fn assessment(scheme: &Scheme) -> Assessment<'_> {
         history,
         findings: Default::default(),
         run_time: "2026-01-15 09:30:00".into(),
+        reruns: vec![],
     }
 }
 
@@ -712,6 +713,7 @@ fn nationwide_workbook_is_complete_and_prints_one_page_wide() {
         history: vec![],
         findings: Default::default(),
         run_time: "2026-01-15 09:30:00".into(),
+        reruns: vec![],
     };
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("全国.xlsx");

@@ -324,6 +324,8 @@ fn hand_worked_fixture_scores_ranks_and_flags() {
         replace: false,
         without_province_findings: false,
         run_time: "2025-10-15 09:00:00".into(),
+        wait: std::time::Duration::ZERO,
+        on_wait: |_| {},
     })
     .unwrap();
     let r = |code: &str| o.results.iter().find(|r| r.code == code).unwrap();

@@ -79,6 +79,7 @@ pub fn run(
         analysis: Default::default(),
         findings: Default::default(),
         run_time: run_time(),
+        reruns: Vec::new(),
     };
     report::write_quality(&a, &out)?;
     println!("数据质量工作簿：{}", out.display());

@@ -7,6 +7,7 @@ use crate::problem::Severity;
 use crate::quarter::Quarter;
 use crate::score::Status;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 pub fn run(
     dir: &Path,
@@ -45,6 +46,8 @@ pub(super) fn score_one(
         replace: options.replace,
         without_province_findings: options.without_province_findings,
         run_time: run_time(),
+        wait: Duration::from_secs(options.wait),
+        on_wait: |message| eprintln!("{message}"),
     })
 }
 
@@ -83,4 +86,10 @@ pub(super) fn print_summary(setup: &Setup, o: &ScoreOutcome, quarter: Quarter, o
         println!("注意：{warning}");
     }
     println!("排名工作簿：{}", out.display());
+    if let Some(notice) = crate::history::notice(&o.reruns, quarter) {
+        eprintln!("警告：{notice}");
+        for r in &o.reruns {
+            eprintln!("  {}：{}", r.quarter, r.reason);
+        }
+    }
 }

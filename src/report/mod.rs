@@ -53,6 +53,9 @@ pub struct Assessment<'a> {
     pub findings: Findings,
     /// 评分时间 shown in 评分说明 (e.g. "2026-01-15 09:30:00").
     pub run_time: String,
+    /// Quarters in the history folder that must be scored again (this one among them, when it
+    /// read a history about to change), oldest first; shown on 总排名 and 评分说明.
+    pub reruns: Vec<crate::history::Rerun>,
 }
 
 impl Assessment<'_> {
@@ -81,6 +84,12 @@ impl Assessment<'_> {
         self.flags
             .get(code)
             .and_then(|fs| fs.iter().map(|f| f.kind).min())
+    }
+
+    /// What to tell the reader about quarters to score again, if any (`history::notice`).
+    pub(crate) fn rerun_notice(&self) -> Option<String> {
+        crate::history::notice(&self.reruns, self.quarter)
+            .map(|n| format!("{n}各季度的原因见“数据质量”。"))
     }
 
     /// The title of a sheet: office, quarter and what the sheet is.

@@ -84,6 +84,11 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
         g.para(row, 1, LAST_COL, value);
         row += 1;
     }
+    if let Some(notice) = a.rerun_notice() {
+        g.section(row, "需重新评分");
+        g.para(row, 1, LAST_COL, &notice);
+        row += 1;
+    }
     row += 1;
 
     row = section(&mut g, row, "一、指标及评分规则");

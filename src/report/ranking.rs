@@ -130,6 +130,11 @@ fn write_region(
 /// The legend, the notes on the columns and on vetoed regions, and the signature block, from
 /// `row`; returns the row after them.
 fn notes(g: &mut Grid, a: &Assessment, mut row: u32) -> u32 {
+    // Quarters to score again come first: they may change this page.
+    if let Some(notice) = a.rerun_notice() {
+        g.para(row, 0, LAST_COL, &format!("注意：{notice}"));
+        row += 2;
+    }
     if let Some(warning) = a.findings.warning(a.scheme) {
         g.section(row, "注意：本表未计入省级评定");
         g.para(row + 1, 0, LAST_COL, &warning);
