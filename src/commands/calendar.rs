@@ -48,12 +48,12 @@ pub fn describe(cal: &Calendar, year: i32) -> String {
         let _ = write!(
             out,
             "{year}年：节假日表没有这一年的放假调休安排，只知道周末，不知道哪些工作日放假、哪些周末调休上班。\n\
-             用到{year}年日期的工作日计算（信息公开及时率）因此不能进行：score 会停止评分，check 会报错。\n\
+             结果取决于{year}年安排的工作日计算（如信息公开及时率）因此不能进行：score 会停止评分，check 会报错。\n\
              国务院办公厅发布{year}年部分节假日安排的通知后，请复制一份 templates/holidays.csv，\
              按同样格式（表头“日期,类型,说明”；每个放假日一行，类型为“休”；每个调休上班的周末一行，类型为“班”；\
              UTF-8或GB18030编码）在末尾补充{year}年的安排，再用 --holidays 指定，例如：\n\
              \x20 kaoping calendar --year {year} --holidays 节假日.csv\n\
-             \x20 kaoping score 提交文件夹 --quarter {}Q4 --holidays 节假日.csv\n",
+             \x20 kaoping score 报送文件夹 --quarter {}Q4 --holidays 节假日.csv\n",
             year - 1
         );
         return out;

@@ -64,7 +64,7 @@ impl CalendarGap {
         }
         let first = match self.dates.first() {
             Some(d) => format!(
-                "，第一处为{}“{}”{}（{}{}，{}{}）",
+                "，第一处为{}“{}”{}：{}{}，{}{}",
                 d.region_name,
                 d.source.file,
                 d.source.address(),
