@@ -119,6 +119,15 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         registry: Option<PathBuf>,
     },
+    /// 查看节假日表对某一年的掌握情况：放假（休）、调休上班（班）和每月工作日数；未收录该年时退出码为1
+    Calendar {
+        /// 年份，如 2027
+        #[arg(long)]
+        year: i32,
+        /// 节假日表（CSV：日期,类型,说明；类型为“休”或“班”），默认使用内置的 templates/holidays.csv
+        #[arg(long, value_name = "FILE")]
+        holidays: Option<PathBuf>,
+    },
     /// 用 samples/ 中的四个季度样例完整演示一遍，结果写入 out/
     Demo {
         /// 样例文件夹

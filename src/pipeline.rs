@@ -33,6 +33,9 @@ pub enum Error {
     Report(#[from] ReportError),
     #[error(transparent)]
     Template(#[from] TemplateError),
+    /// Working days to count in a year the holiday table lacks: nothing is scored or written.
+    #[error("{}评分已停止，未写入排名工作簿和历史数据。{}", .0.what(), .0.remedy())]
+    CalendarGap(#[from] score::CalendarGap),
     #[error(transparent)]
     Samples(#[from] crate::samples::SamplesError),
     /// 省级评定 missing or not read in full, and the clerk did not say to score without it.
@@ -85,7 +88,7 @@ pub fn load_calendar(path: &Path) -> Result<Calendar, Error> {
             path.display()
         )));
     };
-    Ok(Calendar::from_csv(&text)?)
+    Ok(Calendar::from_csv(&text)?.with_origin(path.display().to_string()))
 }
 
 /// Writes one blank submission workbook per region; returns the paths.
@@ -213,12 +216,6 @@ pub fn ingest(
     let (province, province_problems) =
         ingest::province::read(input, &setup.scheme, &setup.registry);
     batch.problems.extend(province_problems);
-    if let Some(gap) = setup.calendar.gaps_for(quarter) {
-        batch.problems.push(Problem::warning(
-            crate::problem::Source::new("holidays.csv", "", ""),
-            gap,
-        ));
-    }
     if !province.sha256.is_empty() {
         batch.files.push(InputFile {
             file: province.file.clone(),
@@ -304,7 +301,8 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         quarter: run.quarter,
         province: &province,
     };
-    let results = score::score(&setup.registry, &batch, &inputs);
+    // A count the holiday table cannot decide stops the run here, before anything is written.
+    let results = score::score(&setup.registry, &batch, &inputs)?;
     // Held until this function returns: from reading the history to writing this quarter.
     let _lock = run
         .history
@@ -389,8 +387,8 @@ fn rerun_order(reruns: &[history::Rerun]) -> String {
 mod tests {
     use super::*;
 
-    /// A holiday table extended by the province (saved by Excel as GB18030) closes the gap the
-    /// built-in table leaves for 2026Q4: 2027-01-01 is a holiday and no warning is due.
+    /// A holiday table extended by the province (saved by Excel as GB18030) covers 2027:
+    /// 2027-01-01 is a holiday, and messages name the file.
     #[test]
     fn a_province_holiday_table_extends_the_calendar() {
         let mut text = crate::registry::calendar::BUILTIN_HOLIDAYS.to_string();
@@ -402,9 +400,12 @@ mod tests {
         let cal = load_calendar(&path).unwrap();
         let new_year = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
         assert!(!cal.is_working_day(new_year));
-        assert_eq!(cal.gaps_for("2026Q4".parse().unwrap()), None);
-        assert!(Calendar::builtin()
-            .gaps_for("2026Q4".parse().unwrap())
-            .is_some());
+        assert!(cal.covers(2027));
+        assert!(!Calendar::builtin().covers(2027));
+        assert!(cal.origin().ends_with("节假日.csv"), "{}", cal.origin());
+        assert_eq!(
+            Calendar::builtin().origin(),
+            "内置的 templates/holidays.csv"
+        );
     }
 }

@@ -1,10 +1,13 @@
 //! `kaoping check`: ingest and validate every submission, print a per-file summary, write a
-//! 数据质量 workbook. Exit code 1 if any submission has an error.
+//! 数据质量 workbook. Exit code 1 if any submission has an error, or if `score` would stop
+//! because a working-day count reaches a year the holiday table lacks (that is one error row in
+//! 数据质量, against the holiday table rather than any region's file, and check still writes
+//! the workbook).
 
 use super::{load, pad, quarter_of, run_time, width, Exit};
 use crate::cli::SetupArgs;
 use crate::pipeline::{self, Error};
-use crate::problem::Severity;
+use crate::problem::{Problem, Severity, Source};
 use crate::report::{self, Assessment};
 use crate::score::{self, Inputs};
 use std::path::{Path, PathBuf};
@@ -21,14 +24,27 @@ pub fn run(
         || PathBuf::from(format!("数据质量_{quarter}.xlsx")),
         Path::to_path_buf,
     );
-    let (batch, province) = pipeline::ingest(&setup, quarter, dir)?;
+    let (mut batch, province) = pipeline::ingest(&setup, quarter, dir)?;
     let inputs = Inputs {
         scheme: &setup.scheme,
         calendar: &setup.calendar,
         quarter,
         province: &province,
     };
-    let results = score::score(&setup.registry, &batch, &inputs);
+    let (results, gap) = match score::score(&setup.registry, &batch, &inputs) {
+        Ok(results) => (results, None),
+        Err(gap) => (score::statuses(&setup.registry, &batch), Some(gap)),
+    };
+    if let Some(gap) = &gap {
+        batch.problems.push(Problem::error(
+            Source::new(&gap.origin, "", ""),
+            format!(
+                "{}按现有节假日表无法评分：score 会停止，不写排名工作簿和历史数据。{}",
+                gap.what(),
+                gap.remedy()
+            ),
+        ));
+    }
     let rows: Vec<[String; 4]> = batch
         .files
         .iter()
@@ -55,6 +71,7 @@ pub fn run(
         let line: String = (0..4).map(|k| pad(&r[k], widths[k] + 2)).collect();
         println!("{}", line.trim_end());
     }
+    // The calendar gap is among the problems (an error row against the holiday table).
     let any_error = batch.problems.iter().any(|p| p.severity == Severity::Error);
     print!(
         "{}",
@@ -68,6 +85,9 @@ pub fn run(
         }
         .names()
     );
+    if let Some(gap) = &gap {
+        println!("错误：{gap}");
+    }
     let a = Assessment {
         scheme: &setup.scheme,
         quarter,

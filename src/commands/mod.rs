@@ -1,6 +1,7 @@
 //! One file per command: each turns raw CLI arguments into pipeline calls and prints a Chinese
 //! summary. A bad submission never stops a command; the exit code says the data had errors.
 
+mod calendar;
 mod check;
 mod demo;
 mod samples;
@@ -68,6 +69,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             &out,
             registry.as_deref(),
         ),
+        Command::Calendar { year, holidays } => calendar::run(year, holidays.as_deref()),
         Command::Demo { samples, out } => demo::run(&samples, &out),
     }
 }

@@ -180,6 +180,7 @@ mod tests {
     fn ledger(sheet: &str, width: usize, values: &[f64], col: usize) -> Ledger {
         Ledger {
             sheet: sheet.to_string(),
+            columns: (0..width as u32).collect(),
             rows: values
                 .iter()
                 .enumerate()

@@ -88,6 +88,7 @@ pub fn read(
     }
     let mut ledger = Ledger {
         sheet: def.sheet.clone(),
+        columns: cols.clone(),
         rows: Vec::new(),
     };
     let mut keys: HashMap<(usize, String), u32> = HashMap::new();

@@ -66,6 +66,9 @@ pub struct LedgerRow {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ledger {
     pub sheet: String,
+    /// 0-based worksheet column of each of the scheme's columns, in the scheme's order (the
+    /// order of `LedgerRow::cells`), so a cell can be named as the region sees it.
+    pub columns: Vec<u32>,
     pub rows: Vec<LedgerRow>,
 }
 

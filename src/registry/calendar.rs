@@ -7,6 +7,11 @@
 //! announcement data from `templates/holidays.csv` (header `日期,类型,说明`; 类型 `休` or `班`)
 //! and does the working-day arithmetic, so that a deadline straddling 国庆节 or 春节 is measured the
 //! way the assessed departments are actually required to measure it.
+//!
+//! The table covers the years it lists. Outside them only weekends are known, which is not enough
+//! to score: [`Calendar::within`] answers a deadline question only when the holiday table decides
+//! it, and otherwise names the year that is missing ([`Uncovered`]), so that a count reaching
+//! into next year is never a silent weekend-only guess.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
@@ -22,12 +27,50 @@ const HEADER: [&str; 3] = ["日期", "类型", "说明"];
 /// Working-day calendar: weekends and statutory holidays off, make-up days (调休上班) on.
 #[derive(Debug, Clone, Default)]
 pub struct Calendar {
-    /// Days of official rest periods (类型 `休`); may include weekend days.
-    holidays: BTreeSet<NaiveDate>,
-    /// Make-up working days (类型 `班`); always a Saturday or Sunday.
-    workdays: BTreeSet<NaiveDate>,
-    first_year: Option<i32>,
-    last_year: Option<i32>,
+    /// Days of official rest periods (类型 `休`) with their 说明; may include weekend days.
+    holidays: BTreeMap<NaiveDate, String>,
+    /// Make-up working days (类型 `班`) with their 说明; always a Saturday or Sunday.
+    workdays: BTreeMap<NaiveDate, String>,
+    /// The years the table lists at least one date of. The State Council announces a whole
+    /// year's arrangement at once, so a year with no line at all is a year nobody entered.
+    years: BTreeSet<i32>,
+    /// Where the table came from, for messages; `None` is the built-in table.
+    origin: Option<String>,
+}
+
+/// A working-day question the holiday table cannot answer: the count reaches into `year`, which
+/// the table does not cover, and the answer depends on how that year's days are arranged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Uncovered {
+    pub year: i32,
+}
+
+/// What a listed date is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayKind {
+    /// 休: a day of a statutory rest period.
+    Holiday,
+    /// 班: a Saturday or Sunday worked instead (调休上班).
+    Workday,
+}
+
+impl DayKind {
+    /// The word the holiday file uses.
+    pub fn label(self) -> &'static str {
+        match self {
+            DayKind::Holiday => "休",
+            DayKind::Workday => "班",
+        }
+    }
+}
+
+/// One line of the holiday table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedDay {
+    pub date: NaiveDate,
+    pub kind: DayKind,
+    /// 说明, e.g. 国庆节 or 国庆节调休上班.
+    pub note: String,
 }
 
 /// A holiday file that could not be parsed.
@@ -45,7 +88,8 @@ fn is_weekend(d: NaiveDate) -> bool {
     matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
-fn weekday_name(d: NaiveDate) -> &'static str {
+/// The weekday in Chinese (星期一 … 星期日).
+pub fn weekday_name(d: NaiveDate) -> &'static str {
     match d.weekday() {
         Weekday::Mon => "星期一",
         Weekday::Tue => "星期二",
@@ -127,9 +171,10 @@ impl Calendar {
                     format!("日期 {date} 重复出现（首次出现在第{first}行）"),
                 ));
             }
+            let note = fields[2].to_string();
             match fields[1] {
                 "休" => {
-                    cal.holidays.insert(date);
+                    cal.holidays.insert(date, note);
                 }
                 "班" => {
                     if !is_weekend(date) {
@@ -141,7 +186,7 @@ impl Calendar {
                             ),
                         ));
                     }
-                    cal.workdays.insert(date);
+                    cal.workdays.insert(date, note);
                 }
                 other => {
                     return Err(line_error(
@@ -151,9 +196,7 @@ impl Calendar {
                 }
             }
             seen.insert(date, line_no);
-            let y = date.year();
-            cal.first_year = Some(cal.first_year.map_or(y, |f| f.min(y)));
-            cal.last_year = Some(cal.last_year.map_or(y, |l| l.max(y)));
+            cal.years.insert(date.year());
         }
 
         if !header_seen {
@@ -176,9 +219,9 @@ impl Calendar {
     /// Whether `d` is a working day: a make-up day (`班`), or a Monday–Friday that is not a
     /// statutory holiday (`休`).
     pub fn is_working_day(&self, d: NaiveDate) -> bool {
-        if self.workdays.contains(&d) {
+        if self.workdays.contains_key(&d) {
             true
-        } else if self.holidays.contains(&d) {
+        } else if self.holidays.contains_key(&d) {
             false
         } else {
             !is_weekend(d)
@@ -186,6 +229,9 @@ impl Calendar {
     }
 
     /// Working days after `from` up to and including `to` (0 when to <= from).
+    ///
+    /// Outside the covered years only weekends are skipped: this is arithmetic, not an answer to
+    /// score with. Scoring asks [`Calendar::within`], which refuses what the table cannot decide.
     ///
     /// Computed in closed form: Monday–Friday count, minus holidays falling on a weekday, plus
     /// make-up days, each restricted to `(from, to]`.
@@ -198,7 +244,7 @@ impl Calendar {
         let holidays_on_weekdays = self
             .holidays
             .range(range)
-            .filter(|d| !is_weekend(**d))
+            .filter(|(d, _)| !is_weekend(**d))
             .count();
         // A date is never both `休` and `班` (duplicates are rejected), and `班` is always a weekend.
         let makeup = self.workdays.range(range).count();
@@ -206,50 +252,132 @@ impl Calendar {
             + i64::try_from(makeup).unwrap_or(i64::MAX)
     }
 
-    /// Years covered by the file (min, max), if any.
+    /// The first and last year the table lists, if any (years in between may be missing: see
+    /// [`Calendar::covers`]).
     pub fn years(&self) -> Option<(i32, i32)> {
-        self.first_year.zip(self.last_year)
+        Some((*self.years.first()?, *self.years.last()?))
     }
 
-    /// What a reader of `quarter`'s results must know when the holiday table does not cover every
-    /// day the working-day counts of the quarter may use (its days and the 45 after, where late
-    /// disclosures fall): those days' holidays and make-up days are not known and only weekends
-    /// are skipped. Empty when the table covers them.
-    pub fn gaps_for(&self, quarter: crate::quarter::Quarter) -> Option<String> {
-        let from = quarter.first_day().year();
-        let to = (quarter.last_day() + chrono::Duration::days(45)).year();
-        let (first, last) = self.years()?;
-        let missing: Vec<String> = (from..=to)
-            .filter(|y| *y < first || *y > last)
-            .map(|y| format!("{y}年"))
+    /// Whether the table holds `year`'s arrangement (lists at least one of its dates).
+    pub fn covers(&self, year: i32) -> bool {
+        self.years.contains(&year)
+    }
+
+    /// The covered years in words, runs joined: "2016至2026年", "2016至2020、2025年"; "无" when
+    /// the table is empty.
+    pub fn covered_label(&self) -> String {
+        let mut runs: Vec<(i32, i32)> = Vec::new();
+        for &y in &self.years {
+            match runs.last_mut() {
+                Some((_, last)) if *last + 1 == y => *last = y,
+                _ => runs.push((y, y)),
+            }
+        }
+        if runs.is_empty() {
+            return "无".to_string();
+        }
+        let parts: Vec<String> = runs
+            .iter()
+            .map(|&(a, b)| {
+                if a == b {
+                    a.to_string()
+                } else {
+                    format!("{a}至{b}")
+                }
+            })
             .collect();
-        (!missing.is_empty()).then(|| {
-            format!(
-                "节假日表只含{first}至{last}年，{}的工作日计算会用到{}的日期：这些日期的法定节假日和调休未计入（只扣除周末），\
-                 信息公开及时率可能偏高。请按 templates/holidays.csv 的格式补充{}的节假日安排，用 --holidays 指定后重新评分",
-                quarter,
-                missing.join("、"),
-                missing.join("、")
-            )
-        })
+        format!("{}年", parts.join("、"))
+    }
+
+    /// The same calendar, named after the file it was read from (for messages).
+    pub fn with_origin(mut self, origin: impl Into<String>) -> Calendar {
+        self.origin = Some(origin.into());
+        self
+    }
+
+    /// Where the table came from: the file given with `--holidays`, or the built-in one.
+    pub fn origin(&self) -> String {
+        self.origin
+            .clone()
+            .unwrap_or_else(|| "内置的 templates/holidays.csv".to_string())
+    }
+
+    /// Whether `to` is at most `limit` working days after `from` (counted as in
+    /// [`Calendar::working_days_between`]), when the holiday table decides it.
+    ///
+    /// Let `u` be the first day of `(from, to]` in a year the table does not cover, and `c` the
+    /// working days of `(from, u)`, all covered. Whatever that year's arrangement, the days of
+    /// `[u, to]` add between 0 (all holidays) and their number of calendar days (all worked). So:
+    /// no such `u` → the exact count decides; `c > limit` → `Ok(false)`; `c` plus every day of
+    /// `[u, to]` still `<= limit` → `Ok(true)`; otherwise the answer depends on the missing year
+    /// and is [`Uncovered`]. The result never rests on a weekend-only guess.
+    pub fn within(&self, from: NaiveDate, to: NaiveDate, limit: i64) -> Result<bool, Uncovered> {
+        if to <= from {
+            return Ok(0 <= limit);
+        }
+        let Some(first) = from.succ_opt() else {
+            return Ok(0 <= limit);
+        };
+        let gap = (first.year()..=to.year()).find(|y| !self.covers(*y));
+        let Some(year) = gap else {
+            return Ok(self.working_days_between(from, to) <= limit);
+        };
+        let u = NaiveDate::from_ymd_opt(year, 1, 1).map_or(first, |jan1| jan1.max(first));
+        let before = u.pred_opt().unwrap_or(from);
+        let counted = self.working_days_between(from, before);
+        let rest = (to - u).num_days() + 1;
+        if counted > limit {
+            Ok(false)
+        } else if counted + rest <= limit {
+            Ok(true)
+        } else {
+            Err(Uncovered { year })
+        }
+    }
+
+    /// The table's lines for `year`, in date order.
+    pub fn listed(&self, year: i32) -> Vec<ListedDay> {
+        let (Some(a), Some(b)) = (
+            NaiveDate::from_ymd_opt(year, 1, 1),
+            NaiveDate::from_ymd_opt(year, 12, 31),
+        ) else {
+            return Vec::new();
+        };
+        let day = |kind: DayKind| {
+            move |(d, note): (&NaiveDate, &String)| ListedDay {
+                date: *d,
+                kind,
+                note: note.clone(),
+            }
+        };
+        let mut days: Vec<ListedDay> = self
+            .holidays
+            .range(a..=b)
+            .map(day(DayKind::Holiday))
+            .chain(self.workdays.range(a..=b).map(day(DayKind::Workday)))
+            .collect();
+        days.sort_by_key(|d| d.date);
+        days
+    }
+
+    /// Working days of each month of `year` (January first), as the table has them.
+    pub fn working_days_by_month(&self, year: i32) -> Vec<i64> {
+        (1..=12)
+            .filter_map(|m| {
+                let first = NaiveDate::from_ymd_opt(year, m, 1)?;
+                let next = if m == 12 {
+                    NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+                } else {
+                    NaiveDate::from_ymd_opt(year, m + 1, 1)?
+                };
+                Some(self.working_days_between(first.pred_opt()?, next.pred_opt()?))
+            })
+            .collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
-    /// Regression (issue 9): the table ends with 2026, and a 2026Q4 disclosure in January 2027
-    /// counted 元旦 as a working day without a word. The gap is named; 2026Q3 has none.
-    #[test]
-    fn regression_a_quarter_beyond_the_holiday_table_is_named() {
-        let cal = Calendar::builtin();
-        let q4: crate::quarter::Quarter = "2026Q4".parse().unwrap();
-        let gap = cal.gaps_for(q4).unwrap();
-        assert!(gap.contains("节假日表只含2016至2026年"), "{gap}");
-        assert!(gap.contains("2027年"), "{gap}");
-        assert_eq!(cal.gaps_for("2026Q3".parse().unwrap()), None);
-        assert!(cal.gaps_for("2027Q2".parse().unwrap()).is_some());
-    }
-
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -499,5 +627,139 @@ mod tests {
             err.to_string(),
             "节假日文件第2行：日期“abc”无效，应为 YYYY-MM-DD 格式"
         );
+    }
+    /// The 2027 元旦 arrangement used by the tests. ILLUSTRATIVE: the State Council's notice for
+    /// 2027 had not been published when this was written. 2027-01-01 is a Friday; in 2016 and
+    /// 2021, the last years 元旦 fell on a Friday, the notice gave "1月1日放假，与周末连休", and
+    /// the built-in table lists such a weekend as 休 too (2021-01-01 to 01-03).
+    const ILLUSTRATIVE_2027: &str =
+        "2027-01-01,休,元旦（示例）\n2027-01-02,休,元旦（示例）\n2027-01-03,休,元旦（示例）\n";
+
+    fn with_2027() -> Calendar {
+        Calendar::from_csv(&format!("{BUILTIN_HOLIDAYS}{ILLUSTRATIVE_2027}")).expect("parses")
+    }
+
+    /// Regression (issue 9): the table ends with 2026, and a 2026Q4 disclosure in January 2027
+    /// counted 元旦 as a working day without a word. Now the count refuses, naming 2027, whenever
+    /// the answer depends on 2027's arrangement.
+    #[test]
+    fn regression_a_count_into_an_uncovered_year_is_refused() {
+        let c = cal();
+        assert!(c.covers(2026));
+        assert!(!c.covers(2027));
+        // Decision Mon 2026-12-28, disclosed Tue 2027-01-26 (hand count in
+        // `new_year_2027_counted_once_the_year_is_added`): 20 working days if 01-01 is a holiday,
+        // 21 if only weekends were skipped. The built-in table cannot tell.
+        assert_eq!(
+            c.within(d(2026, 12, 28), d(2027, 1, 26), 20),
+            Err(Uncovered { year: 2027 })
+        );
+        // Decided 2026-12-28, disclosed 2027-01-06: 3 working days in 2026 (12-29..12-31) plus
+        // at most the 6 days 01-01..01-06 = 9 <= 20 whatever 2027 brings: known, timely.
+        assert_eq!(c.within(d(2026, 12, 28), d(2027, 1, 6), 20), Ok(true));
+        // Decided Mon 2026-11-02: 2026 alone already gives 43 working days (11-03..12-31) > 20:
+        // known, late, without 2027.
+        assert_eq!(c.working_days_between(d(2026, 11, 2), d(2026, 12, 31)), 43);
+        assert_eq!(c.within(d(2026, 11, 2), d(2027, 1, 5), 20), Ok(false));
+        // Entirely inside covered years: the exact count.
+        assert_eq!(c.within(d(2025, 9, 25), d(2025, 10, 29), 20), Ok(true));
+        assert_eq!(c.within(d(2025, 9, 25), d(2025, 10, 30), 20), Ok(false));
+        // Before the first covered year, too.
+        assert_eq!(
+            c.within(d(2015, 12, 1), d(2016, 1, 4), 20),
+            Err(Uncovered { year: 2015 })
+        );
+        // Empty and reversed ranges need no calendar.
+        assert_eq!(c.within(d(2027, 3, 1), d(2027, 3, 1), 20), Ok(true));
+        assert_eq!(c.within(d(2027, 3, 2), d(2027, 3, 1), 20), Ok(true));
+        // A year missing in the middle of the table is not covered either.
+        let holey = Calendar::from_csv("日期,类型,说明\n2024-01-01,休,元旦\n2026-01-01,休,元旦\n")
+            .expect("parses");
+        assert!(!holey.covers(2025));
+        assert_eq!(holey.covered_label(), "2024、2026年");
+        assert_eq!(
+            holey.within(d(2024, 12, 20), d(2025, 1, 20), 20),
+            Err(Uncovered { year: 2025 })
+        );
+        assert_eq!(c.covered_label(), "2016至2026年");
+        assert_eq!(Calendar::default().covered_label(), "无");
+    }
+
+    /// `within` agrees with the exact count wherever it answers, and refuses only where two
+    /// arrangements of the missing year (all holidays / all worked) would disagree.
+    #[test]
+    fn within_answers_only_what_the_table_decides() {
+        let c = cal();
+        let full = with_2027();
+        let mut from = d(2026, 11, 1);
+        while from <= d(2027, 1, 31) {
+            for span in [0_i64, 1, 5, 10, 20, 28, 30, 40, 60] {
+                let to = from + chrono::Duration::days(span);
+                for limit in [0, 5, 20] {
+                    match c.within(from, to, limit) {
+                        Ok(answer) => assert_eq!(
+                            answer,
+                            full.working_days_between(from, to) <= limit,
+                            "{from} → {to} ≤ {limit}"
+                        ),
+                        Err(u) => {
+                            assert_eq!(u.year, 2027);
+                            assert!(from.year() == 2027 || to.year() == 2027);
+                        }
+                    }
+                    assert_eq!(
+                        full.within(from, to, limit),
+                        Ok(full.working_days_between(from, to) <= limit)
+                    );
+                }
+            }
+            from += chrono::Duration::days(2);
+        }
+    }
+
+    /// With the 2027 元旦 arrangement added (illustrative, see [`ILLUSTRATIVE_2027`]), the case
+    /// the built-in table refuses is counted. Decision Mon 2026-12-28; counting from the next day:
+    ///   Tue 12-29 → 1, Wed 12-30 → 2, Thu 12-31 → 3, Fri 01-01 元旦 off, Sat 01-02 and Sun 01-03
+    ///   off, Mon 01-04 → 4, Tue 01-05 → 5, Wed 01-06 → 6, Thu 01-07 → 7, Fri 01-08 → 8,
+    ///   Mon 01-11..Fri 01-15 → 9..13, Mon 01-18..Fri 01-22 → 14..18,
+    ///   Mon 01-25 → 19, Tue 01-26 → 20, Wed 01-27 → 21.
+    /// Skipping weekends only would make Fri 01-01 the 4th day and 01-26 the 21st (late).
+    #[test]
+    fn new_year_2027_counted_once_the_year_is_added() {
+        let c = with_2027();
+        assert!(c.covers(2027));
+        assert!(!c.is_working_day(d(2027, 1, 1)));
+        let from = d(2026, 12, 28);
+        assert_eq!(c.working_days_between(from, d(2026, 12, 31)), 3);
+        assert_eq!(c.working_days_between(from, d(2027, 1, 4)), 4);
+        assert_eq!(c.working_days_between(from, d(2027, 1, 26)), 20);
+        assert_eq!(c.working_days_between(from, d(2027, 1, 27)), 21);
+        assert_eq!(c.within(from, d(2027, 1, 26), 20), Ok(true));
+        assert_eq!(c.within(from, d(2027, 1, 27), 20), Ok(false));
+        assert_eq!(cal().working_days_between(from, d(2027, 1, 26)), 21);
+    }
+
+    #[test]
+    fn listed_days_and_months_of_a_year() {
+        let c = cal();
+        let days = c.listed(2026);
+        assert_eq!(days.first().map(|x| x.date), Some(d(2026, 1, 1)));
+        assert_eq!(days.first().map(|x| x.note.as_str()), Some("元旦"));
+        let makeup: Vec<NaiveDate> = days
+            .iter()
+            .filter(|x| x.kind == DayKind::Workday)
+            .map(|x| x.date)
+            .collect();
+        assert!(makeup.contains(&d(2026, 1, 4)));
+        assert!(makeup.contains(&d(2026, 10, 10)));
+        assert!(days
+            .iter()
+            .any(|x| x.date == d(2026, 10, 1) && x.note == "国庆节" && x.kind == DayKind::Holiday));
+        let months = c.working_days_by_month(2026);
+        assert_eq!(months.len(), 12);
+        assert_eq!(months.iter().sum::<i64>(), 248);
+        // October 2026: 22 weekdays; Oct 1–2 and 5–7 off (5), Sat 10-10 worked (+1) → 18.
+        assert_eq!(months[9], 18);
+        assert!(c.listed(2027).is_empty());
     }
 }

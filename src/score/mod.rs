@@ -1,11 +1,13 @@
 //! Scoring: indicator values from the submissions, indicator scores by the scheme's rules, bonus,
 //! deductions, veto, total, grade and rank.
 
+mod coverage;
 mod rank;
 pub mod rules;
 mod types;
 pub mod value;
 
+pub use coverage::{CalendarGap, UncoveredDate};
 pub use rank::rank;
 pub use types::*;
 pub use value::Inputs;
@@ -16,7 +18,16 @@ use crate::scheme::{fmt_num, DeductionSource, Scheme, WhenEmpty};
 use value::Figures;
 
 /// Scores every region of the registry and ranks them; the result is in rank order.
-pub fn score(registry: &Registry, batch: &Batch, inp: &Inputs) -> Vec<RegionResult> {
+///
+/// # Errors
+///
+/// [`CalendarGap`] when a working-day count of a valid submission depends on a year the holiday
+/// table does not cover: no region is scored on a guessed calendar.
+pub fn score(
+    registry: &Registry,
+    batch: &Batch,
+    inp: &Inputs,
+) -> Result<Vec<RegionResult>, CalendarGap> {
     let scheme = inp.scheme;
     // Figures of every region with a valid submission.
     let valid: Vec<(&Region, &Submission, Vec<Figures>)> = registry
@@ -34,6 +45,21 @@ pub fn score(registry: &Registry, batch: &Batch, inp: &Inputs) -> Vec<RegionResu
             })
         })
         .collect();
+    let mut seen = std::collections::HashSet::new();
+    let uncovered: Vec<UncoveredDate> = valid
+        .iter()
+        .flat_map(|(_, _, figs)| figs.iter().flat_map(|f| f.uncovered.iter()))
+        .filter(|u| seen.insert(&u.source))
+        .cloned()
+        .collect();
+    if !uncovered.is_empty() {
+        return Err(CalendarGap {
+            quarter: inp.quarter,
+            origin: inp.calendar.origin(),
+            covered: inp.calendar.covered_label(),
+            dates: uncovered,
+        });
+    }
     // Each indicator's values across the compared regions, for relative rules.
     let peers: Vec<Vec<f64>> = (0..scheme.indicators.len())
         .map(|i| valid.iter().filter_map(|(_, _, f)| f[i].value).collect())
@@ -50,7 +76,24 @@ pub fn score(registry: &Registry, batch: &Batch, inp: &Inputs) -> Vec<RegionResu
         )
         .collect();
     rank(&mut results);
-    results
+    Ok(results)
+}
+
+/// Each region's status (已评分 meaning "valid, would be scored"), file and 填报日期, with no
+/// figures: what `check` lists when [`score`] cannot run.
+pub fn statuses(registry: &Registry, batch: &Batch) -> Vec<RegionResult> {
+    registry
+        .regions
+        .iter()
+        .map(|r| match batch.submissions.get(&r.code) {
+            Some(sub) if !sub.has_errors() => RegionResult {
+                file: Some(sub.file.clone()),
+                filed_on: sub.filed_on,
+                ..RegionResult::blank(&r.code, &r.name, Status::Scored)
+            },
+            other => unscored(r, other),
+        })
+        .collect()
 }
 
 fn unscored(region: &Region, sub: Option<&Submission>) -> RegionResult {

@@ -1,9 +1,11 @@
 //! Indicator values: numerator, denominator and value of each indicator for one region, from its
 //! submission, the registry and 省级评定.csv, with the cells they came from.
 
-use crate::ingest::{Cell, Ledger, ProvinceData, Submission};
+use super::coverage::UncoveredDate;
+use crate::ingest::{Cell, Ledger, LedgerRow, ProvinceData, Submission};
 use crate::problem::Source;
 use crate::quarter::Quarter;
+use crate::registry::calendar::Uncovered;
 use crate::registry::{Calendar, Region};
 use crate::scheme::{Filter, Indicator, Quantity, Scheme, ValueDef};
 
@@ -23,6 +25,10 @@ pub struct Figures {
     pub denominator: Option<f64>,
     pub value: Option<f64>,
     pub sources: Vec<Source>,
+    /// Ledger dates whose working-day count the holiday table cannot decide. Such a row is left
+    /// out of the count here, and [`super::score`] refuses to score when any is found: these
+    /// figures are never used.
+    pub uncovered: Vec<UncoveredDate>,
 }
 
 /// Computes an indicator's figures for one region.
@@ -45,6 +51,7 @@ pub fn figures(ind: &Indicator, region: &Region, sub: &Submission, inp: &Inputs)
                 denominator: None,
                 value: Some(v),
                 sources,
+                uncovered: Vec::new(),
             }
         }
         ValueDef::PerUnit { field: code } => {
@@ -55,6 +62,7 @@ pub fn figures(ind: &Indicator, region: &Region, sub: &Submission, inp: &Inputs)
                 denominator: Some(d),
                 value: (d > 0.0).then(|| n / d),
                 sources,
+                uncovered: Vec::new(),
             }
         }
         ValueDef::ShareNonzero { fields } => {
@@ -68,19 +76,23 @@ pub fn figures(ind: &Indicator, region: &Region, sub: &Submission, inp: &Inputs)
                 denominator: Some(d),
                 value: (d > 0.0).then(|| n / d),
                 sources,
+                uncovered: Vec::new(),
             }
         }
         ValueDef::Ratio {
             numerator,
             denominator,
         } => {
-            let n = quantity(numerator, sub, inp, &mut sources);
-            let d = quantity(denominator, sub, inp, &mut sources);
+            let mut uncovered = Vec::new();
+            let at = (ind, region);
+            let n = quantity(numerator, sub, inp, at, &mut sources, &mut uncovered);
+            let d = quantity(denominator, sub, inp, at, &mut sources, &mut uncovered);
             Figures {
                 numerator: Some(n),
                 denominator: Some(d),
                 value: (d > 0.0).then(|| (n / d).clamp(0.0, 1.0)),
                 sources,
+                uncovered,
             }
         }
         ValueDef::Province { column, divide_by } => {
@@ -93,13 +105,22 @@ pub fn figures(ind: &Indicator, region: &Region, sub: &Submission, inp: &Inputs)
                 denominator: Some(*divide_by),
                 value: n.map(|n| n / divide_by),
                 sources,
+                uncovered: Vec::new(),
             }
         }
     }
 }
 
-/// A field's value, or a count or sum over the ledger rows that pass the filters.
-fn quantity(q: &Quantity, sub: &Submission, inp: &Inputs, sources: &mut Vec<Source>) -> f64 {
+/// A field's value, or a count or sum over the ledger rows that pass the filters. A row whose
+/// working-day filter the calendar cannot decide does not pass, and is listed in `uncovered`.
+fn quantity(
+    q: &Quantity,
+    sub: &Submission,
+    inp: &Inputs,
+    (ind, region): (&Indicator, &Region),
+    sources: &mut Vec<Source>,
+    uncovered: &mut Vec<UncoveredDate>,
+) -> f64 {
     if let Some(code) = &q.field {
         return match sub.fields.get(code) {
             Some(f) => {
@@ -123,18 +144,43 @@ fn quantity(q: &Quantity, sub: &Submission, inp: &Inputs, sources: &mut Vec<Sour
     }
     let col = |name: &str| def.columns.iter().position(|c| c.name == name);
     let sum_col = q.sum.as_deref().and_then(col);
-    let filters: Vec<(usize, Option<usize>, &Filter)> = q
+    let mut filters: Vec<(usize, Option<usize>, &Filter)> = q
         .filter
         .iter()
         .filter_map(|f| col(&f.column).map(|i| (i, f.from.as_deref().and_then(col), f)))
         .collect();
+    // Working-day filters last: a row another filter excludes needs no calendar.
+    filters.sort_by_key(|(_, _, f)| f.within_working_days.is_some());
     ledger
         .rows
         .iter()
         .filter(|row| {
             filters.iter().all(|(i, from, f)| {
                 let cell = row.cells.get(*i).unwrap_or(&Cell::Empty);
-                passes(cell, from.and_then(|j| row.cells.get(j)), f, inp)
+                let from_cell = from.and_then(|j| row.cells.get(j));
+                match passes(cell, from_cell, f, inp) {
+                    Ok(pass) => pass,
+                    Err(Uncovered { year }) => {
+                        let name = |k: Option<usize>| {
+                            k.and_then(|k| def.columns.get(k))
+                                .map(|c| c.name.clone())
+                                .unwrap_or_default()
+                        };
+                        let date = |c: Option<&Cell>| c.and_then(Cell::as_date).unwrap_or_default();
+                        uncovered.push(UncoveredDate {
+                            year,
+                            region_code: region.code.clone(),
+                            region_name: region.name.clone(),
+                            indicator: ind.name.clone(),
+                            source: cell_source(&sub.file, ledger, row, *i),
+                            from_column: name(*from),
+                            from: date(from_cell),
+                            column: name(Some(*i)),
+                            date: date(Some(cell)),
+                        });
+                        false
+                    }
+                }
             })
         })
         .map(|row| match sum_col {
@@ -144,25 +190,39 @@ fn quantity(q: &Quantity, sub: &Submission, inp: &Inputs, sources: &mut Vec<Sour
         .sum()
 }
 
-fn passes(cell: &Cell, from: Option<&Cell>, f: &Filter, inp: &Inputs) -> bool {
+/// Whether a cell passes a filter; [`Uncovered`] when a working-day count depends on a year the
+/// holiday table lacks.
+fn passes(cell: &Cell, from: Option<&Cell>, f: &Filter, inp: &Inputs) -> Result<bool, Uncovered> {
     if let Some(v) = &f.equals {
-        return cell.text() == *v;
+        return Ok(cell.text() == *v);
     }
     if f.not_empty {
-        return !cell.is_empty();
+        return Ok(!cell.is_empty());
     }
     if f.in_quarter {
-        return cell.as_date().is_some_and(|d| inp.quarter.contains(d));
+        return Ok(cell.as_date().is_some_and(|d| inp.quarter.contains(d)));
     }
     if let Some(days) = f.within_working_days {
         return match (from.and_then(Cell::as_date), cell.as_date()) {
-            (Some(start), Some(end)) => {
-                end >= start && inp.calendar.working_days_between(start, end) <= days
-            }
-            _ => false,
+            (Some(start), Some(end)) if end >= start => inp.calendar.within(start, end, days),
+            _ => Ok(false),
         };
     }
-    true
+    Ok(true)
+}
+
+/// One ledger cell as the region sees it: `信息公开台账!C12`.
+fn cell_source(file: &str, ledger: &Ledger, row: &LedgerRow, index: usize) -> Source {
+    let col = ledger
+        .columns
+        .get(index)
+        .copied()
+        .unwrap_or(u32::try_from(index).unwrap_or(0));
+    Source::new(
+        file,
+        &ledger.sheet,
+        crate::problem::a1(row.row.saturating_sub(1), col),
+    )
 }
 
 /// The rows of a ledger as one source: `信息公开台账!A2:D13`.
