@@ -27,7 +27,7 @@ pub fn run(year: i32, holidays: Option<&Path>) -> Result<Exit, Error> {
         Some(p) => pipeline::load_calendar(p)?,
         None => Calendar::builtin(),
     };
-    print!("{}", describe(&cal, year));
+    say_part!("{}", describe(&cal, year));
     Ok(if cal.covers(year) {
         Exit::Ok
     } else {

@@ -69,11 +69,11 @@ pub fn run(
         .collect();
     for r in &rows {
         let line: String = (0..4).map(|k| pad(&r[k], widths[k] + 2)).collect();
-        println!("{}", line.trim_end());
+        say!("{}", line.trim_end());
     }
     // The calendar gap is among the problems (an error row against the holiday table).
     let any_error = batch.problems.iter().any(|p| p.severity == Severity::Error);
-    print!(
+    say_part!(
         "{}",
         super::summary::Summary {
             scheme: &setup.scheme,
@@ -86,7 +86,7 @@ pub fn run(
         .names()
     );
     if let Some(gap) = &gap {
-        println!("错误：{gap}");
+        say!("错误：{gap}");
     }
     let a = Assessment {
         scheme: &setup.scheme,
@@ -102,7 +102,7 @@ pub fn run(
         reruns: Vec::new(),
     };
     report::write_quality(&a, &out)?;
-    println!("数据质量工作簿：{}", out.display());
+    say!("数据质量工作簿：{}", out.display());
     Ok(if any_error {
         Exit::DataErrors
     } else {

@@ -46,9 +46,9 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
     let Some((outcome, path, q)) = last else {
         return Ok(Exit::Ok);
     };
-    println!();
-    println!("{} 排名前三与末位地区：", q.label());
-    println!(
+    say!();
+    say!("{} 排名前三与末位地区：", q.label());
+    say!(
         "{}{}{}{}督办措施",
         pad("排名", 6),
         pad("地区", 10),
@@ -59,7 +59,7 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
     let shown: Vec<usize> = (0..n.min(3)).chain(n.saturating_sub(5).max(3)..n).collect();
     for (k, i) in shown.iter().enumerate() {
         if k == 3.min(n) && *i > 3 {
-            println!("……");
+            say!("……");
         }
         let r = &outcome.results[*i];
         // A status (数据有误，退回修改, 未报送) is not a measure: it shows in the grade column.
@@ -78,7 +78,7 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
         } else {
             r.status.label().to_string()
         };
-        println!(
+        say!(
             "{}{}{}{}{}",
             pad(&r.rank.to_string(), 6),
             pad(&r.name, 10),
@@ -87,8 +87,8 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
             measure
         );
     }
-    println!();
-    println!("最新排名工作簿：{}", path.display());
+    say!();
+    say!("最新排名工作簿：{}", path.display());
     let _ = exit_of(&outcome);
     Ok(Exit::Ok)
 }

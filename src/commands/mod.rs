@@ -1,6 +1,23 @@
 //! One file per command: each turns raw CLI arguments into pipeline calls and prints a Chinese
 //! summary. A bad submission never stops a command; the exit code says the data had errors.
 
+/// `println!` that never panics: when the reader of the output goes away (`kaoping check … |
+/// head`), the rest of the output is dropped and the run still finishes and writes its files.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `print!` that never panics (see `say!`).
+macro_rules! say_part {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 mod calendar;
 mod check;
 mod demo;
@@ -98,7 +115,7 @@ fn quarter_of(given: Option<&str>, dir: &Path, setup: &Setup) -> Result<Quarter,
         return Ok(q);
     }
     let (q, files) = crate::pipeline::stated_quarter(setup, dir)?;
-    println!("文件夹名中没有季度，按{files}个报送文件“基本情况”中填写的季度，评分季度为{q}");
+    say!("文件夹名中没有季度，按{files}个报送文件“基本情况”中填写的季度，评分季度为{q}");
     Ok(q)
 }
 

@@ -30,7 +30,7 @@ pub fn run(
         scripted,
     };
     let n = samples::write(out, &setup.scheme, &registry, &setup.calendar, &plan)?;
-    println!(
+    say!(
         "已生成{}个地区、{}个季度（{}至{}）的模拟报送共{}份，保存在 {}",
         registry.regions.len(),
         quarters.len(),

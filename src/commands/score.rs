@@ -61,7 +61,7 @@ pub(super) fn exit_of(outcome: &ScoreOutcome) -> Exit {
 
 pub(super) fn print_summary(setup: &Setup, o: &ScoreOutcome, quarter: Quarter, out: &Path) {
     let n = |s: Status| o.results.iter().filter(|r| r.status == s).count();
-    println!(
+    say!(
         "{quarter}：{}个地区，已评分{}个，数据有误{}个，未报送{}个；错误{}条，警告{}条",
         o.results.len(),
         n(Status::Scored),
@@ -70,7 +70,7 @@ pub(super) fn print_summary(setup: &Setup, o: &ScoreOutcome, quarter: Quarter, o
         o.count(Severity::Error),
         o.count(Severity::Warning)
     );
-    print!(
+    say_part!(
         "{}",
         super::summary::Summary {
             scheme: &setup.scheme,
@@ -83,9 +83,9 @@ pub(super) fn print_summary(setup: &Setup, o: &ScoreOutcome, quarter: Quarter, o
         .names()
     );
     if let Some(warning) = o.findings.warning(&setup.scheme) {
-        println!("注意：{warning}");
+        say!("注意：{warning}");
     }
-    println!("排名工作簿：{}", out.display());
+    say!("排名工作簿：{}", out.display());
     if let Some(notice) = crate::history::notice(&o.reruns, quarter) {
         eprintln!("警告：{notice}");
         for r in &o.reruns {

@@ -11,7 +11,7 @@ pub fn run(setup: &SetupArgs, quarter: &str, out: &Path) -> Result<Exit, Error> 
         .parse()
         .map_err(|e: crate::quarter::QuarterError| Error::Usage(e.to_string()))?;
     let paths = pipeline::templates(&setup, quarter, out)?;
-    println!(
+    say!(
         "已为{}个地区生成{}填报模板（指标体系{} 版本{}），保存在 {}",
         paths.len(),
         quarter,
