@@ -45,12 +45,15 @@ pub enum Error {
     Usage(String),
 }
 
-/// The province's files: scheme, registry and calendar.
+/// The province's files: scheme, registry and calendar; and the day of the run.
 #[derive(Debug, Clone)]
 pub struct Setup {
     pub scheme: Scheme,
     pub registry: Registry,
     pub calendar: Calendar,
+    /// The day dates "later than today" are checked against: the clock's, unless the caller
+    /// says otherwise (the CLI's `KAOPING_TODAY`, a test's fixed day).
+    pub today: chrono::NaiveDate,
 }
 
 impl Setup {
@@ -69,6 +72,7 @@ impl Setup {
             scheme,
             registry,
             calendar,
+            today: chrono::Local::now().date_naive(),
         })
     }
 }
@@ -160,6 +164,7 @@ pub fn stated_quarter(setup: &Setup, input: &Path) -> Result<(Quarter, usize), E
         scheme: &setup.scheme,
         registry: &setup.registry,
         quarter: stand_in,
+        today: setup.today,
         limits: Limits::default(),
     };
     let stated = ingest::stated_quarters(input, &ctx, &template::template_hash(&setup.scheme))?;
@@ -209,6 +214,7 @@ pub fn ingest(
         scheme: &setup.scheme,
         registry: &setup.registry,
         quarter,
+        today: setup.today,
         limits: Limits::default(),
     };
     let hash = template::template_hash(&setup.scheme);

@@ -45,9 +45,11 @@ const ILLUSTRATIVE_2027: &str =
 /// The day the runs score 2026Q4 on (see the module comment).
 const TODAY: &str = "2027-01-15";
 
-/// `KAOPING_TODAY` for in-process runs; every test of this file sets the same value.
-fn as_of_today() {
-    std::env::set_var("KAOPING_TODAY", TODAY);
+/// The built-in setup as of [`TODAY`] (in-process runs; the binary gets `KAOPING_TODAY`).
+fn setup_as_of_today() -> Setup {
+    let mut s = Setup::load(None, None).unwrap();
+    s.today = NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    s
 }
 
 fn kaoping(dir: &Path, args: &[&str]) -> Output {
@@ -160,8 +162,7 @@ fn run<'a>(s: &'a Setup, input: &'a Path, history: &'a Path, out: &'a Path) -> S
 /// the first date and how many, and --holidays.
 #[test]
 fn a_2027_date_is_refused_with_the_year_and_what_to_do() {
-    as_of_today();
-    let s = Setup::load(None, None).unwrap();
+    let s = setup_as_of_today();
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("2026Q4");
     std::fs::create_dir_all(&input).unwrap();
@@ -242,8 +243,7 @@ fn a_2027_date_is_refused_with_the_year_and_what_to_do() {
 /// hand count above: D2 = 3/5 → 3 points.
 #[test]
 fn holidays_with_2027_make_the_same_case_count() {
-    as_of_today();
-    let mut s = Setup::load(None, None).unwrap();
+    let mut s = setup_as_of_today();
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("2026Q4");
     std::fs::create_dir_all(&input).unwrap();

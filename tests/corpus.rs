@@ -35,6 +35,7 @@ fn read_with(name: &str, limits: Limits) -> Submission {
         scheme: &scheme,
         registry: &registry,
         quarter,
+        today: chrono::Local::now().date_naive(),
         limits,
     };
     let hash = kaoping::template::template_hash(&scheme);

@@ -73,6 +73,7 @@ fn setup() -> Setup {
         scheme: Scheme::builtin().unwrap(),
         registry: Registry::from_csv(REGIONS).unwrap(),
         calendar: Calendar::builtin(),
+        today: chrono::Local::now().date_naive(),
     }
 }
 

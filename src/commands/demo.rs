@@ -9,7 +9,10 @@ use std::path::{Path, PathBuf};
 
 pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
     let samples = locate(samples);
-    let setup = Setup::load(None, None)?;
+    let mut setup = Setup::load(None, None)?;
+    if let Some(day) = super::today_from_env() {
+        setup.today = day;
+    }
     let mut quarters: Vec<Quarter> = std::fs::read_dir(&samples)
         .map_err(|e| Error::Usage(format!("找不到样例文件夹 {}：{e}", samples.display())))?
         .filter_map(|e| e.ok())

@@ -10,7 +10,7 @@ pub const SHEET: &str = "基本情况";
 pub const META_SHEET: &str = "_meta";
 
 /// Reads 基本情况 into the submission; `quarter` is the one being assessed.
-pub fn read(grid: &Grid, quarter: Quarter, sub: &mut Submission) {
+pub fn read(grid: &Grid, quarter: Quarter, today: chrono::NaiveDate, sub: &mut Submission) {
     let file = sub.file.clone();
     let src = |cell: String| Source::new(&file, SHEET, cell);
     let Some((hr, hc)) = grid.find("项目", 10) else {
@@ -95,7 +95,6 @@ pub fn read(grid: &Grid, quarter: Quarter, sub: &mut Submission) {
                 Read::Bad(m) => sub.problems.push(Problem::error(src(cell.clone()), m)),
             }
             if let Some(d) = sub.filed_on {
-                let today = super::today();
                 let ymd = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
                 if d > today {
                     sub.problems.push(Problem::error(

@@ -7,6 +7,7 @@ use super::{Cell, Ledger, LedgerRow, Submission};
 use crate::problem::{a1, Problem, Source};
 use crate::quarter::Quarter;
 use crate::scheme::{ColumnDef, LedgerDef, Scheme, ValueDef, ValueKind};
+use chrono::NaiveDate;
 use std::collections::HashMap;
 
 /// Pairs of date columns (later, earlier) of a ledger that may not come in the other order: a
@@ -52,7 +53,7 @@ pub fn date_orders(scheme: &Scheme, ledger: &str) -> Vec<(String, String)> {
 pub fn read(
     grid: &Grid,
     def: &LedgerDef,
-    quarter: Quarter,
+    (quarter, today): (Quarter, NaiveDate),
     orders: &[(String, String)],
     scored: &[String],
     sub: &mut Submission,
@@ -108,7 +109,7 @@ pub fn read(
             let value = read_cell(
                 grid.get(r, c),
                 col_def,
-                (quarter, read_by_scoring),
+                (quarter, today, read_by_scoring),
                 r,
                 &src(cell.clone()),
                 sub,
@@ -151,7 +152,7 @@ pub fn read(
 fn read_cell(
     data: &calamine::Data,
     def: &ColumnDef,
-    (quarter, read_by_scoring): (Quarter, bool),
+    (quarter, today, read_by_scoring): (Quarter, NaiveDate, bool),
     row: u32,
     src: &Source,
     sub: &mut Submission,
@@ -226,7 +227,6 @@ fn read_cell(
         }
     };
     if let Cell::Date(d) = value {
-        let today = super::today();
         if def.in_quarter && !quarter.contains(d) {
             sub.problems.push(Problem::error(
                 src.clone(),
@@ -329,7 +329,7 @@ mod tests {
         read(
             &grid,
             def,
-            q,
+            (q, NaiveDate::from_ymd_opt(2026, 1, 15).unwrap()),
             &orders,
             &scheme.scored_columns("transfer"),
             &mut sub,
@@ -380,7 +380,10 @@ mod tests {
         read(
             &grid,
             def,
-            "2025Q4".parse().unwrap(),
+            (
+                "2025Q4".parse().unwrap(),
+                NaiveDate::from_ymd_opt(2026, 1, 15).unwrap(),
+            ),
             &date_orders(&scheme, "destruction"),
             &scheme.scored_columns("destruction"),
             &mut sub,

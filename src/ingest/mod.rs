@@ -43,17 +43,9 @@ pub struct Context<'a> {
     pub scheme: &'a Scheme,
     pub registry: &'a Registry,
     pub quarter: Quarter,
+    /// The day "later than today" is checked against (ingest reads no clock).
+    pub today: chrono::NaiveDate,
     pub limits: Limits,
-}
-
-/// The date validation compares against ("later than today"): today on the machine running the
-/// check, or the date in `KAOPING_TODAY` (YYYY-MM-DD) when it is set and valid — to re-check a
-/// quarter as of a given day, and for tests of a quarter that is not over yet on the clock.
-pub fn today() -> chrono::NaiveDate {
-    std::env::var("KAOPING_TODAY")
-        .ok()
-        .and_then(|s| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
-        .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
 /// [`read_file`], with any panic (a bug, in the engine or a reader) turned into an error for
@@ -155,7 +147,7 @@ fn read_book(book: &workbook::Book, ctx: &Context, template_hash: &str, sub: &mu
         sub.meta = basic::read_meta(meta);
     }
     match book.sheet(basic::SHEET) {
-        Some(g) => basic::read(g, ctx.quarter, sub),
+        Some(g) => basic::read(g, ctx.quarter, ctx.today, sub),
         None => {
             let p = missing(basic::SHEET);
             sub.problems.push(p);
@@ -180,7 +172,7 @@ fn read_book(book: &workbook::Book, ctx: &Context, template_hash: &str, sub: &mu
             Some(g) => {
                 let orders = ledger::date_orders(ctx.scheme, &def.id);
                 let scored = ctx.scheme.scored_columns(&def.id);
-                ledger::read(g, def, ctx.quarter, &orders, &scored, sub)
+                ledger::read(g, def, (ctx.quarter, ctx.today), &orders, &scored, sub)
             }
             None => {
                 let p = missing(&def.sheet);
