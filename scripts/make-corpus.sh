@@ -8,6 +8,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bases="$(mktemp -d)"
 trap 'rm -rf "$bases"' EXIT
-KAOPING_CORPUS_BASES="$bases" cargo test --release --test corpus write_bases -- --exact --quiet
+KAOPING_CORPUS_BASES="$bases" cargo test --release --test integration corpus::write_bases -- --exact --quiet
 python3 scripts/make-corpus.py "$bases" tests/corpus/files
 ls -la tests/corpus/files

@@ -1,7 +1,7 @@
 //! The engine-written submissions the corpus starts from: one filled workbook per region, every
 //! one with the same known figures (`FIGURES`), so that each corpus file's expected values are
 //! these figures whatever program re-saved it. `scripts/make-corpus.sh` writes them through
-//! `KAOPING_CORPUS_BASES=DIR cargo test --release --test corpus write_bases`, then edits and
+//! `KAOPING_CORPUS_BASES=DIR cargo test --release --test integration corpus::write_bases`, then edits and
 //! re-saves them with openpyxl and LibreOffice.
 
 use chrono::NaiveDate;

@@ -3,9 +3,10 @@
 //! hostile files. For each file: the exact problems ingest reports, and for the valid ones the
 //! exact values read.
 
-#[path = "corpus/bases.rs"]
+#[path = "../corpus/bases.rs"]
 mod bases;
 
+use crate::util::kaoping;
 use calamine::{open_workbook_auto, Data, Reader};
 use kaoping::ingest::{self, Cell, Context, Limits, Submission};
 use kaoping::problem::Severity;
@@ -15,7 +16,7 @@ use kaoping::scheme::Scheme;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
 use std::time::{Duration, Instant};
 
 fn corpus() -> PathBuf {
@@ -703,15 +704,6 @@ fn every_limit_is_enforced() {
 }
 
 // ---------------------------------------------------------------- the binary on the whole corpus
-
-fn kaoping(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kaoping"))
-        .args(args)
-        .current_dir(dir)
-        .env("SOURCE_DATE_EPOCH", "1767225600")
-        .output()
-        .unwrap()
-}
 
 fn corpus_copy(dir: &Path) -> Vec<String> {
     let mut names = Vec::new();

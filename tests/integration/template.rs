@@ -2,7 +2,7 @@
 //! reads back (with calamine, as ingest does) exactly as written.
 //!
 //! To regenerate `templates/blank-submission.xlsx` after changing the scheme or the layout:
-//! `KAOPING_UPDATE_TEMPLATE=1 cargo test --release --test template`.
+//! `KAOPING_UPDATE_TEMPLATE=1 cargo test --release --test integration template::`.
 
 use calamine::{open_workbook_auto, Data, Range, Reader};
 use chrono::NaiveDate;
@@ -19,7 +19,8 @@ const BLANK: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/templates/blank-submission.xlsx"
 );
-const REGENERATE: &str = "KAOPING_UPDATE_TEMPLATE=1 cargo test --release --test template";
+const REGENERATE: &str =
+    "KAOPING_UPDATE_TEMPLATE=1 cargo test --release --test integration template::";
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -3,10 +3,10 @@
 //! input method, and kept as `.xlsx`, each scoring exactly as the UTF-8 originals; and a 省级评定
 //! that is missing or cannot be read in full stops `score` unless the clerk says otherwise.
 
+use crate::util::kaoping;
 use calamine::{open_workbook_auto, Data, Reader};
 use kaoping::pipeline::{self, ScoreRun, Setup};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 const PROVINCE: &str = "省级评定.csv";
 
@@ -187,15 +187,6 @@ fn every_way_an_office_keeps_its_files_scores_as_the_utf8_originals() {
         let got = score_with((pname, pbytes), Some((rname, rbytes)));
         assert_eq!(got, want, "{what}");
     }
-}
-
-fn kaoping(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kaoping"))
-        .args(args)
-        .current_dir(dir)
-        .env("SOURCE_DATE_EPOCH", "1767225600")
-        .output()
-        .unwrap()
 }
 
 fn cells(path: &Path, sheet: &str) -> Vec<String> {

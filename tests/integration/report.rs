@@ -1,9 +1,9 @@
 //! The ranking workbook, read back with calamine: sheet order, cell contents, dates, text that
 //! must stay text, and byte-identical output; and the demo's workbook against its golden dump in
-//! `tests/golden/` (regenerate with `KAOPING_UPDATE_GOLDEN=1 cargo test --release --test report
-//! demo_workbook_matches_golden_files`).
+//! `tests/golden/` (regenerate with `KAOPING_UPDATE_GOLDEN=1 cargo test --release --test
+//! integration report::demo_workbook_matches_golden_files`).
 
-#[path = "support/xlsx_dump.rs"]
+#[path = "../support/xlsx_dump.rs"]
 mod xlsx_dump;
 
 use calamine::{open_workbook_auto, Data, DataType, Range, Reader};
@@ -740,7 +740,7 @@ fn nationwide_workbook_is_complete_and_prints_one_page_wide() {
 }
 
 const REGENERATE_GOLDEN: &str =
-    "KAOPING_UPDATE_GOLDEN=1 cargo test --release --test report demo_workbook_matches_golden_files";
+    "KAOPING_UPDATE_GOLDEN=1 cargo test --release --test integration report::demo_workbook_matches_golden_files";
 
 /// The demo's last workbook, sheet by sheet, as `tests/golden/考评排名_2025Q4/<key>.txt`: any change
 /// of layout, style, print setup, chart or content shows as a diff of readable lines.

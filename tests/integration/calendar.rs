@@ -33,7 +33,7 @@ use kaoping::pipeline::{self, Error, ScoreRun, Setup};
 use kaoping::template::{self, Filled};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// The 2027 元旦 arrangement. ILLUSTRATIVE: the State Council's notice for 2027 had not been
 /// published when this test was written. 2027-01-01 is a Friday; in 2016 and 2021, the last years
@@ -52,14 +52,9 @@ fn setup_as_of_today() -> Setup {
     s
 }
 
+/// The binary as of [`TODAY`].
 fn kaoping(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kaoping"))
-        .args(args)
-        .current_dir(dir)
-        .env("SOURCE_DATE_EPOCH", "1767225600")
-        .env("KAOPING_TODAY", TODAY)
-        .output()
-        .unwrap()
+    crate::util::kaoping_with(dir, args, &[("KAOPING_TODAY", TODAY)])
 }
 
 fn d(y: i32, m: u32, day: u32) -> Cell {

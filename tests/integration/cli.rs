@@ -1,18 +1,10 @@
 //! The real binary on real files: the demo over the committed samples, `template`, `score`'s
 //! history rules and its exit codes.
 
+use crate::util::{kaoping, samples};
 use calamine::{open_workbook_auto, Data, Reader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-
-fn kaoping(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kaoping"))
-        .args(args)
-        .current_dir(dir)
-        .env("SOURCE_DATE_EPOCH", "1767225600")
-        .output()
-        .unwrap()
-}
 
 /// `kaoping demo` over the committed samples into `out`, which must succeed.
 fn demo(dir: &Path, out: &Path) -> Output {
@@ -33,10 +25,6 @@ fn demo(dir: &Path, out: &Path) -> Output {
         String::from_utf8_lossy(&o.stderr)
     );
     o
-}
-
-fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
 }
 
 fn text(d: &Data) -> String {

@@ -3,12 +3,13 @@
 //! writer: the lock on the folder (two runs at once, a run that waits) and the quarters marked
 //! for scoring again when an earlier one is rewritten.
 
+use crate::util::samples;
 use kaoping::flag::FlagKind;
 use kaoping::history::{self, Written};
 use kaoping::pipeline::{self, Error, ScoreOutcome, ScoreRun, Setup};
 use kaoping::quarter::Quarter;
 use kaoping::samples::{self, cast, Plan};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
@@ -113,10 +114,6 @@ fn three_quarters_escalate_rerun_is_stable_and_order_is_enforced() {
     assert!(err.contains("已有更晚的季度2025Q3"), "{err}");
     let redo = run(&setup, quarters[1], tmp.path(), true).unwrap();
     assert_eq!(redo.history, Some(Written::Unchanged));
-}
-
-fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples")
 }
 
 /// `kaoping score INPUT --quarter Q --history H --out OUT` and more arguments, not yet run.

@@ -1,0 +1,16 @@
+//! The one integration-test binary (as ripgrep has): each module a part of the product, run
+//! through the library or the real `kaoping` binary; `util` holds what they share.
+//!
+//! Run one part with `cargo test --release --test integration report::`.
+
+mod util;
+
+mod calendar;
+mod cli;
+mod corpus;
+mod funnel_flags;
+mod history;
+mod province;
+mod report;
+mod scoring;
+mod template;
