@@ -19,3 +19,4 @@ pub mod score;
 pub mod stats;
 pub mod tablefile;
 pub mod template;
+pub mod text;

@@ -469,24 +469,12 @@ fn utf16_len(s: &str) -> usize {
 
 /// Text cut to at most `limit` UTF-16 units (Excel's limits are in those).
 fn clip(s: &str, limit: usize) -> String {
-    let mut units = 0;
-    s.chars()
-        .take_while(|c| {
-            units += c.len_utf16();
-            units <= limit
-        })
-        .collect()
+    crate::text::clip_units(s, limit)
 }
 
 /// Display width in Excel units: two per CJK (wide) character, one otherwise; the widest line.
 fn text_width(s: &str) -> f64 {
-    s.lines()
-        .map(|line| {
-            line.chars()
-                .map(|c| if (c as u32) < 0x1100 { 1.0 } else { 2.0 })
-                .sum::<f64>()
-        })
-        .fold(0.0, f64::max)
+    crate::text::width(s) as f64
 }
 
 /// A column width fitting all `texts`, with padding, between `min` and `max`.

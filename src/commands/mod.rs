@@ -146,13 +146,10 @@ fn run_time() -> String {
 
 /// Display width of text in a terminal (CJK characters take two columns).
 fn width(s: &str) -> usize {
-    s.chars()
-        .map(|c| if (c as u32) < 0x1100 { 1 } else { 2 })
-        .sum()
+    crate::text::width(s)
 }
 
 /// Pads text to a display width.
 fn pad(s: &str, w: usize) -> String {
-    let n = width(s);
-    format!("{s}{}", " ".repeat(w.saturating_sub(n)))
+    crate::text::pad(s, w)
 }

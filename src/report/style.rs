@@ -243,13 +243,7 @@ impl Style {
 
 /// The display width of text in Excel width units: two per CJK (wide) character, one per ASCII.
 pub(crate) fn text_width(s: &str) -> f64 {
-    s.lines().map(line_width).fold(0.0, f64::max)
-}
-
-fn line_width(line: &str) -> f64 {
-    line.chars()
-        .map(|c| if (c as u32) < 0x1100 { 1.0 } else { 2.0 })
-        .sum::<f64>()
+    crate::text::width(s) as f64
 }
 
 /// How many lines `s` takes in a column `width` units wide, when wrapped.
@@ -257,26 +251,17 @@ pub(crate) fn lines_in(s: &str, width: f64) -> u32 {
     // A little room for the cell's padding.
     let usable = (width - 1.0).max(1.0);
     s.split('\n')
-        .map(|line| (line_width(line) / usable).ceil().max(1.0) as u32)
+        .map(|line| {
+            (crate::text::line_width(line) as f64 / usable)
+                .ceil()
+                .max(1.0) as u32
+        })
         .sum()
 }
 
 /// Text cut to what a cell can hold.
 pub(crate) fn clip(s: &str) -> Cow<'_, str> {
-    // A UTF-8 string never has more UTF-16 units than bytes.
-    if s.len() <= MAX_TEXT_UNITS {
-        return Cow::Borrowed(s);
-    }
-    let mut units = 0;
-    let mut end = 0;
-    for (i, c) in s.char_indices() {
-        units += c.len_utf16();
-        if units > MAX_TEXT_UNITS {
-            break;
-        }
-        end = i + c.len_utf8();
-    }
-    Cow::Owned(format!("{}…", &s[..end]))
+    crate::text::clip_marked(s, MAX_TEXT_UNITS)
 }
 
 #[derive(Debug, Clone)]

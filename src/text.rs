@@ -1,0 +1,99 @@
+//! Text as people see it: display width (a CJK character is two columns wide, in a terminal and
+//! in Excel's width units alike), padding for aligned columns, and cutting to Excel's limits,
+//! which count UTF-16 units. Template, report and terminal all measure text here.
+
+use std::borrow::Cow;
+
+/// Columns one character takes: two for wide (CJK) characters, one otherwise.
+pub fn char_width(c: char) -> usize {
+    if (c as u32) < 0x1100 {
+        1
+    } else {
+        2
+    }
+}
+
+/// Display width of one line.
+pub fn line_width(line: &str) -> usize {
+    line.chars().map(char_width).sum()
+}
+
+/// Display width of text: its widest line.
+pub fn width(s: &str) -> usize {
+    s.lines().map(line_width).max().unwrap_or(0)
+}
+
+/// Text padded with spaces to a display width.
+pub fn pad(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
+}
+
+/// Text cut to at most `limit` UTF-16 units, as it is.
+pub fn clip_units(s: &str, limit: usize) -> String {
+    let mut units = 0;
+    s.chars()
+        .take_while(|c| {
+            units += c.len_utf16();
+            units <= limit
+        })
+        .collect()
+}
+
+/// Text cut to at most `limit` UTF-16 units with "…" where it was cut; borrowed when it fits.
+pub fn clip_marked(s: &str, limit: usize) -> Cow<'_, str> {
+    // A UTF-8 string never has more UTF-16 units than bytes.
+    if s.len() <= limit {
+        return Cow::Borrowed(s);
+    }
+    let mut units = 0;
+    let mut end = 0;
+    for (i, c) in s.char_indices() {
+        units += c.len_utf16();
+        if units > limit {
+            break;
+        }
+        end = i + c.len_utf8();
+    }
+    if end == s.len() {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(format!("{}…", &s[..end]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cjk_is_two_columns_wide() {
+        assert_eq!(width("潮州市"), 6);
+        assert_eq!(width("A1 潮州"), 7);
+        assert_eq!(width("一行\n第二行更长"), 10);
+        assert_eq!(pad("潮州市", 8), "潮州市  ");
+        assert_eq!(pad("潮州市", 2), "潮州市");
+    }
+
+    #[test]
+    fn clipping_counts_utf16_units() {
+        assert_eq!(clip_units("一二三", 2), "一二");
+        // 𠀀 is two UTF-16 units.
+        assert_eq!(clip_units("a𠀀b", 2), "a");
+        assert_eq!(clip_marked("abc", 3), "abc");
+        assert_eq!(clip_marked("一二三四", 4), "一二三四");
+        assert_eq!(clip_marked("一二三四", 3), "一二三…");
+        assert_eq!(clip_marked("abcdef", 3), "abc…");
+    }
+
+    /// Regression: the report's clip measured bytes first and then counted units, so a CJK text
+    /// longer in bytes than the limit but within it in units (12,000 characters: 36,000 bytes,
+    /// 12,000 units) got a "…" as if it had been cut.
+    #[test]
+    fn regression_a_long_cjk_text_that_fits_is_not_marked_as_cut() {
+        let s = "侵".repeat(12_000);
+        assert_eq!(clip_marked(&s, 32_000), s.as_str());
+        let long = "侵".repeat(40_000);
+        let cut = clip_marked(&long, 32_000);
+        assert_eq!(cut.chars().count(), 32_001);
+        assert!(cut.ends_with('…'));
+    }
+}
