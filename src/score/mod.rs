@@ -2,7 +2,7 @@
 //! deductions, veto, total, grade and rank.
 
 mod coverage;
-mod rank;
+pub mod rank;
 pub mod rules;
 mod types;
 pub mod value;

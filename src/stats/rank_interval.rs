@@ -35,9 +35,6 @@ impl RankInterval {
     }
 }
 
-/// Totals closer than this are equal, as in `score::rank`.
-const TIE: f64 = 1e-9;
-
 /// The interval of every scored region, by code.
 pub fn simulate(
     scheme: &Scheme,
@@ -115,24 +112,16 @@ pub fn simulate(
         .collect()
 }
 
-/// Ranks of one draw: not vetoed before vetoed, higher total first, equal totals share a rank.
+/// Ranks of one draw, by the ranking's own rule (not vetoed before vetoed, higher total first,
+/// equal totals share a rank).
 fn rank_draw(totals: &[f64], vetoed: &[bool]) -> Vec<u32> {
-    let mut order: Vec<usize> = (0..totals.len()).collect();
-    order.sort_by(|&a, &b| {
-        vetoed[a]
-            .cmp(&vetoed[b])
-            .then(totals[b].total_cmp(&totals[a]))
-    });
-    let mut ranks = vec![0u32; totals.len()];
-    for (pos, &i) in order.iter().enumerate() {
-        ranks[i] = match pos.checked_sub(1).map(|p| order[p]) {
-            Some(prev) if vetoed[prev] == vetoed[i] && totals[prev] - totals[i] <= TIE => {
-                ranks[prev]
-            }
-            _ => pos as u32 + 1,
-        };
-    }
-    ranks
+    use crate::score::rank::{competition_ranks, RANKED, VETOED};
+    let keys: Vec<(u8, f64)> = totals
+        .iter()
+        .zip(vetoed)
+        .map(|(t, v)| (if *v { VETOED } else { RANKED }, *t))
+        .collect();
+    competition_ranks(&keys)
 }
 
 #[cfg(test)]
