@@ -698,8 +698,7 @@ impl Scheme {
         }
 
         let mut ledger_ids = BTreeSet::new();
-        let mut sheet_names: BTreeSet<&str> =
-            ["填报说明", "基本情况", "汇总指标", "工作情况", "_meta"].into();
+        let mut sheet_names: BTreeSet<&str> = crate::contract::RESERVED_SHEETS.into();
         for l in &self.ledgers {
             if !ledger_ids.insert(l.id.as_str()) {
                 p.push(format!("台账 id {} 重复", l.id));
