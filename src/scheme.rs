@@ -1149,6 +1149,18 @@ mod tests {
     }
 
     #[test]
+    fn regression_a_ledger_named_lists_is_refused_by_the_scheme() {
+        // `_lists` is the template's hidden sheet for long drop-down lists; validation used to
+        // miss it, so the scheme loaded and the template then failed.
+        let text = BUILTIN_SCHEME.replacen("sheet = \"销毁台账\"", "sheet = \"_lists\"", 1);
+        assert_ne!(text, BUILTIN_SCHEME);
+        let err = Scheme::from_toml(&text).unwrap_err();
+        assert!(matches!(err, SchemeError::Invalid(_)), "{err}");
+        let err = err.to_string();
+        assert!(err.contains("的工作表名 _lists 与其他工作表重名"), "{err}");
+    }
+
+    #[test]
     fn missing_ledger_column_in_filter_is_named() {
         let text = BUILTIN_SCHEME.replacen("column = \"是否立案\"", "column = \"是否批捕\"", 1);
         let err = Scheme::from_toml(&text).unwrap_err().to_string();
