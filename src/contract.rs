@@ -130,3 +130,115 @@ impl MetaKey {
         MetaKey::ALL.into_iter().find(|k| k.key() == key)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::{Path, PathBuf};
+
+    /// The string literals of Rust source (`//` comments skipped), roughly: enough for this
+    /// crate's code, which has no nested raw strings.
+    fn string_literals(src: &str) -> Vec<String> {
+        let chars: Vec<char> = src.chars().collect();
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let rest = |k: usize| chars.get(i + k).copied();
+            match chars[i] {
+                '/' if rest(1) == Some('/') => {
+                    while i < chars.len() && chars[i] != '\n' {
+                        i += 1;
+                    }
+                }
+                '\'' if rest(1) == Some('"') && rest(2) == Some('\'') => i += 3,
+                '\'' if rest(1) == Some('\\') && rest(3) == Some('\'') => i += 4,
+                'r' if rest(1) == Some('#') || rest(1) == Some('"') => {
+                    let hashes = (1..).take_while(|&k| rest(k) == Some('#')).count();
+                    if rest(hashes + 1) != Some('"') {
+                        i += 1;
+                        continue;
+                    }
+                    let close: String = std::iter::once('"')
+                        .chain(std::iter::repeat_n('#', hashes))
+                        .collect();
+                    let body: String = chars[i + hashes + 2..].iter().collect();
+                    let end = body.find(&close).unwrap_or(body.len());
+                    found.push(body[..end].to_string());
+                    i += hashes + 2 + body[..end].chars().count() + close.chars().count();
+                }
+                '"' => {
+                    let mut lit = String::new();
+                    i += 1;
+                    while i < chars.len() && chars[i] != '"' {
+                        if chars[i] == '\\' {
+                            i += 1;
+                        }
+                        if let Some(&c) = chars.get(i) {
+                            lit.push(c);
+                        }
+                        i += 1;
+                    }
+                    found.push(lit);
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+        found
+    }
+
+    fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn string_literals_are_found_outside_comments() {
+        let src = "let a = \"基本情况\"; // \"汇总指标\"\nlet b = '\"'; let c = r#\"x\"y\"#; f(\"a\\\"b\");";
+        assert_eq!(string_literals(src), ["基本情况", "x\"y", "a\"b"]);
+    }
+
+    #[test]
+    fn no_code_outside_the_contract_spells_a_sheet_name() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        rust_files(&root, &mut files);
+        files.sort();
+        let mut offenders = Vec::new();
+        for path in files {
+            if path.ends_with("contract.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            // Test modules sit at the end of a file and may name sheets in their fixtures.
+            let code = text.split("\n#[cfg(test)]").next().unwrap_or("");
+            for lit in string_literals(code) {
+                for name in RESERVED_SHEETS {
+                    if lit.contains(name) {
+                        offenders.push(format!("{}: {name} in \"{lit}\"", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(offenders.is_empty(), "{offenders:#?}");
+    }
+
+    #[test]
+    fn reserved_sheets_are_the_template_s_own_and_distinct() {
+        let unique: std::collections::BTreeSet<_> = RESERVED_SHEETS.into_iter().collect();
+        assert_eq!(unique.len(), RESERVED_SHEETS.len());
+        assert!(RESERVED_SHEETS.contains(&LISTS_SHEET));
+        let labels: std::collections::BTreeSet<_> =
+            BasicRow::ALL.into_iter().map(BasicRow::label).collect();
+        assert_eq!(labels.len(), BasicRow::ALL.len());
+        for k in MetaKey::ALL {
+            assert_eq!(MetaKey::parse(k.key()), Some(k));
+        }
+    }
+}
