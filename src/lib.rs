@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod contract;
 pub mod csvfile;
 pub mod flag;
 pub mod history;

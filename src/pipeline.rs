@@ -196,8 +196,9 @@ pub fn stated_quarter(setup: &Setup, input: &Path) -> Result<(Quarter, usize), E
                 })
                 .collect();
             Err(Error::Usage(format!(
-                "文件夹“{}”中的报送文件在“基本情况”中填写的季度不一致，无法确定评分季度：\n{}\n请把其他季度的文件移出，或用 --quarter 指定",
+                "文件夹“{}”中的报送文件在“{}”中填写的季度不一致，无法确定评分季度：\n{}\n请把其他季度的文件移出，或用 --quarter 指定",
                 input.display(),
+                crate::contract::BASIC_SHEET,
                 lines.join("\n")
             )))
         }

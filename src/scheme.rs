@@ -698,8 +698,7 @@ impl Scheme {
         }
 
         let mut ledger_ids = BTreeSet::new();
-        let mut sheet_names: BTreeSet<&str> =
-            ["填报说明", "基本情况", "汇总指标", "工作情况", "_meta"].into();
+        let mut sheet_names: BTreeSet<&str> = crate::contract::RESERVED_SHEETS.into();
         for l in &self.ledgers {
             if !ledger_ids.insert(l.id.as_str()) {
                 p.push(format!("台账 id {} 重复", l.id));
@@ -1147,6 +1146,18 @@ mod tests {
             err.contains("indicators.C3.value.numerator.field：字段 S99 不存在"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn regression_a_ledger_named_lists_is_refused_by_the_scheme() {
+        // `_lists` is the template's hidden sheet for long drop-down lists; validation used to
+        // miss it, so the scheme loaded and the template then failed.
+        let text = BUILTIN_SCHEME.replacen("sheet = \"销毁台账\"", "sheet = \"_lists\"", 1);
+        assert_ne!(text, BUILTIN_SCHEME);
+        let err = Scheme::from_toml(&text).unwrap_err();
+        assert!(matches!(err, SchemeError::Invalid(_)), "{err}");
+        let err = err.to_string();
+        assert!(err.contains("的工作表名 _lists 与其他工作表重名"), "{err}");
     }
 
     #[test]

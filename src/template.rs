@@ -22,6 +22,11 @@
 //! In a region's template 区划代码, 地区名称 and 季度 are pre-filled and locked; in the generic
 //! blank (`templates/blank-submission.xlsx`) they are empty input cells.
 
+use crate::contract::{
+    BasicRow, MetaKey, BASIC_LABEL_HEADER, BASIC_SHEET, BASIC_VALUE_HEADER, GUIDE_HEADER,
+    GUIDE_SHEET, LISTS_SHEET, META_HEADER, META_SHEET, RESERVED_SHEETS, SUMMARY_HEADER,
+    SUMMARY_SHEET, SUMMARY_VALUE_HEADER, WORK_HEADER, WORK_SHEET, WORK_VALUE_HEADER,
+};
 use crate::ingest::Cell;
 use crate::quarter::Quarter;
 use crate::registry::Region;
@@ -36,22 +41,6 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// How to fill the workbook.
-pub const GUIDE_SHEET: &str = "填报说明";
-/// Region, quarter, who filled it and when.
-pub const BASIC_SHEET: &str = "基本情况";
-/// The summary fields (S..).
-pub const SUMMARY_SHEET: &str = "汇总指标";
-/// The work items (W..).
-pub const WORK_SHEET: &str = "工作情况";
-/// Hidden: scheme id and version, template hash, region code, quarter.
-pub const META_SHEET: &str = "_meta";
-/// Hidden: drop-down lists too long (or with commas) for a literal list.
-pub const LISTS_SHEET: &str = "_lists";
-/// The value column of 汇总指标.
-pub const SUMMARY_VALUE_HEADER: &str = "本季度数值";
-/// The value column of 工作情况.
-pub const WORK_VALUE_HEADER: &str = "填报值";
 /// The contact line of 填报说明.
 pub const CONTACT: &str = "联系人：省打击侵权假冒工作领导小组办公室";
 
@@ -265,18 +254,10 @@ pub fn build(
     let empty = Filled::default();
     let filled = filled.unwrap_or(&empty);
     check_filled(scheme, filled)?;
-    let own = [
-        GUIDE_SHEET,
-        BASIC_SHEET,
-        SUMMARY_SHEET,
-        WORK_SHEET,
-        META_SHEET,
-        LISTS_SHEET,
-    ];
     if let Some(l) = scheme
         .ledgers
         .iter()
-        .find(|l| own.contains(&l.sheet.as_str()))
+        .find(|l| RESERVED_SHEETS.contains(&l.sheet.as_str()))
     {
         return Err(TemplateError::SheetName {
             ledger: l.id.clone(),
@@ -619,7 +600,7 @@ fn guide(
     f: &Formats,
 ) -> Result<(), TemplateError> {
     ws.set_name(GUIDE_SHEET).on(GUIDE_SHEET)?;
-    header(ws, &["事项", "说明"], f)?;
+    header(ws, &GUIDE_HEADER, f)?;
     let late = scheme
         .deductions
         .items
@@ -640,7 +621,7 @@ fn guide(
             "填报地区".into(),
             match region {
                 Some(r) => format!("{} {}", r.code, r.name),
-                None => "通用空白模板：请在“基本情况”中填写区划代码（6位数字）和地区名称".into(),
+                None => format!("通用空白模板：请在“{BASIC_SHEET}”中填写区划代码（6位数字）和地区名称"),
             },
         ),
         (
@@ -653,7 +634,7 @@ fn guide(
                     ymd(q.first_day()),
                     ymd(q.last_day())
                 ),
-                None => "通用空白模板：请在“基本情况”中填写季度，写作如 2025Q4".into(),
+                None => format!("通用空白模板：请在“{BASIC_SHEET}”中填写季度，写作如 2025Q4"),
             },
         ),
         (
@@ -741,7 +722,9 @@ fn guide(
             .on(GUIDE_SHEET)?;
     }
     let topics = fit(
-        rows.iter().map(|(t, _)| t.as_str()).chain(["事项"]),
+        rows.iter()
+            .map(|(t, _)| t.as_str())
+            .chain([GUIDE_HEADER[0]]),
         10.0,
         30.0,
     );
@@ -758,7 +741,7 @@ fn basic(
 ) -> Result<(), TemplateError> {
     const S: &str = BASIC_SHEET;
     ws.set_name(S).on(S)?;
-    header(ws, &["项目", "内容"], f)?;
+    header(ws, &[BASIC_LABEL_HEADER, BASIC_VALUE_HEADER], f)?;
     let fixed_or_input = |value: Option<String>| -> (String, bool) {
         match value {
             Some(v) => (v, false),
@@ -767,24 +750,32 @@ fn basic(
     };
     let rows: [(&str, (String, bool), &str); 5] = [
         (
-            "区划代码",
+            BasicRow::RegionCode.label(),
             fixed_or_input(region.map(|r| r.code.clone())),
             "GB/T 2260 六位行政区划代码，如 440100",
         ),
         (
-            "地区名称",
+            BasicRow::RegionName.label(),
             fixed_or_input(region.map(|r| r.name.clone())),
             "填报地区的名称，如 广州市",
         ),
         (
-            "季度",
+            BasicRow::Quarter.label(),
             fixed_or_input(quarter.map(|q| q.to_string())),
             "填报的季度，写作如 2025Q4",
         ),
-        ("填报人", (filled.filled_by.clone(), true), "填报人姓名"),
-        ("联系电话", (filled.phone.clone(), true), "填报人的联系电话"),
+        (
+            BasicRow::FilledBy.label(),
+            (filled.filled_by.clone(), true),
+            "填报人姓名",
+        ),
+        (
+            BasicRow::Phone.label(),
+            (filled.phone.clone(), true),
+            "填报人的联系电话",
+        ),
     ];
-    let mut texts = vec!["内容".to_string()];
+    let mut texts = vec![BASIC_VALUE_HEADER.to_string()];
     for (i, (label, (value, input), definition)) in rows.iter().enumerate() {
         let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
         ws.write_string_with_format(r, 0, *label, &f.label).on(S)?;
@@ -798,7 +789,7 @@ fn basic(
         texts.push(value.clone());
     }
     let r = 6;
-    ws.write_string_with_format(r, 0, "填报日期", &f.label)
+    ws.write_string_with_format(r, 0, BasicRow::FiledOn.label(), &f.label)
         .on(S)?;
     ws.insert_note(
         r,
@@ -810,11 +801,19 @@ fn basic(
         Some(d) => ws.write_date_with_format(r, 1, d, &f.input_date).on(S)?,
         None => ws.write_blank(r, 1, &f.input_date).on(S)?,
     };
-    if let Some(dv) = validation(ValueKind::Date, "填报日期", None, &Vec::new(), "").on(S)? {
+    if let Some(dv) = validation(
+        ValueKind::Date,
+        BasicRow::FiledOn.label(),
+        None,
+        &Vec::new(),
+        "",
+    )
+    .on(S)?
+    {
         ws.add_data_validation(r, 1, r, 1, &dv).on(S)?;
     }
     let widths = [
-        fit(["联系电话"], 12.0, 20.0),
+        fit([BasicRow::Phone.label()], 12.0, 20.0),
         fit(texts.iter().map(String::as_str), 24.0, 50.0),
     ];
     finish(ws, &widths)
@@ -876,11 +875,7 @@ fn summary(
 ) -> Result<(), TemplateError> {
     const S: &str = SUMMARY_SHEET;
     ws.set_name(S).on(S)?;
-    header(
-        ws,
-        &["编码", "指标名称", "单位", SUMMARY_VALUE_HEADER, "说明"],
-        f,
-    )?;
+    header(ws, &SUMMARY_HEADER, f)?;
     ws.insert_note(
         0,
         3,
@@ -917,17 +912,26 @@ fn summary(
     }
     let widths = [
         fit(
-            fields.iter().map(|d| d.code.as_str()).chain(["编码"]),
+            fields
+                .iter()
+                .map(|d| d.code.as_str())
+                .chain([SUMMARY_HEADER[0]]),
             6.0,
             12.0,
         ),
         fit(
-            fields.iter().map(|d| d.name.as_str()).chain(["指标名称"]),
+            fields
+                .iter()
+                .map(|d| d.name.as_str())
+                .chain([SUMMARY_HEADER[1]]),
             12.0,
             50.0,
         ),
         fit(
-            fields.iter().map(|d| d.unit.as_str()).chain(["单位"]),
+            fields
+                .iter()
+                .map(|d| d.unit.as_str())
+                .chain([SUMMARY_HEADER[2]]),
             6.0,
             12.0,
         ),
@@ -946,7 +950,7 @@ fn work(
 ) -> Result<(), TemplateError> {
     const S: &str = WORK_SHEET;
     ws.set_name(S).on(S)?;
-    header(ws, &["编码", "项目", WORK_VALUE_HEADER], f)?;
+    header(ws, &WORK_HEADER, f)?;
     ws.insert_note(
         0,
         2,
@@ -972,12 +976,18 @@ fn work(
     }
     let widths = [
         fit(
-            items.iter().map(|d| d.code.as_str()).chain(["编码"]),
+            items
+                .iter()
+                .map(|d| d.code.as_str())
+                .chain([WORK_HEADER[0]]),
             6.0,
             12.0,
         ),
         fit(
-            items.iter().map(|d| d.name.as_str()).chain(["项目"]),
+            items
+                .iter()
+                .map(|d| d.name.as_str())
+                .chain([WORK_HEADER[1]]),
             12.0,
             60.0,
         ),
@@ -1110,23 +1120,24 @@ fn meta(
 ) -> Result<(), TemplateError> {
     const S: &str = META_SHEET;
     ws.set_name(S).on(S)?;
-    header(ws, &["key", "value"], f)?;
+    header(ws, &META_HEADER, f)?;
     let rows = [
-        ("scheme_id", scheme.id.clone()),
-        ("scheme_version", scheme.version.clone()),
-        ("template_hash", hash.to_string()),
+        (MetaKey::SchemeId, scheme.id.clone()),
+        (MetaKey::SchemeVersion, scheme.version.clone()),
+        (MetaKey::TemplateHash, hash.to_string()),
         (
-            "region_code",
+            MetaKey::RegionCode,
             region.map(|r| r.code.clone()).unwrap_or_default(),
         ),
         (
-            "quarter",
+            MetaKey::Quarter,
             quarter.map(|q| q.to_string()).unwrap_or_default(),
         ),
     ];
     for (i, (key, value)) in rows.iter().enumerate() {
         let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        ws.write_string_with_format(r, 0, *key, &f.hidden).on(S)?;
+        ws.write_string_with_format(r, 0, key.key(), &f.hidden)
+            .on(S)?;
         if !value.is_empty() {
             ws.write_string_with_format(r, 1, value, &f.hidden).on(S)?;
         }

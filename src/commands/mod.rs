@@ -118,7 +118,8 @@ fn quarter_of(given: Option<&str>, dir: &Path, setup: &Setup) -> Result<Quarter,
         return Ok(q);
     }
     let (q, files) = crate::pipeline::stated_quarter(setup, dir)?;
-    say!("文件夹名中没有季度，按{files}个报送文件“基本情况”中填写的季度，评分季度为{q}");
+    let basic = crate::contract::BASIC_SHEET;
+    say!("文件夹名中没有季度，按{files}个报送文件“{basic}”中填写的季度，评分季度为{q}");
     Ok(q)
 }
 

@@ -3,20 +3,20 @@
 use super::cells::{self, Read};
 use super::workbook::Grid;
 use super::{Meta, Submission};
+use crate::contract::{
+    BasicRow, MetaKey, BASIC_LABEL_HEADER, BASIC_SHEET as SHEET, BASIC_VALUE_HEADER,
+};
 use crate::problem::{a1, Problem, Source};
 use crate::quarter::Quarter;
-
-pub const SHEET: &str = "基本情况";
-pub const META_SHEET: &str = "_meta";
 
 /// Reads 基本情况 into the submission; `quarter` is the one being assessed.
 pub fn read(grid: &Grid, quarter: Quarter, today: chrono::NaiveDate, sub: &mut Submission) {
     let file = sub.file.clone();
     let src = |cell: String| Source::new(&file, SHEET, cell);
-    let Some((hr, hc)) = grid.find("项目", 10) else {
+    let Some((hr, hc)) = grid.find(BASIC_LABEL_HEADER, 10) else {
         sub.problems.push(Problem::error(
             src(String::new()),
-            "找不到表头“项目 | 内容”",
+            format!("找不到表头“{BASIC_LABEL_HEADER} | {BASIC_VALUE_HEADER}”"),
         ));
         return;
     };
@@ -56,13 +56,13 @@ pub fn read(grid: &Grid, quarter: Quarter, today: chrono::NaiveDate, sub: &mut S
             }
         }
     };
-    if let Some((code, _)) = text_of("区划代码", true, sub) {
+    if let Some((code, _)) = text_of(BasicRow::RegionCode.label(), true, sub) {
         sub.region_code = code;
     }
-    if let Some((name, _)) = text_of("地区名称", false, sub) {
+    if let Some((name, _)) = text_of(BasicRow::RegionName.label(), false, sub) {
         sub.region_name = name;
     }
-    if let Some((q, cell)) = text_of("季度", true, sub) {
+    if let Some((q, cell)) = text_of(BasicRow::Quarter.label(), true, sub) {
         match q.parse() {
             Ok(q) => sub.quarter = Some(q),
             Err(e) => sub.problems.push(Problem::error(
@@ -71,16 +71,18 @@ pub fn read(grid: &Grid, quarter: Quarter, today: chrono::NaiveDate, sub: &mut S
             )),
         }
     }
-    if let Some((t, _)) = text_of("填报人", false, sub) {
+    if let Some((t, _)) = text_of(BasicRow::FilledBy.label(), false, sub) {
         sub.filled_by = t;
     }
-    if let Some((t, _)) = text_of("联系电话", false, sub) {
+    if let Some((t, _)) = text_of(BasicRow::Phone.label(), false, sub) {
         sub.phone = t;
     }
-    match found.get("填报日期") {
-        None => sub
-            .problems
-            .push(Problem::error(src(String::new()), "缺少“填报日期”一行")),
+    let filed_on = BasicRow::FiledOn.label();
+    match found.get(filed_on) {
+        None => sub.problems.push(Problem::error(
+            src(String::new()),
+            format!("缺少“{filed_on}”一行"),
+        )),
         Some(&r) => {
             let cell = a1(r, value_col);
             match cells::date(grid.get(r, value_col)) {
@@ -89,9 +91,10 @@ pub fn read(grid: &Grid, quarter: Quarter, today: chrono::NaiveDate, sub: &mut S
                     sub.filed_on = Some(d);
                     sub.problems.push(Problem::warning(src(cell.clone()), note));
                 }
-                Read::Empty => sub
-                    .problems
-                    .push(Problem::error(src(cell.clone()), "“填报日期”未填写")),
+                Read::Empty => sub.problems.push(Problem::error(
+                    src(cell.clone()),
+                    format!("“{filed_on}”未填写"),
+                )),
                 Read::Bad(m) => sub.problems.push(Problem::error(src(cell.clone()), m)),
             }
             if let Some(d) = sub.filed_on {
@@ -99,13 +102,13 @@ pub fn read(grid: &Grid, quarter: Quarter, today: chrono::NaiveDate, sub: &mut S
                 if d > today {
                     sub.problems.push(Problem::error(
                         src(cell),
-                        format!("“填报日期”{}晚于今天（{}），请核实", ymd(d), ymd(today)),
+                        format!("“{filed_on}”{}晚于今天（{}），请核实", ymd(d), ymd(today)),
                     ));
                 } else if d < quarter.first_day() {
                     sub.problems.push(Problem::error(
                         src(cell),
                         format!(
-                            "“填报日期”{}早于{quarter}开始（{}），请核实",
+                            "“{filed_on}”{}早于{quarter}开始（{}），请核实",
                             ymd(d),
                             ymd(quarter.first_day())
                         ),
@@ -122,13 +125,13 @@ pub fn read_meta(grid: &Grid) -> Meta {
     let last = grid.last_row().unwrap_or(0).min(50);
     for r in 0..=last {
         let value = grid.text(r, 1);
-        match grid.text(r, 0).as_str() {
-            "scheme_id" => meta.scheme_id = value,
-            "scheme_version" => meta.scheme_version = value,
-            "template_hash" => meta.template_hash = value,
-            "region_code" => meta.region_code = value,
-            "quarter" => meta.quarter = value,
-            _ => {}
+        match MetaKey::parse(&grid.text(r, 0)) {
+            Some(MetaKey::SchemeId) => meta.scheme_id = value,
+            Some(MetaKey::SchemeVersion) => meta.scheme_version = value,
+            Some(MetaKey::TemplateHash) => meta.template_hash = value,
+            Some(MetaKey::RegionCode) => meta.region_code = value,
+            Some(MetaKey::Quarter) => meta.quarter = value,
+            None => {}
         }
     }
     meta

@@ -4,6 +4,7 @@
 
 use super::Submission;
 use super::{Cell, Ledger};
+use crate::contract::{BASIC_SHEET, META_SHEET};
 use crate::problem::{Problem, Source};
 use crate::quarter::Quarter;
 use crate::registry::Registry;
@@ -49,12 +50,12 @@ pub fn run(
     let meta = &sub.meta;
     if meta.scheme_id.is_empty() {
         found.push(Problem::warning(
-            whole("_meta"),
-            "缺少隐藏工作表_meta，无法核对模板版本，请使用省办下发的模板",
+            whole(META_SHEET),
+            format!("缺少隐藏工作表{META_SHEET}，无法核对模板版本，请使用省办下发的模板"),
         ));
     } else if meta.scheme_id != scheme.id || meta.scheme_version != scheme.version {
         found.push(Problem::error(
-            whole("_meta"),
+            whole(META_SHEET),
             format!(
                 "模板属于指标体系{}（版本{}），与本次评分所用{}（版本{}）不一致，请使用最新模板重新填报",
                 meta.scheme_id, meta.scheme_version, scheme.id, scheme.version
@@ -62,20 +63,20 @@ pub fn run(
         ));
     } else if !meta.template_hash.is_empty() && meta.template_hash != template_hash {
         found.push(Problem::warning(
-            whole("_meta"),
+            whole(META_SHEET),
             "模板校验码与当前模板不一致，模板可能被修改过",
         ));
     }
     if !sub.region_code.is_empty() {
         if registry.get(&sub.region_code).is_none() {
             found.push(Problem::error(
-                whole(super::basic::SHEET),
+                whole(BASIC_SHEET),
                 format!("区划代码{}不在地区名录中", sub.region_code),
             ));
         }
         if !meta.region_code.is_empty() && meta.region_code != sub.region_code {
             found.push(Problem::error(
-                whole(super::basic::SHEET),
+                whole(BASIC_SHEET),
                 format!(
                     "区划代码{}与模板所属地区{}不一致",
                     sub.region_code, meta.region_code
@@ -86,7 +87,7 @@ pub fn run(
     if let Some(q) = sub.quarter {
         if q != quarter {
             found.push(Problem::error(
-                whole(super::basic::SHEET),
+                whole(BASIC_SHEET),
                 format!("季度为{q}，与本次评分季度{quarter}不一致"),
             ));
         }

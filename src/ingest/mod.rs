@@ -20,6 +20,9 @@ pub use workbook::Limits;
 
 use files::{file_name, read_at_most, unsupported, unsupported_message};
 
+use crate::contract::{
+    BASIC_SHEET, META_SHEET, SUMMARY_SHEET, SUMMARY_VALUE_HEADER, WORK_SHEET, WORK_VALUE_HEADER,
+};
 use crate::problem::{Problem, Source};
 use crate::quarter::Quarter;
 use crate::registry::Registry;
@@ -143,21 +146,21 @@ fn read_book(book: &workbook::Book, ctx: &Context, template_hash: &str, sub: &mu
             format!("缺少工作表“{sheet}”"),
         )
     };
-    if let Some(meta) = book.sheet(basic::META_SHEET) {
+    if let Some(meta) = book.sheet(META_SHEET) {
         sub.meta = basic::read_meta(meta);
     }
-    match book.sheet(basic::SHEET) {
+    match book.sheet(BASIC_SHEET) {
         Some(g) => basic::read(g, ctx.quarter, ctx.today, sub),
         None => {
-            let p = missing(basic::SHEET);
+            let p = missing(BASIC_SHEET);
             sub.problems.push(p);
             // Without 基本情况, the hidden _meta still tells which region the file is for.
             sub.region_code = sub.meta.region_code.clone();
         }
     }
     for (sheet, defs, header) in [
-        ("汇总指标", &ctx.scheme.fields, "本季度数值"),
-        ("工作情况", &ctx.scheme.work_items, "填报值"),
+        (SUMMARY_SHEET, &ctx.scheme.fields, SUMMARY_VALUE_HEADER),
+        (WORK_SHEET, &ctx.scheme.work_items, WORK_VALUE_HEADER),
     ] {
         match book.sheet(sheet) {
             Some(g) => summary::read(g, defs, header, sub),

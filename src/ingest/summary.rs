@@ -3,6 +3,7 @@
 use super::cells::{self, Read};
 use super::workbook::Grid;
 use super::{FieldValue, Submission};
+use crate::contract::CODE_HEADER;
 use crate::problem::{a1, Problem, Source};
 use crate::scheme::{FieldDef, ValueKind};
 use std::collections::BTreeMap;
@@ -12,9 +13,11 @@ pub fn read(grid: &Grid, defs: &[FieldDef], value_header: &str, sub: &mut Submis
     let sheet = grid.name.clone();
     let file = sub.file.clone();
     let src = |cell: String| Source::new(&file, &sheet, cell);
-    let Some((hr, code_col)) = grid.find("编码", 10) else {
-        sub.problems
-            .push(Problem::error(src(String::new()), "找不到表头“编码”"));
+    let Some((hr, code_col)) = grid.find(CODE_HEADER, 10) else {
+        sub.problems.push(Problem::error(
+            src(String::new()),
+            format!("找不到表头“{CODE_HEADER}”"),
+        ));
         return;
     };
     let value_col = (0..64).find(|&c| grid.text(hr, c) == value_header);
