@@ -4,10 +4,11 @@
 //! table lacks: that only weekends are known, what that stops, and how to add the year.
 //! Exit code 0 when the year is covered, 1 when it is not (so a script can check before `score`).
 
-use super::{pad, Exit};
+use super::Exit;
 use crate::pipeline::{self, Error};
 use crate::registry::calendar::{weekday_name, DayKind};
 use crate::registry::Calendar;
+use crate::text::pad;
 use chrono::{Datelike, NaiveDate};
 use std::fmt::Write;
 use std::path::Path;

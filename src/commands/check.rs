@@ -4,12 +4,13 @@
 //! 数据质量, against the holiday table rather than any region's file, and check still writes
 //! the workbook).
 
-use super::{load, pad, quarter_of, run_time, width, Exit};
+use super::{load, quarter_of, run_time, Exit};
 use crate::cli::SetupArgs;
 use crate::pipeline::{self, Error};
 use crate::problem::{Problem, Severity, Source};
 use crate::report::{self, Assessment};
 use crate::score::{self, Inputs};
+use crate::text::{pad, width};
 use std::path::{Path, PathBuf};
 
 pub fn run(

@@ -2,9 +2,10 @@
 //! last quarter's top and bottom regions and their flags.
 
 use super::score::{exit_of, print_summary, score_one};
-use super::{pad, Exit};
+use super::Exit;
 use crate::pipeline::{Error, Setup};
 use crate::quarter::Quarter;
+use crate::text::pad;
 use std::path::{Path, PathBuf};
 
 pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {

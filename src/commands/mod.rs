@@ -144,13 +144,3 @@ fn run_time() -> String {
     };
     t.format("%Y-%m-%d %H:%M:%S").to_string()
 }
-
-/// Display width of text in a terminal (CJK characters take two columns).
-fn width(s: &str) -> usize {
-    crate::text::width(s)
-}
-
-/// Pads text to a display width.
-fn pad(s: &str, w: usize) -> String {
-    crate::text::pad(s, w)
-}

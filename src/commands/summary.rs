@@ -2,12 +2,12 @@
 //! (data with errors, late, not submitted) and which files belong to no region, in aligned
 //! columns, with where the details are.
 
-use super::pad;
 use crate::ingest::InputFile;
 use crate::problem::{Problem, Severity};
 use crate::quarter::Quarter;
 use crate::scheme::Scheme;
 use crate::score::{RegionResult, Status};
+use crate::text::{pad, width};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -97,7 +97,7 @@ impl Summary<'_> {
                 blocks
                     .iter()
                     .flat_map(|(_, rows)| rows.iter())
-                    .map(|r| super::width(&r[k]))
+                    .map(|r| width(&r[k]))
                     .max()
                     .unwrap_or(0)
             })
