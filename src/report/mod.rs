@@ -102,6 +102,11 @@ impl Assessment<'_> {
         )
     }
 
+    /// [`Assessment::subtitle`] on two lines, for a page too narrow for one.
+    pub(crate) fn subtitle_narrow(&self) -> String {
+        self.subtitle().replacen("　　制表日期", "\n制表日期", 1)
+    }
+
     /// The line under every title: scheme, its version and the 制表日期.
     pub(crate) fn subtitle(&self) -> String {
         let omitted = match self.findings {

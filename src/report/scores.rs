@@ -69,12 +69,14 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
     // would print cut off in the repeated columns of the later pages).
     let pages = pages_across(&parts, last_col);
     for (i, (first, last)) in pages.iter().enumerate() {
+        // A page holds one or two groups: too narrow for the office in the title (the page
+        // header names it) and for the line under the title on one line.
         let title = if i == 0 {
-            a.title(NAME)
+            format!("{}打击侵权假冒工作考核评价　{NAME}", a.quarter.label())
         } else {
             format!("{}　{}（续）", a.quarter.label(), NAME)
         };
-        g.title_at(*first, *last, &title, &a.subtitle());
+        g.title_at(*first, *last, &title, &a.subtitle_narrow());
     }
     for (c, (h, w)) in (0u16..).zip(FIXED) {
         g.header_span(GROUP_ROW, c, 1, "");

@@ -167,7 +167,11 @@ pub(crate) enum Style {
     Title,
     /// The line under the title (office, scheme, 制表日期).
     Subtitle,
-    /// The line under the title with a warning on a second line (red, bold, wrapped).
+    /// The title on several lines (a page too narrow for one).
+    TitleWrapped,
+    /// The line under the title on several lines.
+    SubtitleWrapped,
+    /// The line under the title with a warning on a last line (red, bold, wrapped).
     SubtitleWarning,
     /// A column header: bold, grey, bordered, wrapped.
     Header,
@@ -195,6 +199,12 @@ impl Style {
                 .set_font_size(16)
                 .set_align(FormatAlign::Center),
             Style::Subtitle => base.set_align(FormatAlign::Center),
+            Style::TitleWrapped => base
+                .set_bold()
+                .set_font_size(16)
+                .set_align(FormatAlign::Center)
+                .set_text_wrap(),
+            Style::SubtitleWrapped => base.set_align(FormatAlign::Center).set_text_wrap(),
             Style::SubtitleWarning => base
                 .set_align(FormatAlign::Center)
                 .set_text_wrap()
@@ -360,24 +370,34 @@ impl Grid {
     }
 
     /// The title block across columns `first_col..=last_col` (one page of a sheet split across).
+    /// A title or line under it given as several lines (a page too narrow for one) wraps, its row
+    /// as high as the tallest page's; a last line in 【】 is a warning every page carries, and the
+    /// line under the title is then red.
     pub(crate) fn title_at(&mut self, first_col: u16, last_col: u16, title: &str, subtitle: &str) {
         let span = last_col.saturating_sub(first_col) + 1;
+        let lines = |s: &str| s.lines().count().max(1) as f64;
+        let title_style = if lines(title) > 1.0 {
+            Style::TitleWrapped
+        } else {
+            Style::Title
+        };
+        self.grow(TITLE_ROW, 28.0_f64.max(22.0 * lines(title) + 6.0));
         self.put(
             TITLE_ROW,
             first_col,
             Value::Text(title.into()),
-            Style::Title,
+            title_style,
             span,
         );
-        self.set_height(TITLE_ROW, 28.0);
-        // A warning every page must carry goes on a second line of its own.
-        let lines = subtitle.lines().count().max(1);
-        let style = if lines > 1 {
-            self.set_height(SUBTITLE_ROW, LINE_HEIGHT * lines as f64);
-            Style::SubtitleWarning
-        } else {
-            Style::Subtitle
+        let warning = subtitle.lines().last().is_some_and(|l| l.starts_with('【'));
+        let style = match (lines(subtitle) > 1.0, warning) {
+            (_, true) => Style::SubtitleWarning,
+            (true, false) => Style::SubtitleWrapped,
+            (false, false) => Style::Subtitle,
         };
+        if lines(subtitle) > 1.0 {
+            self.grow(SUBTITLE_ROW, LINE_HEIGHT * lines(subtitle));
+        }
         self.put(
             SUBTITLE_ROW,
             first_col,
@@ -385,6 +405,12 @@ impl Grid {
             style,
             span,
         );
+    }
+
+    /// Sets a row's height to at least `height`.
+    fn grow(&mut self, row: u32, height: f64) {
+        let h = self.heights.entry(row).or_insert(height);
+        *h = h.max(height);
     }
 
     /// A section heading in column 0 (runs over the empty cells to its right).
