@@ -3,10 +3,8 @@
 //! their only spelling; `template`, `ingest` and scheme validation all take them from here, so a
 //! change to the contract is a change in one place.
 //!
-//! The template hash, which changes whenever the contract for a scheme does, stays in
-//! [`crate::template::template_hash`] and is re-exported here.
-
-pub use crate::template::template_hash;
+//! It sits below the scheme and knows nothing of it: the template hash, which changes whenever
+//! the contract for a scheme does, is computed by [`crate::template::template_hash`].
 
 /// How to fill the workbook.
 pub const GUIDE_SHEET: &str = "填报说明";

@@ -121,9 +121,10 @@ impl Measure {
 
 use crate::history::QuarterRecord;
 use crate::quarter::Quarter;
-use crate::scheme::{fmt_num, BadSide, Scheme};
+use crate::scheme::{BadSide, Scheme};
 use crate::score::RegionResult;
 use crate::stats::Funnel;
+use crate::text::fmt_num;
 use chrono::Duration;
 use std::collections::BTreeMap;
 

@@ -18,6 +18,7 @@ pub mod samples;
 pub mod scheme;
 pub mod score;
 pub mod stats;
+pub mod submission;
 pub mod tablefile;
 pub mod template;
 pub mod text;

@@ -3,8 +3,7 @@
 
 use crate::flag::{self, Flag};
 use crate::history::{self, HistoryError, Written};
-use crate::ingest::province::Findings;
-use crate::ingest::{self, Batch, Context, IngestError, InputFile, Limits};
+use crate::ingest::{self, Context, IngestError, Limits};
 use crate::problem::{Problem, Severity};
 use crate::quarter::Quarter;
 use crate::registry::{Calendar, Registry, RegistryError};
@@ -12,6 +11,7 @@ use crate::report::{self, Assessment, ReportError};
 use crate::scheme::{Scheme, SchemeError};
 use crate::score::{self, RegionResult};
 use crate::stats;
+use crate::submission::{Batch, Findings, InputFile, ProvinceData};
 use crate::template::{self, TemplateError};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -210,7 +210,7 @@ pub fn ingest(
     setup: &Setup,
     quarter: Quarter,
     input: &Path,
-) -> Result<(Batch, ingest::ProvinceData), Error> {
+) -> Result<(Batch, ProvinceData), Error> {
     let ctx = Context {
         scheme: &setup.scheme,
         registry: &setup.registry,
@@ -228,7 +228,7 @@ pub fn ingest(
             file: province.file.clone(),
             sha256: province.sha256.clone(),
             region_code: None,
-            status: ingest::province::STATUS.to_string(),
+            status: crate::submission::STATUS.to_string(),
         });
     }
     Ok((batch, province))
@@ -240,7 +240,7 @@ pub fn ingest(
 fn province_findings(
     run: &ScoreRun,
     batch: &Batch,
-    province: &mut ingest::ProvinceData,
+    province: &mut ProvinceData,
 ) -> Result<Findings, Error> {
     let errors: Vec<&Problem> = batch
         .problems

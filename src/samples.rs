@@ -5,10 +5,10 @@
 //! goes 通报 → 约谈 → 挂牌督办, a late submission, a tie, a missing submission, a duplicate
 //! submission and a submission with deliberate errors.
 
-use crate::ingest::Cell;
 use crate::quarter::Quarter;
 use crate::registry::{Calendar, Region, Registry};
 use crate::scheme::Scheme;
+use crate::submission::Cell;
 use crate::template::{self, Filled};
 use chrono::{Duration, NaiveDate};
 use rand::{Rng, SeedableRng};

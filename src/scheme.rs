@@ -4,6 +4,7 @@
 //! grades and flag rules comes from here, so a province changes the assessment by editing the file.
 //! Loading validates it; every problem names the key it is about, in Chinese.
 
+use crate::text::fmt_num;
 use serde::Deserialize;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -573,16 +574,6 @@ impl Default for RankIntervalSettings {
             seed: 2020,
             percentiles: [5.0, 95.0],
         }
-    }
-}
-
-/// A number without trailing zeros, for messages.
-pub fn fmt_num(v: f64) -> String {
-    if v.is_finite() && (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round() as i64)
-    } else {
-        let s = format!("{v:.4}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }
 

@@ -136,7 +136,7 @@ fn workbook(bytes: &[u8]) -> Result<Table, String> {
 pub fn text(d: &Data) -> String {
     match d {
         Data::String(s) => s.trim().to_string(),
-        Data::Float(f) => crate::scheme::fmt_num(*f),
+        Data::Float(f) => crate::text::fmt_num(*f),
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => if *b { "是" } else { "否" }.to_string(),
         Data::Empty => String::new(),

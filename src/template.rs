@@ -27,10 +27,11 @@ use crate::contract::{
     GUIDE_SHEET, LISTS_SHEET, META_HEADER, META_SHEET, RESERVED_SHEETS, SUMMARY_HEADER,
     SUMMARY_SHEET, SUMMARY_VALUE_HEADER, WORK_HEADER, WORK_SHEET, WORK_VALUE_HEADER,
 };
-use crate::ingest::Cell;
 use crate::quarter::Quarter;
 use crate::registry::Region;
-use crate::scheme::{fmt_num, ColumnDef, DeductionSource, FieldDef, LedgerDef, Scheme, ValueKind};
+use crate::scheme::{ColumnDef, DeductionSource, FieldDef, LedgerDef, Scheme, ValueKind};
+use crate::submission::Cell;
+use crate::text::fmt_num;
 use chrono::NaiveDate;
 use rust_xlsxwriter::{
     worksheet_range_absolute, Color, DataValidation, DataValidationRule, DocProperties,

@@ -97,3 +97,13 @@ mod tests {
         assert!(cut.ends_with('…'));
     }
 }
+
+/// A number without trailing zeros, for messages.
+pub fn fmt_num(v: f64) -> String {
+    if v.is_finite() && (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        let s = format!("{v:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}

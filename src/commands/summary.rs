@@ -2,11 +2,11 @@
 //! (data with errors, late, not submitted) and which files belong to no region, in aligned
 //! columns, with where the details are.
 
-use crate::ingest::InputFile;
 use crate::problem::{Problem, Severity};
 use crate::quarter::Quarter;
 use crate::scheme::Scheme;
 use crate::score::{RegionResult, Status};
+use crate::submission::InputFile;
 use crate::text::{pad, width};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -68,7 +68,7 @@ impl Summary<'_> {
         let orphans: Vec<[String; 4]> = self
             .files
             .iter()
-            .filter(|f| f.region_code.is_none() && f.status != crate::ingest::province::STATUS)
+            .filter(|f| f.region_code.is_none() && f.status != crate::submission::STATUS)
             .map(|f| {
                 let errors = self
                     .problems

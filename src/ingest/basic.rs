@@ -2,12 +2,12 @@
 
 use super::cells::{self, Read};
 use super::workbook::Grid;
-use super::{Meta, Submission};
 use crate::contract::{
     BasicRow, MetaKey, BASIC_LABEL_HEADER, BASIC_SHEET as SHEET, BASIC_VALUE_HEADER,
 };
 use crate::problem::{a1, Problem, Source};
 use crate::quarter::Quarter;
+use crate::submission::{Meta, Submission};
 
 /// Reads 基本情况 into the submission; `quarter` is the one being assessed.
 pub fn read(grid: &Grid, quarter: Quarter, today: chrono::NaiveDate, sub: &mut Submission) {

@@ -34,7 +34,7 @@ pub fn shown(d: &Data) -> String {
     let s = match d {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
-        Data::Float(f) => crate::scheme::fmt_num(*f),
+        Data::Float(f) => crate::text::fmt_num(*f),
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
         Data::DateTime(dt) => dt.to_string(),
@@ -109,7 +109,7 @@ fn number_text(raw: &str) -> Read<f64> {
                     format!(
                         "数字以文本形式填写（{}），已按{}读取",
                         shown_str(raw),
-                        crate::scheme::fmt_num(v)
+                        crate::text::fmt_num(v)
                     ),
                 )
             } else {
@@ -119,7 +119,7 @@ fn number_text(raw: &str) -> Read<f64> {
                         "含{}（{}），已按{}读取",
                         notes.join("、"),
                         shown_str(raw),
-                        crate::scheme::fmt_num(v)
+                        crate::text::fmt_num(v)
                     ),
                 )
             }
@@ -309,7 +309,7 @@ pub fn text(d: &Data) -> Read<String> {
                 Read::Ok(t.to_string())
             }
         }
-        Data::Float(f) => Read::Ok(crate::scheme::fmt_num(*f)),
+        Data::Float(f) => Read::Ok(crate::text::fmt_num(*f)),
         Data::Int(i) => Read::Ok(i.to_string()),
         Data::Error(_) => Read::Bad(format!("单元格为错误值{}", shown(d))),
         other => Read::Ok(shown(other).trim_matches(['“', '”']).to_string()),

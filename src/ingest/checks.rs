@@ -2,13 +2,14 @@
 //! disagree with the summary, a template from another scheme, a region or quarter that does not
 //! match.
 
-use super::Submission;
-use super::{Cell, Ledger};
 use crate::contract::{BASIC_SHEET, META_SHEET};
 use crate::problem::{Problem, Source};
 use crate::quarter::Quarter;
 use crate::registry::Registry;
-use crate::scheme::{fmt_num, LedgerDef, Scheme};
+use crate::scheme::{LedgerDef, Scheme};
+use crate::submission::Submission;
+use crate::submission::{Cell, Ledger};
+use crate::text::fmt_num;
 
 /// Adds the cross-checks' problems to the submission.
 pub fn run(

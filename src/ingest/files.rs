@@ -2,9 +2,10 @@
 //! later), spreadsheets in formats ingest does not read (listed as errors, never skipped in
 //! silence), and Office lock files (skipped).
 
-use super::{IngestError, Submission};
+use super::IngestError;
 use crate::problem::{Problem, Source};
 use crate::scheme::Scheme;
+use crate::submission::Submission;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 

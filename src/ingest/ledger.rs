@@ -3,10 +3,10 @@
 
 use super::cells::{self, Read};
 use super::workbook::Grid;
-use super::{Cell, Ledger, LedgerRow, Submission};
 use crate::problem::{a1, Problem, Source};
 use crate::quarter::Quarter;
 use crate::scheme::{ColumnDef, LedgerDef, Scheme, ValueDef, ValueKind};
+use crate::submission::{Cell, Ledger, LedgerRow, Submission};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 

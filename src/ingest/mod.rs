@@ -10,12 +10,9 @@ pub mod ledger;
 pub mod province;
 mod quiet;
 mod summary;
-mod types;
 pub mod workbook;
 
 pub use files::{list_files, list_unsupported};
-pub use province::{ProvinceData, ProvinceRow};
-pub use types::*;
 pub use workbook::Limits;
 
 use files::{file_name, read_at_most, unsupported, unsupported_message};
@@ -27,6 +24,7 @@ use crate::problem::{Problem, Source};
 use crate::quarter::Quarter;
 use crate::registry::Registry;
 use crate::scheme::Scheme;
+use crate::submission::{Batch, InputFile, Submission};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;

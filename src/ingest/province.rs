@@ -2,83 +2,12 @@
 //! per region. A region missing from it has no findings and no survey score.
 
 use super::cells::{self, Read};
-use super::Cell;
 use crate::problem::{a1, Problem, Source};
 use crate::registry::Registry;
 use crate::scheme::{Scheme, ValueKind};
+use crate::submission::{Cell, ProvinceData, ProvinceRow};
 use calamine::Data;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-/// One region's row.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ProvinceRow {
-    /// 1-based line in the file.
-    pub line: usize,
-    pub values: BTreeMap<String, Cell>,
-    pub sources: BTreeMap<String, Source>,
-}
-
-/// The whole file.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ProvinceData {
-    /// The file's name (省级评定.csv, or the workbook the province keeps instead).
-    pub file: String,
-    /// Whether the folder has the file (read or not).
-    pub found: bool,
-    pub sha256: String,
-    pub rows: BTreeMap<String, ProvinceRow>,
-}
-
-impl ProvinceData {
-    /// A cell of a region's row (Empty when absent).
-    pub fn cell(&self, code: &str, column: &str) -> &Cell {
-        static EMPTY: Cell = Cell::Empty;
-        self.rows
-            .get(code)
-            .and_then(|r| r.values.get(column))
-            .unwrap_or(&EMPTY)
-    }
-
-    /// Where a region's value came from.
-    pub fn source(&self, code: &str, column: &str) -> Option<&Source> {
-        self.rows.get(code).and_then(|r| r.sources.get(column))
-    }
-}
-
-/// The status of the province file in the list of input files.
-pub const STATUS: &str = "省级评定";
-
-/// Whether a ranking rests on the province's findings.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum Findings {
-    /// Read in full and used.
-    #[default]
-    Used,
-    /// Left out at the clerk's word (`--without-province-findings`), with the reason.
-    Omitted(String),
-}
-
-impl Findings {
-    /// What every reader of a ranking without the findings must be told (`None` when used).
-    pub fn warning(&self, scheme: &Scheme) -> Option<String> {
-        match self {
-            Findings::Used => None,
-            Findings::Omitted(reason) => Some(format!(
-                "本次评分未计入省级评定（{reason}）：各地区的{}均按空白处理，相应的得分和扣分未计入，一票否决也未计入。\
-                 本表不能作为正式考评结果，省级评定补齐后应重新评分。",
-                scheme
-                    .province
-                    .columns
-                    .iter()
-                    .map(|c| c.name.as_str())
-                    .filter(|n| ![scheme.veto.column.as_str(), scheme.veto.reason_column.as_str()].contains(n))
-                    .collect::<Vec<_>>()
-                    .join("、")
-            )),
-        }
-    }
-}
 
 /// The province file of a folder: `scheme.province.file` (省级评定.csv), or a workbook of the
 /// same name (省级评定.xlsx, .xls, .ods) with the same columns. `Err` when there are two.
@@ -276,8 +205,8 @@ fn read_value(def: &crate::scheme::ColumnDef, raw: &Data, bad: &mut dyn FnMut(St
             bad(format!(
                 "“{}”应不大于{}，实际为{}",
                 def.name,
-                crate::scheme::fmt_num(max),
-                crate::scheme::fmt_num(v)
+                crate::text::fmt_num(max),
+                crate::text::fmt_num(v)
             ));
             Cell::Empty
         }

@@ -2,10 +2,10 @@
 
 use super::cells::{self, Read};
 use super::workbook::Grid;
-use super::{FieldValue, Submission};
 use crate::contract::CODE_HEADER;
 use crate::problem::{a1, Problem, Source};
 use crate::scheme::{FieldDef, ValueKind};
+use crate::submission::{FieldValue, Submission};
 use std::collections::BTreeMap;
 
 /// Reads the fields of one sheet: `value_header` is 本季度数值 or 填报值.

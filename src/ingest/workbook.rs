@@ -82,7 +82,7 @@ impl Grid {
     pub fn text(&self, row: u32, col: u32) -> String {
         match self.get(row, col) {
             Data::String(s) => s.trim().to_string(),
-            Data::Float(f) => crate::scheme::fmt_num(*f),
+            Data::Float(f) => crate::text::fmt_num(*f),
             Data::Int(i) => i.to_string(),
             _ => String::new(),
         }

@@ -4,9 +4,10 @@
 
 use super::style::{Fill, Grid, Kind, TITLE_ROW};
 use super::{Assessment, Regions};
-use crate::scheme::{fmt_num, FunnelModel};
+use crate::scheme::FunnelModel;
 use crate::stats::funnel::z_of;
 use crate::stats::{Funnel, Point};
+use crate::text::fmt_num;
 use rust_xlsxwriter::{
     Chart, ChartDataLabel, ChartDataLabelPosition, ChartFormat, ChartLine, ChartLineDashType,
     ChartMarker, ChartMarkerType, ChartSolidFill, ChartType, Worksheet, XlsxError,

@@ -4,7 +4,8 @@
 use super::style::Fill;
 use super::Assessment;
 use crate::flag::FlagKind;
-use crate::scheme::{fmt_num, Scheme};
+use crate::scheme::Scheme;
+use crate::text::fmt_num;
 use chrono::Duration;
 
 /// Each measure with the rules that lead to it, most serious first.

@@ -20,14 +20,13 @@ mod trend;
 
 use crate::flag::{Flag, FlagKind, Measure};
 use crate::history::QuarterRecord;
-use crate::ingest::province::Findings;
-use crate::ingest::InputFile;
 use crate::output::OutputError;
 use crate::problem::Problem;
 use crate::quarter::Quarter;
 use crate::scheme::Scheme;
 use crate::score::RegionResult;
 use crate::stats::Analysis;
+use crate::submission::{Findings, InputFile};
 use rust_xlsxwriter::{DocProperties, Workbook, Worksheet, XlsxError};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;

@@ -5,7 +5,8 @@
 use super::legend;
 use super::style::{Fill, Grid, Kind};
 use super::{Assessment, Regions};
-use crate::scheme::{fmt_num, DeductionSource, Quantity, Scheme, ValueDef, ValueKind};
+use crate::scheme::{DeductionSource, Quantity, Scheme, ValueDef, ValueKind};
+use crate::text::fmt_num;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 pub(super) const NAME: &str = "评分说明";
@@ -45,7 +46,7 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
         None => a
             .files
             .iter()
-            .find(|f| f.status == crate::ingest::province::STATUS)
+            .find(|f| f.status == crate::submission::STATUS)
             .map_or_else(
                 || "已计入".to_string(),
                 |f| format!("已计入（{}，校验值见下文“七、输入文件”）", f.file),

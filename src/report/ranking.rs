@@ -7,8 +7,8 @@ use super::legend;
 use super::style::{Fill, Fit, Grid, Kind, Tone};
 use super::Assessment;
 use crate::history::QuarterRecord;
-use crate::scheme::fmt_num;
 use crate::score::{RegionResult, Status};
+use crate::text::fmt_num;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 use std::collections::HashMap;
 

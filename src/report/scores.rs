@@ -5,8 +5,9 @@
 
 use super::style::{Fill, Fit, Grid, Kind, Tone};
 use super::Assessment;
-use crate::scheme::{fmt_num, WhenEmpty};
+use crate::scheme::WhenEmpty;
 use crate::score::RegionResult;
+use crate::text::fmt_num;
 use rust_xlsxwriter::{ConditionalFormatDataBar, Worksheet, XlsxError};
 
 pub(super) const NAME: &str = "分项得分";

@@ -148,7 +148,7 @@ impl Kind {
     /// The text a number shows with this kind, for measuring the column.
     fn shown(self, v: f64) -> String {
         match self {
-            Kind::Text | Kind::Label | Kind::General => crate::scheme::fmt_num(v),
+            Kind::Text | Kind::Label | Kind::General => crate::text::fmt_num(v),
             Kind::Int => format!("{v:.0}"),
             Kind::Score => format!("{v:.2}"),
             Kind::Change => format!("{v:+.2}"),

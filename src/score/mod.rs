@@ -12,9 +12,10 @@ pub use rank::rank;
 pub use types::*;
 pub use value::Inputs;
 
-use crate::ingest::{Batch, Cell, Submission};
 use crate::registry::{Region, Registry};
-use crate::scheme::{fmt_num, DeductionSource, Scheme, WhenEmpty};
+use crate::scheme::{DeductionSource, Scheme, WhenEmpty};
+use crate::submission::{Batch, Cell, Submission};
+use crate::text::fmt_num;
 use value::Figures;
 
 /// Scores every region of the registry and ranks them; the result is in rank order.

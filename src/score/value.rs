@@ -2,12 +2,12 @@
 //! submission, the registry and 省级评定.csv, with the cells they came from.
 
 use super::coverage::UncoveredDate;
-use crate::ingest::{Cell, Ledger, LedgerRow, ProvinceData, Submission};
 use crate::problem::Source;
 use crate::quarter::Quarter;
 use crate::registry::calendar::Uncovered;
 use crate::registry::{Calendar, Region};
 use crate::scheme::{Filter, Indicator, Quantity, Scheme, ValueDef};
+use crate::submission::{Cell, Ledger, LedgerRow, ProvinceData, Submission};
 
 /// What scoring needs besides the submission.
 pub struct Inputs<'a> {

@@ -42,7 +42,7 @@ impl Funnel {
 
     /// The point's figures: "（900/1000）" or "（12件，9.60万户）".
     pub fn figures(&self, p: &Point) -> String {
-        let n = crate::scheme::fmt_num;
+        let n = crate::text::fmt_num;
         match self.setting.model {
             FunnelModel::Binomial => format!("（{}/{}）", n(p.observed), n(p.exposure)),
             FunnelModel::Poisson => format!("（{}件，{:.2}万户）", n(p.observed), p.exposure),

@@ -5,10 +5,10 @@
 //! re-saves them with openpyxl and LibreOffice.
 
 use chrono::NaiveDate;
-use kaoping::ingest::Cell;
 use kaoping::quarter::Quarter;
 use kaoping::registry::Registry;
 use kaoping::scheme::Scheme;
+use kaoping::submission::Cell;
 use kaoping::template::{self, Filled};
 use std::collections::BTreeMap;
 use std::path::Path;

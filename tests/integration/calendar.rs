@@ -28,8 +28,8 @@
 
 use calamine::{open_workbook_auto, Data, Reader};
 use chrono::NaiveDate;
-use kaoping::ingest::Cell;
 use kaoping::pipeline::{self, Error, ScoreRun, Setup};
+use kaoping::submission::Cell;
 use kaoping::template::{self, Filled};
 use std::collections::BTreeMap;
 use std::path::Path;

@@ -8,11 +8,12 @@ mod bases;
 
 use crate::util::kaoping;
 use calamine::{open_workbook_auto, Data, Reader};
-use kaoping::ingest::{self, Cell, Context, Limits, Submission};
+use kaoping::ingest::{self, Context, Limits};
 use kaoping::problem::Severity;
 use kaoping::quarter::Quarter;
 use kaoping::registry::Registry;
 use kaoping::scheme::Scheme;
+use kaoping::submission::{Cell, Submission};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -42,12 +42,12 @@
 
 use chrono::NaiveDate;
 use kaoping::flag::FlagKind;
-use kaoping::ingest::Cell;
 use kaoping::pipeline::{self, ScoreRun, Setup};
 use kaoping::problem::Severity;
 use kaoping::registry::{Calendar, Registry};
 use kaoping::scheme::{Scheme, WhenEmpty};
 use kaoping::score::Status;
+use kaoping::submission::Cell;
 use kaoping::template::{self, Filled};
 use std::collections::BTreeMap;
 use std::path::Path;

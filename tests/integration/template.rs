@@ -6,10 +6,10 @@
 
 use calamine::{open_workbook_auto, Data, Range, Reader};
 use chrono::NaiveDate;
-use kaoping::ingest::Cell;
 use kaoping::quarter::Quarter;
 use kaoping::registry::Registry;
 use kaoping::scheme::Scheme;
+use kaoping::submission::Cell;
 use kaoping::template::{self, Filled};
 use std::collections::BTreeMap;
 use std::io::Read;
