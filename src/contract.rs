@@ -253,7 +253,7 @@ mod tests {
 
         let scheme = Scheme::builtin().unwrap();
         let registry = Registry::builtin().unwrap();
-        let hash = template_hash(&scheme);
+        let hash = template::template_hash(&scheme);
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(10);
         let tmp = tempfile::tempdir().unwrap();
         let names = ["张三", "李四", "欧阳明", "王 五", "Zhao"];

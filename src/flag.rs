@@ -1,46 +1,9 @@
 //! Flag rules (预警, 通报, 约谈, 挂牌督办, 一票否决) and their escalation over quarters, and the one
 //! measure each region carries: its most serious flag, with every rule that fired folded into one
 //! sentence that reads as an escalation history. Statuses (已评分, 数据有误，退回修改, 未报送) are not
-//! flags: they live in [`crate::score::Status`].
+//! flags: they live in [`crate::record::Status`].
 
 use chrono::NaiveDate;
-
-/// The kind of flag. The order is the order of seriousness (most serious first).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum FlagKind {
-    Veto,
-    Supervise,
-    Interview,
-    Notify,
-    Warn,
-}
-
-impl FlagKind {
-    /// Every kind, most serious first.
-    pub const ALL: [FlagKind; 5] = [
-        FlagKind::Veto,
-        FlagKind::Supervise,
-        FlagKind::Interview,
-        FlagKind::Notify,
-        FlagKind::Warn,
-    ];
-
-    /// The Chinese name shown in workbooks.
-    pub fn label(self) -> &'static str {
-        match self {
-            FlagKind::Veto => "一票否决",
-            FlagKind::Supervise => "挂牌督办",
-            FlagKind::Interview => "约谈",
-            FlagKind::Notify => "通报",
-            FlagKind::Warn => "预警",
-        }
-    }
-
-    /// The kind with this Chinese name.
-    pub fn from_label(s: &str) -> Option<FlagKind> {
-        FlagKind::ALL.into_iter().find(|k| k.label() == s)
-    }
-}
 
 /// What made a rule fire; the order is the order in which a region's story is told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -119,8 +82,8 @@ impl Measure {
     }
 }
 
-use crate::history::QuarterRecord;
 use crate::quarter::Quarter;
+use crate::record::{FlagKind, QuarterRecord};
 use crate::scheme::{BadSide, Scheme};
 use crate::score::RegionResult;
 use crate::stats::Funnel;
@@ -367,7 +330,8 @@ fn signed(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::score::{RegionResult, Status};
+    use crate::record::Status;
+    use crate::score::RegionResult;
 
     fn result(code: &str, rank: u32, total: f64, grade: &str) -> RegionResult {
         RegionResult {
@@ -418,7 +382,7 @@ mod tests {
         assert_eq!(kinds(&f1, "r09"), [FlagKind::Warn]);
         assert_eq!(kinds(&f1, "r08"), [FlagKind::Warn]);
         assert!(kinds(&f1, "r07").is_empty());
-        history.extend(crate::history::records(q1, &r1, &f1, &[]));
+        history.extend(crate::pipeline::records(q1, &r1, &f1, &[]));
 
         // Q2: 通报 again → 约谈.
         let r2 = quarter_results(62.0);
@@ -430,7 +394,7 @@ mod tests {
             "{}",
             interview.reason
         );
-        history.extend(crate::history::records(q2, &r2, &f2, &[]));
+        history.extend(crate::pipeline::records(q2, &r2, &f2, &[]));
 
         // Q3: third 通报 → 挂牌督办 with 整改期限 = 2025-09-30 + 90 days = 2025-12-29.
         let r3 = quarter_results(63.0);
@@ -477,7 +441,7 @@ mod tests {
         let r = quarter_results(50.0);
         let mut past = Vec::new();
         for back in [q.prev(), q.prev().prev()] {
-            let mut recs = crate::history::records(back, &r, &BTreeMap::new(), &[]);
+            let mut recs = crate::pipeline::records(back, &r, &BTreeMap::new(), &[]);
             for p in &mut recs {
                 p.flags = vec![FlagKind::Notify];
                 p.total = 49.0;
@@ -502,7 +466,7 @@ mod tests {
         let q: Quarter = "2025Q2".parse().unwrap();
         let mut last = quarter_results(61.0);
         last[4].total = 70.0;
-        let mut past = crate::history::records(q.prev(), &last, &BTreeMap::new(), &[]);
+        let mut past = crate::pipeline::records(q.prev(), &last, &BTreeMap::new(), &[]);
         // r05 was interviewed last quarter with 70 points.
         past[4].flags = vec![FlagKind::Interview];
         let mut now = quarter_results(62.0);
@@ -525,7 +489,7 @@ mod tests {
         let q: Quarter = "2025Q3".parse().unwrap();
         let r = quarter_results(50.0);
         // 通报 in Q1 only: Q2 is missing from history, so Q3 is not consecutive.
-        let mut past = crate::history::records(q.prev().prev(), &r, &BTreeMap::new(), &[]);
+        let mut past = crate::pipeline::records(q.prev().prev(), &r, &BTreeMap::new(), &[]);
         for p in &mut past {
             p.flags = vec![FlagKind::Notify];
         }

@@ -1,44 +1,9 @@
 //! The history folder: one Parquet file per quarter with every region's results, so that
 //! consecutive-quarter rules and trends can look back.
 
-use crate::flag::FlagKind;
 use crate::quarter::Quarter;
-
-/// One region in one past (or the current) quarter.
-#[derive(Debug, Clone, PartialEq)]
-pub struct QuarterRecord {
-    pub quarter: Quarter,
-    pub code: String,
-    pub name: String,
-    /// `Status::label()` of the region that quarter.
-    pub status: String,
-    pub total: f64,
-    pub rank: u32,
-    pub grade: String,
-    /// Every flag kind that fired, most serious first.
-    pub flags: Vec<FlagKind>,
-    /// Indicator id, value and score.
-    pub indicators: Vec<(String, Option<f64>, f64)>,
-    /// Funnel indicator id and the region's adjusted z-score on that funnel.
-    pub funnel: Vec<(String, f64)>,
-}
-
-impl QuarterRecord {
-    pub fn has(&self, kind: FlagKind) -> bool {
-        self.flags.contains(&kind)
-    }
-
-    /// The region's adjusted z-score on an indicator's funnel that quarter.
-    pub fn funnel_z(&self, id: &str) -> Option<f64> {
-        self.funnel.iter().find(|(i, _)| i == id).map(|(_, z)| *z)
-    }
-}
-
-use crate::flag::Flag;
-use crate::score::RegionResult;
-use crate::stats::Funnel;
+use crate::record::{FlagKind, QuarterRecord, Status};
 use polars::prelude::*;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 mod lock;
@@ -76,47 +41,6 @@ pub enum Written {
     New,
     Unchanged,
     Replaced,
-}
-
-/// The records of one quarter from its results, flags and funnels.
-pub fn records(
-    quarter: Quarter,
-    results: &[RegionResult],
-    flags: &BTreeMap<String, Vec<Flag>>,
-    funnels: &[Funnel],
-) -> Vec<QuarterRecord> {
-    results
-        .iter()
-        .map(|r| {
-            let mut kinds: Vec<FlagKind> = flags
-                .get(&r.code)
-                .map(|f| f.iter().map(|f| f.kind).collect())
-                .unwrap_or_default();
-            kinds.dedup();
-            QuarterRecord {
-                quarter,
-                code: r.code.clone(),
-                name: r.name.clone(),
-                status: r.status.label().to_string(),
-                total: r.total,
-                rank: r.rank,
-                grade: r.grade.clone(),
-                flags: kinds,
-                indicators: r
-                    .indicators
-                    .iter()
-                    .map(|i| (i.id.clone(), i.value, i.score))
-                    .collect(),
-                funnel: funnels
-                    .iter()
-                    .filter_map(|f| {
-                        let p = f.point(&r.code)?;
-                        Some((f.setting.id.clone(), p.z_adjusted))
-                    })
-                    .collect(),
-            }
-        })
-        .collect()
 }
 
 fn path_of(dir: &Path, quarter: Quarter) -> PathBuf {
@@ -209,30 +133,42 @@ fn from_frame(df: &DataFrame, quarter: Quarter) -> PolarsResult<Vec<QuarterRecor
             f(&format!("{id}_score"))?,
         ));
     }
-    Ok((0..df.height())
-        .map(|i| QuarterRecord {
-            quarter,
-            code: codes[i].clone(),
-            name: names[i].clone(),
-            status: statuses[i].clone(),
-            total: totals[i].unwrap_or(0.0),
-            rank: ranks[i],
-            grade: grades[i].clone(),
-            flags: flags[i]
-                .split('、')
-                .filter_map(FlagKind::from_label)
-                .collect(),
-            indicators: ind_cols
-                .iter()
-                .map(|(id, v, sc)| (id.clone(), v[i], sc[i].unwrap_or(0.0)))
-                .collect(),
-            funnel: funnel_cols
-                .iter()
-                .filter_map(|(id, z)| Some((id.clone(), z[i]?)))
-                .collect(),
+    (0..df.height())
+        .map(|i| {
+            Ok(QuarterRecord {
+                quarter,
+                code: codes[i].clone(),
+                name: names[i].clone(),
+                status: Status::parse(&statuses[i]).ok_or_else(
+                    || polars_err!(ComputeError: "第{}行的状态“{}”无法识别", i + 1, statuses[i]),
+                )?,
+                total: totals[i].unwrap_or(0.0),
+                rank: ranks[i],
+                grade: grades[i].clone(),
+                flags: flags[i]
+                    .split([FLAG_SEPARATOR, '、'])
+                    .filter(|f| !f.is_empty())
+                    .map(|f| {
+                        FlagKind::parse(f).ok_or_else(|| {
+                        polars_err!(ComputeError: "第{}行的预警和处置“{}”无法识别", i + 1, f)
+                    })
+                    })
+                    .collect::<PolarsResult<_>>()?,
+                indicators: ind_cols
+                    .iter()
+                    .map(|(id, v, sc)| (id.clone(), v[i], sc[i].unwrap_or(0.0)))
+                    .collect(),
+                funnel: funnel_cols
+                    .iter()
+                    .filter_map(|(id, z)| Some((id.clone(), z[i]?)))
+                    .collect(),
+            })
         })
-        .collect())
+        .collect()
 }
+
+/// Between the codes of the flags a region carried (older files used `、` between labels).
+const FLAG_SEPARATOR: char = ',';
 
 /// Suffix of the columns that hold a region's adjusted z-score on a funnel.
 const FUNNEL_Z: &str = "_funnel_z";
@@ -245,7 +181,7 @@ fn to_frame(records: &[QuarterRecord]) -> PolarsResult<DataFrame> {
         col_s("quarter", &|r| r.quarter.to_string()),
         col_s("code", &|r| r.code.clone()),
         col_s("name", &|r| r.name.clone()),
-        col_s("status", &|r| r.status.clone()),
+        col_s("status", &|r| r.status.code().to_string()),
         Column::new(
             "total".into(),
             records.iter().map(|r| r.total).collect::<Vec<f64>>(),
@@ -258,9 +194,9 @@ fn to_frame(records: &[QuarterRecord]) -> PolarsResult<DataFrame> {
         col_s("flags", &|r| {
             r.flags
                 .iter()
-                .map(|k| k.label())
+                .map(|k| k.code())
                 .collect::<Vec<_>>()
-                .join("、")
+                .join(&FLAG_SEPARATOR.to_string())
         }),
     ];
     // Indicator ids in first-seen order (unscored regions have none).

@@ -12,6 +12,7 @@ pub mod output;
 pub mod pipeline;
 pub mod problem;
 pub mod quarter;
+pub mod record;
 pub mod registry;
 pub mod report;
 pub mod samples;

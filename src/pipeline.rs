@@ -6,11 +6,13 @@ use crate::history::{self, HistoryError, Written};
 use crate::ingest::{self, Context, IngestError, Limits};
 use crate::problem::{Problem, Severity};
 use crate::quarter::Quarter;
+use crate::record::{FlagKind, QuarterRecord};
 use crate::registry::{Calendar, Registry, RegistryError};
 use crate::report::{self, Assessment, ReportError};
 use crate::scheme::{Scheme, SchemeError};
 use crate::score::{self, RegionResult};
 use crate::stats;
+use crate::stats::Funnel;
 use crate::submission::{Batch, Findings, InputFile, ProvinceData};
 use crate::template::{self, TemplateError};
 use std::collections::BTreeMap;
@@ -334,7 +336,7 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
     );
     let (written, reruns) = match run.history {
         Some(dir) => {
-            let records = history::records(run.quarter, &results, &flags, &analysis.funnels);
+            let records = records(run.quarter, &results, &flags, &analysis.funnels);
             let written = history::write(dir, run.quarter, &records, run.replace, &run.run_time)?;
             (Some(written), history::reruns(dir)?)
         }
@@ -379,6 +381,47 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         findings: assessment.findings,
         reruns: assessment.reruns,
     })
+}
+
+/// The records of one quarter from its results, flags and funnels.
+pub fn records(
+    quarter: Quarter,
+    results: &[RegionResult],
+    flags: &BTreeMap<String, Vec<Flag>>,
+    funnels: &[Funnel],
+) -> Vec<QuarterRecord> {
+    results
+        .iter()
+        .map(|r| {
+            let mut kinds: Vec<FlagKind> = flags
+                .get(&r.code)
+                .map(|f| f.iter().map(|f| f.kind).collect())
+                .unwrap_or_default();
+            kinds.dedup();
+            QuarterRecord {
+                quarter,
+                code: r.code.clone(),
+                name: r.name.clone(),
+                status: r.status,
+                total: r.total,
+                rank: r.rank,
+                grade: r.grade.clone(),
+                flags: kinds,
+                indicators: r
+                    .indicators
+                    .iter()
+                    .map(|i| (i.id.clone(), i.value, i.score))
+                    .collect(),
+                funnel: funnels
+                    .iter()
+                    .filter_map(|f| {
+                        let p = f.point(&r.code)?;
+                        Some((f.setting.id.clone(), p.z_adjusted))
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 /// "2025Q2→2025Q3": the quarters to score again, in the order to score them.

@@ -5,7 +5,7 @@ use crate::cli::{ScoreOptions, SetupArgs};
 use crate::pipeline::{self, Error, ScoreOutcome, ScoreRun, Setup};
 use crate::problem::Severity;
 use crate::quarter::Quarter;
-use crate::score::Status;
+use crate::record::Status;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

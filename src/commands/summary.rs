@@ -4,8 +4,9 @@
 
 use crate::problem::{Problem, Severity};
 use crate::quarter::Quarter;
+use crate::record::Status;
 use crate::scheme::Scheme;
-use crate::score::{RegionResult, Status};
+use crate::score::RegionResult;
 use crate::submission::InputFile;
 use crate::text::{pad, width};
 use std::fmt::Write as _;

@@ -3,7 +3,7 @@
 
 use super::style::Fill;
 use super::Assessment;
-use crate::flag::FlagKind;
+use crate::record::FlagKind;
 use crate::scheme::Scheme;
 use crate::text::fmt_num;
 use chrono::Duration;

@@ -18,11 +18,12 @@ mod scores;
 mod style;
 mod trend;
 
-use crate::flag::{Flag, FlagKind, Measure};
-use crate::history::QuarterRecord;
+use crate::flag::{Flag, Measure};
 use crate::output::OutputError;
 use crate::problem::Problem;
 use crate::quarter::Quarter;
+use crate::record::FlagKind;
+use crate::record::QuarterRecord;
 use crate::scheme::Scheme;
 use crate::score::RegionResult;
 use crate::stats::Analysis;

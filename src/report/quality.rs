@@ -4,7 +4,7 @@
 use super::style::Fill;
 use super::{Assessment, Regions};
 use crate::problem::{Problem, Severity};
-use crate::score::Status;
+use crate::record::Status;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 use std::collections::HashMap;
 

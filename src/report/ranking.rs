@@ -6,8 +6,8 @@
 use super::legend;
 use super::style::{Fill, Fit, Grid, Kind, Tone};
 use super::Assessment;
-use crate::history::QuarterRecord;
-use crate::score::{RegionResult, Status};
+use crate::record::QuarterRecord;
+use crate::score::RegionResult;
 use crate::text::fmt_num;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 use std::collections::HashMap;
@@ -98,7 +98,7 @@ fn write_region(
         g.blank(row, COL_TOTAL, fill);
         g.blank(row, 5, fill);
     }
-    let prev = prev.filter(|p| scored && p.status == Status::Scored.label());
+    let prev = prev.filter(|p| scored && p.scored());
     match prev {
         Some(p) => {
             g.num(

@@ -10,7 +10,7 @@
 //! Writing in row order lets every sheet use rust_xlsxwriter's low-memory mode, so a nationwide
 //! run does not hold every cell of the big sheets twice.
 
-use crate::flag::FlagKind;
+use crate::record::FlagKind;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Worksheet, XlsxError};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};

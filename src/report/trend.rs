@@ -3,9 +3,9 @@
 
 use super::style::{Fill, Kind};
 use super::{Assessment, Regions};
-use crate::history::QuarterRecord;
 use crate::quarter::Quarter;
-use crate::score::Status;
+use crate::record::QuarterRecord;
+use crate::record::Status;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -71,13 +71,13 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
             let point = if *q == a.quarter {
                 regions.get(code).map(|r| Point {
                     total: r.is_scored().then_some(r.total),
-                    status: short_status(r.status.label()),
+                    status: short_status(r.status),
                     rank: r.rank,
                 })
             } else {
                 by_key.get(&(code, *q)).map(|r| Point {
-                    total: (r.status == Status::Scored.label()).then_some(r.total),
-                    status: short_status(&r.status),
+                    total: r.scored().then_some(r.total),
+                    status: short_status(r.status),
                     rank: r.rank,
                 })
             };
@@ -103,12 +103,10 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
 }
 
 /// A short word for a region that was not scored, shown in place of its total.
-fn short_status(label: &str) -> &'static str {
-    if label == Status::Missing.label() {
-        "未报送"
-    } else if label == Status::Invalid.label() {
-        "数据有误"
-    } else {
-        ""
+fn short_status(status: Status) -> &'static str {
+    match status {
+        Status::Missing => "未报送",
+        Status::Invalid => "数据有误",
+        Status::Scored => "",
     }
 }

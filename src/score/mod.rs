@@ -12,6 +12,7 @@ pub use rank::rank;
 pub use types::*;
 pub use value::Inputs;
 
+use crate::record::Status;
 use crate::registry::{Region, Registry};
 use crate::scheme::{DeductionSource, Scheme, WhenEmpty};
 use crate::submission::{Batch, Cell, Submission};

@@ -1,7 +1,8 @@
 //! Ranking: valid and not vetoed by total (equal totals share a rank, the next rank skips), then
 //! vetoed by total, then regions without a valid submission sharing the last rank.
 
-use super::{RegionResult, Status};
+use super::RegionResult;
+use crate::record::Status;
 
 /// Totals closer than this are equal (they differ only by floating-point rounding).
 const TIE: f64 = 1e-9;

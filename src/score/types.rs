@@ -1,29 +1,9 @@
 //! What scoring hands to flags and the report.
 
 use crate::problem::Source;
+use crate::record::Status;
 use crate::scheme::WhenEmpty;
 use chrono::NaiveDate;
-
-/// Whether and how a region was scored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Status {
-    /// A valid submission was scored.
-    Scored,
-    /// Something was sent, but with errors: 数据有误，退回修改.
-    Invalid,
-    /// Nothing was sent: 未报送.
-    Missing,
-}
-
-impl Status {
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Scored => "已评分",
-            Status::Invalid => "数据有误，退回修改",
-            Status::Missing => "未报送",
-        }
-    }
-}
 
 /// One indicator of one region.
 #[derive(Debug, Clone, PartialEq)]

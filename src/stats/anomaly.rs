@@ -14,8 +14,8 @@
 //!   this quarter is at least `min_denominator`; per-unit indicators as the log of this
 //!   quarter's value over last quarter's; over regions with both quarters.
 
-use crate::history::QuarterRecord;
 use crate::problem::{Problem, Source};
+use crate::record::QuarterRecord;
 use crate::scheme::{AnomalySettings, Indicator, Scheme, ValueDef};
 use crate::score::RegionResult;
 use std::collections::HashMap;
@@ -59,7 +59,7 @@ pub fn anomalies(
     let scored: Vec<&RegionResult> = results.iter().filter(|r| r.is_scored()).collect();
     let before: HashMap<&str, &QuarterRecord> = previous
         .iter()
-        .filter(|p| p.status == crate::score::Status::Scored.label())
+        .filter(|p| p.scored())
         .map(|p| (p.code.as_str(), p))
         .collect();
     let mut out = Vec::new();
@@ -210,7 +210,8 @@ fn signed(v: f64, decimals: usize) -> String {
 mod tests {
     use super::*;
     use crate::quarter::Quarter;
-    use crate::score::{IndicatorResult, Status};
+    use crate::record::Status;
+    use crate::score::IndicatorResult;
 
     #[test]
     fn robust_scale_by_hand() {
@@ -265,7 +266,7 @@ mod tests {
             })
             .collect();
         let then: Vec<QuarterRecord> =
-            crate::history::records(q.prev(), &now, &Default::default(), &[])
+            crate::pipeline::records(q.prev(), &now, &Default::default(), &[])
                 .into_iter()
                 .enumerate()
                 .map(|(i, mut rec)| {

@@ -9,8 +9,8 @@ pub mod rank_interval;
 pub use funnel::{Fit, Point};
 pub use rank_interval::RankInterval;
 
-use crate::history::QuarterRecord;
 use crate::problem::Problem;
+use crate::record::QuarterRecord;
 use crate::scheme::{FunnelIndicator, FunnelModel, Scheme};
 use crate::score::RegionResult;
 use std::collections::BTreeMap;

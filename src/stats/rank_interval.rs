@@ -127,7 +127,8 @@ fn rank_draw(totals: &[f64], vetoed: &[bool]) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::score::{IndicatorResult, Status};
+    use crate::record::Status;
+    use crate::score::IndicatorResult;
 
     /// A region whose every indicator earns `share` of its points, except that indicator
     /// `tilt` (by position) earns `tilt_share`.

@@ -2,11 +2,12 @@
 //! two quarters beyond 99.8% (问题长期高发 for G1), a rerun that changes nothing, and a quarter
 //! written out of order.
 
-use kaoping::flag::{self, Flag, FlagKind};
+use kaoping::flag::{self, Flag};
 use kaoping::history::{self, HistoryError, Written};
 use kaoping::quarter::Quarter;
+use kaoping::record::{FlagKind, Status};
 use kaoping::scheme::Scheme;
-use kaoping::score::{IndicatorResult, RegionResult, Status};
+use kaoping::score::{IndicatorResult, RegionResult};
 use kaoping::stats;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -82,7 +83,7 @@ fn score(
     let past = history::read(dir, Some(q)).unwrap();
     let funnels = stats::funnels(scheme, results);
     let flags = flag::evaluate(scheme, q, results, &past, &funnels);
-    let records = history::records(q, results, &flags, &funnels);
+    let records = kaoping::pipeline::records(q, results, &flags, &funnels);
     let written = history::write(dir, q, &records, replace, "2026-01-01 00:00:00");
     Scored { flags, written }
 }

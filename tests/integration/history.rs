@@ -4,10 +4,10 @@
 //! for scoring again when an earlier one is rewritten.
 
 use crate::util::samples;
-use kaoping::flag::FlagKind;
 use kaoping::history::{self, Written};
 use kaoping::pipeline::{self, Error, ScoreOutcome, ScoreRun, Setup};
 use kaoping::quarter::Quarter;
+use kaoping::record::FlagKind;
 use kaoping::samples::{self, cast, Plan};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -70,7 +70,7 @@ fn three_quarters_escalate_rerun_is_stable_and_order_is_enforced() {
             .iter()
             .find(|r| r.code == cast::MISSING)
             .map(|r| r.status),
-        Some(kaoping::score::Status::Missing)
+        Some(kaoping::record::Status::Missing)
     );
     let q3 = run(&setup, quarters[2], tmp.path(), false).unwrap();
     assert_eq!(
@@ -434,4 +434,47 @@ fn a_rewritten_quarter_marks_the_later_ones_until_they_are_scored_again() {
     let quality = sheet_text(&out("2025Q4"), "数据质量");
     assert!(!quality.contains("需要重新评分"));
     assert!(!sheet_text(&out("2025Q4"), "总排名").contains("注意："));
+}
+
+/// History files from before the ASCII codes held the Chinese labels of statuses and flags
+/// (`已评分`, `一票否决、通报`); they must read as the same records, and a quarter re-written
+/// from them holds the codes.
+#[test]
+fn history_written_with_chinese_labels_reads_as_the_codes() {
+    use polars::prelude::*;
+    let old = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/history-with-labels");
+    let records = history::read(&old, None).unwrap();
+    let q4 = Quarter::new(2025, 4).unwrap();
+    let vetoed = records
+        .iter()
+        .find(|r| r.quarter == q4 && r.has(FlagKind::Veto))
+        .expect("the demo's 2025Q4 has a vetoed region");
+    assert_eq!(vetoed.status, kaoping::record::Status::Scored);
+    assert!(records
+        .iter()
+        .any(|r| r.status == kaoping::record::Status::Invalid));
+    assert!(records.iter().any(|r| r.flags.len() > 1));
+
+    let dir = tempfile::tempdir().unwrap();
+    for q in [q4.prev(), q4] {
+        let quarter: Vec<_> = records.iter().filter(|r| r.quarter == q).cloned().collect();
+        history::write(dir.path(), q, &quarter, false, "2026-01-01 00:00:00").unwrap();
+    }
+    assert_eq!(history::read(dir.path(), None).unwrap(), records);
+
+    let file = std::fs::File::open(dir.path().join("2025Q4.parquet")).unwrap();
+    let df = ParquetReader::new(file).finish().unwrap();
+    let codes = |name: &str| -> Vec<String> {
+        let ca = df.column(name).unwrap().str().unwrap();
+        (0..ca.len())
+            .map(|i| ca.get(i).unwrap_or("").to_string())
+            .collect()
+    };
+    let statuses = codes("status");
+    assert!(statuses.contains(&"scored".to_string()));
+    assert!(statuses.contains(&"invalid".to_string()));
+    assert!(statuses.iter().all(|s| s.is_ascii()), "{statuses:?}");
+    let flags = codes("flags");
+    assert!(flags.iter().any(|f| f.contains("veto")), "{flags:?}");
+    assert!(flags.iter().all(|f| f.is_ascii()), "{flags:?}");
 }

@@ -8,13 +8,13 @@ mod xlsx_dump;
 
 use calamine::{open_workbook_auto, Data, DataType, Range, Reader};
 use chrono::NaiveDate;
-use kaoping::flag::{Flag, FlagKind, Trigger};
-use kaoping::history::QuarterRecord;
+use kaoping::flag::{Flag, Trigger};
 use kaoping::problem::{Problem, Source};
 use kaoping::quarter::Quarter;
+use kaoping::record::{FlagKind, QuarterRecord, Status};
 use kaoping::report::{self, Assessment};
 use kaoping::scheme::{Scheme, WhenEmpty};
-use kaoping::score::{IndicatorResult, Item, RegionResult, Status};
+use kaoping::score::{IndicatorResult, Item, RegionResult};
 use kaoping::submission::InputFile;
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -95,7 +95,7 @@ fn record(quarter: &str, code: &str, name: &str, total: f64, rank: u32) -> Quart
         quarter: q(quarter),
         code: code.into(),
         name: name.into(),
-        status: Status::Scored.label().into(),
+        status: Status::Scored,
         total,
         rank,
         grade: "合格".into(),

@@ -41,12 +41,12 @@
 //! Ranks: 乙 1, 甲 2, 丙 3 (vetoed), 丁 and 戊 4 (no valid submission).
 
 use chrono::NaiveDate;
-use kaoping::flag::FlagKind;
 use kaoping::pipeline::{self, ScoreRun, Setup};
 use kaoping::problem::Severity;
+use kaoping::record::FlagKind;
+use kaoping::record::Status;
 use kaoping::registry::{Calendar, Registry};
 use kaoping::scheme::{Scheme, WhenEmpty};
-use kaoping::score::Status;
 use kaoping::submission::Cell;
 use kaoping::template::{self, Filled};
 use std::collections::BTreeMap;
