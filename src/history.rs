@@ -233,10 +233,7 @@ fn to_frame(records: &[QuarterRecord]) -> PolarsResult<DataFrame> {
     DataFrame::new(records.len(), cols)
 }
 
-/// Writes one quarter's records, atomically. An existing file for the quarter is kept when the
-/// new one is identical, refused when different unless `replace`; a quarter before one already
-/// in history is refused unless `replace`. Then the quarters to score again are updated (see
-/// `rerun`): `run_time` is when, for the reason given.
+/// Writes one quarter's records, atomically: [`prepare`], then [`Pending::commit`].
 pub fn write(
     dir: &Path,
     quarter: Quarter,
@@ -244,6 +241,32 @@ pub fn write(
     replace: bool,
     run_time: &str,
 ) -> Result<Written, HistoryError> {
+    prepare(dir, quarter, records, replace, run_time)?.commit()
+}
+
+/// A quarter ready to be written: every check done, nothing written yet. The pipeline writes
+/// the workbook between [`prepare`] and [`Pending::commit`], so a run that cannot write its
+/// workbook leaves the history as it was.
+#[derive(Debug)]
+pub struct Pending {
+    dir: PathBuf,
+    path: PathBuf,
+    bytes: Vec<u8>,
+    outcome: Written,
+    marks: rerun::Planned,
+}
+
+/// Checks that one quarter's records may be written and encodes them. An existing file for the
+/// quarter is kept when the new one is identical, refused when different unless `replace`; a
+/// quarter before one already in history is refused unless `replace`. The quarters to score
+/// again (see `rerun`) are worked out as they will be after the write: `run_time` is when.
+pub fn prepare(
+    dir: &Path,
+    quarter: Quarter,
+    records: &[QuarterRecord],
+    replace: bool,
+    run_time: &str,
+) -> Result<Pending, HistoryError> {
     let path = path_of(dir, quarter);
     if !replace {
         if let Some(later) = quarters(dir).into_iter().rfind(|q| *q > quarter) {
@@ -266,9 +289,34 @@ pub fn write(
         Ok(_) => Written::Replaced,
         Err(_) => Written::New,
     };
-    if outcome != Written::Unchanged {
-        crate::output::write_atomically(&path, &bytes).map_err(|e| io_err(&path, e))?;
+    let marks = rerun::after_writing(dir, quarter, outcome, run_time)?;
+    Ok(Pending {
+        dir: dir.to_path_buf(),
+        path,
+        bytes,
+        outcome,
+        marks,
+    })
+}
+
+impl Pending {
+    /// What the write will do.
+    pub fn outcome(&self) -> Written {
+        self.outcome
     }
-    rerun::update(dir, quarter, outcome, run_time)?;
-    Ok(outcome)
+
+    /// The quarters that will need scoring again once written, oldest first.
+    pub fn reruns(&self) -> Vec<Rerun> {
+        self.marks.reruns()
+    }
+
+    /// Writes the quarter's file (unless unchanged) and the marks.
+    pub fn commit(self) -> Result<Written, HistoryError> {
+        if self.outcome != Written::Unchanged {
+            crate::output::write_atomically(&self.path, &self.bytes)
+                .map_err(|e| io_err(&self.path, e))?;
+        }
+        self.marks.apply(&self.dir)?;
+        Ok(self.outcome)
+    }
 }

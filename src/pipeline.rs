@@ -298,7 +298,8 @@ fn province_findings(
     }
 }
 
-/// ingest → score → flag → report, and the quarter appended to history.
+/// ingest → score → flag → report, then the quarter appended to history (checked before the
+/// workbook is written, written after it).
 pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
     let setup = run.setup;
     let (batch, mut province) = ingest(setup, run.quarter, run.input)?;
@@ -334,14 +335,21 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         &past,
         &analysis.funnels,
     );
-    let (written, reruns) = match run.history {
+    // Checked and encoded now, written after the workbook.
+    let pending = match run.history {
         Some(dir) => {
             let records = records(run.quarter, &results, &flags, &analysis.funnels);
-            let written = history::write(dir, run.quarter, &records, run.replace, &run.run_time)?;
-            (Some(written), history::reruns(dir)?)
+            Some(history::prepare(
+                dir,
+                run.quarter,
+                &records,
+                run.replace,
+                &run.run_time,
+            )?)
         }
-        None => (None, Vec::new()),
+        None => None,
     };
+    let reruns = pending.as_ref().map(|p| p.reruns()).unwrap_or_default();
     let rerun_problems = reruns.iter().map(|r| {
         Problem::warning(
             crate::problem::Source::new(history::RERUN_FILE, "", ""),
@@ -372,6 +380,7 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         reruns,
     };
     report::write(&assessment, run.out)?;
+    let written = pending.map(history::Pending::commit).transpose()?;
     Ok(ScoreOutcome {
         results: assessment.regions,
         flags: assessment.flags,

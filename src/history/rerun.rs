@@ -109,17 +109,21 @@ pub fn reruns(dir: &Path) -> Result<Vec<Rerun>, HistoryError> {
         .collect())
 }
 
-/// Updates the marks after `quarter` was written at `at` (see the module's comment): its own mark
-/// is cleared unless an earlier quarter is still marked, and when its record changed every later
-/// quarter is marked.
-pub(super) fn update(
+/// The marks as they will be once `quarter` is written with outcome `written` at `at`: the
+/// quarter's own mark is cleared (or set, when an earlier quarter is still marked), and every
+/// later quarter is marked when this one changed. Nothing is written until [`Marks::apply`].
+pub(super) fn after_writing(
     dir: &Path,
     quarter: Quarter,
     written: Written,
     at: &str,
-) -> Result<(), HistoryError> {
+) -> Result<Planned, HistoryError> {
     let before = read_marks(dir)?;
-    let present = quarters(dir);
+    let mut present = quarters(dir);
+    if !present.contains(&quarter) {
+        present.push(quarter);
+        present.sort();
+    }
     let mut marks: Marks = before
         .iter()
         .filter(|(q, _)| present.contains(q) && **q != quarter)
@@ -141,7 +145,7 @@ pub(super) fn update(
         } else {
             "重新评分"
         };
-        for later in present.into_iter().filter(|l| *l > quarter) {
+        for later in present.iter().copied().filter(|l| *l > quarter) {
             // A mark from an earlier change already covers this one.
             if marks.get(&later).is_some_and(|m| m.after <= quarter) {
                 continue;
@@ -156,10 +160,32 @@ pub(super) fn update(
             );
         }
     }
-    if marks != before {
-        write_marks(dir, &marks)?;
+    Ok(Planned {
+        changed: marks != before,
+        marks,
+    })
+}
+
+/// The marks a write will leave (see [`after_writing`]).
+#[derive(Debug, Clone)]
+pub(super) struct Planned {
+    marks: Marks,
+    changed: bool,
+}
+
+impl Planned {
+    /// The quarters that will need scoring again, oldest first.
+    pub(super) fn reruns(&self) -> Vec<Rerun> {
+        self.marks.values().cloned().collect()
     }
-    Ok(())
+
+    /// Writes the marks (only when they changed).
+    pub(super) fn apply(&self, dir: &Path) -> Result<(), HistoryError> {
+        if self.changed {
+            write_marks(dir, &self.marks)?;
+        }
+        Ok(())
+    }
 }
 
 /// What to tell the user when quarters need scoring again, scoring `current`: which and in what
