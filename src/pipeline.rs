@@ -3,7 +3,7 @@
 
 use crate::flag::{self, Flag};
 use crate::history::{self, HistoryError, Written};
-use crate::ingest::{self, Context, IngestError, Limits};
+use crate::ingest::{self, Context, IngestError, Limits, Progress};
 use crate::problem::{Problem, Severity};
 use crate::quarter::Quarter;
 use crate::record::{FlagKind, QuarterRecord};
@@ -109,7 +109,7 @@ pub fn templates(setup: &Setup, quarter: Quarter, out: &Path) -> Result<Vec<Path
 }
 
 /// Settings of one scoring run.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ScoreRun<'a> {
     pub setup: &'a Setup,
     pub quarter: Quarter,
@@ -126,6 +126,8 @@ pub struct ScoreRun<'a> {
     pub wait: std::time::Duration,
     /// Told, while waiting, for whom (see `history::lock`).
     pub on_wait: fn(&str),
+    /// Told as the submissions are read.
+    pub progress: &'a dyn Progress,
 }
 
 /// What a scoring run produced.
@@ -212,6 +214,7 @@ pub fn ingest(
     setup: &Setup,
     quarter: Quarter,
     input: &Path,
+    progress: &dyn Progress,
 ) -> Result<(Batch, ProvinceData), Error> {
     let ctx = Context {
         scheme: &setup.scheme,
@@ -221,7 +224,7 @@ pub fn ingest(
         limits: Limits::default(),
     };
     let hash = template::template_hash(&setup.scheme);
-    let mut batch = ingest::read_dir(input, &ctx, &hash)?;
+    let mut batch = ingest::read_dir(input, &ctx, &hash, progress)?;
     let (province, province_problems) =
         ingest::province::read(input, &setup.scheme, &setup.registry);
     batch.problems.extend(province_problems);
@@ -302,7 +305,7 @@ fn province_findings(
 /// workbook is written, written after it).
 pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
     let setup = run.setup;
-    let (batch, mut province) = ingest(setup, run.quarter, run.input)?;
+    let (batch, mut province) = ingest(setup, run.quarter, run.input, run.progress)?;
     // Before anything is written: a ranking without the province's findings only on purpose.
     let findings = province_findings(run, &batch, &mut province)?;
     let inputs = score::Inputs {
@@ -431,6 +434,69 @@ pub fn records(
             }
         })
         .collect()
+}
+
+/// What `check` found: every region's status, every problem, every file.
+#[derive(Debug, Clone)]
+pub struct CheckOutcome {
+    pub results: Vec<RegionResult>,
+    pub problems: Vec<Problem>,
+    pub files: Vec<InputFile>,
+    /// A working-day count the holiday table cannot decide, which would stop `score` (it is
+    /// also one error among `problems`, against the holiday table).
+    pub gap: Option<score::CalendarGap>,
+}
+
+/// ingest and score without history or flags, and the 数据质量 workbook written to `out`.
+pub fn check(
+    setup: &Setup,
+    quarter: Quarter,
+    input: &Path,
+    out: &Path,
+    run_time: &str,
+    progress: &dyn Progress,
+) -> Result<CheckOutcome, Error> {
+    let (mut batch, province) = ingest(setup, quarter, input, progress)?;
+    let inputs = score::Inputs {
+        scheme: &setup.scheme,
+        calendar: &setup.calendar,
+        quarter,
+        province: &province,
+    };
+    let (results, gap) = match score::score(&setup.registry, &batch, &inputs) {
+        Ok(results) => (results, None),
+        Err(gap) => (score::statuses(&setup.registry, &batch), Some(gap)),
+    };
+    if let Some(gap) = &gap {
+        batch.problems.push(Problem::error(
+            crate::problem::Source::new(&gap.origin, "", ""),
+            format!(
+                "{}按现有节假日表无法评分：score 会停止，不写排名工作簿和历史数据。{}",
+                gap.what(),
+                gap.remedy()
+            ),
+        ));
+    }
+    let a = Assessment {
+        scheme: &setup.scheme,
+        quarter,
+        regions: results,
+        flags: Default::default(),
+        problems: batch.problems,
+        files: batch.files,
+        history: Vec::new(),
+        analysis: Default::default(),
+        findings: Default::default(),
+        run_time: run_time.to_string(),
+        reruns: Vec::new(),
+    };
+    report::write_quality(&a, out)?;
+    Ok(CheckOutcome {
+        results: a.regions,
+        problems: a.problems,
+        files: a.files,
+        gap,
+    })
 }
 
 /// "2025Q2→2025Q3": the quarters to score again, in the order to score them.

@@ -7,9 +7,7 @@
 use super::{load, quarter_of, run_time, Exit};
 use crate::cli::SetupArgs;
 use crate::pipeline::{self, Error};
-use crate::problem::{Problem, Severity, Source};
-use crate::report::{self, Assessment};
-use crate::score::{self, Inputs};
+use crate::problem::Severity;
 use crate::text::{pad, width};
 use std::path::{Path, PathBuf};
 
@@ -25,33 +23,14 @@ pub fn run(
         || PathBuf::from(format!("数据质量_{quarter}.xlsx")),
         Path::to_path_buf,
     );
-    let (mut batch, province) = pipeline::ingest(&setup, quarter, dir)?;
-    let inputs = Inputs {
-        scheme: &setup.scheme,
-        calendar: &setup.calendar,
-        quarter,
-        province: &province,
-    };
-    let (results, gap) = match score::score(&setup.registry, &batch, &inputs) {
-        Ok(results) => (results, None),
-        Err(gap) => (score::statuses(&setup.registry, &batch), Some(gap)),
-    };
-    if let Some(gap) = &gap {
-        batch.problems.push(Problem::error(
-            Source::new(&gap.origin, "", ""),
-            format!(
-                "{}按现有节假日表无法评分：score 会停止，不写排名工作簿和历史数据。{}",
-                gap.what(),
-                gap.remedy()
-            ),
-        ));
-    }
-    let rows: Vec<[String; 4]> = batch
+    let progress = super::Bar::new();
+    let checked = pipeline::check(&setup, quarter, dir, &out, &run_time(), &progress)?;
+    let rows: Vec<[String; 4]> = checked
         .files
         .iter()
         .map(|f| {
             let of_file = |s: Severity| {
-                batch
+                checked
                     .problems
                     .iter()
                     .filter(|p| p.source.file == f.file && p.severity == s)
@@ -73,36 +52,25 @@ pub fn run(
         say!("{}", line.trim_end());
     }
     // The calendar gap is among the problems (an error row against the holiday table).
-    let any_error = batch.problems.iter().any(|p| p.severity == Severity::Error);
+    let any_error = checked
+        .problems
+        .iter()
+        .any(|p| p.severity == Severity::Error);
     say_part!(
         "{}",
         super::summary::Summary {
             scheme: &setup.scheme,
             quarter,
-            results: &results,
-            problems: &batch.problems,
-            files: &batch.files,
+            results: &checked.results,
+            problems: &checked.problems,
+            files: &checked.files,
             quality: &out,
         }
         .names()
     );
-    if let Some(gap) = &gap {
+    if let Some(gap) = &checked.gap {
         say!("错误：{gap}");
     }
-    let a = Assessment {
-        scheme: &setup.scheme,
-        quarter,
-        regions: results,
-        flags: Default::default(),
-        problems: batch.problems,
-        files: batch.files,
-        history: Vec::new(),
-        analysis: Default::default(),
-        findings: Default::default(),
-        run_time: run_time(),
-        reruns: Vec::new(),
-    };
-    report::write_quality(&a, &out)?;
     say!("数据质量工作簿：{}", out.display());
     Ok(if any_error {
         Exit::DataErrors

@@ -31,6 +31,34 @@ use crate::pipeline::{Error, Setup};
 use crate::quarter::Quarter;
 use std::path::Path;
 
+/// The progress of reading a folder, as a bar on the terminal (indicatif draws it only when
+/// stderr is a terminal).
+pub(crate) struct Bar(indicatif::ProgressBar);
+
+impl Bar {
+    pub(crate) fn new() -> Bar {
+        let bar = indicatif::ProgressBar::new(0);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("读取报送 {bar:40} {pos}/{len} {elapsed}")
+        {
+            bar.set_style(style);
+        }
+        Bar(bar)
+    }
+}
+
+impl crate::ingest::Progress for Bar {
+    fn start(&self, files: usize) {
+        self.0.set_length(files as u64);
+    }
+    fn read_one(&self) {
+        self.0.inc(1);
+    }
+    fn done(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
 /// Exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {

@@ -48,6 +48,7 @@ pub(super) fn score_one(
         run_time: run_time(),
         wait: Duration::from_secs(options.wait),
         on_wait: |message| eprintln!("{message}"),
+        progress: &super::Bar::new(),
     })
 }
 

@@ -184,25 +184,40 @@ fn read_book(book: &workbook::Book, ctx: &Context, template_hash: &str, sub: &mu
     checks::run(sub, ctx.scheme, ctx.registry, ctx.quarter, template_hash);
 }
 
+/// Told as a folder's files are read, from any thread, so that the caller can show progress;
+/// ingest itself draws nothing.
+pub trait Progress: Sync {
+    /// Reading starts: this many files.
+    fn start(&self, _files: usize) {}
+    /// One more file read.
+    fn read_one(&self) {}
+    /// Every file read.
+    fn done(&self) {}
+}
+
+/// Progress told to no one.
+pub struct Silent;
+
+impl Progress for Silent {}
+
 /// Reads every submission in a folder (in parallel) and picks one per region.
-pub fn read_dir(dir: &Path, ctx: &Context, template_hash: &str) -> Result<Batch, IngestError> {
+pub fn read_dir(
+    dir: &Path,
+    ctx: &Context,
+    template_hash: &str,
+    progress: &dyn Progress,
+) -> Result<Batch, IngestError> {
     let files = list_files(dir, ctx.scheme)?;
-    // Drawn on a terminal only; indicatif hides it when stderr is not one.
-    let bar = indicatif::ProgressBar::new(files.len() as u64);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("读取报送 {bar:40} {pos}/{len} {elapsed}")
-    {
-        bar.set_style(style);
-    }
+    progress.start(files.len());
     let mut subs: Vec<Submission> = files
         .par_iter()
         .map(|p| {
             let sub = read_file_guarded(p, ctx, template_hash);
-            bar.inc(1);
+            progress.read_one();
             sub
         })
         .collect();
-    bar.finish_and_clear();
+    progress.done();
     subs.extend(
         list_unsupported(dir, ctx.scheme)
             .iter()

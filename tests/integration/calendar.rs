@@ -150,6 +150,7 @@ fn run<'a>(s: &'a Setup, input: &'a Path, history: &'a Path, out: &'a Path) -> S
         run_time: "2027-01-15 09:00:00".into(),
         wait: kaoping::history::DEFAULT_WAIT,
         on_wait: |_| {},
+        progress: &kaoping::ingest::Silent,
     }
 }
 

@@ -26,6 +26,7 @@ fn run(setup: &Setup, q: Quarter, dir: &Path, replace: bool) -> Result<ScoreOutc
         run_time: "2026-01-01 00:00:00".into(),
         wait: history::DEFAULT_WAIT,
         on_wait: |_| {},
+        progress: &kaoping::ingest::Silent,
     })
 }
 
@@ -501,6 +502,7 @@ fn a_workbook_that_cannot_be_written_leaves_the_history_unchanged() {
         run_time: "2026-01-01 00:00:00".into(),
         wait: history::DEFAULT_WAIT,
         on_wait: |_| {},
+        progress: &kaoping::ingest::Silent,
     };
     let err = pipeline::score(&score).unwrap_err();
     assert!(matches!(err, Error::Report(_)), "{err}");

@@ -98,6 +98,7 @@ fn score_with(province: (&str, &[u8]), registry: Option<(&str, &[u8])>) -> Outco
         run_time: "2026-01-15 09:30:00".into(),
         wait: kaoping::history::DEFAULT_WAIT,
         on_wait: |_| {},
+        progress: &kaoping::ingest::Silent,
     })
     .unwrap();
     outcome(&o)

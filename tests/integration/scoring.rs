@@ -327,6 +327,7 @@ fn hand_worked_fixture_scores_ranks_and_flags() {
         run_time: "2025-10-15 09:00:00".into(),
         wait: std::time::Duration::ZERO,
         on_wait: |_| {},
+        progress: &kaoping::ingest::Silent,
     })
     .unwrap();
     let r = |code: &str| o.results.iter().find(|r| r.code == code).unwrap();
