@@ -4,7 +4,7 @@
 use crate::flag::{self, Flag};
 use crate::history::{self, HistoryError, Written};
 use crate::ingest::{self, Context, IngestError, Limits, Progress};
-use crate::problem::{Problem, Severity};
+use crate::problem::{Kind, Problem, Severity};
 use crate::quarter::Quarter;
 use crate::record::{FlagKind, QuarterRecord};
 use crate::registry::{Calendar, Registry, RegistryError};
@@ -355,6 +355,7 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
     let reruns = pending.as_ref().map(|p| p.reruns()).unwrap_or_default();
     let rerun_problems = reruns.iter().map(|r| {
         Problem::warning(
+            Kind::Rerun,
             crate::problem::Source::new(history::RERUN_FILE, "", ""),
             format!(
                 "历史数据中{}需要重新评分：{}。请按{}的顺序依次重新评分",
@@ -469,6 +470,7 @@ pub fn check(
     };
     if let Some(gap) = &gap {
         batch.problems.push(Problem::error(
+            Kind::Calendar,
             crate::problem::Source::new(&gap.origin, "", ""),
             format!(
                 "{}按现有节假日表无法评分：score 会停止，不写排名工作簿和历史数据。{}",

@@ -18,6 +18,56 @@ impl Severity {
     }
 }
 
+/// What kind of problem it is: what code and tests match on, while the message says it in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// The file could not be read: broken, encrypted, not what its name says, or refused by a
+    /// guard before any reader opened it.
+    Unreadable,
+    /// A kind of file the engine does not read (.xlsb, .csv as a submission, …).
+    Unsupported,
+    /// Bigger than a limit: the file, or a cell's text (which is then cut).
+    TooLarge,
+    /// A workbook without any data.
+    EmptyFile,
+    /// A file the run needs is not there (省级评定).
+    MissingFile,
+    /// A sheet of the template is missing.
+    MissingSheet,
+    /// A table's header, or a column of it, is missing.
+    MissingHeader,
+    /// A row of 基本情况 or a field of 汇总指标 / 工作情况 is missing.
+    MissingField,
+    /// A value that must be filled in is blank.
+    Blank,
+    /// A value its cell cannot hold (not a number, negative, not a date, not one of the choices).
+    BadValue,
+    /// A value read, but not as typed (a number stored as text, a guessed encoding): said, and used.
+    Note,
+    /// The same code, key, region or file twice.
+    Duplicate,
+    /// A date in the wrong order, outside the quarter, or later than today.
+    Date,
+    /// Figures that contradict each other (S02 larger than S01, a count and its ledger).
+    Inconsistent,
+    /// The region: not in the registry, not the template's, or not to be told.
+    Region,
+    /// A quarter other than the one being scored.
+    Quarter,
+    /// Not the current template (another scheme, no `_meta`, a changed hash).
+    Template,
+    /// One of several submissions for a region, of which one was used.
+    Superseded,
+    /// A figure far from the other regions' (数据异常，请核实).
+    Anomaly,
+    /// A quarter in history that needs scoring again.
+    Rerun,
+    /// A working-day count the holiday table cannot decide.
+    Calendar,
+    /// The engine itself failed on this file.
+    Internal,
+}
+
 /// Where a value came from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Source {
@@ -81,6 +131,7 @@ fn parse_a1(a1: &str) -> Option<(u32, u32)> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
     pub severity: Severity,
+    pub kind: Kind,
     pub source: Source,
     /// The region the file belongs to, when known.
     pub region: Option<String>,
@@ -88,18 +139,20 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn error(source: Source, message: impl Into<String>) -> Problem {
+    pub fn error(kind: Kind, source: Source, message: impl Into<String>) -> Problem {
         Problem {
             severity: Severity::Error,
+            kind,
             source,
             region: None,
             message: message.into(),
         }
     }
 
-    pub fn warning(source: Source, message: impl Into<String>) -> Problem {
+    pub fn warning(kind: Kind, source: Source, message: impl Into<String>) -> Problem {
         Problem {
             severity: Severity::Warning,
+            kind,
             source,
             region: None,
             message: message.into(),

@@ -147,6 +147,7 @@ mod tests {
             region("揭阳市", "445200", Status::Missing, false),
         ];
         let mut p = Problem::error(
+            crate::problem::Kind::BadValue,
             crate::problem::Source::new("潮州市_2025Q4.xlsx", "汇总指标", "D5"),
             "x",
         );

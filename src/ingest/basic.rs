@@ -5,7 +5,7 @@ use super::workbook::Grid;
 use crate::contract::{
     BasicRow, MetaKey, BASIC_LABEL_HEADER, BASIC_SHEET as SHEET, BASIC_VALUE_HEADER,
 };
-use crate::problem::{a1, Problem, Source};
+use crate::problem::{a1, Kind, Problem, Source};
 use crate::quarter::Quarter;
 use crate::submission::{Meta, Submission};
 
@@ -15,6 +15,7 @@ pub fn read(grid: &Grid, quarter: Quarter, today: chrono::NaiveDate, sub: &mut S
     let src = |cell: String| Source::new(&file, SHEET, cell);
     let Some((hr, hc)) = grid.find(BASIC_LABEL_HEADER, 10) else {
         sub.problems.push(Problem::error(
+            Kind::MissingHeader,
             src(String::new()),
             format!("找不到表头“{BASIC_LABEL_HEADER} | {BASIC_VALUE_HEADER}”"),
         ));
@@ -32,6 +33,7 @@ pub fn read(grid: &Grid, quarter: Quarter, today: chrono::NaiveDate, sub: &mut S
     let text_of = |label: &str, required: bool, sub: &mut Submission| -> Option<(String, String)> {
         let Some(&r) = found.get(label) else {
             sub.problems.push(Problem::error(
+                Kind::MissingField,
                 Source::new(&file, SHEET, ""),
                 format!("缺少“{label}”一行"),
             ));
@@ -43,6 +45,7 @@ pub fn read(grid: &Grid, quarter: Quarter, today: chrono::NaiveDate, sub: &mut S
             Read::Empty => {
                 if required {
                     sub.problems.push(Problem::error(
+                        Kind::Blank,
                         Source::new(&file, SHEET, cell),
                         format!("“{label}”未填写"),
                     ));
@@ -50,8 +53,11 @@ pub fn read(grid: &Grid, quarter: Quarter, today: chrono::NaiveDate, sub: &mut S
                 None
             }
             Read::Bad(m) => {
-                sub.problems
-                    .push(Problem::error(Source::new(&file, SHEET, cell), m));
+                sub.problems.push(Problem::error(
+                    Kind::BadValue,
+                    Source::new(&file, SHEET, cell),
+                    m,
+                ));
                 None
             }
         }
@@ -66,6 +72,7 @@ pub fn read(grid: &Grid, quarter: Quarter, today: chrono::NaiveDate, sub: &mut S
         match q.parse() {
             Ok(q) => sub.quarter = Some(q),
             Err(e) => sub.problems.push(Problem::error(
+                Kind::BadValue,
                 Source::new(&file, SHEET, cell),
                 e.to_string(),
             )),
@@ -80,6 +87,7 @@ pub fn read(grid: &Grid, quarter: Quarter, today: chrono::NaiveDate, sub: &mut S
     let filed_on = BasicRow::FiledOn.label();
     match found.get(filed_on) {
         None => sub.problems.push(Problem::error(
+            Kind::MissingField,
             src(String::new()),
             format!("缺少“{filed_on}”一行"),
         )),
@@ -89,23 +97,30 @@ pub fn read(grid: &Grid, quarter: Quarter, today: chrono::NaiveDate, sub: &mut S
                 Read::Ok(d) => sub.filed_on = Some(d),
                 Read::Guessed(d, note) => {
                     sub.filed_on = Some(d);
-                    sub.problems.push(Problem::warning(src(cell.clone()), note));
+                    sub.problems
+                        .push(Problem::warning(Kind::Note, src(cell.clone()), note));
                 }
                 Read::Empty => sub.problems.push(Problem::error(
+                    Kind::Blank,
                     src(cell.clone()),
                     format!("“{filed_on}”未填写"),
                 )),
-                Read::Bad(m) => sub.problems.push(Problem::error(src(cell.clone()), m)),
+                Read::Bad(m) => {
+                    sub.problems
+                        .push(Problem::error(Kind::BadValue, src(cell.clone()), m))
+                }
             }
             if let Some(d) = sub.filed_on {
                 let ymd = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
                 if d > today {
                     sub.problems.push(Problem::error(
+                        Kind::Date,
                         src(cell),
                         format!("“{filed_on}”{}晚于今天（{}），请核实", ymd(d), ymd(today)),
                     ));
                 } else if d < quarter.first_day() {
                     sub.problems.push(Problem::error(
+                        Kind::Date,
                         src(cell),
                         format!(
                             "“{filed_on}”{}早于{quarter}开始（{}），请核实",

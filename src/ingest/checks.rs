@@ -3,7 +3,7 @@
 //! match.
 
 use crate::contract::{BASIC_SHEET, META_SHEET};
-use crate::problem::{Problem, Source};
+use crate::problem::{Kind, Problem, Source};
 use crate::quarter::Quarter;
 use crate::registry::Registry;
 use crate::scheme::{LedgerDef, Scheme};
@@ -27,6 +27,7 @@ pub fn run(
         if let Some(whole) = sub.field(le) {
             if v.value > whole {
                 found.push(Problem::error(
+                    Kind::Inconsistent,
                     v.source.clone(),
                     format!(
                         "{}（{}）为{}，大于{}（{}）",
@@ -51,11 +52,12 @@ pub fn run(
     let meta = &sub.meta;
     if meta.scheme_id.is_empty() {
         found.push(Problem::warning(
+            Kind::Template,
             whole(META_SHEET),
             format!("缺少隐藏工作表{META_SHEET}，无法核对模板版本，请使用省办下发的模板"),
         ));
     } else if meta.scheme_id != scheme.id || meta.scheme_version != scheme.version {
-        found.push(Problem::error(
+        found.push(Problem::error(Kind::Template,
             whole(META_SHEET),
             format!(
                 "模板属于指标体系{}（版本{}），与本次评分所用{}（版本{}）不一致，请使用最新模板重新填报",
@@ -64,6 +66,7 @@ pub fn run(
         ));
     } else if !meta.template_hash.is_empty() && meta.template_hash != template_hash {
         found.push(Problem::warning(
+            Kind::Template,
             whole(META_SHEET),
             "模板校验码与当前模板不一致，模板可能被修改过",
         ));
@@ -71,12 +74,14 @@ pub fn run(
     if !sub.region_code.is_empty() {
         if registry.get(&sub.region_code).is_none() {
             found.push(Problem::error(
+                Kind::Region,
                 whole(BASIC_SHEET),
                 format!("区划代码{}不在地区名录中", sub.region_code),
             ));
         }
         if !meta.region_code.is_empty() && meta.region_code != sub.region_code {
             found.push(Problem::error(
+                Kind::Region,
                 whole(BASIC_SHEET),
                 format!(
                     "区划代码{}与模板所属地区{}不一致",
@@ -88,6 +93,7 @@ pub fn run(
     if let Some(q) = sub.quarter {
         if q != quarter {
             found.push(Problem::error(
+                Kind::Quarter,
                 whole(BASIC_SHEET),
                 format!("季度为{q}，与本次评分季度{quarter}不一致"),
             ));
@@ -107,6 +113,7 @@ fn ledger_totals(sub: &Submission, def: &LedgerDef, ledger: &Ledger) -> Vec<Prob
     if let Some((code, v)) = field(&def.rows_equal) {
         if (n as f64 - v.value).abs() > 1e-9 {
             found.push(Problem::error(
+                Kind::Inconsistent,
                 v.source.clone(),
                 format!(
                     "{}为{}，与{}的{}行记录不一致",
@@ -121,6 +128,7 @@ fn ledger_totals(sub: &Submission, def: &LedgerDef, ledger: &Ledger) -> Vec<Prob
     if let Some((code, v)) = field(&def.rows_at_most) {
         if n as f64 > v.value + 1e-9 {
             found.push(Problem::error(
+                Kind::Inconsistent,
                 v.source.clone(),
                 format!(
                     "{}为{}，少于{}的{}行记录（台账记录数不应超过该项）",
@@ -147,6 +155,7 @@ fn ledger_totals(sub: &Submission, def: &LedgerDef, ledger: &Ledger) -> Vec<Prob
         // Amounts are kept to the cent; anything closer is rounding.
         if (sum - v.value).abs() > 0.005 + 1e-9 * v.value.abs() {
             found.push(Problem::error(
+                Kind::Inconsistent,
                 v.source.clone(),
                 format!(
                     "{}为{}，与{}“{}”列合计{}不一致",

@@ -3,7 +3,7 @@
 //! silence), and Office lock files (skipped).
 
 use super::IngestError;
-use crate::problem::{Problem, Source};
+use crate::problem::{Kind, Problem, Source};
 use crate::scheme::Scheme;
 use crate::submission::Submission;
 use sha2::{Digest, Sha256};
@@ -92,6 +92,7 @@ pub fn unsupported(path: &Path) -> Submission {
         file: name.clone(),
         sha256: format!("{:x}", hasher.finalize()),
         problems: vec![Problem::error(
+            Kind::Unsupported,
             Source::new(&name, "", ""),
             unsupported_message(&name),
         )],

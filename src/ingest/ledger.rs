@@ -3,7 +3,7 @@
 
 use super::cells::{self, Read};
 use super::workbook::Grid;
-use crate::problem::{a1, Problem, Source};
+use crate::problem::{a1, Kind, Problem, Source};
 use crate::quarter::Quarter;
 use crate::scheme::{ColumnDef, LedgerDef, Scheme, ValueDef, ValueKind};
 use crate::submission::{Cell, Ledger, LedgerRow, Submission};
@@ -65,6 +65,7 @@ pub fn read(
     };
     let Some((hr, _)) = grid.find(&first.name, 10) else {
         sub.problems.push(Problem::error(
+            Kind::MissingHeader,
             src(String::new()),
             format!("找不到表头（应含“{}”）", first.name),
         ));
@@ -80,6 +81,7 @@ pub fn read(
             Some(&i) => cols.push(i),
             None => {
                 sub.problems.push(Problem::error(
+                    Kind::MissingHeader,
                     src(a1(hr, 0)),
                     format!("表头缺少“{}”列", c.name),
                 ));
@@ -118,6 +120,7 @@ pub fn read(
                 if let Cell::Text(t) = &value {
                     if let Some(first_row) = keys.insert((k, t.clone()), r) {
                         sub.problems.push(Problem::error(
+                            Kind::Duplicate,
                             src(cell),
                             format!("{}“{t}”与第{}行重复", col_def.name, first_row + 1),
                         ));
@@ -134,6 +137,7 @@ pub fn read(
             if let (Some(ld), Some(ed)) = (cells[l].as_date(), cells[e].as_date()) {
                 if ld < ed {
                     sub.problems.push(Problem::error(
+                        Kind::Date,
                         src(a1(r, cols[l])),
                         format!(
                             "“{later}”{}早于“{earlier}”{}，请核实",
@@ -162,7 +166,7 @@ fn read_cell(
     if def.kind == ValueKind::Choice && !read_by_scoring {
         if let Read::Ok(t) | Read::Guessed(t, _) = cells::text(data) {
             if !def.choices.contains(&t) {
-                sub.problems.push(Problem::warning(
+                sub.problems.push(Problem::warning(Kind::BadValue,
                     src.clone(),
                     format!(
                         "“{}”应为下拉列表中的选项（{}），实际为“{t}”；该列不参与评分，照常评分，请核实",
@@ -194,15 +198,18 @@ fn read_cell(
     let value = match read {
         Read::Ok(v) => v,
         Read::Guessed(v, note) => {
-            sub.problems.push(Problem::warning(src.clone(), note));
+            sub.problems
+                .push(Problem::warning(Kind::Note, src.clone(), note));
             v
         }
         Read::Empty => {
             let missing = format!("第{}行“{}”未填写", row + 1, def.name);
             if def.required && (read_by_scoring || def.key) {
-                sub.problems.push(Problem::error(src.clone(), missing));
+                sub.problems
+                    .push(Problem::error(Kind::Blank, src.clone(), missing));
             } else if def.required {
                 sub.problems.push(Problem::warning(
+                    Kind::Blank,
                     src.clone(),
                     format!("{missing}；该列不参与评分，照常评分，请补充"),
                 ));
@@ -213,6 +220,7 @@ fn read_cell(
         // text kept as typed (README, "错误与警告").
         Read::Bad(m) if !read_by_scoring && !def.key => {
             sub.problems.push(Problem::warning(
+                Kind::BadValue,
                 src.clone(),
                 format!("{m}；该列不参与评分，照常评分，请核实"),
             ));
@@ -222,13 +230,15 @@ fn read_cell(
             };
         }
         Read::Bad(m) => {
-            sub.problems.push(Problem::error(src.clone(), m));
+            sub.problems
+                .push(Problem::error(Kind::BadValue, src.clone(), m));
             Cell::Empty
         }
     };
     if let Cell::Date(d) = value {
         if def.in_quarter && !quarter.contains(d) {
             sub.problems.push(Problem::error(
+                Kind::Date,
                 src.clone(),
                 format!(
                     "“{}”{}不在本季度（{}至{}）内",
@@ -240,6 +250,7 @@ fn read_cell(
             ));
         } else if d > today {
             sub.problems.push(Problem::error(
+                Kind::Date,
                 src.clone(),
                 format!(
                     "“{}”{}晚于今天（{}），请核实",
@@ -337,7 +348,7 @@ mod tests {
         let order: Vec<String> = sub
             .problems
             .iter()
-            .filter(|p| p.message.contains("早于"))
+            .filter(|p| p.kind == crate::problem::Kind::Date)
             .map(|p| p.to_string())
             .collect();
         assert_eq!(
@@ -398,8 +409,9 @@ mod tests {
         };
         use crate::problem::Severity;
         assert_eq!(at(&quantity).severity, Severity::Warning, "{shown:?}");
-        assert!(
-            at(&quantity).message.contains("该列不参与评分"),
+        assert_eq!(
+            at(&quantity).kind,
+            crate::problem::Kind::BadValue,
             "{shown:?}"
         );
         assert_eq!(at(&weight).severity, Severity::Error, "{shown:?}");

@@ -20,7 +20,7 @@ use files::{file_name, read_at_most, unsupported, unsupported_message};
 use crate::contract::{
     BASIC_SHEET, META_SHEET, SUMMARY_SHEET, SUMMARY_VALUE_HEADER, WORK_SHEET, WORK_VALUE_HEADER,
 };
-use crate::problem::{Problem, Source};
+use crate::problem::{Kind, Problem, Source};
 use crate::quarter::Quarter;
 use crate::registry::Registry;
 use crate::scheme::Scheme;
@@ -58,6 +58,7 @@ pub fn read_file_guarded(path: &Path, ctx: &Context, template_hash: &str) -> Sub
         Submission {
             file: name.clone(),
             problems: vec![Problem::error(
+                Kind::Internal,
                 Source::new(&name, "", ""),
                 "读取该文件时程序出错，未能读取；请将文件转交技术人员",
             )],
@@ -77,6 +78,7 @@ pub fn read_file(path: &Path, ctx: &Context, template_hash: &str) -> Submission 
     let bytes = match std::fs::metadata(path) {
         Ok(m) if m.len() > ctx.limits.file_bytes => {
             sub.problems.push(Problem::error(
+                Kind::TooLarge,
                 whole,
                 format!(
                     "文件大小超过上限{} MiB",
@@ -89,27 +91,35 @@ pub fn read_file(path: &Path, ctx: &Context, template_hash: &str) -> Submission 
         _ => match read_at_most(path, ctx.limits.file_bytes.saturating_add(1)) {
             Ok(b) => b,
             Err(e) => {
-                sub.problems
-                    .push(Problem::error(whole, format!("无法读取文件：{e}")));
+                sub.problems.push(Problem::error(
+                    Kind::Unreadable,
+                    whole,
+                    format!("无法读取文件：{e}"),
+                ));
                 return sub;
             }
         },
     };
     sub.sha256 = format!("{:x}", Sha256::digest(&bytes));
     let Some(format) = workbook::format_of(&name) else {
-        sub.problems
-            .push(Problem::error(whole, unsupported_message(&name)));
+        sub.problems.push(Problem::error(
+            Kind::Unsupported,
+            whole,
+            unsupported_message(&name),
+        ));
         return sub;
     };
     let book = match workbook::open(&bytes, format, &ctx.limits) {
         Ok(b) => b,
         Err(m) => {
-            sub.problems.push(Problem::error(whole.clone(), m));
+            sub.problems
+                .push(Problem::error(Kind::Unreadable, whole.clone(), m));
             return sub;
         }
     };
     if book.sheets.iter().all(|g| g.cells.is_empty()) {
         sub.problems.push(Problem::error(
+            Kind::EmptyFile,
             whole,
             "工作簿中没有任何数据（空文件），请使用省办下发的模板填写后重新报送",
         ));
@@ -117,10 +127,11 @@ pub fn read_file(path: &Path, ctx: &Context, template_hash: &str) -> Submission 
     }
     for note in &book.notes {
         sub.problems
-            .push(Problem::warning(whole.clone(), note.clone()));
+            .push(Problem::warning(Kind::Note, whole.clone(), note.clone()));
     }
     for (sheet, row, col, chars) in &book.clipped {
         sub.problems.push(Problem::warning(
+            Kind::TooLarge,
             Source::new(&name, sheet, crate::problem::a1(*row, *col)),
             format!(
                 "单元格文本长达{chars}字，超过上限{}字，只读取前{}字",
@@ -140,6 +151,7 @@ fn read_book(book: &workbook::Book, ctx: &Context, template_hash: &str, sub: &mu
     let file = sub.file.clone();
     let missing = |sheet: &str| {
         Problem::error(
+            Kind::MissingSheet,
             Source::new(&file, sheet, ""),
             format!("缺少工作表“{sheet}”"),
         )
@@ -270,6 +282,7 @@ pub fn select(subs: Vec<Submission>, ctx: &Context) -> Batch {
             });
             if sub.problems.is_empty() {
                 batch.problems.push(Problem::error(
+                    Kind::Region,
                     Source::new(&sub.file, "", ""),
                     "无法确定所属地区",
                 ));
@@ -297,7 +310,8 @@ pub fn select(subs: Vec<Submission>, ctx: &Context) -> Batch {
                 chosen.file
             );
             for s in subs.iter_mut().chain(std::iter::once(&mut chosen)) {
-                let mut p = Problem::warning(Source::new(&s.file, "", ""), note.clone());
+                let mut p =
+                    Problem::warning(Kind::Superseded, Source::new(&s.file, "", ""), note.clone());
                 p.region = Some(code.clone());
                 s.problems.insert(0, p);
             }

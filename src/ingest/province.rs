@@ -2,7 +2,7 @@
 //! per region. A region missing from it has no findings and no survey score.
 
 use super::cells::{self, Read};
-use crate::problem::{a1, Problem, Source};
+use crate::problem::{a1, Kind, Problem, Source};
 use crate::registry::Registry;
 use crate::scheme::{Scheme, ValueKind};
 use crate::submission::{Cell, ProvinceData, ProvinceRow};
@@ -65,12 +65,14 @@ pub fn read(dir: &Path, scheme: &Scheme, registry: &Registry) -> (ProvinceData, 
         Ok(Some(p)) => p,
         Ok(None) => {
             return missing(Problem::warning(
+                Kind::MissingFile,
                 Source::new(&scheme.province.file, "", ""),
                 MISSING,
             ))
         }
         Err(m) => {
             return missing(Problem::error(
+                Kind::Duplicate,
                 Source::new(&scheme.province.file, "", ""),
                 m,
             ))
@@ -81,6 +83,7 @@ pub fn read(dir: &Path, scheme: &Scheme, registry: &Registry) -> (ProvinceData, 
         Ok(bytes) => parse(&name, &bytes, scheme, registry),
         Err(e) => {
             let mut out = missing(Problem::error(
+                Kind::Unreadable,
                 Source::new(&name, "", ""),
                 format!("无法读取：{e}"),
             ));
@@ -112,19 +115,20 @@ pub fn parse(
     let table = match crate::tablefile::from_bytes(name, bytes) {
         Ok(t) => t,
         Err(m) => {
-            problems.push(Problem::error(whole, m));
+            problems.push(Problem::error(Kind::Unreadable, whole, m));
             return (data, problems);
         }
     };
     data.sha256 = table.sha256.clone();
     if let Some(note) = table.encoding.and_then(|e| e.note()) {
-        problems.push(Problem::warning(whole.clone(), note));
+        problems.push(Problem::warning(Kind::Note, whole.clone(), note));
     }
     let at = |row: usize, col: usize| Source::new(name, &table.sheet, a1(row as u32, col as u32));
     // Compared after normalising full-width forms and spaces (an input method's brackets).
     let headers = table.headers();
     let Some(code_col) = headers.iter().position(|h| h == "区划代码") else {
         problems.push(Problem::error(
+            Kind::MissingHeader,
             Source::new(name, &table.sheet, "第1行"),
             "表头缺少“区划代码”列",
         ));
@@ -138,6 +142,7 @@ pub fn parse(
         {
             Some(i) => cols.push((c, i)),
             None => problems.push(Problem::error(
+                Kind::MissingHeader,
                 Source::new(name, &table.sheet, "第1行"),
                 format!("表头缺少“{}”列", c.name),
             )),
@@ -153,11 +158,13 @@ pub fn parse(
         let mut found = Vec::new();
         if registry.get(&code).is_none() {
             found.push(Problem::error(
+                Kind::Region,
                 at(row_index, code_col),
                 format!("区划代码“{code}”不在地区名录中"),
             ));
         } else if let Some(prev) = data.rows.get(&code) {
             found.push(Problem::error(
+                Kind::Duplicate,
                 at(row_index, code_col),
                 format!("区划代码{code}重复（第{}行已有）", prev.line),
             ));
@@ -168,7 +175,7 @@ pub fn parse(
             };
             for (def, col) in &cols {
                 let value = read_value(def, cell(*col), &mut |m| {
-                    found.push(Problem::error(at(row_index, *col), m));
+                    found.push(Problem::error(Kind::BadValue, at(row_index, *col), m));
                 });
                 row.sources.insert(def.name.clone(), at(row_index, *col));
                 row.values.insert(def.name.clone(), value);
@@ -238,7 +245,7 @@ mod tests {
             problems
                 .iter()
                 .any(|p| p.severity == crate::problem::Severity::Warning
-                    && p.message.contains("GB18030")),
+                    && p.kind == crate::problem::Kind::Note),
             "{problems:?}"
         );
         assert!(

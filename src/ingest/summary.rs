@@ -3,7 +3,7 @@
 use super::cells::{self, Read};
 use super::workbook::Grid;
 use crate::contract::CODE_HEADER;
-use crate::problem::{a1, Problem, Source};
+use crate::problem::{a1, Kind, Problem, Source};
 use crate::scheme::{FieldDef, ValueKind};
 use crate::submission::{FieldValue, Submission};
 use std::collections::BTreeMap;
@@ -15,6 +15,7 @@ pub fn read(grid: &Grid, defs: &[FieldDef], value_header: &str, sub: &mut Submis
     let src = |cell: String| Source::new(&file, &sheet, cell);
     let Some((hr, code_col)) = grid.find(CODE_HEADER, 10) else {
         sub.problems.push(Problem::error(
+            Kind::MissingHeader,
             src(String::new()),
             format!("找不到表头“{CODE_HEADER}”"),
         ));
@@ -23,6 +24,7 @@ pub fn read(grid: &Grid, defs: &[FieldDef], value_header: &str, sub: &mut Submis
     let value_col = (0..64).find(|&c| grid.text(hr, c) == value_header);
     let Some(value_col) = value_col else {
         sub.problems.push(Problem::error(
+            Kind::MissingHeader,
             src(a1(hr, code_col)),
             format!("表头缺少“{value_header}”列"),
         ));
@@ -38,6 +40,7 @@ pub fn read(grid: &Grid, defs: &[FieldDef], value_header: &str, sub: &mut Submis
         if defs.iter().any(|d| d.code == code) {
             if let Some(first) = rows.get(&code) {
                 sub.problems.push(Problem::error(
+                    Kind::Duplicate,
                     src(a1(r, code_col)),
                     format!("编码{code}重复出现（第一次在第{}行）", first + 1),
                 ));
@@ -49,6 +52,7 @@ pub fn read(grid: &Grid, defs: &[FieldDef], value_header: &str, sub: &mut Submis
     for def in defs {
         let Some(&r) = rows.get(&def.code) else {
             sub.problems.push(Problem::error(
+                Kind::MissingField,
                 src(String::new()),
                 format!("缺少字段{}（{}）", def.code, def.name),
             ));
@@ -64,7 +68,8 @@ pub fn read(grid: &Grid, defs: &[FieldDef], value_header: &str, sub: &mut Submis
         let value = match read {
             Read::Ok(v) => v,
             Read::Guessed(v, note) => {
-                sub.problems.push(Problem::warning(src(cell.clone()), note));
+                sub.problems
+                    .push(Problem::warning(Kind::Note, src(cell.clone()), note));
                 v
             }
             Read::Empty => {
@@ -74,13 +79,15 @@ pub fn read(grid: &Grid, defs: &[FieldDef], value_header: &str, sub: &mut Submis
                     "如无请填0"
                 };
                 sub.problems.push(Problem::error(
+                    Kind::Blank,
                     src(cell),
                     format!("{}（{}）未填写，{hint}", def.code, def.name),
                 ));
                 continue;
             }
             Read::Bad(m) => {
-                sub.problems.push(Problem::error(src(cell), m));
+                sub.problems
+                    .push(Problem::error(Kind::BadValue, src(cell), m));
                 continue;
             }
         };

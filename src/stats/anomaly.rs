@@ -14,7 +14,7 @@
 //!   this quarter is at least `min_denominator`; per-unit indicators as the log of this
 //!   quarter's value over last quarter's; over regions with both quarters.
 
-use crate::problem::{Problem, Source};
+use crate::problem::{Kind, Problem, Source};
 use crate::record::QuarterRecord;
 use crate::scheme::{AnomalySettings, Indicator, Scheme, ValueDef};
 use crate::score::RegionResult;
@@ -176,7 +176,7 @@ fn warn(r: &RegionResult, ind: &Indicator, text: String) -> Problem {
         .indicator(&ind.id)
         .and_then(|i| i.sources.first().cloned())
         .unwrap_or_else(|| Source::new(r.file.as_deref().unwrap_or(""), "", ""));
-    let mut p = Problem::warning(source, format!("数据异常，请核实：{text}"));
+    let mut p = Problem::warning(Kind::Anomaly, source, format!("数据异常，请核实：{text}"));
     p.region = Some(r.code.clone());
     p
 }

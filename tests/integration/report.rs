@@ -9,7 +9,7 @@ mod xlsx_dump;
 use calamine::{open_workbook_auto, Data, DataType, Range, Reader};
 use chrono::NaiveDate;
 use kaoping::flag::{Flag, Trigger};
-use kaoping::problem::{Problem, Source};
+use kaoping::problem::{Kind, Problem, Source};
 use kaoping::quarter::Quarter;
 use kaoping::record::{FlagKind, QuarterRecord, Status};
 use kaoping::report::{self, Assessment};
@@ -181,12 +181,14 @@ fn assessment(scheme: &Scheme) -> Assessment<'_> {
     );
 
     let mut formula_problem = Problem::error(
+        Kind::BadValue,
         Source::new("越秀区.xlsx", "汇总指标", "D5"),
         FORMULA_MESSAGE,
     );
     formula_problem.region = Some("440104".into());
     let problems = vec![
         Problem::warning(
+            Kind::Anomaly,
             Source::new("荔湾区.xlsx", "汇总指标", "D12"),
             "汇总指标!D12：数据异常，请核实",
         ),
