@@ -165,7 +165,7 @@ fn ledger_totals(sub: &Submission, def: &LedgerDef, ledger: &Ledger) -> Vec<Prob
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{FieldValue, LedgerRow};
+    use crate::submission::{FieldValue, LedgerRow};
 
     fn field(code: &str, value: f64, cell: &str) -> (String, FieldValue) {
         (
