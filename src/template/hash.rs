@@ -11,8 +11,8 @@ const LAYOUT: &str = "kaoping-submission-layout-1";
 /// Short hash (16 hex chars of SHA-256) of everything in the scheme that shapes the workbook's
 /// contract: id, version, fields and work items (code, name, unit, kind, le, note) and ledgers
 /// (id, sheet, note, columns with name, kind, required, key, in_quarter, choices, max, note),
-/// plus this module's layout version. Deadlines, weights and rules are not in it: changing them
-/// does not make an issued template stale. Stable across runs and platforms.
+/// plus the layout version of the template's code. Deadlines, weights and rules are not in it:
+/// changing them does not make an issued template stale. Stable across runs and platforms.
 pub fn template_hash(scheme: &Scheme) -> String {
     let mut h = Sha256::new();
     put(&mut h, LAYOUT);
