@@ -248,7 +248,7 @@ mod tests {
         use crate::quarter::Quarter;
         use crate::registry::Registry;
         use crate::scheme::{Scheme, ValueKind};
-        use crate::template::{self, Filled};
+        use crate::template::{self, template_hash, Filled};
         use rand::{Rng, SeedableRng};
 
         let scheme = Scheme::builtin().unwrap();

@@ -60,6 +60,16 @@ pub fn clip_marked(s: &str, limit: usize) -> Cow<'_, str> {
     Cow::Owned(format!("{}…", &s[..end]))
 }
 
+/// A number without trailing zeros, for messages.
+pub fn fmt_num(v: f64) -> String {
+    if v.is_finite() && (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        let s = format!("{v:.4}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,15 +105,5 @@ mod tests {
         let cut = clip_marked(&long, 32_000);
         assert_eq!(cut.chars().count(), 32_001);
         assert!(cut.ends_with('…'));
-    }
-}
-
-/// A number without trailing zeros, for messages.
-pub fn fmt_num(v: f64) -> String {
-    if v.is_finite() && (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round() as i64)
-    } else {
-        let s = format!("{v:.4}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }

@@ -1,0 +1,278 @@
+//! The indicator system, read from a TOML file (`templates/scheme-2020.toml` by default).
+//!
+//! Everything the engine knows about fields, ledgers, indicators, rules, bonus, deductions, veto,
+//! grades and flag rules comes from here, so a province changes the assessment by editing the file.
+//! Loading validates it; every problem names the key it is about, in Chinese.
+//!
+//! `mod.rs` holds the scheme itself, its loading and its look-ups; the types of its parts live in
+//! `inputs` (what a submission holds), `indicators` (how scores are computed), `outcomes` (bonus,
+//! deductions, veto, grades, flag rules) and `statistics`, all re-exported here. `validate` and
+//! `references` check a loaded scheme; `describe` puts its rules into words for the workbooks.
+
+mod describe;
+mod indicators;
+mod inputs;
+mod outcomes;
+mod references;
+mod statistics;
+mod validate;
+
+pub use indicators::{Filter, GroupDef, Indicator, Quantity, Rule, ValueDef, WhenEmpty};
+pub use inputs::{ColumnDef, FieldDef, LedgerDef, ProvinceDef, SumEqual, ValueKind};
+pub use outcomes::{
+    Bonus, BonusItem, DeductionItem, DeductionSource, Deductions, FlagRules, Grade, Veto,
+};
+pub use statistics::{
+    AnomalySettings, BadSide, FunnelIndicator, FunnelModel, FunnelSettings, RankIntervalSettings,
+    Statistics,
+};
+
+use serde::Deserialize;
+use std::path::Path;
+
+/// The scheme shipped with the engine.
+pub const BUILTIN_SCHEME: &str = include_str!("../../templates/scheme-2020.toml");
+
+/// A scheme that could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum SchemeError {
+    #[error("无法读取指标体系文件 {path}：{source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("指标体系文件格式错误：{0}")]
+    Parse(String),
+    #[error("指标体系校验失败：{}", .0.join("；"))]
+    Invalid(Vec<String>),
+}
+
+/// The whole indicator system.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scheme {
+    pub id: String,
+    pub version: String,
+    pub name: String,
+    pub total_points: f64,
+    /// Decimal places of every published score: each indicator score, the bonus and the
+    /// deductions are rounded half away from zero to this many places when computed, and
+    /// subtotals and totals are sums of the rounded figures (default 2).
+    #[serde(default = "default_decimals")]
+    pub decimals: u32,
+    /// The office that issues the ranking, named in every sheet's title (e.g.
+    /// 广东省打击侵权假冒工作领导小组办公室).
+    #[serde(default = "default_office")]
+    pub office: String,
+    pub big_case_threshold: f64,
+    pub deadline_day: u32,
+    pub per_unit: f64,
+    pub ledger_rows: u32,
+    pub fields: Vec<FieldDef>,
+    pub work_items: Vec<FieldDef>,
+    pub ledgers: Vec<LedgerDef>,
+    pub province: ProvinceDef,
+    pub groups: Vec<GroupDef>,
+    pub indicators: Vec<Indicator>,
+    pub bonus: Bonus,
+    pub deductions: Deductions,
+    pub veto: Veto,
+    pub grades: Vec<Grade>,
+    pub flags: FlagRules,
+    /// Funnel limits, anomaly warnings and rank intervals; defaults when the file has none.
+    #[serde(default)]
+    pub statistics: Statistics,
+}
+
+fn default_decimals() -> u32 {
+    2
+}
+
+fn default_office() -> String {
+    "省打击侵权假冒工作领导小组办公室".to_string()
+}
+
+impl Scheme {
+    /// The columns of ledger `ledger` that scoring or a ledger check reads: a value in any other
+    /// column cannot change a score, so a bad value there is a warning, not an error.
+    pub fn scored_columns(&self, ledger: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut add = |c: &str| {
+            if !out.iter().any(|x| x == c) {
+                out.push(c.to_string());
+            }
+        };
+        for ind in &self.indicators {
+            if let ValueDef::Ratio {
+                numerator,
+                denominator,
+            } = &ind.value
+            {
+                for q in [numerator, denominator] {
+                    if q.ledger.as_deref() != Some(ledger) {
+                        continue;
+                    }
+                    if let Some(sum) = &q.sum {
+                        add(sum);
+                    }
+                    for f in &q.filter {
+                        add(&f.column);
+                        if let Some(from) = &f.from {
+                            add(from);
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(def) = self.ledgers.iter().find(|l| l.id == ledger) {
+            for s in &def.sums_equal {
+                add(&s.column);
+            }
+        }
+        out
+    }
+
+    /// `v` rounded half away from zero (四舍五入) to the scheme's `decimals`.
+    pub fn round(&self, v: f64) -> f64 {
+        round_half_away(v, self.decimals)
+    }
+}
+
+/// `v` rounded half away from zero to `decimals` places, as a person rounds the decimal figure
+/// (2.675 → 2.68, although the nearest double to 2.675 lies just below it).
+pub fn round_half_away(v: f64, decimals: u32) -> f64 {
+    if !v.is_finite() {
+        return v;
+    }
+    let scale = 10f64.powi(decimals as i32);
+    let x = v.abs() * scale;
+    // A value within a few ulps of a half is that half: the binary form of a decimal like 2.675
+    // is slightly below it, and a sum of such numbers drifts by a few ulps more.
+    let nudge = x * 4.0 * f64::EPSILON;
+    let out = (x + nudge).round() / scale;
+    // No "−0.00": a negative value that rounds to zero is zero.
+    if v < 0.0 && out > 0.0 {
+        -out
+    } else {
+        out
+    }
+}
+
+impl Scheme {
+    /// The scheme shipped in `templates/`.
+    pub fn builtin() -> Result<Scheme, SchemeError> {
+        Scheme::from_toml(BUILTIN_SCHEME)
+    }
+
+    /// Loads and validates a scheme file.
+    pub fn load(path: &Path) -> Result<Scheme, SchemeError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SchemeError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Scheme::from_toml(&text)
+    }
+
+    /// Parses and validates scheme text.
+    pub fn from_toml(text: &str) -> Result<Scheme, SchemeError> {
+        let scheme: Scheme = toml::from_str(text).map_err(|e| SchemeError::Parse(e.to_string()))?;
+        let problems = scheme.validate();
+        if problems.is_empty() {
+            Ok(scheme)
+        } else {
+            Err(SchemeError::Invalid(problems))
+        }
+    }
+
+    /// The 汇总指标 field or 工作情况 item with this code.
+    pub fn field(&self, code: &str) -> Option<&FieldDef> {
+        self.fields
+            .iter()
+            .chain(self.work_items.iter())
+            .find(|f| f.code == code)
+    }
+
+    /// The ledger with this id.
+    pub fn ledger(&self, id: &str) -> Option<&LedgerDef> {
+        self.ledgers.iter().find(|l| l.id == id)
+    }
+
+    /// The group with this id.
+    pub fn group(&self, id: &str) -> Option<&GroupDef> {
+        self.groups.iter().find(|g| g.id == id)
+    }
+
+    /// Points of a group: the sum of its indicators' points.
+    pub fn group_points(&self, id: &str) -> f64 {
+        self.indicators
+            .iter()
+            .filter(|i| i.group == id)
+            .map(|i| i.points)
+            .sum()
+    }
+
+    /// The grade for a total.
+    pub fn grade_for(&self, total: f64) -> String {
+        self.grades
+            .iter()
+            .find(|g| total >= g.min)
+            .or(self.grades.last())
+            .map(|g| g.name.clone())
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// 销毁方式 is read by no indicator and no ledger check, so a bad choice there cannot change a
+    /// score; the weight and the dates and the two compliance columns are read.
+    #[test]
+    fn scored_columns_of_the_destruction_ledger() {
+        let s = Scheme::builtin().unwrap();
+        let id = &s.ledgers.iter().find(|l| l.sheet == "销毁台账").unwrap().id;
+        let cols = s.scored_columns(id);
+        for c in ["重量（千克）", "销毁日期", "处置单位在名录内", "程序完备"]
+        {
+            assert!(cols.iter().any(|x| x == c), "{c} in {cols:?}");
+        }
+        assert!(!cols.iter().any(|x| x == "销毁方式"), "{cols:?}");
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero() {
+        assert_eq!(round_half_away(2.675, 2), 2.68);
+        assert_eq!(round_half_away(1.005, 2), 1.01);
+        assert_eq!(round_half_away(0.125, 2), 0.13);
+        assert_eq!(round_half_away(-2.675, 2), -2.68);
+        assert_eq!(round_half_away(10.0 / 3.0, 2), 3.33);
+        assert_eq!(round_half_away(5.0 / 3.0, 2), 1.67);
+        assert_eq!(round_half_away(2.5, 0), 3.0);
+        assert_eq!(round_half_away(-0.001, 2), 0.0);
+        assert!(round_half_away(-0.001, 2).is_sign_positive());
+        // A sum of rounded figures is itself a 2-decimal figure.
+        assert_eq!(round_half_away(0.1 + 0.2, 2), 0.3);
+        assert_eq!(round_half_away(68.666_666_7, 2), 68.67);
+    }
+
+    use super::*;
+
+    #[test]
+    fn builtin_scheme_loads_and_adds_up() {
+        let s = Scheme::builtin().unwrap();
+        assert_eq!(s.indicators.len(), 19);
+        let total: f64 = s.indicators.iter().map(|i| i.points).sum();
+        assert_eq!(total, 100.0);
+        assert_eq!(s.group_points("A"), 10.0);
+        assert_eq!(s.group_points("G"), 10.0);
+        assert_eq!(s.grade_for(90.0), "优秀");
+        assert_eq!(s.grade_for(89.99), "良好");
+        assert_eq!(s.grade_for(-3.0), "不合格");
+    }
+
+    #[test]
+    fn unknown_rule_is_a_parse_error_naming_it() {
+        let text = BUILTIN_SCHEME.replacen("kind = \"checklist\"", "kind = \"magic\"", 1);
+        let err = Scheme::from_toml(&text).unwrap_err().to_string();
+        assert!(err.contains("magic"), "{err}");
+    }
+}

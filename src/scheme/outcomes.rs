@@ -1,0 +1,74 @@
+//! What follows from the scores: bonus points, deductions, the veto, the grade bands and the
+//! flag rules (预警与督办).
+
+use serde::Deserialize;
+
+/// Bonus points (加分), capped.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bonus {
+    pub cap: f64,
+    pub items: Vec<BonusItem>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BonusItem {
+    pub field: String,
+    pub points: f64,
+    pub label: String,
+}
+
+/// Deductions (扣分), not capped.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deductions {
+    pub items: Vec<DeductionItem>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeductionItem {
+    pub source: DeductionSource,
+    #[serde(default)]
+    pub column: Option<String>,
+    pub points: f64,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeductionSource {
+    Province,
+    Late,
+}
+
+/// 一票否决.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Veto {
+    pub column: String,
+    pub reason_column: String,
+    pub grade: String,
+}
+
+/// A grade band (等次).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grade {
+    pub name: String,
+    pub min: f64,
+}
+
+/// Flag rules (预警与督办).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlagRules {
+    pub warn_share: f64,
+    pub notify_share: f64,
+    pub notify_grades: Vec<String>,
+    pub interview_after: u32,
+    pub supervise_after: u32,
+    pub supervise_min_gain: f64,
+    pub rectify_days: i64,
+}

@@ -1,0 +1,367 @@
+//! Validation of a loaded scheme: every problem, each naming the key it is about, in the order
+//! of the file (basics, fields, ledgers, indicators, bonus to flag rules, statistics).
+
+use super::{DeductionSource, FunnelModel, Rule, Scheme, ValueDef, ValueKind};
+use crate::text::fmt_num;
+use std::collections::{BTreeSet, HashMap};
+
+impl Scheme {
+    /// Every problem with the scheme, each naming its key.
+    pub fn validate(&self) -> Vec<String> {
+        let mut p = Vec::new();
+        self.validate_basics(&mut p);
+        let codes = self.validate_fields(&mut p);
+        self.validate_ledgers(&codes, &mut p);
+        let province_cols: HashMap<&str, ValueKind> = self
+            .province
+            .columns
+            .iter()
+            .map(|c| (c.name.as_str(), c.kind))
+            .collect();
+        self.validate_indicators(&codes, &province_cols, &mut p);
+        self.validate_outcomes(&codes, &province_cols, &mut p);
+        self.validate_statistics(&mut p);
+        p
+    }
+
+    /// id, version, deadline_day, decimals, per_unit and ledger_rows.
+    fn validate_basics(&self, p: &mut Vec<String>) {
+        if self.id.trim().is_empty() {
+            p.push("id 不能为空".to_string());
+        }
+        if self.version.trim().is_empty() {
+            p.push("version 不能为空".to_string());
+        }
+        if !(1..=28).contains(&self.deadline_day) {
+            p.push(format!(
+                "deadline_day 应在1至28之间，实际为{}",
+                self.deadline_day
+            ));
+        }
+        if self.decimals > 6 {
+            p.push(format!("decimals 应在0至6之间，实际为{}", self.decimals));
+        }
+        if self.per_unit <= 0.0 || !self.per_unit.is_finite() {
+            p.push("per_unit 应为正数".to_string());
+        }
+        if self.ledger_rows == 0 || self.ledger_rows > 100_000 {
+            p.push("ledger_rows 应在1至100000之间".to_string());
+        }
+    }
+
+    /// The fields of 汇总指标 and 工作情况; returns their codes.
+    fn validate_fields(&self, p: &mut Vec<String>) -> BTreeSet<&str> {
+        let mut codes = BTreeSet::new();
+        for f in self.fields.iter().chain(self.work_items.iter()) {
+            if !codes.insert(f.code.as_str()) {
+                p.push(format!("字段编码 {} 重复", f.code));
+            }
+            if !matches!(
+                f.kind,
+                ValueKind::Count | ValueKind::Amount | ValueKind::YesNo
+            ) {
+                p.push(format!(
+                    "字段 {} 的 kind 只能是 count、amount 或 yes_no",
+                    f.code
+                ));
+            }
+        }
+        for f in self.fields.iter().chain(self.work_items.iter()) {
+            if let Some(le) = &f.le {
+                if !codes.contains(le.as_str()) {
+                    p.push(format!("字段 {} 的 le 引用了不存在的字段 {}", f.code, le));
+                }
+            }
+        }
+        codes
+    }
+
+    /// The ledgers: ids, sheet names, columns and the summary fields they refer to.
+    fn validate_ledgers(&self, codes: &BTreeSet<&str>, p: &mut Vec<String>) {
+        let mut ledger_ids = BTreeSet::new();
+        let mut sheet_names: BTreeSet<&str> = crate::contract::RESERVED_SHEETS.into();
+        for l in &self.ledgers {
+            if !ledger_ids.insert(l.id.as_str()) {
+                p.push(format!("台账 id {} 重复", l.id));
+            }
+            if !sheet_names.insert(l.sheet.as_str()) {
+                p.push(format!(
+                    "台账 {} 的工作表名 {} 与其他工作表重名",
+                    l.id, l.sheet
+                ));
+            }
+            if l.columns.is_empty() {
+                p.push(format!("台账 {} 没有列", l.id));
+            }
+            let mut names = BTreeSet::new();
+            for c in &l.columns {
+                if !names.insert(c.name.as_str()) {
+                    p.push(format!("台账 {} 的列 {} 重复", l.id, c.name));
+                }
+                if c.kind == ValueKind::Choice && c.choices.is_empty() {
+                    p.push(format!(
+                        "台账 {} 的列 {} 为 choice 但没有 choices",
+                        l.id, c.name
+                    ));
+                }
+                if let Some(other) = &c.not_before {
+                    let dates = |name: &str| {
+                        l.columns
+                            .iter()
+                            .any(|x| x.name == name && x.kind == ValueKind::Date)
+                    };
+                    if !dates(&c.name) || !dates(other) {
+                        p.push(format!(
+                            "台账 {} 的列 {} 的 not_before：两列都应为日期列（{}）",
+                            l.id, c.name, other
+                        ));
+                    }
+                }
+            }
+            for (key, f) in [
+                ("rows_equal", &l.rows_equal),
+                ("rows_at_most", &l.rows_at_most),
+            ] {
+                if let Some(f) = f {
+                    if !codes.contains(f.as_str()) {
+                        p.push(format!("台账 {} 的 {key} 引用了不存在的字段 {}", l.id, f));
+                    }
+                }
+            }
+            for s in &l.sums_equal {
+                if !codes.contains(s.field.as_str()) {
+                    p.push(format!(
+                        "台账 {} 的 sums_equal 引用了不存在的字段 {}",
+                        l.id, s.field
+                    ));
+                }
+                let numeric = l.columns.iter().any(|c| {
+                    c.name == s.column && matches!(c.kind, ValueKind::Count | ValueKind::Amount)
+                });
+                if !numeric {
+                    p.push(format!(
+                        "台账 {} 的 sums_equal 引用的列 {} 不存在或不是数值列",
+                        l.id, s.column
+                    ));
+                }
+            }
+        }
+    }
+
+    /// The groups and indicators: ids, points, values, rules and the total.
+    fn validate_indicators(
+        &self,
+        codes: &BTreeSet<&str>,
+        province_cols: &HashMap<&str, ValueKind>,
+        p: &mut Vec<String>,
+    ) {
+        let mut group_ids = BTreeSet::new();
+        for g in &self.groups {
+            if !group_ids.insert(g.id.as_str()) {
+                p.push(format!("指标组 {} 重复", g.id));
+            }
+        }
+        let mut ids = BTreeSet::new();
+        let mut total = 0.0;
+        for ind in &self.indicators {
+            let key = format!("indicators.{}", ind.id);
+            if !ids.insert(ind.id.as_str()) {
+                p.push(format!("{key}：指标编号重复"));
+            }
+            if !group_ids.contains(ind.group.as_str()) {
+                p.push(format!("{key}.group：指标组 {} 不存在", ind.group));
+            }
+            if !(ind.points.is_finite() && ind.points >= 0.0) {
+                p.push(format!("{key}.points：分值应为非负数"));
+            }
+            total += ind.points;
+            self.validate_value(&key, &ind.value, codes, province_cols, p);
+            match &ind.rule {
+                Rule::Checklist => {
+                    let yes_no = matches!(&ind.value, ValueDef::Field { field }
+                        if self.field(field).is_some_and(|f| f.kind == ValueKind::YesNo));
+                    if !yes_no {
+                        p.push(format!("{key}.rule：checklist 只能用于是/否字段"));
+                    }
+                }
+                Rule::Target { target, per_point } => {
+                    if !(0.0..=1.0).contains(target) {
+                        p.push(format!("{key}.rule.target：目标值应在0至1之间"));
+                    }
+                    if !(per_point.is_finite() && *per_point >= 0.0) {
+                        p.push(format!("{key}.rule.per_point：应为非负数"));
+                    }
+                }
+                _ => {}
+            }
+            let can_be_empty = matches!(
+                &ind.value,
+                ValueDef::Ratio { .. } | ValueDef::Province { .. } | ValueDef::PerUnit { .. }
+            );
+            if can_be_empty && ind.when_empty.is_none() && !ind.rule.is_relative() {
+                p.push(format!(
+                    "{key}.when_empty：该指标可能无分母或无数据，须指定 full、zero 或 exclude"
+                ));
+            }
+        }
+        if (total - self.total_points).abs() > 1e-6 {
+            p.push(format!(
+                "indicators：各指标分值之和为{}，与 total_points（{}）不一致",
+                fmt_num(total),
+                fmt_num(self.total_points)
+            ));
+        }
+        for g in &self.groups {
+            if !self.indicators.iter().any(|i| i.group == g.id) {
+                p.push(format!("groups.{}：该组没有指标", g.id));
+            }
+        }
+    }
+
+    /// Bonus, deductions, veto, grades and flag rules.
+    fn validate_outcomes(
+        &self,
+        codes: &BTreeSet<&str>,
+        province_cols: &HashMap<&str, ValueKind>,
+        p: &mut Vec<String>,
+    ) {
+        if !self.bonus.cap.is_finite() || self.bonus.cap < 0.0 {
+            p.push("bonus.cap：应为非负数".to_string());
+        }
+        for b in &self.bonus.items {
+            if !codes.contains(b.field.as_str()) {
+                p.push(format!("bonus.items：字段 {} 不存在", b.field));
+            }
+        }
+        for d in &self.deductions.items {
+            match (d.source, &d.column) {
+                (DeductionSource::Province, Some(c)) => match province_cols.get(c.as_str()) {
+                    Some(ValueKind::Count | ValueKind::YesNo) => {}
+                    Some(_) => p.push(format!("deductions.items：省级评定列 {c} 应为次数或是/否")),
+                    None => p.push(format!("deductions.items：省级评定.csv 没有列 {c}")),
+                },
+                (DeductionSource::Province, None) => {
+                    p.push(format!("deductions.items：{} 缺少 column", d.label))
+                }
+                (DeductionSource::Late, _) => {}
+            }
+        }
+        if province_cols.get(self.veto.column.as_str()) != Some(&ValueKind::YesNo) {
+            p.push(format!(
+                "veto.column：省级评定.csv 没有是/否列 {}",
+                self.veto.column
+            ));
+        }
+        if !province_cols.contains_key(self.veto.reason_column.as_str()) {
+            p.push(format!(
+                "veto.reason_column：省级评定.csv 没有列 {}",
+                self.veto.reason_column
+            ));
+        }
+        if self.grades.is_empty() {
+            p.push("grades：至少需要一个等次".to_string());
+        }
+        if self.grades.windows(2).any(|w| w[0].min <= w[1].min) {
+            p.push("grades：等次应按 min 从高到低排列".to_string());
+        }
+        if !self.grades.iter().any(|g| g.name == self.veto.grade) {
+            p.push(format!("veto.grade：等次 {} 不存在", self.veto.grade));
+        }
+        for g in &self.flags.notify_grades {
+            if !self.grades.iter().any(|x| &x.name == g) {
+                p.push(format!("flags.notify_grades：等次 {g} 不存在"));
+            }
+        }
+        let f = &self.flags;
+        if !(0.0..=1.0).contains(&f.warn_share) || !(0.0..=1.0).contains(&f.notify_share) {
+            p.push("flags.warn_share/notify_share：应在0至1之间".to_string());
+        }
+        if f.interview_after < 1 || f.supervise_after < 1 {
+            p.push("flags.interview_after/supervise_after：应不小于1".to_string());
+        }
+        if !(0..=3650).contains(&f.rectify_days) {
+            p.push("flags.rectify_days：应在0至3650之间".to_string());
+        }
+    }
+
+    fn validate_statistics(&self, p: &mut Vec<String>) {
+        let s = &self.statistics;
+        let [inner, outer] = s.funnel.levels;
+        if !(0.5 < inner && inner < outer && outer < 1.0) {
+            p.push(
+                "statistics.funnel.levels：应为两个0.5至1之间、由小到大的覆盖率，如 [0.95, 0.998]"
+                    .to_string(),
+            );
+        }
+        if !(0.0..0.5).contains(&s.funnel.winsorise) {
+            p.push("statistics.funnel.winsorise：应在0至0.5之间".to_string());
+        }
+        if s.funnel.interview_after < 1 {
+            p.push("statistics.funnel.interview_after：应不小于1".to_string());
+        }
+        let mut seen = BTreeSet::new();
+        for f in &s.funnel.indicators {
+            if !seen.insert(f.id.as_str()) {
+                p.push(format!("statistics.funnel.indicators：指标 {} 重复", f.id));
+            }
+            let Some(ind) = self.indicators.iter().find(|i| i.id == f.id) else {
+                p.push(format!(
+                    "statistics.funnel.indicators：指标 {} 不存在",
+                    f.id
+                ));
+                continue;
+            };
+            let fits = match f.model {
+                FunnelModel::Binomial => matches!(ind.value, ValueDef::Ratio { .. }),
+                FunnelModel::Poisson => matches!(ind.value, ValueDef::PerUnit { .. }),
+            };
+            if !fits {
+                p.push(format!(
+                    "statistics.funnel.indicators：指标 {} 的 model 应与取值方式相符（binomial 对应 ratio，poisson 对应 per_unit）",
+                    f.id
+                ));
+            }
+        }
+        if !(s.anomaly.threshold > 0.0 && s.anomaly.threshold.is_finite()) {
+            p.push("statistics.anomaly.threshold：应为正数".to_string());
+        }
+        let r = &s.rank_interval;
+        if !(1..=100_000).contains(&r.draws) {
+            p.push("statistics.rank_interval.draws：应在1至100000之间".to_string());
+        }
+        if !(0.0..1.0).contains(&r.spread) {
+            p.push("statistics.rank_interval.spread：应在0至1之间".to_string());
+        }
+        let [lo, hi] = r.percentiles;
+        if !(0.0 < lo && lo <= hi && hi <= 100.0) {
+            p.push(
+                "statistics.rank_interval.percentiles：应为0至100之间、由小到大的两个百分位"
+                    .to_string(),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scheme::{Scheme, SchemeError, BUILTIN_SCHEME};
+
+    #[test]
+    fn weights_that_do_not_add_up_are_named() {
+        let text = BUILTIN_SCHEME.replacen("points = 10.0", "points = 11.0", 1);
+        let err = Scheme::from_toml(&text).unwrap_err().to_string();
+        assert!(err.contains("各指标分值之和为101"), "{err}");
+    }
+
+    #[test]
+    fn regression_a_ledger_named_lists_is_refused_by_the_scheme() {
+        // `_lists` is the template's hidden sheet for long drop-down lists; validation used to
+        // miss it, so the scheme loaded and the template then failed.
+        let text = BUILTIN_SCHEME.replacen("sheet = \"销毁台账\"", "sheet = \"_lists\"", 1);
+        assert_ne!(text, BUILTIN_SCHEME);
+        let err = Scheme::from_toml(&text).unwrap_err();
+        assert!(matches!(err, SchemeError::Invalid(_)), "{err}");
+        let err = err.to_string();
+        assert!(err.contains("的工作表名 _lists 与其他工作表重名"), "{err}");
+    }
+}
