@@ -15,8 +15,14 @@ pub use rerun::{notice, reruns, Rerun, RERUN_FILE};
 /// A history folder that could not be read or written.
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
-    #[error("历史数据 {path} 读写失败：{message}")]
-    Io { path: String, message: String },
+    /// Reading or writing a file of the folder failed; `source` is the I/O, Parquet or TOML
+    /// error (or what was wrong in the file).
+    #[error("历史数据 {path} 读写失败：{source}")]
+    Io {
+        path: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     #[error(
         "历史数据中已有{quarter}的结果（{path}），且与本次结果不同；如确需覆盖，请加 --replace"
     )]
@@ -47,10 +53,10 @@ fn path_of(dir: &Path, quarter: Quarter) -> PathBuf {
     dir.join(format!("{quarter}.parquet"))
 }
 
-fn io_err(path: &Path, e: impl std::fmt::Display) -> HistoryError {
+fn io_err(path: &Path, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> HistoryError {
     HistoryError::Io {
         path: path.display().to_string(),
-        message: e.to_string(),
+        source: e.into(),
     }
 }
 

@@ -7,28 +7,46 @@ use std::path::Path;
 /// An output that could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error("无法写入 {path}：{message}")]
-    Write { path: String, message: String },
+    #[error("无法写入 {path}：{source}")]
+    Write {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The finished file could not take the place of the old one; `advice` says what to do.
+    #[error("无法写入 {path}：{advice}")]
+    Replace {
+        path: String,
+        advice: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("无法写入 {path}：{source}")]
+    Workbook {
+        path: String,
+        #[source]
+        source: rust_xlsxwriter::XlsxError,
+    },
 }
 
 /// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    let err = |e: &dyn std::fmt::Display| OutputError::Write {
+    let err = |source: std::io::Error| OutputError::Write {
         path: path.display().to_string(),
-        message: e.to_string(),
+        source,
     };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    std::fs::create_dir_all(dir).map_err(|e| err(&e))?;
+    std::fs::create_dir_all(dir).map_err(err)?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".kaoping-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(|e| err(&e))?;
-    tmp.write_all(bytes).map_err(|e| err(&e))?;
-    tmp.as_file().sync_all().map_err(|e| err(&e))?;
+        .map_err(err)?;
+    tmp.write_all(bytes).map_err(err)?;
+    tmp.as_file().sync_all().map_err(err)?;
     // tempfile creates 0600; an output is an ordinary file others in the office may read.
     #[cfg(unix)]
     {
@@ -37,9 +55,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
             .as_file()
             .set_permissions(std::fs::Permissions::from_mode(0o644));
     }
-    tmp.persist(path).map_err(|e| OutputError::Write {
+    tmp.persist(path).map_err(|e| OutputError::Replace {
         path: path.display().to_string(),
-        message: replace_failed(path, &e.error),
+        advice: replace_failed(path, &e.error),
+        source: e.error,
     })?;
     Ok(())
 }
@@ -68,10 +87,12 @@ pub fn save_workbook(
     workbook: &mut rust_xlsxwriter::Workbook,
     path: &Path,
 ) -> Result<(), OutputError> {
-    let bytes = workbook.save_to_buffer().map_err(|e| OutputError::Write {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    })?;
+    let bytes = workbook
+        .save_to_buffer()
+        .map_err(|source| OutputError::Workbook {
+            path: path.display().to_string(),
+            source,
+        })?;
     write_atomically(path, &bytes)
 }
 
@@ -94,5 +115,20 @@ mod tests {
         );
         let other = std::io::Error::other("disk full");
         assert_eq!(replace_failed(Path::new("a.xlsx"), &other), "disk full");
+    }
+
+    /// The OS error that stopped a write is kept as the error's source, not only in its text.
+    #[test]
+    fn a_failed_write_keeps_the_os_error_as_its_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a-file");
+        std::fs::write(&file, b"x").unwrap();
+        let err = write_atomically(&file.join("out.xlsx"), b"y").unwrap_err();
+        let source = std::error::Error::source(&err).expect("a source");
+        assert!(
+            source.downcast_ref::<std::io::Error>().is_some(),
+            "{source:?}"
+        );
+        assert!(err.to_string().starts_with("无法写入 "), "{err}");
     }
 }

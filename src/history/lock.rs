@@ -121,7 +121,7 @@ pub fn lock(
     let path = dir.join(LOCK_FILE);
     let io = |e: std::io::Error| HistoryError::Io {
         path: path.display().to_string(),
-        message: e.to_string(),
+        source: e.into(),
     };
     std::fs::create_dir_all(dir).map_err(io)?;
     let file = std::fs::OpenOptions::new()

@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 /// Submission files in a folder (xlsx, xlsm, xls, ods), sorted by name; Office lock files and the
 /// province's own file (省级评定.xlsx) skipped.
 pub fn list_files(dir: &Path, scheme: &Scheme) -> Result<Vec<PathBuf>, IngestError> {
-    let err = |e: std::io::Error| IngestError {
+    let err = |source: std::io::Error| IngestError {
         path: dir.display().to_string(),
-        message: e.to_string(),
+        source,
     };
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(err)?

@@ -32,10 +32,11 @@ use std::path::Path;
 
 /// A folder that could not be listed.
 #[derive(Debug, thiserror::Error)]
-#[error("无法读取报送文件夹 {path}：{message}")]
+#[error("无法读取报送文件夹 {path}：{source}")]
 pub struct IngestError {
     pub path: String,
-    pub message: String,
+    #[source]
+    pub source: std::io::Error,
 }
 
 /// What ingest needs to know besides the files.

@@ -81,11 +81,15 @@ pub struct Filled {
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
     /// rust_xlsxwriter refused something (a sheet name, a limit of Excel).
-    #[error("生成填报模板的工作表“{sheet}”时出错：{message}")]
-    Xlsx { sheet: String, message: String },
+    #[error("生成填报模板的工作表“{sheet}”时出错：{source}")]
+    Xlsx {
+        sheet: String,
+        #[source]
+        source: XlsxError,
+    },
     /// The file could not be written (the message names the path).
-    #[error("{0}")]
-    Write(String),
+    #[error(transparent)]
+    Write(#[from] crate::output::OutputError),
     /// A ledger's sheet name is one of the template's own sheets.
     #[error("台账{ledger}的工作表名“{sheet}”与模板自带的工作表重名")]
     SheetName { ledger: String, sheet: String },
@@ -116,9 +120,9 @@ trait OnSheet<T> {
 
 impl<T> OnSheet<T> for Result<T, XlsxError> {
     fn on(self, sheet: &str) -> Result<T, TemplateError> {
-        self.map_err(|e| TemplateError::Xlsx {
+        self.map_err(|source| TemplateError::Xlsx {
             sheet: sheet.to_string(),
-            message: e.to_string(),
+            source,
         })
     }
 }
@@ -249,8 +253,7 @@ pub fn write(
     filled: Option<&Filled>,
 ) -> Result<(), TemplateError> {
     let mut workbook = build(scheme, region, quarter, filled)?;
-    crate::output::save_workbook(&mut workbook, path)
-        .map_err(|e| TemplateError::Write(e.to_string()))
+    Ok(crate::output::save_workbook(&mut workbook, path)?)
 }
 
 /// Rejects filled ledger rows the scheme has no place for, before anything is written. (Field
