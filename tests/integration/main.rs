@@ -5,6 +5,7 @@
 
 mod util;
 
+mod architecture;
 mod calendar;
 mod cli;
 mod corpus;
