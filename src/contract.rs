@@ -202,8 +202,18 @@ mod tests {
         assert_eq!(string_literals(src), ["基本情况", "x\"y", "a\"b"]);
     }
 
+    /// What only this module may spell: the sheet names and the value columns' headers. Generic
+    /// words (编码, 项目, 内容, 指标名称, which the guide uses in its sentences) and the `_meta`
+    /// keys (`quarter`, `scheme_version`: also the ranking workbook's document properties) name
+    /// other things too and are left out.
+    fn spelled_here() -> Vec<&'static str> {
+        let mut names = RESERVED_SHEETS.to_vec();
+        names.extend([SUMMARY_VALUE_HEADER, WORK_VALUE_HEADER]);
+        names
+    }
+
     #[test]
-    fn no_code_outside_the_contract_spells_a_sheet_name() {
+    fn no_code_outside_the_contract_spells_a_sheet_name_or_header() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut files = Vec::new();
         rust_files(&root, &mut files);
@@ -217,7 +227,7 @@ mod tests {
             // Test modules sit at the end of a file and may name sheets in their fixtures.
             let code = text.split("\n#[cfg(test)]").next().unwrap_or("");
             for lit in string_literals(code) {
-                for name in RESERVED_SHEETS {
+                for name in spelled_here() {
                     if lit.contains(name) {
                         offenders.push(format!("{}: {name} in \"{lit}\"", path.display()));
                     }

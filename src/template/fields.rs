@@ -71,7 +71,9 @@ pub(super) fn summary(
     ws.insert_note(
         0,
         3,
-        &note("填写本季度数值：件、人为非负整数，万元可有小数；如无请填0，不要留空"),
+        &note(&format!(
+            "填写{SUMMARY_VALUE_HEADER}：件、人为非负整数，万元可有小数；如无请填0，不要留空"
+        )),
     )
     .on(S)?;
     let explain = |d: &FieldDef| -> String {
