@@ -7,7 +7,7 @@
 
 use crate::quarter::Quarter;
 use crate::registry::{Calendar, Region, Registry};
-use crate::scheme::Scheme;
+use crate::scheme::{ColumnDef, Scheme, ValueKind};
 use crate::submission::Cell;
 use crate::template::{self, Filled};
 use chrono::{Duration, NaiveDate};
@@ -222,6 +222,33 @@ fn poisson_like(rng: &mut ChaCha8Rng, mean: f64) -> f64 {
     (mean + z * sd).round().max(0.0)
 }
 
+/// A value of a field the script does not fill: a count around `mean`, an amount, 是 or 否.
+fn drawn(rng: &mut ChaCha8Rng, kind: ValueKind, mean: f64) -> f64 {
+    match kind {
+        ValueKind::YesNo => f64::from(u8::from(rng.gen_bool(0.7))),
+        ValueKind::Amount => (rng.gen_range(0.0..mean.max(1.0) * 5.0) * 100.0).round() / 100.0,
+        _ => poisson_like(rng, mean),
+    }
+}
+
+/// A cell of a required ledger column the script does not fill, by the column's kind.
+fn drawn_cell(
+    rng: &mut ChaCha8Rng,
+    column: &ColumnDef,
+    day_in_q: &impl Fn(&mut ChaCha8Rng) -> NaiveDate,
+) -> Cell {
+    match column.kind {
+        ValueKind::Date => Cell::Date(day_in_q(rng)),
+        ValueKind::Choice if !column.choices.is_empty() => {
+            Cell::Text(column.choices[rng.gen_range(0..column.choices.len())].clone())
+        }
+        ValueKind::Text | ValueKind::Choice => {
+            Cell::Text(format!("{}{}", column.name, rng.gen_range(1..1000)))
+        }
+        kind => Cell::Number(drawn(rng, kind, 3.0)),
+    }
+}
+
 fn add_working_days(cal: &Calendar, from: NaiveDate, days: i64) -> NaiveDate {
     let mut d = from;
     let mut left = days;
@@ -421,6 +448,15 @@ fn fill(
         .collect();
     ledgers.insert("destruction".to_string(), rows);
 
+    // What the script above does not know (a scheme with other fields or columns) is drawn
+    // from the scheme, on a stream of its own so that the scripted figures stay as they are.
+    let mut extra = rng_for(plan.seed, key, q, 4);
+    for def in &scheme.fields {
+        if !fields.contains_key(&def.code) {
+            let v = drawn(&mut extra, def.kind, units * (0.2 + 0.8 * qual));
+            fields.insert(def.code.clone(), v);
+        }
+    }
     let ledgers = scheme
         .ledgers
         .iter()
@@ -432,7 +468,11 @@ fn fill(
                 .map(|mut m| {
                     def.columns
                         .iter()
-                        .map(|c| m.remove(c.name.as_str()).unwrap_or(Cell::Empty))
+                        .map(|c| match m.remove(c.name.as_str()) {
+                            Some(cell) => cell,
+                            None if c.required => drawn_cell(&mut extra, c, &day_in_q),
+                            None => Cell::Empty,
+                        })
                         .collect()
                 })
                 .collect();
@@ -484,4 +524,52 @@ fn province_csv(registry: &Registry, q: Quarter, plan: &Plan) -> String {
         ));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Samples are made for the scheme they are given: a field and a required ledger column the
+    /// script does not know are filled from their kinds, and the scripted figures stay as they
+    /// are.
+    #[test]
+    fn samples_fill_what_a_revised_scheme_adds() {
+        let text = crate::scheme::BUILTIN_SCHEME
+            .replacen(
+                "[[fields]]\ncode = \"S01\"",
+                "[[fields]]\ncode = \"S99\"\nname = \"新增字段\"\nunit = \"件\"\nkind = \"count\"\n\n[[fields]]\ncode = \"S01\"",
+                1,
+            )
+            .replacen(
+                "  { name = \"接收公安机关\"",
+                "  { name = \"承办人\", kind = \"text\", required = true },\n  { name = \"接收公安机关\"",
+                1,
+            );
+        let revised = Scheme::from_toml(&text).unwrap();
+        let builtin = Scheme::builtin().unwrap();
+        let registry = Registry::builtin().unwrap();
+        let region = &registry.regions[0];
+        let q: Quarter = "2025Q4".parse().unwrap();
+        let cal = Calendar::builtin();
+        let plan = Plan {
+            quarters: vec![q],
+            seed: 2025,
+            max_ledger_rows: 50,
+            scripted: true,
+        };
+        let a = fill(&revised, &region.code, region, q, &cal, &plan);
+        let b = fill(&builtin, &region.code, region, q, &cal, &plan);
+        assert!(a.fields.contains_key("S99"));
+        for (code, v) in &b.fields {
+            assert_eq!(a.fields.get(code), Some(v), "{code}");
+        }
+        let def = revised.ledgers.iter().find(|l| l.id == "transfer").unwrap();
+        let col = def.columns.iter().position(|c| c.name == "承办人").unwrap();
+        let rows = &a.ledgers["transfer"];
+        assert!(!rows.is_empty());
+        assert!(rows
+            .iter()
+            .all(|r| matches!(&r[col], Cell::Text(t) if !t.is_empty())));
+    }
 }
