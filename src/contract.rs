@@ -250,73 +250,88 @@ mod tests {
         }
     }
 
-    /// Property (seeded, so reproducible): a template filled with random valid values reads back
-    /// through ingest with exactly those values. proptest is not a dependency; rand is.
-    #[test]
-    fn random_filled_templates_read_back_through_ingest() {
-        use crate::ingest::{self, Context, Limits};
-        use crate::quarter::Quarter;
-        use crate::registry::Registry;
-        use crate::scheme::{Scheme, ValueKind};
-        use crate::template::{self, template_hash, Filled};
-        use rand::{Rng, SeedableRng};
+    use proptest::prelude::*;
 
-        let scheme = Scheme::builtin().unwrap();
-        let registry = Registry::builtin().unwrap();
-        let hash = template::template_hash(&scheme);
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(10);
-        let tmp = tempfile::tempdir().unwrap();
-        let names = ["张三", "李四", "欧阳明", "王 五", "Zhao"];
-        for case in 0..12 {
-            let region = &registry.regions[rng.gen_range(0..registry.regions.len())];
-            let quarter = Quarter {
-                year: rng.gen_range(2021..=2025),
-                q: rng.gen_range(1..=4),
-            };
+    /// One filled template, drawn by proptest: the region, the quarter, 基本情况 and a value for
+    /// every field and work item (each within what its kind allows).
+    fn filled_templates(
+    ) -> impl Strategy<Value = (usize, i32, u32, usize, (u32, u32), u64, Vec<u32>)> {
+        let scheme = crate::scheme::Scheme::builtin().unwrap();
+        let n_fields = scheme.fields.len() + scheme.work_items.len();
+        let n_regions = crate::registry::Registry::builtin().unwrap().regions.len();
+        (
+            0..n_regions,
+            2021..=2025i32,
+            1..=4u32,
+            0..5usize,
+            (20..=769u32, 1_000_000..=99_999_999u32),
+            0..=90u64,
+            proptest::collection::vec(0..=10_000_000u32, n_fields),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+        /// A template filled with random valid values reads back through ingest with exactly
+        /// those values.
+        #[test]
+        fn random_filled_templates_read_back_through_ingest(
+            (region, year, q, name, (area, number), day, values) in filled_templates()
+        ) {
+            use crate::ingest::{self, Context, Limits};
+            use crate::quarter::Quarter;
+            use crate::registry::Registry;
+            use crate::scheme::{Scheme, ValueKind};
+            use crate::template::{self, Filled};
+
+            let scheme = Scheme::builtin().unwrap();
+            let registry = Registry::builtin().unwrap();
+            let hash = template::template_hash(&scheme);
+            let tmp = tempfile::tempdir().unwrap();
+            let names = ["张三", "李四", "欧阳明", "王 五", "Zhao"];
+            let region = &registry.regions[region];
+            let quarter = Quarter { year, q };
             let mut filled = Filled {
-                filled_by: names[rng.gen_range(0..names.len())].to_string(),
-                phone: format!(
-                    "0{}-{}",
-                    rng.gen_range(20..=769),
-                    rng.gen_range(1_000_000..=99_999_999)
-                ),
-                filed_on: Some(quarter.first_day() + chrono::Days::new(rng.gen_range(0..=90))),
+                filled_by: names[name].to_string(),
+                phone: format!("0{area}-{number}"),
+                filed_on: Some(quarter.first_day() + chrono::Days::new(day)),
                 ..Filled::default()
             };
-            for f in scheme.fields.iter().chain(scheme.work_items.iter()) {
+            for (f, v) in scheme.fields.iter().chain(scheme.work_items.iter()).zip(&values) {
                 let v = match f.kind {
-                    ValueKind::YesNo => f64::from(rng.gen_range(0..=1_u8)),
-                    ValueKind::Amount => f64::from(rng.gen_range(0..=10_000_000_u32)) / 100.0,
-                    _ => f64::from(rng.gen_range(0..=100_000_u32)),
+                    ValueKind::YesNo => f64::from(v % 2),
+                    ValueKind::Amount => f64::from(*v) / 100.0,
+                    _ => f64::from(v % 100_001),
                 };
                 filled.fields.insert(f.code.clone(), v);
             }
-            let path = tmp.path().join(format!("{case}.xlsx"));
+            let path = tmp.path().join("filled.xlsx");
             template::write(&path, &scheme, Some(region), Some(quarter), Some(&filled)).unwrap();
             let ctx = Context {
                 scheme: &scheme,
                 registry: &registry,
                 quarter,
-                today: chrono::Local::now().date_naive(),
+                today: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
                 limits: Limits::default(),
             };
             let sub = ingest::read_file(&path, &ctx, &hash);
-            let ctx_of = || format!("case {case}: {:#?}", sub.problems);
-            assert_eq!(sub.region_code, region.code, "{}", ctx_of());
-            assert_eq!(sub.region_name, region.name, "{}", ctx_of());
-            assert_eq!(sub.quarter, Some(quarter), "{}", ctx_of());
-            assert_eq!(sub.filled_by, filled.filled_by, "{}", ctx_of());
-            assert_eq!(sub.phone, filled.phone, "{}", ctx_of());
-            assert_eq!(sub.filed_on, filled.filed_on, "{}", ctx_of());
-            assert_eq!(sub.meta.template_hash, hash, "{}", ctx_of());
-            assert_eq!(sub.meta.region_code, region.code, "{}", ctx_of());
-            assert_eq!(sub.meta.quarter, quarter.to_string(), "{}", ctx_of());
+            let problems = format!("{:#?}", sub.problems);
+            prop_assert_eq!(&sub.region_code, &region.code, "{}", problems);
+            prop_assert_eq!(&sub.region_name, &region.name, "{}", problems);
+            prop_assert_eq!(sub.quarter, Some(quarter), "{}", problems);
+            prop_assert_eq!(&sub.filled_by, &filled.filled_by, "{}", problems);
+            prop_assert_eq!(&sub.phone, &filled.phone, "{}", problems);
+            prop_assert_eq!(sub.filed_on, filled.filed_on, "{}", problems);
+            prop_assert_eq!(&sub.meta.template_hash, &hash, "{}", problems);
+            prop_assert_eq!(&sub.meta.region_code, &region.code, "{}", problems);
+            prop_assert_eq!(&sub.meta.quarter, &quarter.to_string(), "{}", problems);
             let read: std::collections::BTreeMap<String, f64> = sub
                 .fields
                 .iter()
                 .map(|(k, v)| (k.clone(), v.value))
                 .collect();
-            assert_eq!(read, filled.fields, "{}", ctx_of());
+            prop_assert_eq!(&read, &filled.fields, "{}", problems);
         }
     }
 }
