@@ -25,7 +25,7 @@ pub enum OutputError {
     Workbook {
         path: String,
         #[source]
-        source: rust_xlsxwriter::XlsxError,
+        source: Box<rust_xlsxwriter::XlsxError>,
     },
 }
 
@@ -89,9 +89,9 @@ pub fn save_workbook(
 ) -> Result<(), OutputError> {
     let bytes = workbook
         .save_to_buffer()
-        .map_err(|source| OutputError::Workbook {
+        .map_err(|e| OutputError::Workbook {
             path: path.display().to_string(),
-            source,
+            source: Box::new(e),
         })?;
     write_atomically(path, &bytes)
 }

@@ -223,10 +223,11 @@ impl<'b> Regions<'b> {
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
     /// rust_xlsxwriter refused a sheet (a limit of Excel, e.g. too many rows).
-    #[error("生成排名工作簿的“{sheet}”工作表失败：{message}")]
+    #[error("生成排名工作簿的“{sheet}”工作表失败：{source}")]
     Sheet {
         sheet: &'static str,
-        message: String,
+        #[source]
+        source: Box<XlsxError>,
     },
     /// The workbook could not be written to its file.
     #[error(transparent)]
@@ -309,7 +310,7 @@ fn add_sheet(
 ) -> Result<(), ReportError> {
     let err = |e: XlsxError| ReportError::Sheet {
         sheet: name,
-        message: e.to_string(),
+        source: Box::new(e),
     };
     let ws = wb.add_worksheet_with_low_memory().map_err(err)?;
     ws.set_name(name).map_err(err)?;

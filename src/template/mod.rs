@@ -85,7 +85,7 @@ pub enum TemplateError {
     Xlsx {
         sheet: String,
         #[source]
-        source: XlsxError,
+        source: Box<XlsxError>,
     },
     /// The file could not be written (the message names the path).
     #[error(transparent)]
@@ -120,9 +120,9 @@ trait OnSheet<T> {
 
 impl<T> OnSheet<T> for Result<T, XlsxError> {
     fn on(self, sheet: &str) -> Result<T, TemplateError> {
-        self.map_err(|source| TemplateError::Xlsx {
+        self.map_err(|e| TemplateError::Xlsx {
             sheet: sheet.to_string(),
-            source,
+            source: Box::new(e),
         })
     }
 }
