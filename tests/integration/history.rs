@@ -479,39 +479,3 @@ fn history_written_with_chinese_labels_reads_as_the_codes() {
     assert!(flags.iter().any(|f| f.contains("veto")), "{flags:?}");
     assert!(flags.iter().all(|f| f.is_ascii()), "{flags:?}");
 }
-
-/// The workbook is written before the history: a run whose workbook cannot be written (here the
-/// output path is a folder) leaves the history folder as it was, so the quarter is not recorded
-/// with no ranking to show for it; the same run with a writable path then records it.
-#[test]
-fn a_workbook_that_cannot_be_written_leaves_the_history_unchanged() {
-    let setup = Setup::load(None, None).unwrap();
-    let tmp = tempfile::tempdir().unwrap();
-    let h = tmp.path().join("h");
-    let q1: Quarter = "2025Q1".parse().unwrap();
-    let blocked = tmp.path().join("blocked.xlsx");
-    std::fs::create_dir_all(blocked.join("inside")).unwrap();
-    let mut score = ScoreRun {
-        setup: &setup,
-        quarter: q1,
-        input: &samples().join("2025Q1"),
-        history: Some(&h),
-        out: &blocked,
-        replace: false,
-        without_province_findings: false,
-        run_time: "2026-01-01 00:00:00".into(),
-        wait: history::DEFAULT_WAIT,
-        on_wait: |_| {},
-        progress: &kaoping::ingest::Silent,
-    };
-    let err = pipeline::score(&score).unwrap_err();
-    assert!(matches!(err, Error::Report(_)), "{err}");
-    assert!(history::quarters(&h).is_empty());
-    assert!(!h.join(history::RERUN_FILE).exists());
-
-    let out = tmp.path().join("q1.xlsx");
-    score.out = &out;
-    let o = pipeline::score(&score).unwrap();
-    assert_eq!(o.history, Some(Written::New));
-    assert_eq!(history::quarters(&h), vec![q1]);
-}

@@ -12,6 +12,7 @@ mod corpus;
 mod funnel_flags;
 mod history;
 mod province;
+mod regression;
 mod report;
 mod scoring;
 mod template;
