@@ -112,9 +112,13 @@ pub fn read_file(path: &Path, ctx: &Context, template_hash: &str) -> Submission 
     };
     let book = match workbook::open(&bytes, format, &ctx.limits) {
         Ok(b) => b,
-        Err(m) => {
+        Err(e) => {
+            let kind = match e {
+                workbook::OpenError::TooLarge { .. } => Kind::TooLarge,
+                _ => Kind::Unreadable,
+            };
             sub.problems
-                .push(Problem::error(Kind::Unreadable, whole.clone(), m));
+                .push(Problem::error(kind, whole.clone(), e.to_string()));
             return sub;
         }
     };

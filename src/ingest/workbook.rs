@@ -139,25 +139,43 @@ pub fn format_of(name: &str) -> Option<Format> {
     }
 }
 
-/// Reads a workbook from its bytes. The error is a plain Chinese reason for 数据质量.
-pub fn open(bytes: &[u8], format: Format, limits: &Limits) -> Result<Book, String> {
+/// Why a workbook could not be read; the text is the reason shown in 数据质量.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OpenError {
+    #[error("文件为空")]
+    Empty,
+    #[error("文件大小{size}超过上限{limit}")]
+    TooLarge { size: String, limit: String },
+    /// Refused by a guard before any reader saw it.
+    #[error(transparent)]
+    Refused(#[from] super::guard::Refusal),
+    /// The reader could not read it, or the sheets it read are beyond the limits.
+    #[error("{0}")]
+    Reader(String),
+}
+
+/// Reads a workbook from its bytes.
+pub fn open(bytes: &[u8], format: Format, limits: &Limits) -> Result<Book, OpenError> {
     if bytes.is_empty() {
-        return Err("文件为空".to_string());
+        return Err(OpenError::Empty);
     }
     if bytes.len() as u64 > limits.file_bytes {
-        return Err(format!(
-            "文件大小{}超过上限{}",
-            human(bytes.len() as u64),
-            human(limits.file_bytes)
-        ));
+        return Err(OpenError::TooLarge {
+            size: human(bytes.len() as u64),
+            limit: human(limits.file_bytes),
+        });
     }
     let checked = super::guard::check(bytes, format, limits)?;
     let format = checked.format;
     // A panic inside a third-party reader is turned into an error for this file only.
     let result = std::panic::catch_unwind(|| read_book(bytes, format, limits));
     let mut book = match result {
-        Ok(r) => r?,
-        Err(_) => return Err("文件结构异常，读取程序无法解析".to_string()),
+        Ok(r) => r.map_err(OpenError::Reader)?,
+        Err(_) => {
+            return Err(OpenError::Reader(
+                "文件结构异常，读取程序无法解析".to_string(),
+            ))
+        }
     };
     book.notes.extend(checked.renamed);
     Ok(book)
@@ -310,12 +328,20 @@ mod tests {
     #[test]
     fn refuses_empty_and_garbage() {
         let l = Limits::default();
-        assert_eq!(open(b"", Format::Xlsx, &l).unwrap_err(), "文件为空");
-        assert!(open(b"not a zip at all", Format::Xlsx, &l)
-            .unwrap_err()
-            .contains("不是有效的xlsx文件"));
-        assert!(open(&[0xD0, 0xCF, 0x11, 0xE0, 0, 0], Format::Xlsx, &l)
-            .unwrap_err()
-            .contains("已加密"));
+        assert_eq!(open(b"", Format::Xlsx, &l).unwrap_err(), OpenError::Empty);
+        use crate::ingest::guard::Refusal;
+        let garbage = open(b"not a zip at all", Format::Xlsx, &l).unwrap_err();
+        assert!(
+            matches!(&garbage, OpenError::Refused(Refusal::NotAWorkbook(_))),
+            "{garbage:?}"
+        );
+        assert!(garbage.to_string().contains("不是有效的xlsx文件"));
+        // A compound file named .xlsx: an encrypted xlsx, or an old xls renamed.
+        let cfb = open(&[0xD0, 0xCF, 0x11, 0xE0, 0, 0], Format::Xlsx, &l).unwrap_err();
+        assert!(
+            matches!(&cfb, OpenError::Refused(Refusal::NotAWorkbook(_))),
+            "{cfb:?}"
+        );
+        assert!(cfb.to_string().contains("已加密"));
     }
 }

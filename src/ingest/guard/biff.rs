@@ -6,6 +6,7 @@
 //! records, CONTINUE records joined, embedded substreams skipped) and measures both first.
 
 use super::super::workbook::Limits;
+use super::Refusal;
 
 struct Record<'a> {
     typ: u16,
@@ -53,7 +54,7 @@ fn u32_at(b: &[u8], at: usize) -> u32 {
 }
 
 /// Checks every sheet of the workbook stream.
-pub fn check(stream: &[u8], limits: &Limits) -> Result<(), String> {
+pub fn check(stream: &[u8], limits: &Limits) -> Result<(), Refusal> {
     let mut sheets = Vec::new();
     let mut sst: Vec<u64> = Vec::new();
     for r in records(stream) {
@@ -81,16 +82,16 @@ pub fn check(stream: &[u8], limits: &Limits) -> Result<(), String> {
         text = text.saturating_add(t);
         cells = cells.saturating_add(c);
         if cells > limits.grid_cells as u64 {
-            return Err(format!(
+            return Err(Refusal::Hostile(format!(
                 "各工作表的数据区域合计达{cells}个单元格，超过上限{}，疑似恶意构造，拒绝读取",
                 limits.grid_cells
-            ));
+            )));
         }
         if text > limits.text_bytes {
-            return Err(format!(
+            return Err(Refusal::Hostile(format!(
                 "工作表中的文本总量（共享字符串被各单元格引用后）超过上限{}，疑似恶意构造，拒绝读取",
                 super::super::workbook::human(limits.text_bytes)
-            ));
+            )));
         }
     }
     Ok(())
@@ -190,8 +191,17 @@ impl Bounds {
 
 /// Checks one sheet; returns the bytes of text calamine makes for its cells (at most 3 bytes of
 /// UTF-8 per character read) and the cells of its grid.
-fn sheet_check(sheet: &[u8], n: usize, sst: &[u64], limits: &Limits) -> Result<(u64, u64), String> {
-    let refuse = |what: String| Err(format!("第{n}个工作表{what}，疑似恶意构造，拒绝读取"));
+fn sheet_check(
+    sheet: &[u8],
+    n: usize,
+    sst: &[u64],
+    limits: &Limits,
+) -> Result<(u64, u64), Refusal> {
+    let refuse = |what: String| {
+        Err(Refusal::Hostile(format!(
+            "第{n}个工作表{what}，疑似恶意构造，拒绝读取"
+        )))
+    };
     let mut bounds = Bounds::default();
     let mut seen_bof = false;
     let mut depth = 0usize;
@@ -329,7 +339,11 @@ mod tests {
         far.extend(number(0, 0));
         far.extend(number(0xFFFF, 0xFFFF));
         far.extend(rec(0x000A, &[]));
-        assert!(check(&book(far), &l).unwrap_err().contains("4294967296"));
+        let far = check(&book(far), &l).unwrap_err();
+        assert!(
+            matches!(&far, Refusal::Hostile(m) if m.contains("4294967296")),
+            "{far:?}"
+        );
 
         let mut dims = rec(0x0809, &[0; 16]);
         let mut d = 0u32.to_le_bytes().to_vec();
@@ -337,7 +351,10 @@ mod tests {
         d.extend([0, 0, 0xFF, 0xFF, 0, 0]);
         dims.extend(rec(0x0200, &d));
         dims.extend(rec(0x000A, &[]));
-        assert!(check(&book(dims), &l).unwrap_err().contains("尺寸记录"));
+        assert!(check(&book(dims), &l)
+            .unwrap_err()
+            .to_string()
+            .contains("尺寸记录"));
     }
 
     #[test]
@@ -373,6 +390,9 @@ mod tests {
         }
         globals.extend(rec(0x000A, &[]));
         let l = Limits::default();
-        assert!(check(&globals, &l).unwrap_err().contains("文本总量"));
+        assert!(check(&globals, &l)
+            .unwrap_err()
+            .to_string()
+            .contains("文本总量"));
     }
 }

@@ -4,6 +4,7 @@
 //! Here a chain longer than the file has sectors is refused, and so is a FAT that names more
 //! sectors than the file has.
 
+use super::Refusal;
 /// Sector ids at and above this are markers, not sectors.
 const RESERVED: u32 = 0xFFFF_FFFA;
 const DIFSECT: u32 = 0xFFFF_FFFC;
@@ -33,6 +34,10 @@ pub struct Cfb<'a> {
 const BROKEN: &str =
     "xls文件结构损坏（复合文档的扇区链越界或循环），文件不完整或被恶意构造，拒绝读取";
 
+fn broken() -> Refusal {
+    Refusal::Broken(BROKEN.to_string())
+}
+
 fn u16_at(b: &[u8], at: usize) -> u16 {
     b.get(at..at + 2)
         .map_or(0, |s| u16::from_le_bytes([s[0], s[1]]))
@@ -51,7 +56,7 @@ pub fn is_cfb(bytes: &[u8]) -> bool {
 impl<'a> Cfb<'a> {
     /// Reads the header, FAT, directory and mini stream. `Ok(None)` when calamine would refuse
     /// the file itself at this stage (not a compound file, unknown sector size).
-    pub fn open(bytes: &'a [u8]) -> Result<Option<Cfb<'a>>, String> {
+    pub fn open(bytes: &'a [u8]) -> Result<Option<Cfb<'a>>, Refusal> {
         if bytes.len() < 512 || !is_cfb(bytes) {
             return Ok(None);
         }
@@ -79,14 +84,14 @@ impl<'a> Cfb<'a> {
         while id < RESERVED {
             steps += 1;
             if steps > cfb.maxid + 1 {
-                return Err(BROKEN.to_string());
+                return Err(Refusal::Broken(BROKEN.to_string()));
             }
             difat.extend(cfb.sector(id)?.chunks(4).map(|c| u32_at(c, 0)));
-            id = difat.pop().ok_or(BROKEN)?;
+            id = difat.pop().ok_or_else(broken)?;
         }
         let fat_sectors: Vec<u32> = difat.into_iter().filter(|id| *id < DIFSECT).collect();
         if fat_sectors.len() > cfb.maxid + 1 {
-            return Err(BROKEN.to_string());
+            return Err(Refusal::Broken(BROKEN.to_string()));
         }
         for id in fat_sectors {
             let s = cfb.sector(id)?;
@@ -124,10 +129,10 @@ impl<'a> Cfb<'a> {
         Ok(Some(cfb))
     }
 
-    fn sector(&self, id: u32) -> Result<&'a [u8], String> {
+    fn sector(&self, id: u32) -> Result<&'a [u8], Refusal> {
         let id = id as usize;
         if id > self.maxid {
-            return Err(BROKEN.to_string());
+            return Err(Refusal::Broken(BROKEN.to_string()));
         }
         let start = (self.header + id * self.size).min(self.bytes.len());
         let end = (start + self.size).min(self.bytes.len());
@@ -136,13 +141,13 @@ impl<'a> Cfb<'a> {
 
     /// A chain of sectors up to `len` bytes; refused when it is longer than the file has
     /// sectors (it loops).
-    fn chain(&self, mut id: u32, len: usize) -> Result<Vec<u8>, String> {
+    fn chain(&self, mut id: u32, len: usize) -> Result<Vec<u8>, Refusal> {
         let mut out = Vec::new();
         let mut steps = 0;
         while id != END_OF_CHAIN {
             steps += 1;
             if steps > self.maxid + 1 {
-                return Err(BROKEN.to_string());
+                return Err(Refusal::Broken(BROKEN.to_string()));
             }
             let s = self.sector(id)?;
             let take = s.len().min(len - out.len());
@@ -150,19 +155,19 @@ impl<'a> Cfb<'a> {
             if out.len() >= len {
                 break;
             }
-            id = *self.fat.get(id as usize).ok_or(BROKEN)?;
+            id = *self.fat.get(id as usize).ok_or_else(broken)?;
         }
         Ok(out)
     }
 
-    fn mini_chain(&self, mut id: u32, len: usize) -> Result<Vec<u8>, String> {
+    fn mini_chain(&self, mut id: u32, len: usize) -> Result<Vec<u8>, Refusal> {
         let mut out = Vec::new();
         let mut steps = 0;
         let max = (self.maxid + 1).saturating_mul(8);
         while id != END_OF_CHAIN {
             steps += 1;
             if steps > max || id as usize > max {
-                return Err(BROKEN.to_string());
+                return Err(Refusal::Broken(BROKEN.to_string()));
             }
             let start = (id as usize * 64).min(self.mini.len());
             let end = (start + 64).min(self.mini.len());
@@ -172,13 +177,13 @@ impl<'a> Cfb<'a> {
             if out.len() >= len {
                 break;
             }
-            id = *self.mini_fat.get(id as usize).ok_or(BROKEN)?;
+            id = *self.mini_fat.get(id as usize).ok_or_else(broken)?;
         }
         Ok(out)
     }
 
     /// A stream by name (case-insensitive), as calamine reads it.
-    pub fn stream(&self, name: &str) -> Result<Option<Vec<u8>>, String> {
+    pub fn stream(&self, name: &str) -> Result<Option<Vec<u8>>, Refusal> {
         let Some(e) = self
             .entries
             .iter()

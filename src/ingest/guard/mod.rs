@@ -11,6 +11,23 @@ mod zip;
 
 use super::workbook::{Format, Limits};
 
+/// Why a file is refused before any reader sees it; the text is the reason shown in 数据质量.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// It has an opening password.
+    #[error("{}", super::workbook::ENCRYPTED)]
+    Encrypted,
+    /// Not a workbook of a format read here, or not the one its name says.
+    #[error("{0}")]
+    NotAWorkbook(String),
+    /// Its structure is broken (a damaged zip, compound-file chains out of bounds).
+    #[error("{0}")]
+    Broken(String),
+    /// Sizes or counts a reader would allocate or loop by, beyond the limits: suspected hostile.
+    #[error("{0}")]
+    Hostile(String),
+}
+
 /// What a file turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checked {
@@ -20,12 +37,12 @@ pub struct Checked {
     pub renamed: Option<String>,
 }
 
-/// Finds what the bytes are and checks them. The error is a plain Chinese reason.
-pub fn check(bytes: &[u8], named: Format, limits: &Limits) -> Result<Checked, String> {
+/// Finds what the bytes are and checks them.
+pub fn check(bytes: &[u8], named: Format, limits: &Limits) -> Result<Checked, Refusal> {
     let format = sniff(bytes, named)?;
     if format == Format::Ods && ods_encrypted(bytes) {
         // Its content.xml is ciphertext: say so, rather than what the scan makes of it.
-        return Err(super::workbook::ENCRYPTED.to_string());
+        return Err(Refusal::Encrypted);
     }
     match format {
         Format::Xls => xls(bytes, limits)?,
@@ -51,7 +68,7 @@ fn label(f: Format) -> &'static str {
 }
 
 /// The format the bytes hold.
-fn sniff(bytes: &[u8], named: Format) -> Result<Format, String> {
+fn sniff(bytes: &[u8], named: Format) -> Result<Format, Refusal> {
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         // An ods names its type in the first entry, stored: "mimetype" then the media type.
         let ods = bytes.len() > 80
@@ -69,14 +86,14 @@ fn sniff(bytes: &[u8], named: Format) -> Result<Format, String> {
         let cfb = cfb::Cfb::open(bytes)?;
         if let Some(c) = &cfb {
             if c.has("EncryptedPackage") || c.has("EncryptionInfo") {
-                return Err("文件已加密（设置了打开密码），请取消密码后重新报送".to_string());
+                return Err(Refusal::Encrypted);
             }
         }
         if named != Format::Xls {
-            return Err(format!(
+            return Err(Refusal::NotAWorkbook(format!(
                 "不是有效的{}文件（可能是已加密的文件或改了扩展名的旧版xls文件），请用Excel、WPS或LibreOffice另存为xlsx后重新报送",
                 label(named)
-            ));
+            )));
         }
         return Ok(Format::Xls);
     }
@@ -87,17 +104,19 @@ fn sniff(bytes: &[u8], named: Format) -> Result<Format, String> {
         .take(64)
         .collect();
     if head.first() == Some(&b'<') {
-        return Err(
+        return Err(Refusal::NotAWorkbook(
             "文件内容是网页（HTML）或XML文本，不是Excel工作簿，请用Excel或WPS打开后另存为xlsx再报送"
                 .to_string(),
-        );
+        ));
     }
-    Err(match named {
-        Format::Xls => "不是有效的xls文件（文件损坏或不是Excel工作簿）",
-        Format::Ods => "不是有效的ods文件（文件损坏或不完整）",
-        Format::Xlsx => "不是有效的xlsx文件（文件损坏、不完整或已加密）",
-    }
-    .to_string())
+    Err(Refusal::NotAWorkbook(
+        match named {
+            Format::Xls => "不是有效的xls文件（文件损坏或不是Excel工作簿）",
+            Format::Ods => "不是有效的ods文件（文件损坏或不完整）",
+            Format::Xlsx => "不是有效的xlsx文件（文件损坏、不完整或已加密）",
+        }
+        .to_string(),
+    ))
 }
 
 /// Whether an ods's manifest declares encrypted parts (the first 1 MiB of it is enough).
@@ -124,7 +143,7 @@ fn has_part(bytes: &[u8], name: &str) -> bool {
 }
 
 /// An xls: bounded compound-file chains, then the workbook stream's records.
-fn xls(bytes: &[u8], limits: &Limits) -> Result<(), String> {
+fn xls(bytes: &[u8], limits: &Limits) -> Result<(), Refusal> {
     let Some(cfb) = cfb::Cfb::open(bytes)? else {
         return Ok(());
     };

@@ -5,6 +5,7 @@
 
 use super::super::workbook::Limits;
 use super::xml::{scan, Item, Tag};
+use super::Refusal;
 use std::io::Read;
 
 /// calamine's own caps (ods.rs): rows and columns of a sheet.
@@ -51,7 +52,7 @@ struct Row {
     last: usize,
 }
 
-pub fn check(content: impl Read, limits: &Limits) -> Result<(), String> {
+pub fn check(content: impl Read, limits: &Limits) -> Result<(), Refusal> {
     let mut table = Table::default();
     // Cells of the tables before this one.
     let mut done: usize = 0;
@@ -62,8 +63,8 @@ pub fn check(content: impl Read, limits: &Limits) -> Result<(), String> {
     let mut text_counts = false;
     // Text bytes calamine would hold: each row's once as read, then once per repeat.
     let mut text: u64 = 0;
-    let refuse = |what: String| Err(format!("{what}，疑似恶意构造，拒绝读取"));
-    let mut verdict: Result<(), String> = Ok(());
+    let refuse = |what: String| Err(Refusal::Hostile(format!("{what}，疑似恶意构造，拒绝读取")));
+    let mut verdict: Result<(), Refusal> = Ok(());
     // Elements open at this point. calamine reads a table until the end tag of that table and
     // loops for ever when the document ends first (inside a table or an annotation) or closes
     // it under another name, so a content.xml that ends inside an element, or whose end tags do
@@ -200,26 +201,26 @@ pub fn check(content: impl Read, limits: &Limits) -> Result<(), String> {
         Ok(true)
     })?;
     if mismatch {
-        return Err(
+        return Err(Refusal::Hostile(
             "content.xml 的结束标记与开始标记不一致，疑似损坏或恶意构造，拒绝读取".to_string(),
-        );
+        ));
     }
     if verdict.is_ok() && !open_tags.is_empty() {
-        return Err(
+        return Err(Refusal::Hostile(
             "content.xml 在元素内部中断（文件不完整），疑似损坏或恶意构造，拒绝读取".to_string(),
-        );
+        ));
     }
     verdict
 }
 
 /// A repeat count as calamine parses it; anything it could not parse is left for it to refuse.
-fn number(tag: &Tag, attr: &str) -> Result<usize, String> {
+fn number(tag: &Tag, attr: &str) -> Result<usize, Refusal> {
     match tag.attr(attr) {
         None => Ok(1),
-        Some(v) if v.contains('&') => Err(format!(
+        Some(v) if v.contains('&') => Err(Refusal::Hostile(format!(
             "属性{attr}含字符引用“{}”，疑似恶意构造，拒绝读取",
             v.chars().take(20).collect::<String>()
-        )),
+        ))),
         Some(v) => Ok(v.parse::<usize>().unwrap_or(1)),
     }
 }
@@ -227,7 +228,7 @@ fn number(tag: &Tag, attr: &str) -> Result<usize, String> {
 /// A cell: calamine pushes pending empty cells when a value follows them, then the value
 /// `repeats` times, both capped at the sheet's last column. Returns how many copies of the value
 /// (and of its formula) calamine makes.
-fn cell(r: &mut Row, tag: &Tag) -> Result<u64, String> {
+fn cell(r: &mut Row, tag: &Tag) -> Result<u64, Refusal> {
     let repeats = number(tag, "table:number-columns-repeated")?;
     let has_value = tag.attrs.iter().any(|(k, _)| {
         matches!(
@@ -301,6 +302,7 @@ mod tests {
         let cut = r#"<office:document-content><office:body><office:spreadsheet><table:table table:name="x"><table:table-row><table:table-cell office:value-type="string"><office:annotation><text:p>n</text:p>"#;
         assert!(check(cut.as_bytes(), &l)
             .unwrap_err()
+            .to_string()
             .contains("content.xml 在元素内部中断"));
         let table = r#"<office:document-content><office:body><office:spreadsheet><table:table table:name="x">"#;
         assert!(check(table.as_bytes(), &l).is_err());
@@ -316,6 +318,7 @@ mod tests {
             doc(r#"<table:table-row><table:table-cell><text:p>a</text:p></t></table:table-row>"#);
         assert!(check(mismatched.as_bytes(), &l)
             .unwrap_err()
+            .to_string()
             .contains("结束标记与开始标记不一致"));
     }
 
@@ -331,16 +334,21 @@ mod tests {
         );
         assert!(check(wide.as_bytes(), &l)
             .unwrap_err()
+            .to_string()
             .contains("单元格数达5001000"));
         let tall = doc(
             r#"<table:table-row><table:table-cell office:value="1"/></table:table-row><table:table-row table:number-rows-repeated="300000"/><table:table-row><table:table-cell office:value="1"/></table:table-row>"#,
         );
-        assert!(check(tall.as_bytes(), &l).unwrap_err().contains("300002行"));
+        assert!(check(tall.as_bytes(), &l)
+            .unwrap_err()
+            .to_string()
+            .contains("300002行"));
         let spaces = doc(
             r#"<table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="2000000"/></text:p></table:table-cell></table:table-row>"#,
         );
         assert!(check(spaces.as_bytes(), &l)
             .unwrap_err()
+            .to_string()
             .contains("连续空格"));
     }
 }

@@ -3,6 +3,7 @@
 //! (whose entities no reader here expands). It is not a parser: it finds the tags a reader would
 //! act on, so that their attributes can be checked before the reader allocates by them.
 
+use super::Refusal;
 use std::io::{BufRead, Read};
 
 /// Longest tag the scanner accepts (a real spreadsheet's tags are far shorter).
@@ -228,8 +229,8 @@ fn parse_tag(raw: &[u8]) -> Tag {
 /// returns `Ok(false)`.
 pub fn scan<R: Read>(
     input: R,
-    mut f: impl FnMut(Item) -> Result<bool, String>,
-) -> Result<(), String> {
+    mut f: impl FnMut(Item) -> Result<bool, Refusal>,
+) -> Result<(), Refusal> {
     let mut s = Scanner::new(std::io::BufReader::with_capacity(64 * 1024, input));
     loop {
         match s.next_item() {
@@ -240,14 +241,16 @@ pub fn scan<R: Read>(
             }
             Ok(None) => return Ok(()),
             Err(ScanError::TagTooLong) => {
-                return Err("文件内XML标签异常过长，疑似恶意构造，拒绝读取".to_string())
+                return Err(Refusal::Hostile(
+                    "文件内XML标签异常过长，疑似恶意构造，拒绝读取".to_string(),
+                ))
             }
             Err(ScanError::Doctype) => {
-                return Err(
+                return Err(Refusal::Hostile(
                     "文件内XML含DOCTYPE声明（可定义实体），疑似恶意构造，拒绝读取".to_string(),
-                )
+                ))
             }
-            Err(ScanError::Io(e)) => return Err(format!("压缩包内容损坏（{e}）")),
+            Err(ScanError::Io(e)) => return Err(Refusal::Broken(format!("压缩包内容损坏（{e}）"))),
         }
     }
 }
@@ -294,6 +297,6 @@ mod tests {
     #[test]
     fn refuses_a_doctype() {
         let r = scan(&b"<!DOCTYPE x [<!ENTITY a 'b'>]><x/>"[..], |_| Ok(true));
-        assert!(r.unwrap_err().contains("DOCTYPE"));
+        assert!(r.unwrap_err().to_string().contains("DOCTYPE"));
     }
 }

@@ -4,47 +4,50 @@
 //! declared sizes checked here bound what any reader can get out of the file.
 
 use super::super::workbook::{human, Format, Limits};
+use super::Refusal;
 use std::io::{Cursor, Read};
 
 /// Opens the zip directory and checks it; then the format's own counts.
-pub fn check(bytes: &[u8], format: Format, limits: &Limits) -> Result<(), String> {
+pub fn check(bytes: &[u8], format: Format, limits: &Limits) -> Result<(), Refusal> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
-        match format {
-            Format::Ods => "不是有效的ods文件（文件损坏或不完整）",
-            _ => "不是有效的xlsx文件（文件损坏、不完整或已加密）",
-        }
-        .to_string()
+        Refusal::NotAWorkbook(
+            match format {
+                Format::Ods => "不是有效的ods文件（文件损坏或不完整）",
+                _ => "不是有效的xlsx文件（文件损坏、不完整或已加密）",
+            }
+            .to_string(),
+        )
     })?;
     if zip.len() > limits.zip_entries {
-        return Err(format!(
+        return Err(Refusal::Hostile(format!(
             "压缩包内文件数{}超过上限{}",
             zip.len(),
             limits.zip_entries
-        ));
+        )));
     }
     let mut total: u64 = 0;
     for i in 0..zip.len() {
         let entry = zip
             .by_index_raw(i)
-            .map_err(|e| format!("压缩包目录损坏（{e}）"))?;
+            .map_err(|e| Refusal::Broken(format!("压缩包目录损坏（{e}）")))?;
         let size = entry.size();
         total = total.saturating_add(size);
         let packed = entry.compressed_size().max(1);
         if size > 1024 * 1024 && size / packed > limits.zip_ratio {
-            return Err(format!(
+            return Err(Refusal::Hostile(format!(
                 "压缩包内“{}”的压缩比异常（{}:1，上限{}:1），疑似压缩炸弹，拒绝读取",
                 entry.name().unwrap_or_default(),
                 size / packed,
                 limits.zip_ratio
-            ));
+            )));
         }
     }
     if total > limits.unzipped_bytes {
-        return Err(format!(
+        return Err(Refusal::Hostile(format!(
             "解压后大小{}超过上限{}，疑似压缩炸弹，拒绝读取",
             human(total),
             human(limits.unzipped_bytes)
-        ));
+        )));
     }
     match format {
         Format::Xlsx => shared_strings(&mut zip, limits),
@@ -61,12 +64,15 @@ pub fn check(bytes: &[u8], format: Format, limits: &Limits) -> Result<(), String
 /// finds the part case-insensitively under any folder the package names: so every part whose
 /// name ends in sharedStrings.xml is searched, all through, for the attribute (even inside
 /// comments: a superset of what a parser would see).
-fn shared_strings(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> Result<(), String> {
+fn shared_strings(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    limits: &Limits,
+) -> Result<(), Refusal> {
     let mut parts = Vec::new();
     for i in 0..zip.len() {
         let entry = zip
             .by_index_raw(i)
-            .map_err(|e| format!("压缩包目录损坏（{e}）"))?;
+            .map_err(|e| Refusal::Broken(format!("压缩包目录损坏（{e}）")))?;
         let name = entry.name().unwrap_or_default().replace('\\', "/");
         if name.to_ascii_lowercase().ends_with("sharedstrings.xml") {
             parts.push(i);
@@ -75,14 +81,15 @@ fn shared_strings(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, limits: &Limits) -> 
     for i in parts {
         let entry = zip
             .by_index(i)
-            .map_err(|e| format!("压缩包内容损坏（{e}）"))?;
-        if let Some(n) = largest_count(entry).map_err(|e| format!("压缩包内容损坏（{e}）"))?
+            .map_err(|e| Refusal::Broken(format!("压缩包内容损坏（{e}）")))?;
+        if let Some(n) =
+            largest_count(entry).map_err(|e| Refusal::Broken(format!("压缩包内容损坏（{e}）")))?
         {
             if n > limits.shared_strings {
-                return Err(format!(
+                return Err(Refusal::Hostile(format!(
                     "共享字符串声明数量{n}超过上限{}，疑似恶意构造，拒绝读取",
                     limits.shared_strings
-                ));
+                )));
             }
         }
     }
