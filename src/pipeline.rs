@@ -301,12 +301,31 @@ fn province_findings(
     }
 }
 
-/// ingest → score → flag → report, then the quarter appended to history (checked before the
-/// workbook is written, written after it).
-pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
+/// Everything a scoring run works out before it writes anything: what `explain` reads, and
+/// what `score` then writes.
+#[derive(Debug)]
+pub struct Assessed {
+    /// In rank order.
+    pub results: Vec<RegionResult>,
+    pub flags: BTreeMap<String, Vec<Flag>>,
+    pub analysis: stats::Analysis,
+    /// The history before this quarter, oldest first.
+    pub past: Vec<QuarterRecord>,
+    /// What ingest found (the statistics' warnings are in `analysis.anomalies`).
+    pub problems: Vec<Problem>,
+    pub files: Vec<InputFile>,
+    pub findings: Findings,
+    /// Held from reading the history until the quarter is written (or this is dropped).
+    lock: Option<history::HistoryLock>,
+}
+
+/// ingest → score → stats → flag, reading the history; writes nothing. Stops, before anything
+/// is written, on a province file it may not use and on a count the holiday table cannot decide.
+/// `run.out`, `run.replace` and `run.run_time` are not used.
+pub fn assess(run: &ScoreRun) -> Result<Assessed, Error> {
     let setup = run.setup;
     let (batch, mut province) = ingest(setup, run.quarter, run.input, run.progress)?;
-    // Before anything is written: a ranking without the province's findings only on purpose.
+    // A ranking without the province's findings only on purpose.
     let findings = province_findings(run, &batch, &mut province)?;
     let inputs = score::Inputs {
         scheme: &setup.scheme,
@@ -314,10 +333,8 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         quarter: run.quarter,
         province: &province,
     };
-    // A count the holiday table cannot decide stops the run here, before anything is written.
     let results = score::score(&setup.registry, &batch, &inputs)?;
-    // Held until this function returns: from reading the history to writing this quarter.
-    let _lock = run
+    let lock = run
         .history
         .map(|dir| history::lock(dir, run.quarter, run.wait, run.on_wait))
         .transpose()?;
@@ -338,6 +355,32 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         &past,
         &analysis.funnels,
     );
+    Ok(Assessed {
+        results,
+        flags,
+        analysis,
+        past,
+        problems: batch.problems,
+        files: batch.files,
+        findings,
+        lock,
+    })
+}
+
+/// ingest → score → flag → report, then the quarter appended to history (checked before the
+/// workbook is written, written after it).
+pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
+    let setup = run.setup;
+    let Assessed {
+        results,
+        flags,
+        analysis,
+        past,
+        problems,
+        files,
+        findings,
+        lock: _lock,
+    } = assess(run)?;
     // Checked and encoded now, written after the workbook.
     let pending = match run.history {
         Some(dir) => {
@@ -370,13 +413,12 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         quarter: run.quarter,
         regions: results,
         flags,
-        problems: batch
-            .problems
+        problems: problems
             .into_iter()
             .chain(analysis.anomalies.iter().cloned())
             .chain(rerun_problems)
             .collect(),
-        files: batch.files,
+        files,
         history: past,
         analysis,
         findings,
