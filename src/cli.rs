@@ -98,6 +98,24 @@ pub enum Command {
         #[command(flatten)]
         options: ScoreOptions,
     },
+    /// 说明一个地区的得分如何得出：逐项指标的数值、规则和得分，加分、扣分、否决、排名和措施（与排名工作簿一致；不写入任何文件）
+    Explain {
+        /// 报送文件夹（含省级评定.csv），与 score 相同
+        dir: PathBuf,
+        /// 地区：区划代码或名称，如 440100 或 广州市
+        region: String,
+        #[command(flatten)]
+        setup: SetupArgs,
+        /// 季度，如 2025Q4；省略时按文件夹名推断
+        #[arg(long)]
+        quarter: Option<String>,
+        /// 历史数据文件夹（连续季度的通报、约谈、挂牌督办依据它判断），与 score 相同
+        #[arg(long, value_name = "DIR")]
+        history: Option<PathBuf>,
+        /// 省级评定缺失或无法完整读取时仍然说明（不计入省级评定）
+        #[arg(long)]
+        without_province_findings: bool,
+    },
     /// 生成模拟填报数据（用于演示、测试和性能测试）
     Samples {
         /// 地区数：不超过名录地区数时取名录前N个，否则生成模拟名录

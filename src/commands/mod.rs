@@ -21,6 +21,7 @@ macro_rules! say_part {
 mod calendar;
 mod check;
 mod demo;
+mod explain;
 mod samples;
 mod score;
 mod summary;
@@ -98,6 +99,21 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             history.as_deref(),
             out.as_deref(),
             &options,
+        ),
+        Command::Explain {
+            dir,
+            region,
+            setup,
+            quarter,
+            history,
+            without_province_findings,
+        } => explain::run(
+            &dir,
+            &region,
+            &setup,
+            quarter.as_deref(),
+            history.as_deref(),
+            without_province_findings,
         ),
         Command::Samples {
             regions,

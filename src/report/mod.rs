@@ -8,6 +8,7 @@
 
 mod bars;
 mod details;
+pub mod explain;
 mod flags;
 mod funnel;
 mod legend;

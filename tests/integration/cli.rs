@@ -388,3 +388,86 @@ fn the_quarter_comes_from_the_submissions_when_the_folder_name_lacks_it() {
         "{stderr}"
     );
 }
+
+/// `kaoping explain` over the demo's 2025Q4 and its history gives each region the total, rank,
+/// grade and measure that 总排名 shows: 云浮市 (挂牌督办; C1 scored by when_empty), 揭阳市
+/// (一票否决, a bonus and a deduction) and 汕头市 (first, no measure).
+#[test]
+fn explain_gives_the_ranking_workbooks_total_rank_and_measure() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    demo(tmp.path(), &out);
+    let ranking = table(&out.join("考评排名_2025Q4.xlsx"), "总排名", "排名");
+    let q4 = samples().join("2025Q4");
+    let history = out.join("history");
+    for name in ["云浮市", "揭阳市", "汕头市"] {
+        let row = ranking.iter().find(|r| r[3] == name).unwrap();
+        let (rank, total, grade, measure) = (&row[0], &row[4], &row[5], &row[8]);
+        let o = kaoping(
+            tmp.path(),
+            &[
+                "explain",
+                q4.to_str().unwrap(),
+                name,
+                "--history",
+                history.to_str().unwrap(),
+            ],
+        );
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.code(), Some(0), "{stdout}");
+        let total: f64 = total.parse().unwrap();
+        let measure = if measure.is_empty() { "无" } else { measure };
+        let headline = stdout.lines().nth(1).unwrap();
+        assert!(
+            headline.starts_with(&format!(
+                "总分{}分，第{rank}名",
+                kaoping::text::fmt_num(total)
+            )),
+            "{name}: {headline} vs {row:?}"
+        );
+        assert!(
+            headline.ends_with(&format!("等次{grade}，措施{measure}")),
+            "{name}: {headline} vs {row:?}"
+        );
+    }
+    let yunfu = String::from_utf8_lossy(
+        &kaoping(
+            tmp.path(),
+            &[
+                "explain",
+                q4.to_str().unwrap(),
+                "445300",
+                "--history",
+                history.to_str().unwrap(),
+            ],
+        )
+        .stdout,
+    )
+    .into_owned();
+    assert!(yunfu.contains("计分：分母为0，按满分计"), "{yunfu}");
+    assert!(yunfu.contains("整改期限：2026年3月31日"), "{yunfu}");
+    let jieyang = String::from_utf8_lossy(
+        &kaoping(
+            tmp.path(),
+            &[
+                "explain",
+                q4.to_str().unwrap(),
+                "揭阳市",
+                "--history",
+                history.to_str().unwrap(),
+            ],
+        )
+        .stdout,
+    )
+    .into_owned();
+    assert!(jieyang.contains("措施：一票否决"), "{jieyang}");
+    assert!(
+        jieyang.contains("+0.5分") && jieyang.contains("-2分"),
+        "{jieyang}"
+    );
+
+    // An unknown region: exit 2, saying what to give.
+    let o = kaoping(tmp.path(), &["explain", q4.to_str().unwrap(), "北京市"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("地区名录中没有“北京市”"));
+}

@@ -9,7 +9,7 @@
 
 mod methods;
 mod rules;
-mod values;
+pub(super) mod values;
 
 use super::style::{Fill, Grid, Kind};
 use super::{Assessment, Regions};

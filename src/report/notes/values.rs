@@ -13,7 +13,7 @@ pub(super) fn field_label(s: &Scheme, code: &str) -> String {
 }
 
 /// How an indicator's value is computed, in words.
-pub(super) fn describe_value(s: &Scheme, v: &ValueDef) -> String {
+pub(in crate::report) fn describe_value(s: &Scheme, v: &ValueDef) -> String {
     match v {
         ValueDef::Field { field } => {
             let yes_no = s.field(field).is_some_and(|f| f.kind == ValueKind::YesNo);

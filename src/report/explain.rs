@@ -1,0 +1,275 @@
+//! `kaoping explain`: how one region's total was reached, in Chinese, for the terminal. Every
+//! number is the one the ranking workbook shows (it is read from the same results): indicator
+//! by indicator the figures, the rule and the score, with `when_empty` where it decided and
+//! what the best region had; then bonus, deductions, veto, the total, rank and grade, and the
+//! measure with the rules that led to it.
+
+use super::notes::values::describe_value;
+use crate::flag::{Flag, Measure};
+use crate::problem::{Problem, Severity};
+use crate::quarter::Quarter;
+use crate::scheme::{Indicator, Scheme, ValueDef, ValueKind};
+use crate::score::{IndicatorResult, RegionResult};
+use crate::stats::RankInterval;
+use crate::text::fmt_num;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// The results a region is explained from (those of one scoring run).
+#[derive(Debug, Clone, Copy)]
+pub struct Results<'a> {
+    pub scheme: &'a Scheme,
+    pub quarter: Quarter,
+    /// Every region, in rank order.
+    pub regions: &'a [RegionResult],
+    pub flags: &'a BTreeMap<String, Vec<Flag>>,
+    pub intervals: &'a BTreeMap<String, RankInterval>,
+    /// What ingest found, for a region that was not scored.
+    pub problems: &'a [Problem],
+}
+
+impl Results<'_> {
+    /// The region with this 区划代码 or name.
+    pub fn find(&self, who: &str) -> Option<&RegionResult> {
+        let who = who.trim();
+        self.regions
+            .iter()
+            .find(|r| r.code == who)
+            .or_else(|| self.regions.iter().find(|r| r.name == who))
+    }
+
+    /// The region's measure (its most serious flag, with the rules that fired).
+    pub fn measure(&self, code: &str) -> Option<Measure> {
+        self.flags.get(code).and_then(|f| Measure::of(f))
+    }
+
+    /// How the region's total was reached, as lines of text.
+    pub fn explain(&self, r: &RegionResult) -> String {
+        let s = self.scheme;
+        let mut out = String::new();
+        let _ = writeln!(out, "{}（{}）{}得分说明", r.name, r.code, self.quarter);
+        if !r.is_scored() {
+            let _ = writeln!(out, "状态：{}，未评分，不参加排名。", r.status.label());
+            if let Some(file) = &r.file {
+                let errors: Vec<&Problem> = self
+                    .problems
+                    .iter()
+                    .filter(|p| p.source.file == *file && p.severity == Severity::Error)
+                    .collect();
+                let _ = writeln!(out, "报送文件{file}有{}处错误：", errors.len());
+                for p in errors {
+                    let _ = writeln!(out, "  {}：{}", p.source.located(), p.message);
+                }
+            }
+            return out;
+        }
+        let _ = writeln!(out, "{}", self.headline(r));
+        let _ = writeln!(out);
+        let _ = writeln!(out, "一、指标得分");
+        for g in &s.groups {
+            let subtotal = r
+                .groups
+                .iter()
+                .find(|(id, _)| *id == g.id)
+                .map_or(0.0, |(_, v)| *v);
+            let _ = writeln!(
+                out,
+                "{}（满分{}分）：得{}分",
+                g.name,
+                fmt_num(s.group_points(&g.id)),
+                fmt_num(subtotal)
+            );
+            for ind in s.indicators.iter().filter(|i| i.group == g.id) {
+                if let Some(res) = r.indicators.iter().find(|x| x.id == ind.id) {
+                    self.indicator(&mut out, ind, res);
+                }
+            }
+        }
+        let _ = writeln!(out);
+        let _ = writeln!(out, "二、加分：{}分", fmt_num(r.bonus));
+        for item in &r.bonus_items {
+            let _ = writeln!(
+                out,
+                "  {}{}：+{}分",
+                item.label,
+                detail(&item.detail),
+                fmt_num(item.points)
+            );
+        }
+        let _ = writeln!(out, "三、扣分：{}分", fmt_num(r.deductions));
+        for item in &r.deduction_items {
+            let _ = writeln!(
+                out,
+                "  {}{}：-{}分",
+                item.label,
+                detail(&item.detail),
+                fmt_num(item.points)
+            );
+        }
+        let indicator_sum: f64 = r.groups.iter().map(|(_, v)| v).sum();
+        let _ = writeln!(
+            out,
+            "四、总分：指标得分{} + 加分{} − 扣分{} = {}分",
+            fmt_num(s.round(indicator_sum)),
+            fmt_num(r.bonus),
+            fmt_num(r.deductions),
+            fmt_num(r.total)
+        );
+        match &r.veto {
+            Some(reason) => {
+                let _ = writeln!(
+                    out,
+                    "    一票否决（{reason}）：等次为{}，排在全部未被否决的地区之后。",
+                    r.grade
+                );
+            }
+            None => {
+                let _ = writeln!(out, "    等次：{}（按总分对照等次标准）", r.grade);
+            }
+        }
+        let _ = writeln!(out, "五、预警与督办");
+        match self.measure(&r.code) {
+            Some(m) => {
+                let _ = writeln!(out, "  措施：{}", m.kind.label());
+                if let Some(d) = m.deadline {
+                    let _ = writeln!(out, "  整改期限：{}", d.format("%Y年%-m月%-d日"));
+                }
+                let _ = writeln!(out, "  理由：{}", m.reason);
+                let _ = writeln!(out, "  依据的规则：{}", m.rules.join("；"));
+            }
+            None => {
+                let _ = writeln!(out, "  无");
+            }
+        }
+        out
+    }
+
+    /// "总分 63.54，第5名（排名区间 3–8），等次 良好，措施 约谈".
+    fn headline(&self, r: &RegionResult) -> String {
+        let scored = self.regions.iter().filter(|x| x.is_scored()).count();
+        let mut line = format!(
+            "总分{}分，第{}名（共{}个已评分地区）",
+            fmt_num(r.total),
+            r.rank,
+            scored
+        );
+        if let Some(i) = self.intervals.get(&r.code) {
+            let _ = write!(line, "，排名区间{}", i.label());
+        }
+        let _ = write!(line, "，等次{}", r.grade);
+        let measure = self.measure(&r.code).map(|m| m.kind.label());
+        let _ = write!(line, "，措施{}", measure.unwrap_or("无"));
+        line
+    }
+
+    /// One indicator: figures → rule → score, and what the best region had.
+    fn indicator(&self, out: &mut String, ind: &Indicator, res: &IndicatorResult) {
+        let s = self.scheme;
+        let _ = writeln!(
+            out,
+            "  {} {}（{}分）：得{}分",
+            ind.id,
+            ind.name,
+            fmt_num(ind.points),
+            fmt_num(res.score)
+        );
+        let _ = writeln!(out, "    指标值 = {}", describe_value(s, &ind.value));
+        let figures = match (res.numerator, res.denominator) {
+            (Some(n), Some(d)) => format!("{} ÷ {} = ", fmt_num(n), fmt_num(d)),
+            _ => String::new(),
+        };
+        match res.value {
+            Some(v) => {
+                let _ = writeln!(out, "    本地区：{figures}{}", self.show(ind, v));
+            }
+            None => {
+                let _ = writeln!(out, "    本地区：{figures}无数据");
+            }
+        }
+        match res.empty {
+            Some(e) => {
+                let _ = writeln!(out, "    计分：{}", e.describe());
+            }
+            None => {
+                let _ = writeln!(out, "    计分：{}", ind.rule.describe());
+            }
+        }
+        if (s.round(res.raw) - res.score).abs() > 1e-9 {
+            let _ = writeln!(
+                out,
+                "    同组有不计分的指标，按比例折算：{} → {}分",
+                fmt_num(res.raw),
+                fmt_num(res.score)
+            );
+        } else if (res.raw - res.score).abs() > 1e-9 {
+            let _ = writeln!(
+                out,
+                "    计算值{}，保留{}位小数为{}分",
+                fmt_num(res.raw),
+                s.decimals,
+                fmt_num(res.score)
+            );
+        }
+        if let Some((best, b)) = self.best(&ind.id) {
+            let value = b.value.map_or("无数据".to_string(), |v| self.show(ind, v));
+            const NAMED: usize = 5;
+            let who = if best.len() > NAMED {
+                format!("{}等{}个地区", best[..NAMED].join("、"), best.len())
+            } else {
+                best.join("、")
+            };
+            let _ = writeln!(
+                out,
+                "    全省最高：{who}，{}分（指标值{value}）",
+                fmt_num(b.score)
+            );
+        }
+    }
+
+    /// The scored regions with the highest score on an indicator, and one of their results.
+    fn best(&self, id: &str) -> Option<(Vec<&str>, &IndicatorResult)> {
+        fn of<'r>(r: &'r RegionResult, id: &str) -> Option<&'r IndicatorResult> {
+            r.indicators.iter().find(|x| x.id == id)
+        }
+        let scored = self.regions.iter().filter(|r| r.is_scored());
+        let top = scored
+            .clone()
+            .filter_map(|r| of(r, id))
+            .map(|x| x.score)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let mut names = Vec::new();
+        let mut first = None;
+        for r in scored {
+            if let Some(x) = of(r, id).filter(|x| (x.score - top).abs() < 1e-9) {
+                names.push(r.name.as_str());
+                first.get_or_insert(x);
+            }
+        }
+        first.map(|x| (names, x))
+    }
+
+    /// A value as the workbook shows it: rates as percentages, per-unit values with 4 decimals,
+    /// 是/否 as 是/否.
+    fn show(&self, ind: &Indicator, v: f64) -> String {
+        let percent = |v: f64| format!("{}%", fmt_num((v * 10_000.0).round() / 100.0));
+        match &ind.value {
+            ValueDef::Ratio { .. } | ValueDef::ShareNonzero { .. } => percent(v),
+            ValueDef::Province { divide_by, .. } if (*divide_by - 100.0).abs() < 1e-9 => percent(v),
+            ValueDef::Province { .. } | ValueDef::PerUnit { .. } => format!("{v:.4}"),
+            ValueDef::Field { field } => match self.scheme.field(field).map(|f| f.kind) {
+                Some(ValueKind::YesNo) if v >= 0.5 => "是".to_string(),
+                Some(ValueKind::YesNo) => "否".to_string(),
+                _ => fmt_num(v),
+            },
+        }
+    }
+}
+
+/// "（2次）" after an item's label, when it has a figure.
+fn detail(d: &str) -> String {
+    if d.is_empty() {
+        String::new()
+    } else {
+        format!("（{d}）")
+    }
+}
