@@ -29,6 +29,22 @@ pub struct SetupArgs {
     pub holidays: Option<PathBuf>,
 }
 
+/// What a scoring run reads: the folder, the province's files, the quarter and the history
+/// (`score` and `explain` alike).
+#[derive(Debug, Clone, Args)]
+pub struct ScoreInputs {
+    /// 报送文件夹（含省级评定.csv）
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub setup: SetupArgs,
+    /// 季度，如 2025Q4；省略时按文件夹名推断
+    #[arg(long)]
+    pub quarter: Option<String>,
+    /// 历史数据文件夹（每季度一个Parquet文件；连续季度的通报、约谈、挂牌督办依据它判断）
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
+}
+
 /// How `score` treats history and the province's findings.
 #[derive(Debug, Clone, Args)]
 pub struct ScoreOptions {
@@ -82,16 +98,8 @@ pub enum Command {
     },
     /// 评分、排名、预警督办，输出排名工作簿并追加历史数据
     Score {
-        /// 报送文件夹（含省级评定.csv）
-        dir: PathBuf,
         #[command(flatten)]
-        setup: SetupArgs,
-        /// 季度，如 2025Q4；省略时按文件夹名推断
-        #[arg(long)]
-        quarter: Option<String>,
-        /// 历史数据文件夹（每季度一个Parquet文件）
-        #[arg(long, value_name = "DIR")]
-        history: Option<PathBuf>,
+        inputs: ScoreInputs,
         /// 排名工作簿，默认为 考评排名_季度.xlsx
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -100,18 +108,10 @@ pub enum Command {
     },
     /// 说明一个地区的得分如何得出：逐项指标的数值、规则和得分，加分、扣分、否决、排名和措施（与排名工作簿一致；不写入任何文件）
     Explain {
-        /// 报送文件夹（含省级评定.csv），与 score 相同
-        dir: PathBuf,
+        #[command(flatten)]
+        inputs: ScoreInputs,
         /// 地区：区划代码或名称，如 440100 或 广州市
         region: String,
-        #[command(flatten)]
-        setup: SetupArgs,
-        /// 季度，如 2025Q4；省略时按文件夹名推断
-        #[arg(long)]
-        quarter: Option<String>,
-        /// 历史数据文件夹（连续季度的通报、约谈、挂牌督办依据它判断），与 score 相同
-        #[arg(long, value_name = "DIR")]
-        history: Option<PathBuf>,
         /// 省级评定缺失或无法完整读取时仍然说明（不计入省级评定）
         #[arg(long)]
         without_province_findings: bool,

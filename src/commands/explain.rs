@@ -2,21 +2,19 @@
 //! (history included), printed in Chinese; nothing is written.
 
 use super::{load, quarter_of, run_time, Exit};
-use crate::cli::SetupArgs;
+use crate::cli::ScoreInputs;
 use crate::pipeline::{self, Error, ScoreRun};
 use crate::report::explain::Results;
 use std::path::Path;
 
 pub fn run(
-    dir: &Path,
+    inputs: &ScoreInputs,
     region: &str,
-    setup: &SetupArgs,
-    quarter: Option<&str>,
-    history: Option<&Path>,
     without_province_findings: bool,
 ) -> Result<Exit, Error> {
-    let setup = load(setup)?;
-    let quarter = quarter_of(quarter, dir, &setup)?;
+    let (dir, history) = (inputs.dir.as_path(), inputs.history.as_deref());
+    let setup = load(&inputs.setup)?;
+    let quarter = quarter_of(inputs.quarter.as_deref(), dir, &setup)?;
     let assessed = pipeline::assess(&ScoreRun {
         setup: &setup,
         quarter,

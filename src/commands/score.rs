@@ -1,7 +1,7 @@
 //! `kaoping score`: ingest → score → flag → report, and the quarter appended to history.
 
 use super::{load, quarter_of, run_time, Exit};
-use crate::cli::{ScoreOptions, SetupArgs};
+use crate::cli::{ScoreInputs, ScoreOptions};
 use crate::pipeline::{self, Error, ScoreOutcome, ScoreRun, Setup};
 use crate::problem::Severity;
 use crate::quarter::Quarter;
@@ -10,15 +10,13 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub fn run(
-    dir: &Path,
-    setup: &SetupArgs,
-    quarter: Option<&str>,
-    history: Option<&Path>,
+    inputs: &ScoreInputs,
     out: Option<&Path>,
     options: &ScoreOptions,
 ) -> Result<Exit, Error> {
-    let setup = load(setup)?;
-    let quarter = quarter_of(quarter, dir, &setup)?;
+    let (dir, history) = (inputs.dir.as_path(), inputs.history.as_deref());
+    let setup = load(&inputs.setup)?;
+    let quarter = quarter_of(inputs.quarter.as_deref(), dir, &setup)?;
     let out = out.map_or_else(|| default_out(quarter), Path::to_path_buf);
     let outcome = score_one(&setup, quarter, dir, history, &out, options)?;
     print_summary(&setup, &outcome, quarter, &out);

@@ -9,7 +9,7 @@ use crate::flag::{Flag, Measure};
 use crate::problem::{Problem, Severity};
 use crate::quarter::Quarter;
 use crate::scheme::{Indicator, Scheme, ValueDef, ValueKind};
-use crate::score::{IndicatorResult, RegionResult};
+use crate::score::{IndicatorResult, Item, RegionResult};
 use crate::stats::RankInterval;
 use crate::text::fmt_num;
 use std::collections::BTreeMap;
@@ -86,26 +86,8 @@ impl Results<'_> {
             }
         }
         let _ = writeln!(out);
-        let _ = writeln!(out, "二、加分：{}分", fmt_num(r.bonus));
-        for item in &r.bonus_items {
-            let _ = writeln!(
-                out,
-                "  {}{}：+{}分",
-                item.label,
-                detail(&item.detail),
-                fmt_num(item.points)
-            );
-        }
-        let _ = writeln!(out, "三、扣分：{}分", fmt_num(r.deductions));
-        for item in &r.deduction_items {
-            let _ = writeln!(
-                out,
-                "  {}{}：-{}分",
-                item.label,
-                detail(&item.detail),
-                fmt_num(item.points)
-            );
-        }
+        items(&mut out, "二、加分", r.bonus, &r.bonus_items, '+');
+        items(&mut out, "三、扣分", r.deductions, &r.deduction_items, '-');
         let indicator_sum: f64 = r.groups.iter().map(|(_, v)| v).sum();
         let _ = writeln!(
             out,
@@ -262,6 +244,20 @@ impl Results<'_> {
                 _ => fmt_num(v),
             },
         }
+    }
+}
+
+/// A heading with its points, then each item with its sign.
+fn items(out: &mut String, heading: &str, points: f64, items: &[Item], sign: char) {
+    let _ = writeln!(out, "{heading}：{}分", fmt_num(points));
+    for item in items {
+        let _ = writeln!(
+            out,
+            "  {}{}：{sign}{}分",
+            item.label,
+            detail(&item.detail),
+            fmt_num(item.points)
+        );
     }
 }
 

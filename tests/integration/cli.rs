@@ -430,36 +430,20 @@ fn explain_gives_the_ranking_workbooks_total_rank_and_measure() {
             "{name}: {headline} vs {row:?}"
         );
     }
-    let yunfu = String::from_utf8_lossy(
-        &kaoping(
-            tmp.path(),
-            &[
-                "explain",
-                q4.to_str().unwrap(),
-                "445300",
-                "--history",
-                history.to_str().unwrap(),
-            ],
-        )
-        .stdout,
-    )
-    .into_owned();
+    let explain = |who: &str| {
+        let args = [
+            "explain",
+            q4.to_str().unwrap(),
+            who,
+            "--history",
+            history.to_str().unwrap(),
+        ];
+        String::from_utf8_lossy(&kaoping(tmp.path(), &args).stdout).into_owned()
+    };
+    let yunfu = explain("445300");
     assert!(yunfu.contains("计分：分母为0，按满分计"), "{yunfu}");
     assert!(yunfu.contains("整改期限：2026年3月31日"), "{yunfu}");
-    let jieyang = String::from_utf8_lossy(
-        &kaoping(
-            tmp.path(),
-            &[
-                "explain",
-                q4.to_str().unwrap(),
-                "揭阳市",
-                "--history",
-                history.to_str().unwrap(),
-            ],
-        )
-        .stdout,
-    )
-    .into_owned();
+    let jieyang = explain("揭阳市");
     assert!(jieyang.contains("措施：一票否决"), "{jieyang}");
     assert!(
         jieyang.contains("+0.5分") && jieyang.contains("-2分"),
