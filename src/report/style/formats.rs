@@ -1,0 +1,225 @@
+//! The cell formats of the ranking workbook: fills by measure and problem level, tones, number
+//! kinds, and the styles they combine into.
+
+use crate::record::FlagKind;
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder};
+
+/// A cell's background: the measure of its region, or the level of a problem. Every colour is
+/// explained on the page where it appears.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Fill {
+    None,
+    /// 一票否决: deep red with white text, so it cannot be taken for 挂牌督办.
+    DeepRed,
+    /// 挂牌督办; an error in 数据质量.
+    Red,
+    /// 约谈.
+    Orange,
+    /// 通报.
+    Yellow,
+    /// 预警; a warning in 数据质量.
+    PaleYellow,
+    /// 数据有误，退回修改 and 未报送 (a status, not a measure).
+    Grey,
+}
+
+impl Fill {
+    /// The fill of a region whose measure is `kind`.
+    pub(crate) fn for_measure(kind: Option<FlagKind>) -> Fill {
+        match kind {
+            Some(FlagKind::Veto) => Fill::DeepRed,
+            Some(FlagKind::Supervise) => Fill::Red,
+            Some(FlagKind::Interview) => Fill::Orange,
+            Some(FlagKind::Notify) => Fill::Yellow,
+            Some(FlagKind::Warn) => Fill::PaleYellow,
+            None => Fill::None,
+        }
+    }
+
+    /// The colour as 0xRRGGBB.
+    pub(crate) fn rgb(self) -> Option<u32> {
+        match self {
+            Fill::None => None,
+            Fill::DeepRed => Some(0xC00000),
+            Fill::Red => Some(0xFF9999),
+            Fill::Orange => Some(0xFFC000),
+            Fill::Yellow => Some(0xFFFF66),
+            Fill::PaleYellow => Some(0xFFF2CC),
+            Fill::Grey => Some(0xD9D9D9),
+        }
+    }
+
+    pub(super) fn font(self) -> Option<u32> {
+        (self == Fill::DeepRed).then_some(0xFFFFFF)
+    }
+}
+
+/// Emphasis of a body cell's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Tone {
+    Normal,
+    Bold,
+    /// 优秀.
+    Excellent,
+    /// 良好.
+    Good,
+    /// 不合格.
+    Fail,
+}
+
+impl Tone {
+    /// The tone of a 等次.
+    pub(crate) fn for_grade(grade: &str) -> Tone {
+        match grade {
+            "优秀" => Tone::Excellent,
+            "良好" => Tone::Good,
+            "不合格" => Tone::Fail,
+            _ => Tone::Normal,
+        }
+    }
+}
+
+/// How a body cell shows its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Kind {
+    /// Text, wrapped.
+    Text,
+    /// Text, centred, not wrapped (short labels: 等次, 措施).
+    Label,
+    /// Whole number (ranks).
+    Int,
+    /// A score, with the scheme's decimals.
+    Score,
+    /// A signed change of score: "+3.25" / "−1.10".
+    Change,
+    /// A rate: 0.0%.
+    Percent,
+    /// A per-unit value: 0.0000.
+    PerUnit,
+    /// A 是/否 field stored as 1/0.
+    YesNo,
+    /// A figure as it is (General).
+    General,
+    /// A date: yyyy-mm-dd.
+    Date,
+}
+
+impl Kind {
+    pub(super) fn num_format(self) -> Option<&'static str> {
+        match self {
+            Kind::Text | Kind::Label | Kind::General => None,
+            Kind::Int => Some("0"),
+            Kind::Score => Some("0.00"),
+            Kind::Change => Some("+0.00;\"−\"0.00;0.00"),
+            Kind::Percent => Some("0.0%"),
+            Kind::PerUnit => Some("0.0000"),
+            Kind::YesNo => Some("\"是\";\"否\";\"否\""),
+            Kind::Date => Some("yyyy-mm-dd"),
+        }
+    }
+
+    /// The text a number shows with this kind, for measuring the column.
+    pub(super) fn shown(self, v: f64) -> String {
+        match self {
+            Kind::Text | Kind::Label | Kind::General => crate::text::fmt_num(v),
+            Kind::Int => format!("{v:.0}"),
+            Kind::Score => format!("{v:.2}"),
+            Kind::Change => format!("{v:+.2}"),
+            Kind::Percent => format!("{:.1}%", v * 100.0),
+            Kind::PerUnit => format!("{v:.4}"),
+            Kind::YesNo => "是".to_string(),
+            Kind::Date => "2025-12-31".to_string(),
+        }
+    }
+}
+
+/// Every format a cell can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Style {
+    /// The sheet's title (16 pt, bold, centred).
+    Title,
+    /// The line under the title (office, scheme, 制表日期).
+    Subtitle,
+    /// The title on several lines (a page too narrow for one).
+    TitleWrapped,
+    /// The line under the title on several lines.
+    SubtitleWrapped,
+    /// The line under the title with a warning on a last line (red, bold, wrapped).
+    SubtitleWarning,
+    /// A column header: bold, grey, bordered, wrapped.
+    Header,
+    /// A section heading (12 pt bold).
+    Section,
+    /// A paragraph of text, wrapped, without borders (legends, notes, rules in words).
+    Para,
+    /// A bordered body cell.
+    Body(Kind, Fill, Tone),
+}
+
+impl Style {
+    pub(super) fn wraps(self) -> bool {
+        matches!(
+            self,
+            Style::Header | Style::Para | Style::Body(Kind::Text, _, _)
+        )
+    }
+
+    pub(super) fn format(self) -> Format {
+        let base = Format::new().set_align(FormatAlign::VerticalCenter);
+        match self {
+            Style::Title => base
+                .set_bold()
+                .set_font_size(16)
+                .set_align(FormatAlign::Center),
+            Style::Subtitle => base.set_align(FormatAlign::Center),
+            Style::TitleWrapped => base
+                .set_bold()
+                .set_font_size(16)
+                .set_align(FormatAlign::Center)
+                .set_text_wrap(),
+            Style::SubtitleWrapped => base.set_align(FormatAlign::Center).set_text_wrap(),
+            Style::SubtitleWarning => base
+                .set_align(FormatAlign::Center)
+                .set_text_wrap()
+                .set_bold()
+                .set_font_color(Color::RGB(0xC00000)),
+            Style::Header => base
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Center)
+                .set_background_color(Color::RGB(0xD9D9D9))
+                .set_border(FormatBorder::Thin),
+            Style::Section => base.set_bold().set_font_size(12),
+            Style::Para => base.set_text_wrap().set_align(FormatAlign::Top),
+            Style::Body(kind, fill, tone) => {
+                let mut f = base.set_border(FormatBorder::Thin);
+                match kind {
+                    Kind::Text => f = f.set_text_wrap(),
+                    Kind::Label => f = f.set_align(FormatAlign::Center),
+                    _ => {}
+                }
+                if let Some(nf) = kind.num_format() {
+                    f = f.set_num_format(nf);
+                }
+                if let Some(c) = fill.rgb() {
+                    f = f.set_background_color(Color::RGB(c));
+                }
+                if let Some(c) = fill.font() {
+                    f = f.set_font_color(Color::RGB(c)).set_bold();
+                }
+                match tone {
+                    Tone::Normal => {}
+                    Tone::Bold => f = f.set_bold(),
+                    Tone::Excellent => f = f.set_bold().set_font_color(Color::RGB(0x006100)),
+                    Tone::Good => f = f.set_font_color(Color::RGB(0x00703C)),
+                    Tone::Fail => f = f.set_bold().set_font_color(Color::RGB(0xC00000)),
+                }
+                if fill.font().is_some() && tone == Tone::Fail {
+                    // White on deep red stays white.
+                    f = f.set_font_color(Color::RGB(0xFFFFFF));
+                }
+                f
+            }
+        }
+    }
+}

@@ -1,0 +1,388 @@
+//! A sheet recorded before it is written ([`Grid`]), measured (widths and wrapped heights from
+//! the text) and rendered in row order for the low-memory writer.
+
+use super::*;
+use rust_xlsxwriter::{Format, FormatAlign, Worksheet, XlsxError};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+
+/// The display width of text in Excel width units: two per CJK (wide) character, one per ASCII.
+pub(crate) fn text_width(s: &str) -> f64 {
+    crate::text::width(s) as f64
+}
+
+/// How many lines `s` takes in a column `width` units wide, when wrapped.
+pub(crate) fn lines_in(s: &str, width: f64) -> u32 {
+    // A little room for the cell's padding.
+    let usable = (width - 1.0).max(1.0);
+    s.split('\n')
+        .map(|line| {
+            (crate::text::line_width(line) as f64 / usable)
+                .ceil()
+                .max(1.0) as u32
+        })
+        .sum()
+}
+
+/// Text cut to what a cell can hold.
+pub(crate) fn clip(s: &str) -> Cow<'_, str> {
+    crate::text::clip_marked(s, MAX_TEXT_UNITS)
+}
+
+#[derive(Debug, Clone)]
+enum Value {
+    Text(Box<str>),
+    Num(f64),
+    Date(chrono::NaiveDate),
+    Blank,
+}
+
+#[derive(Debug, Clone)]
+struct Cell {
+    value: Value,
+    style: Style,
+    /// Columns this cell spans (merged), 1 for a plain cell.
+    span: u16,
+}
+
+/// A sheet being recorded: cells by row, then measured and written by [`Grid::render`].
+pub(crate) struct Grid {
+    rows: Vec<Vec<(u16, Cell)>>,
+    widths: Vec<f64>,
+    fixed_widths: BTreeMap<u16, f64>,
+    heights: BTreeMap<u32, f64>,
+    /// Whether cells written now widen their columns.
+    fitting: bool,
+    /// Header texts wrap beyond this width.
+    header_max: f64,
+}
+
+impl Default for Grid {
+    fn default() -> Self {
+        Grid::new()
+    }
+}
+
+impl Grid {
+    pub(crate) fn new() -> Grid {
+        Grid {
+            rows: Vec::new(),
+            widths: Vec::new(),
+            fixed_widths: BTreeMap::new(),
+            heights: BTreeMap::new(),
+            fitting: true,
+            header_max: 40.0,
+        }
+    }
+
+    fn put(&mut self, row: u32, col: u16, value: Value, style: Style, span: u16) {
+        let r = row as usize;
+        if self.rows.len() <= r {
+            self.rows.resize_with(r + 1, Vec::new);
+        }
+        let cells = &mut self.rows[r];
+        let cell = Cell { value, style, span };
+        match cells.iter_mut().find(|(c, _)| *c == col) {
+            Some(slot) => slot.1 = cell,
+            None => cells.push((col, cell)),
+        }
+    }
+
+    /// Whether cells written from now on widen their columns (off for text that should wrap
+    /// within columns sized by another table).
+    pub(crate) fn set_fitting(&mut self, on: bool) {
+        self.fitting = on;
+    }
+
+    /// Widens column `col` to fit `width` units.
+    pub(crate) fn fit(&mut self, col: u16, width: f64) {
+        if !self.fitting {
+            return;
+        }
+        let i = usize::from(col);
+        if self.widths.len() <= i {
+            self.widths.resize(i + 1, 0.0);
+        }
+        if width > self.widths[i] {
+            self.widths[i] = width;
+        }
+    }
+
+    /// Sets column `col` to exactly `width` units, whatever its text.
+    pub(crate) fn set_width(&mut self, col: u16, width: f64) {
+        self.fixed_widths.insert(col, width);
+    }
+
+    /// Sets row `row` to exactly `height` points.
+    pub(crate) fn set_height(&mut self, row: u32, height: f64) {
+        self.heights.insert(row, height);
+    }
+
+    /// The title block: the title in row 0 and the line under it in row 1, each across columns
+    /// `0..=last_col`.
+    pub(crate) fn title(&mut self, title: &str, subtitle: &str, last_col: u16) {
+        self.title_at(0, last_col, title, subtitle);
+    }
+
+    /// The title block across columns `first_col..=last_col` (one page of a sheet split across).
+    /// A title or line under it given as several lines (a page too narrow for one) wraps, its row
+    /// as high as the tallest page's; a last line in 【】 is a warning every page carries, and the
+    /// line under the title is then red.
+    pub(crate) fn title_at(&mut self, first_col: u16, last_col: u16, title: &str, subtitle: &str) {
+        let span = last_col.saturating_sub(first_col) + 1;
+        let lines = |s: &str| s.lines().count().max(1) as f64;
+        let title_style = if lines(title) > 1.0 {
+            Style::TitleWrapped
+        } else {
+            Style::Title
+        };
+        self.grow(TITLE_ROW, 28.0_f64.max(22.0 * lines(title) + 6.0));
+        self.put(
+            TITLE_ROW,
+            first_col,
+            Value::Text(title.into()),
+            title_style,
+            span,
+        );
+        let warning = subtitle.lines().last().is_some_and(|l| l.starts_with('【'));
+        let style = match (lines(subtitle) > 1.0, warning) {
+            (_, true) => Style::SubtitleWarning,
+            (true, false) => Style::SubtitleWrapped,
+            (false, false) => Style::Subtitle,
+        };
+        if lines(subtitle) > 1.0 {
+            self.grow(SUBTITLE_ROW, LINE_HEIGHT * lines(subtitle));
+        }
+        self.put(
+            SUBTITLE_ROW,
+            first_col,
+            Value::Text(subtitle.into()),
+            style,
+            span,
+        );
+    }
+
+    /// Sets a row's height to at least `height`.
+    fn grow(&mut self, row: u32, height: f64) {
+        let h = self.heights.entry(row).or_insert(height);
+        *h = h.max(height);
+    }
+
+    /// A section heading in column 0 (runs over the empty cells to its right).
+    pub(crate) fn section(&mut self, row: u32, text: &str) {
+        self.put(row, 0, Value::Text(clip(text).into()), Style::Section, 1);
+    }
+
+    /// A wrapped paragraph across columns `col..=last_col`; its row grows to hold it.
+    pub(crate) fn para(&mut self, row: u32, col: u16, last_col: u16, text: &str) {
+        let span = last_col.saturating_sub(col) + 1;
+        self.put(row, col, Value::Text(clip(text).into()), Style::Para, span);
+    }
+
+    /// A header row; each header widens its column up to `max_width` (long headers wrap).
+    pub(crate) fn header(&mut self, row: u32, headers: &[&str], max_width: f64) {
+        self.header_max = max_width;
+        for (col, h) in (0u16..).zip(headers) {
+            self.put(row, col, Value::Text((*h).into()), Style::Header, 1);
+            self.fit(col, text_width(h).min(max_width));
+        }
+    }
+
+    /// A header cell across columns `col..col + span` (a group over its indicators).
+    pub(crate) fn header_span(&mut self, row: u32, col: u16, span: u16, text: &str) {
+        self.put(
+            row,
+            col,
+            Value::Text(text.into()),
+            Style::Header,
+            span.max(1),
+        );
+    }
+
+    /// Text, always as a string (never a formula), in a bordered body cell.
+    pub(crate) fn text(&mut self, row: u32, col: u16, s: &str, fill: Fill) {
+        self.styled(row, col, s, Kind::Text, fill, Tone::Normal);
+    }
+
+    /// Text in a body cell of the given kind and tone.
+    pub(crate) fn styled(
+        &mut self,
+        row: u32,
+        col: u16,
+        s: &str,
+        kind: Kind,
+        fill: Fill,
+        tone: Tone,
+    ) {
+        let s = clip(s);
+        let style = Style::Body(kind, fill, tone);
+        if s.is_empty() {
+            self.put(row, col, Value::Blank, style, 1);
+        } else {
+            self.fit(col, text_width(&s));
+            self.put(row, col, Value::Text(s.as_ref().into()), style, 1);
+        }
+    }
+
+    /// Text in a body cell merged across `span` columns (it does not widen them).
+    pub(crate) fn styled_span(
+        &mut self,
+        row: u32,
+        col: u16,
+        span: u16,
+        s: &str,
+        kind: Kind,
+        fill: Fill,
+    ) {
+        let style = Style::Body(kind, fill, Tone::Normal);
+        self.put(row, col, Value::Text(clip(s).into()), style, span.max(1));
+    }
+
+    /// A number shown as `kind`; a value that is not finite leaves the cell blank.
+    pub(crate) fn num(&mut self, row: u32, col: u16, v: f64, kind: Kind, fill: Fill) {
+        self.num_toned(row, col, v, kind, fill, Tone::Normal);
+    }
+
+    /// A number with emphasis.
+    pub(crate) fn num_toned(
+        &mut self,
+        row: u32,
+        col: u16,
+        v: f64,
+        kind: Kind,
+        fill: Fill,
+        tone: Tone,
+    ) {
+        let style = Style::Body(kind, fill, tone);
+        if v.is_finite() {
+            self.fit(col, text_width(&kind.shown(v)));
+            self.put(row, col, Value::Num(v), style, 1);
+        } else {
+            self.put(row, col, Value::Blank, style, 1);
+        }
+    }
+
+    /// A number, or a blank cell when there is none.
+    pub(crate) fn opt_num(&mut self, row: u32, col: u16, v: Option<f64>, kind: Kind, fill: Fill) {
+        match v {
+            Some(v) => self.num(row, col, v, kind, fill),
+            None => self.blank(row, col, fill),
+        }
+    }
+
+    /// A date shown as yyyy-mm-dd.
+    pub(crate) fn date(&mut self, row: u32, col: u16, d: chrono::NaiveDate, fill: Fill) {
+        self.fit(col, 10.0);
+        self.put(
+            row,
+            col,
+            Value::Date(d),
+            Style::Body(Kind::Date, fill, Tone::Normal),
+            1,
+        );
+    }
+
+    /// An empty cell with the row's border and fill.
+    pub(crate) fn blank(&mut self, row: u32, col: u16, fill: Fill) {
+        self.put(
+            row,
+            col,
+            Value::Blank,
+            Style::Body(Kind::Text, fill, Tone::Normal),
+            1,
+        );
+    }
+
+    /// The width of every column, as it will be set.
+    pub(crate) fn column_widths(&self) -> Vec<f64> {
+        let n = self.widths.len().max(
+            self.fixed_widths
+                .keys()
+                .next_back()
+                .map_or(0, |c| usize::from(*c) + 1),
+        );
+        (0..n)
+            .map(|i| {
+                let col = i as u16;
+                self.fixed_widths.get(&col).copied().unwrap_or_else(|| {
+                    // Text that sized its column stays on one line (see `lines_in`).
+                    (self.widths.get(i).copied().unwrap_or(0.0) + 2.5).clamp(MIN_WIDTH, MAX_WIDTH)
+                })
+            })
+            .collect()
+    }
+
+    /// Writes the recorded sheet in row order: column widths, row heights from the wrapped text,
+    /// merged ranges, values, then the page setup.
+    pub(crate) fn render(self, ws: &mut Worksheet, page: &Page) -> Result<(), XlsxError> {
+        let widths = self.column_widths();
+        let width_of = |col: u16, span: u16| -> f64 {
+            (col..col.saturating_add(span))
+                .map(|c| widths.get(usize::from(c)).copied().unwrap_or(8.43))
+                .sum()
+        };
+        for (col, w) in (0u16..).zip(&widths) {
+            ws.set_column_width(col, *w)?;
+        }
+        let mut formats: HashMap<Style, Format> = HashMap::new();
+        let mut last_has_height = false;
+        for (r, cells) in self.rows.iter().enumerate() {
+            let row = r as u32;
+            let mut sorted: Vec<&(u16, Cell)> = cells.iter().collect();
+            sorted.sort_by_key(|(c, _)| *c);
+            let height = self.heights.get(&row).copied().or_else(|| {
+                let lines = sorted
+                    .iter()
+                    .filter(|(_, c)| c.style.wraps())
+                    .filter_map(|(col, c)| match &c.value {
+                        Value::Text(t) => Some(lines_in(t, width_of(*col, c.span))),
+                        _ => None,
+                    })
+                    .max()
+                    .unwrap_or(1);
+                let h = f64::from(lines) * LINE_HEIGHT + ROW_PADDING;
+                (lines > 1 || h > DEFAULT_HEIGHT + 4.0).then_some(h)
+            });
+            if let Some(h) = height {
+                ws.set_row_height(row, h)?;
+            }
+            last_has_height = height.is_some();
+            for (col, cell) in sorted {
+                let format = formats
+                    .entry(cell.style)
+                    .or_insert_with(|| cell.style.format());
+                if cell.span > 1 {
+                    let text = match &cell.value {
+                        Value::Text(t) => t.as_ref(),
+                        _ => "",
+                    };
+                    ws.merge_range(row, *col, row, col + cell.span - 1, text, format)?;
+                    continue;
+                }
+                match &cell.value {
+                    Value::Text(t) => {
+                        ws.write_string_with_format(row, *col, t.as_ref(), format)?;
+                    }
+                    Value::Num(v) => {
+                        ws.write_number_with_format(row, *col, *v, format)?;
+                    }
+                    Value::Date(d) => {
+                        ws.write_date_with_format(row, *col, d, format)?;
+                    }
+                    Value::Blank => {
+                        ws.write_blank(row, *col, format)?;
+                    }
+                }
+            }
+        }
+        if last_has_height {
+            // rust_xlsxwriter 0.102 in low-memory mode writes the last row a second time, as an
+            // empty <row> element, when that row has a height of its own (`flush_last_row`), and
+            // Excel refuses a sheet with a row twice. An unstyled-looking blank cell in one more
+            // row, without a height, becomes the last row instead.
+            let trailer = Format::new().set_align(FormatAlign::VerticalCenter);
+            ws.write_blank(self.rows.len() as u32, 0, &trailer)?;
+        }
+        page.apply(ws)
+    }
+}
