@@ -8,7 +8,7 @@ use super::notes::values::describe_value;
 use crate::flag::{Flag, Measure};
 use crate::problem::{Problem, Severity};
 use crate::quarter::Quarter;
-use crate::scheme::{Indicator, Scheme, ValueDef, ValueKind};
+use crate::scheme::{Indicator, Scheme, ValueDef, ValueKind, WhenEmpty};
 use crate::score::{IndicatorResult, Item, RegionResult};
 use crate::stats::RankInterval;
 use crate::text::fmt_num;
@@ -109,7 +109,32 @@ impl Results<'_> {
                 let _ = writeln!(out, "    等次：{}（按总分对照等次标准）", r.grade);
             }
         }
-        let _ = writeln!(out, "五、预警与督办");
+        let rectify = self.rectifications(r);
+        let _ = writeln!(
+            out,
+            "五、整改事项（失分超过{}分的指标，按失分从多到少）",
+            fmt_num(s.feedback.rectify_above)
+        );
+        if rectify.is_empty() {
+            let _ = writeln!(out, "  无");
+        }
+        for (k, (ind, lost)) in rectify.iter().enumerate() {
+            let basis = if ind.source.is_empty() {
+                String::new()
+            } else {
+                format!("；依据：{}", ind.source)
+            };
+            let _ = writeln!(
+                out,
+                "  {}. {} {}：失{}分（满分{}分）{basis}",
+                k + 1,
+                ind.id,
+                ind.name,
+                fmt_num(*lost),
+                fmt_num(ind.points)
+            );
+        }
+        let _ = writeln!(out, "六、预警与督办");
         match self.measure(&r.code) {
             Some(m) => {
                 let _ = writeln!(out, "  措施：{}", m.kind.label());
@@ -124,6 +149,28 @@ impl Results<'_> {
             }
         }
         out
+    }
+
+    /// The indicators on which the region lost more than the scheme's `feedback.rectify_above`
+    /// points, most points lost first (then in scheme order), with the points lost. An indicator
+    /// left out by `when_empty = "exclude"` lost nothing: its points went to the others.
+    pub fn rectifications(&self, r: &RegionResult) -> Vec<(&Indicator, f64)> {
+        let s = self.scheme;
+        let mut lost: Vec<(&Indicator, f64)> = s
+            .indicators
+            .iter()
+            .filter_map(|ind| {
+                let res = r.indicators.iter().find(|x| x.id == ind.id)?;
+                if res.empty == Some(WhenEmpty::Exclude) {
+                    return None;
+                }
+                let lost = s.round(ind.points - res.score);
+                (lost > s.feedback.rectify_above).then_some((ind, lost))
+            })
+            .collect();
+        // A stable sort keeps scheme order among equal losses.
+        lost.sort_by(|a, b| b.1.total_cmp(&a.1));
+        lost
     }
 
     /// "总分 63.54，第5名（排名区间 3–8），等次 良好，措施 约谈".

@@ -20,7 +20,7 @@ mod validate;
 pub use indicators::{Filter, GroupDef, Indicator, Quantity, Rule, ValueDef, WhenEmpty};
 pub use inputs::{ColumnDef, FieldDef, LedgerDef, ProvinceDef, SumEqual, ValueKind};
 pub use outcomes::{
-    Bonus, BonusItem, DeductionItem, DeductionSource, Deductions, FlagRules, Grade, Veto,
+    Bonus, BonusItem, DeductionItem, DeductionSource, Deductions, Feedback, FlagRules, Grade, Veto,
 };
 pub use statistics::{
     AnomalySettings, BadSide, FunnelIndicator, FunnelModel, FunnelSettings, RankIntervalSettings,
@@ -82,6 +82,9 @@ pub struct Scheme {
     /// Funnel limits, anomaly warnings and rank intervals; defaults when the file has none.
     #[serde(default)]
     pub statistics: Statistics,
+    /// What the office tells each region after scoring; defaults when the file has none.
+    #[serde(default)]
+    pub feedback: Feedback,
 }
 
 fn default_decimals() -> u32 {

@@ -72,3 +72,35 @@ pub struct FlagRules {
     pub supervise_min_gain: f64,
     pub rectify_days: i64,
 }
+
+/// What the office tells each region after scoring (`[feedback]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Feedback {
+    /// An indicator on which a region lost more than this many points is a 整改事项.
+    pub rectify_above: f64,
+}
+
+impl Default for Feedback {
+    fn default() -> Feedback {
+        Feedback { rectify_above: 1.0 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scheme::{Scheme, BUILTIN_SCHEME};
+
+    /// `[feedback]` is optional (1 point by default) and set by the province.
+    #[test]
+    fn the_rectification_threshold_defaults_and_can_be_set() {
+        assert_eq!(Scheme::builtin().unwrap().feedback.rectify_above, 1.0);
+        let text = format!("{BUILTIN_SCHEME}\n[feedback]\nrectify_above = 2.5\n");
+        assert_eq!(
+            Scheme::from_toml(&text).unwrap().feedback.rectify_above,
+            2.5
+        );
+        let typo = format!("{BUILTIN_SCHEME}\n[feedback]\nrectify = 2.5\n");
+        assert!(Scheme::from_toml(&typo).is_err());
+    }
+}

@@ -443,6 +443,31 @@ fn explain_gives_the_ranking_workbooks_total_rank_and_measure() {
     let yunfu = explain("445300");
     assert!(yunfu.contains("计分：分母为0，按满分计"), "{yunfu}");
     assert!(yunfu.contains("整改期限：2026年3月31日"), "{yunfu}");
+    // 整改事项, worked out by hand from 云浮市's scores (points − score, more than 1 point lost):
+    // D1 10−0 = 10; B1 10−3.84 = 6.16; B4 5−0 = 5 and E2 5−0 = 5 (scheme order); E1 5−0.09 =
+    // 4.91; G1 5−0.56 = 4.44; C3 5−0.71 = 4.29 and F2 5−0.71 = 4.29; B2 5−0.83 = 4.17; A2 3 and
+    // A3 3; B3 5−2.01 = 2.99; D2 5−2.14 = 2.86; F1 5−3.13 = 1.87; G2 5−3.49 = 1.51. A1, A4 (full
+    // marks) and C1, C2 (when_empty: full) lost nothing.
+    let block: Vec<&str> = yunfu
+        .lines()
+        .skip_while(|l| !l.starts_with("五、整改事项"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("六、"))
+        .collect();
+    let ids: Vec<&str> = block
+        .iter()
+        .filter_map(|l| l.split_whitespace().nth(1))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "D1", "B1", "B4", "E2", "E1", "G1", "C3", "F2", "B2", "A2", "A3", "B3", "D2", "F1",
+            "G2"
+        ],
+        "{block:#?}"
+    );
+    assert!(block[1].contains("失6.16分（满分10分）"), "{}", block[1]);
+    assert!(block[0].contains("依据：办字〔2017〕100号"), "{}", block[0]);
     let jieyang = explain("揭阳市");
     assert!(jieyang.contains("措施：一票否决"), "{jieyang}");
     assert!(
