@@ -6,7 +6,7 @@
 use super::style::{Fill, Kind, Tone};
 use super::Assessment;
 use crate::problem::{Problem, Severity};
-use crate::scheme::{Indicator, ValueDef, ValueKind, WhenEmpty};
+use crate::scheme::{Indicator, Scheme, ValueDef, ValueKind, WhenEmpty};
 use crate::score::IndicatorResult;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 use std::collections::HashMap;
@@ -66,7 +66,7 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
             g.text(row, 2, &label, fill);
             g.opt_num(row, 3, res.numerator, Kind::General, fill);
             g.opt_num(row, 4, res.denominator, Kind::General, fill);
-            let kind = ind.map_or(Kind::General, |i| value_kind(a, i));
+            let kind = ind.map_or(Kind::General, |i| value_kind(a.scheme, i));
             g.opt_num(row, 5, res.value, kind, fill);
             if res.empty == Some(WhenEmpty::Exclude) {
                 g.styled(row, 6, "不计", Kind::Label, fill, Tone::Normal);
@@ -85,12 +85,12 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
 
 /// How an indicator's value is shown: rates as percentages, per-unit values with 4 decimals,
 /// 是/否 fields as 是/否.
-fn value_kind(a: &Assessment, ind: &Indicator) -> Kind {
+pub(super) fn value_kind(scheme: &Scheme, ind: &Indicator) -> Kind {
     match &ind.value {
         ValueDef::Ratio { .. } | ValueDef::ShareNonzero { .. } => Kind::Percent,
         ValueDef::Province { divide_by, .. } if (*divide_by - 100.0).abs() < 1e-9 => Kind::Percent,
         ValueDef::Province { .. } | ValueDef::PerUnit { .. } => Kind::PerUnit,
-        ValueDef::Field { field } => match a.scheme.field(field).map(|f| f.kind) {
+        ValueDef::Field { field } => match scheme.field(field).map(|f| f.kind) {
             Some(ValueKind::YesNo) => Kind::YesNo,
             _ => Kind::General,
         },

@@ -4,11 +4,13 @@
 //! what the best region had; then bonus, deductions, veto, the total, rank and grade, and the
 //! measure with the rules that led to it.
 
+use super::details::value_kind;
 use super::notes::values::describe_value;
+use super::style::Kind;
 use crate::flag::{Flag, Measure};
 use crate::problem::{Problem, Severity};
 use crate::quarter::Quarter;
-use crate::scheme::{Indicator, Scheme, ValueDef, ValueKind, WhenEmpty};
+use crate::scheme::{Indicator, Scheme, WhenEmpty};
 use crate::score::{IndicatorResult, Item, RegionResult};
 use crate::stats::RankInterval;
 use crate::text::fmt_num;
@@ -277,19 +279,12 @@ impl Results<'_> {
         first.map(|x| (names, x))
     }
 
-    /// A value as the workbook shows it: rates as percentages, per-unit values with 4 decimals,
-    /// 是/否 as 是/否.
+    /// A value as 指标明细 shows it (its number format; 是/否 for a yes/no field).
     fn show(&self, ind: &Indicator, v: f64) -> String {
-        let percent = |v: f64| format!("{}%", fmt_num((v * 10_000.0).round() / 100.0));
-        match &ind.value {
-            ValueDef::Ratio { .. } | ValueDef::ShareNonzero { .. } => percent(v),
-            ValueDef::Province { divide_by, .. } if (*divide_by - 100.0).abs() < 1e-9 => percent(v),
-            ValueDef::Province { .. } | ValueDef::PerUnit { .. } => format!("{v:.4}"),
-            ValueDef::Field { field } => match self.scheme.field(field).map(|f| f.kind) {
-                Some(ValueKind::YesNo) if v >= 0.5 => "是".to_string(),
-                Some(ValueKind::YesNo) => "否".to_string(),
-                _ => fmt_num(v),
-            },
+        match value_kind(self.scheme, ind) {
+            Kind::YesNo if v >= 0.5 => "是".to_string(),
+            Kind::YesNo => "否".to_string(),
+            kind => kind.shown(v),
         }
     }
 }

@@ -119,7 +119,7 @@ impl Kind {
     }
 
     /// The text a number shows with this kind, for measuring the column.
-    pub(super) fn shown(self, v: f64) -> String {
+    pub(crate) fn shown(self, v: f64) -> String {
         match self {
             Kind::Text | Kind::Label | Kind::General => crate::text::fmt_num(v),
             Kind::Int => format!("{v:.0}"),
