@@ -57,6 +57,9 @@ pub struct ScoreOptions {
     /// 历史数据文件夹正被另一次评分使用时最多等待的秒数；超时即停止，不写入任何结果
     #[arg(long, value_name = "SECONDS", default_value_t = crate::history::DEFAULT_WAIT.as_secs())]
     pub wait: u64,
+    /// 同时为每个地区生成反馈单（未评分的地区为退回修改通知或补报通知），写入此文件夹
+    #[arg(long, value_name = "DIR")]
+    pub feedback: Option<PathBuf>,
 }
 
 impl Default for ScoreOptions {
@@ -66,6 +69,16 @@ impl Default for ScoreOptions {
             replace: false,
             without_province_findings: false,
             wait: crate::history::DEFAULT_WAIT.as_secs(),
+            feedback: None,
+        }
+    }
+}
+
+impl ScoreOptions {
+    /// What the run sends after scoring.
+    pub fn sends(&self) -> crate::pipeline::Sends<'_> {
+        crate::pipeline::Sends {
+            feedback: self.feedback.as_deref(),
         }
     }
 }

@@ -128,6 +128,23 @@ pub struct ScoreRun<'a> {
     pub on_wait: fn(&str),
     /// Told as the submissions are read.
     pub progress: &'a dyn Progress,
+    /// What the office sends after scoring, written beside the ranking workbook when asked for.
+    pub sends: Sends<'a>,
+}
+
+/// What the office sends after scoring: each region's 反馈单 (or notice) and the 情况通报 draft.
+/// Both are written after the ranking workbook and before the history, from the same results.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sends<'a> {
+    /// One workbook per region into this folder (`report::feedback`).
+    pub feedback: Option<&'a Path>,
+}
+
+/// The files a scoring run sent.
+#[derive(Debug, Clone, Default)]
+pub struct Sent {
+    /// The folder of 反馈单 and notices, and the files in it, in rank order.
+    pub feedback: Option<(PathBuf, Vec<PathBuf>)>,
 }
 
 /// What a scoring run produced.
@@ -143,6 +160,8 @@ pub struct ScoreOutcome {
     pub findings: Findings,
     /// Quarters in the history folder that must be scored again, oldest first.
     pub reruns: Vec<history::Rerun>,
+    /// What was sent (see [`Sends`]).
+    pub sent: Sent,
 }
 
 impl ScoreOutcome {
@@ -426,6 +445,7 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         reruns,
     };
     report::write(&assessment, run.out)?;
+    let sent = send(run, &assessment)?;
     let written = pending.map(history::Pending::commit).transpose()?;
     Ok(ScoreOutcome {
         results: assessment.regions,
@@ -435,7 +455,28 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         history: written,
         findings: assessment.findings,
         reruns: assessment.reruns,
+        sent,
     })
+}
+
+/// Writes what `run.sends` asks for. A 退回修改通知 or 补报通知 gives the scheme's
+/// `feedback.resubmit_days` working days from the 制表日期 (the run's date).
+fn send(run: &ScoreRun, a: &Assessment) -> Result<Sent, Error> {
+    let mut sent = Sent::default();
+    if let Some(dir) = run.sends.feedback {
+        let made_on = run
+            .run_time
+            .get(..10)
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .unwrap_or(run.setup.today);
+        let by = run
+            .setup
+            .calendar
+            .add_working_days(made_on, a.scheme.feedback.resubmit_days);
+        let files = report::feedback::write_all(a, by, dir)?;
+        sent.feedback = Some((dir.to_path_buf(), files));
+    }
+    Ok(sent)
 }
 
 /// The records of one quarter from its results, flags and funnels.

@@ -34,15 +34,21 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
             .map_err(|e| Error::Usage(format!("无法清空 {}：{e}", history.display())))?;
     }
     let mut last = None;
+    let latest = quarters.last().copied();
     for q in &quarters {
         let path = out.join(format!("考评排名_{q}.xlsx"));
+        // The latest quarter also gets what the office sends after scoring.
+        let options = crate::cli::ScoreOptions {
+            feedback: (Some(*q) == latest).then(|| out.join(format!("反馈单_{q}"))),
+            ..Default::default()
+        };
         let outcome = score_one(
             &setup,
             *q,
             &samples.join(q.to_string()),
             Some(&history),
             &path,
-            &crate::cli::ScoreOptions::default(),
+            &options,
         )?;
         print_summary(&setup, &outcome, *q, &path);
         last = Some((outcome, path, *q));

@@ -27,6 +27,7 @@ pub fn run(
         wait: crate::history::DEFAULT_WAIT,
         on_wait: |message| eprintln!("{message}"),
         progress: &super::Bar::new(),
+        sends: Default::default(),
     })?;
     let results = Results {
         scheme: &setup.scheme,

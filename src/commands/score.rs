@@ -47,6 +47,7 @@ pub(super) fn score_one(
         wait: Duration::from_secs(options.wait),
         on_wait: |message| eprintln!("{message}"),
         progress: &super::Bar::new(),
+        sends: options.sends(),
     })
 }
 
@@ -85,6 +86,9 @@ pub(super) fn print_summary(setup: &Setup, o: &ScoreOutcome, quarter: Quarter, o
         say!("注意：{warning}");
     }
     say!("排名工作簿：{}", out.display());
+    if let Some((dir, files)) = &o.sent.feedback {
+        say!("反馈单：{}（{}份）", dir.display(), files.len());
+    }
     if let Some(notice) = crate::history::notice(&o.reruns, quarter) {
         eprintln!("警告：{notice}");
         for r in &o.reruns {

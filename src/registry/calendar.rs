@@ -252,6 +252,24 @@ impl Calendar {
             + i64::try_from(makeup).unwrap_or(i64::MAX)
     }
 
+    /// The `n`th working day after `from` (`from` itself when `n` is 0), e.g. a resubmission
+    /// deadline. Outside the covered years only weekends are skipped, as in
+    /// [`Calendar::working_days_between`].
+    pub fn add_working_days(&self, from: NaiveDate, n: u32) -> NaiveDate {
+        let mut day = from;
+        let mut left = n;
+        while left > 0 {
+            match day.succ_opt() {
+                Some(next) => day = next,
+                None => return day,
+            }
+            if self.is_working_day(day) {
+                left -= 1;
+            }
+        }
+        day
+    }
+
     /// The first and last year the table lists, if any (years in between may be missing: see
     /// [`Calendar::covers`]).
     pub fn years(&self) -> Option<(i32, i32)> {
@@ -443,6 +461,25 @@ mod tests {
         assert!(!c.is_working_day(d(2025, 10, 12)));
         assert!(!c.is_working_day(d(2025, 10, 6))); // a Monday inside the holiday
         assert!(!c.is_working_day(d(2025, 10, 8)));
+    }
+
+    #[test]
+    fn a_deadline_in_working_days_skips_the_national_day_holiday() {
+        let c = cal();
+        // From Tue 2025-09-30: Oct 1–8 off, Thu 9 → 1, Fri 10 → 2, Sat 11 班 → 3, Sun 12 off,
+        // Mon 13 → 4, Tue 14 → 5.
+        assert_eq!(c.add_working_days(d(2025, 9, 30), 5), d(2025, 10, 14));
+        // From Fri 2025-09-26: Sat 27 off, Sun 28 班 → 1.
+        assert_eq!(c.add_working_days(d(2025, 9, 26), 1), d(2025, 9, 28));
+        assert_eq!(c.add_working_days(d(2025, 9, 26), 0), d(2025, 9, 26));
+        // Each step is one working day: the count between agrees.
+        let from = d(2025, 9, 20);
+        for n in 0..30 {
+            assert_eq!(
+                c.working_days_between(from, c.add_working_days(from, n)),
+                i64::from(n)
+            );
+        }
     }
 
     #[test]

@@ -57,12 +57,7 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
             let ind = a.scheme.indicators.iter().find(|i| i.id == res.id);
             g.styled(row, 0, &r.code, Kind::Label, fill, Tone::Normal);
             g.text(row, 1, &r.name, fill);
-            // Per-unit values carry their unit (件/万户); rates show as percentages.
-            let label = match ind {
-                Some(i) if !i.unit.is_empty() => format!("{} {}（{}）", i.id, i.name, i.unit),
-                Some(i) => format!("{} {}", i.id, i.name),
-                None => res.id.clone(),
-            };
+            let label = ind.map_or(res.id.clone(), value_label);
             g.text(row, 2, &label, fill);
             g.opt_num(row, 3, res.numerator, Kind::General, fill);
             g.opt_num(row, 4, res.denominator, Kind::General, fill);
@@ -81,6 +76,15 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
     }
     let last_row = row.saturating_sub(1).max(HEADER_ROW);
     g.render(ws, &a.table_page(HEADER_ROW, last_row, LAST_COL, 3))
+}
+
+/// "B1 办案强度（件/万户）": per-unit values carry their unit; rates show as percentages.
+pub(super) fn value_label(ind: &Indicator) -> String {
+    if ind.unit.is_empty() {
+        format!("{} {}", ind.id, ind.name)
+    } else {
+        format!("{} {}（{}）", ind.id, ind.name, ind.unit)
+    }
 }
 
 /// How an indicator's value is shown: rates as percentages, per-unit values with 4 decimals,

@@ -6,11 +6,12 @@
 
 use super::details::value_kind;
 use super::notes::values::describe_value;
+use super::standing::{self, Province};
 use super::style::Kind;
 use crate::flag::{Flag, Measure};
 use crate::problem::{Problem, Severity};
 use crate::quarter::Quarter;
-use crate::scheme::{Indicator, Scheme, WhenEmpty};
+use crate::scheme::{Indicator, Scheme};
 use crate::score::{IndicatorResult, Item, RegionResult};
 use crate::stats::RankInterval;
 use crate::text::fmt_num;
@@ -68,6 +69,7 @@ impl Results<'_> {
         let _ = writeln!(out, "{}", self.headline(r));
         let _ = writeln!(out);
         let _ = writeln!(out, "一、指标得分");
+        let province = Province::new(s, self.regions);
         for g in &s.groups {
             let subtotal = r
                 .groups
@@ -83,7 +85,7 @@ impl Results<'_> {
             );
             for ind in s.indicators.iter().filter(|i| i.group == g.id) {
                 if let Some(res) = r.indicators.iter().find(|x| x.id == ind.id) {
-                    self.indicator(&mut out, ind, res);
+                    self.indicator(&mut out, ind, res, &province);
                 }
             }
         }
@@ -153,26 +155,9 @@ impl Results<'_> {
         out
     }
 
-    /// The indicators on which the region lost more than the scheme's `feedback.rectify_above`
-    /// points, most points lost first (then in scheme order), with the points lost. An indicator
-    /// left out by `when_empty = "exclude"` lost nothing: its points went to the others.
+    /// The region's 整改事项 (see [`standing::rectifications`]).
     pub fn rectifications(&self, r: &RegionResult) -> Vec<(&Indicator, f64)> {
-        let s = self.scheme;
-        let mut lost: Vec<(&Indicator, f64)> = s
-            .indicators
-            .iter()
-            .filter_map(|ind| {
-                let res = r.indicators.iter().find(|x| x.id == ind.id)?;
-                if res.empty == Some(WhenEmpty::Exclude) {
-                    return None;
-                }
-                let lost = s.round(ind.points - res.score);
-                (lost > s.feedback.rectify_above).then_some((ind, lost))
-            })
-            .collect();
-        // A stable sort keeps scheme order among equal losses.
-        lost.sort_by(|a, b| b.1.total_cmp(&a.1));
-        lost
+        standing::rectifications(self.scheme, r)
     }
 
     /// "总分 63.54，第5名（排名区间 3–8），等次 良好，措施 约谈".
@@ -194,7 +179,13 @@ impl Results<'_> {
     }
 
     /// One indicator: figures → rule → score, and what the best region had.
-    fn indicator(&self, out: &mut String, ind: &Indicator, res: &IndicatorResult) {
+    fn indicator(
+        &self,
+        out: &mut String,
+        ind: &Indicator,
+        res: &IndicatorResult,
+        province: &Province,
+    ) {
         let s = self.scheme;
         let _ = writeln!(
             out,
@@ -241,7 +232,7 @@ impl Results<'_> {
                 fmt_num(res.score)
             );
         }
-        if let Some((best, b)) = self.best(&ind.id) {
+        if let Some((best, b)) = best(province, &ind.id) {
             let value = b.value.map_or("无数据".to_string(), |v| self.show(ind, v));
             const NAMED: usize = 5;
             let who = if best.len() > NAMED {
@@ -255,28 +246,6 @@ impl Results<'_> {
                 fmt_num(b.score)
             );
         }
-    }
-
-    /// The scored regions with the highest score on an indicator, and one of their results.
-    fn best(&self, id: &str) -> Option<(Vec<&str>, &IndicatorResult)> {
-        fn of<'r>(r: &'r RegionResult, id: &str) -> Option<&'r IndicatorResult> {
-            r.indicators.iter().find(|x| x.id == id)
-        }
-        let scored = self.regions.iter().filter(|r| r.is_scored());
-        let top = scored
-            .clone()
-            .filter_map(|r| of(r, id))
-            .map(|x| x.score)
-            .fold(f64::NEG_INFINITY, f64::max);
-        let mut names = Vec::new();
-        let mut first = None;
-        for r in scored {
-            if let Some(x) = of(r, id).filter(|x| (x.score - top).abs() < 1e-9) {
-                names.push(r.name.as_str());
-                first.get_or_insert(x);
-            }
-        }
-        first.map(|x| (names, x))
     }
 
     /// A value as 指标明细 shows it (its number format; 是/否 for a yes/no field).
@@ -310,4 +279,11 @@ fn detail(d: &str) -> String {
     } else {
         format!("（{d}）")
     }
+}
+
+/// The scored regions with the highest score on an indicator, and one of their results.
+fn best<'p>(province: &'p Province, id: &str) -> Option<(Vec<&'p str>, &'p IndicatorResult)> {
+    let best = &province.on(id)?.best;
+    let first = best.first()?.1;
+    Some((best.iter().map(|(r, _)| r.name.as_str()).collect(), first))
 }

@@ -9,6 +9,7 @@
 mod bars;
 mod details;
 pub mod explain;
+pub mod feedback;
 mod flags;
 mod funnel;
 mod legend;
@@ -16,6 +17,7 @@ mod notes;
 mod quality;
 mod ranking;
 mod scores;
+pub mod standing;
 mod style;
 mod trend;
 
@@ -73,6 +75,27 @@ impl Assessment<'_> {
     /// The current result of the region with this code.
     pub fn region(&self, code: &str) -> Option<&RegionResult> {
         self.regions.iter().find(|r| r.code == code)
+    }
+
+    /// The problems found in the region's files (ingest's, and the statistics' warnings):
+    /// those that name it, and those in a file that belongs to it. Errors first.
+    pub fn problems_of(&self, code: &str) -> Vec<&Problem> {
+        let files: Vec<&str> = self
+            .files
+            .iter()
+            .filter(|f| f.region_code.as_deref() == Some(code))
+            .map(|f| f.file.as_str())
+            .collect();
+        let mut found: Vec<&Problem> = self
+            .problems
+            .iter()
+            .filter(|p| match &p.region {
+                Some(c) => c == code,
+                None => files.contains(&p.source.file.as_str()),
+            })
+            .collect();
+        found.sort_by_key(|p| p.severity);
+        found
     }
 
     /// The region's one measure this quarter (its most serious flag, every rule folded in).

@@ -79,11 +79,17 @@ pub struct FlagRules {
 pub struct Feedback {
     /// An indicator on which a region lost more than this many points is a 整改事项.
     pub rectify_above: f64,
+    /// A region whose file was returned (数据有误，退回修改) or that sent nothing resubmits
+    /// within this many working days of the 制表日期.
+    pub resubmit_days: u32,
 }
 
 impl Default for Feedback {
     fn default() -> Feedback {
-        Feedback { rectify_above: 1.0 }
+        Feedback {
+            rectify_above: 1.0,
+            resubmit_days: 5,
+        }
     }
 }
 

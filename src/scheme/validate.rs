@@ -282,6 +282,13 @@ impl Scheme {
         if !(0..=3650).contains(&f.rectify_days) {
             p.push("flags.rectify_days：应在0至3650之间".to_string());
         }
+        let fb = &self.feedback;
+        if !fb.rectify_above.is_finite() || fb.rectify_above < 0.0 {
+            p.push("feedback.rectify_above：应为非负数".to_string());
+        }
+        if !(1..=60).contains(&fb.resubmit_days) {
+            p.push("feedback.resubmit_days：应在1至60之间".to_string());
+        }
     }
 
     fn validate_statistics(&self, p: &mut Vec<String>) {

@@ -151,6 +151,7 @@ fn run<'a>(s: &'a Setup, input: &'a Path, history: &'a Path, out: &'a Path) -> S
         wait: kaoping::history::DEFAULT_WAIT,
         on_wait: |_| {},
         progress: &kaoping::ingest::Silent,
+        sends: Default::default(),
     }
 }
 

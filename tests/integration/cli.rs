@@ -1,61 +1,8 @@
 //! The real binary on real files: the demo over the committed samples, `template`, `score`'s
 //! history rules and its exit codes.
 
-use crate::util::{kaoping, samples};
+use crate::util::{demo, kaoping, samples, table, text};
 use calamine::{open_workbook_auto, Data, Reader};
-use std::path::Path;
-use std::process::Output;
-
-/// `kaoping demo` over the committed samples into `out`, which must succeed.
-fn demo(dir: &Path, out: &Path) -> Output {
-    let o = kaoping(
-        dir,
-        &[
-            "demo",
-            "--samples",
-            samples().to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    assert!(
-        o.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
-}
-
-fn text(d: &Data) -> String {
-    match d {
-        Data::String(s) => s.clone(),
-        Data::Float(f) => format!("{f}"),
-        Data::Int(i) => i.to_string(),
-        Data::DateTime(dt) => dt
-            .as_datetime()
-            .map(|x| x.date().to_string())
-            .unwrap_or_default(),
-        _ => String::new(),
-    }
-}
-
-/// The rows of a sheet below the header row whose first cell is `first_header`, up to the first
-/// empty row (what follows a table is its legend and notes).
-fn table(path: &Path, sheet: &str, first_header: &str) -> Vec<Vec<String>> {
-    let mut wb = open_workbook_auto(path).unwrap();
-    let range = wb.worksheet_range(sheet).unwrap();
-    let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(text).collect()).collect();
-    let header = rows
-        .iter()
-        .position(|r| r.first().map(String::as_str) == Some(first_header))
-        .unwrap_or_else(|| panic!("{sheet}: no header starting with {first_header}"));
-    rows[header + 1..]
-        .iter()
-        .take_while(|r| r.iter().any(|c| !c.is_empty()))
-        .cloned()
-        .collect()
-}
 
 #[test]
 fn demo_ranks_all_regions_and_raises_every_kind_of_flag() {

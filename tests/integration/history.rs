@@ -27,6 +27,7 @@ fn run(setup: &Setup, q: Quarter, dir: &Path, replace: bool) -> Result<ScoreOutc
         wait: history::DEFAULT_WAIT,
         on_wait: |_| {},
         progress: &kaoping::ingest::Silent,
+        sends: Default::default(),
     })
 }
 

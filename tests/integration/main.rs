@@ -9,6 +9,7 @@ mod architecture;
 mod calendar;
 mod cli;
 mod corpus;
+mod feedback;
 mod funnel_flags;
 mod history;
 mod province;

@@ -99,6 +99,7 @@ fn score_with(province: (&str, &[u8]), registry: Option<(&str, &[u8])>) -> Outco
         wait: kaoping::history::DEFAULT_WAIT,
         on_wait: |_| {},
         progress: &kaoping::ingest::Silent,
+        sends: Default::default(),
     })
     .unwrap();
     outcome(&o)

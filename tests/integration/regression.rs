@@ -161,6 +161,7 @@ fn regression_a_workbook_that_cannot_be_written_left_the_quarter_in_history() {
         wait: history::DEFAULT_WAIT,
         on_wait: |_| {},
         progress: &kaoping::ingest::Silent,
+        sends: Default::default(),
     };
     let err = pipeline::score(&score).unwrap_err();
     assert!(matches!(err, Error::Report(_)), "{err}");

@@ -328,6 +328,7 @@ fn hand_worked_fixture_scores_ranks_and_flags() {
         wait: std::time::Duration::ZERO,
         on_wait: |_| {},
         progress: &kaoping::ingest::Silent,
+        sends: Default::default(),
     })
     .unwrap();
     let r = |code: &str| o.results.iter().find(|r| r.code == code).unwrap();

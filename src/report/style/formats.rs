@@ -152,6 +152,8 @@ pub(crate) enum Style {
     Section,
     /// A paragraph of text, wrapped, without borders (legends, notes, rules in words).
     Para,
+    /// A line aligned right, without borders (the office and date that close a form).
+    ParaRight,
     /// A bordered body cell.
     Body(Kind, Fill, Tone),
 }
@@ -191,6 +193,7 @@ impl Style {
                 .set_border(FormatBorder::Thin),
             Style::Section => base.set_bold().set_font_size(12),
             Style::Para => base.set_text_wrap().set_align(FormatAlign::Top),
+            Style::ParaRight => base.set_align(FormatAlign::Right),
             Style::Body(kind, fill, tone) => {
                 let mut f = base.set_border(FormatBorder::Thin);
                 match kind {

@@ -179,6 +179,18 @@ impl Grid {
         self.put(row, col, Value::Text(clip(text).into()), Style::Para, span);
     }
 
+    /// A line aligned right across columns `col..=last_col` (not wrapped).
+    pub(crate) fn para_right(&mut self, row: u32, col: u16, last_col: u16, text: &str) {
+        let span = last_col.saturating_sub(col) + 1;
+        self.put(
+            row,
+            col,
+            Value::Text(clip(text).into()),
+            Style::ParaRight,
+            span,
+        );
+    }
+
     /// A header row; each header widens its column up to `max_width` (long headers wrap).
     pub(crate) fn header(&mut self, row: u32, headers: &[&str], max_width: f64) {
         self.header_max = max_width;
@@ -236,6 +248,17 @@ impl Grid {
     ) {
         let style = Style::Body(kind, fill, Tone::Normal);
         self.put(row, col, Value::Text(clip(s).into()), style, span.max(1));
+    }
+
+    /// A number in a body cell merged across `span` columns (it does not widen them).
+    pub(crate) fn num_span(&mut self, row: u32, col: u16, span: u16, v: f64, kind: Kind) {
+        let style = Style::Body(kind, Fill::None, Tone::Normal);
+        let value = if v.is_finite() {
+            Value::Num(v)
+        } else {
+            Value::Blank
+        };
+        self.put(row, col, value, style, span.max(1));
     }
 
     /// A number shown as `kind`; a value that is not finite leaves the cell blank.
@@ -357,6 +380,10 @@ impl Grid {
                         _ => "",
                     };
                     ws.merge_range(row, *col, row, col + cell.span - 1, text, format)?;
+                    // A merged number is written into the range's first cell.
+                    if let Value::Num(v) = &cell.value {
+                        ws.write_number_with_format(row, *col, *v, format)?;
+                    }
                     continue;
                 }
                 match &cell.value {

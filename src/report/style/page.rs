@@ -31,6 +31,8 @@ pub(crate) struct Page {
     /// (last row, last column) of what is printed, from A1.
     pub print_area: Option<(u32, u16)>,
     pub fit: Fit,
+    /// Landscape (the ranking workbook) or portrait (a region's 反馈单).
+    pub landscape: bool,
     /// A new page starts at each of these rows / columns.
     pub row_breaks: Vec<u32>,
     pub col_breaks: Vec<u16>,
@@ -56,6 +58,7 @@ impl Page {
             filter: Some((header_row, last_row.max(header_row), last_col)),
             print_area: None,
             fit: Fit::Width,
+            landscape: true,
             row_breaks: Vec::new(),
             col_breaks: Vec::new(),
         }
@@ -72,7 +75,11 @@ impl Page {
     }
 
     pub(super) fn apply(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
-        ws.set_landscape();
+        if self.landscape {
+            ws.set_landscape();
+        } else {
+            ws.set_portrait();
+        }
         ws.set_paper_size(PAPER_A4);
         ws.set_margins(0.5, 0.5, 0.65, 0.6, 0.3, 0.3);
         ws.set_print_center_horizontally(true);
