@@ -99,6 +99,14 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
     }
     say!();
     say!("最新排名工作簿：{}", path.display());
+    if let Some((dir, files)) = &outcome.sent.feedback {
+        say!(
+            "{} 各地区反馈单（未评分的地区为退回修改通知或补报通知）：{}（{}份）",
+            q.label(),
+            dir.display(),
+            files.len()
+        );
+    }
     let _ = exit_of(&outcome);
     Ok(Exit::Ok)
 }

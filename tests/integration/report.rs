@@ -680,8 +680,9 @@ fn nationwide_workbook_is_complete_and_prints_one_page_wide() {
 const REGENERATE_GOLDEN: &str =
     "KAOPING_UPDATE_GOLDEN=1 cargo test --release --test integration report::demo_workbook_matches_golden_files";
 
-/// The demo's last workbook, sheet by sheet, as `tests/golden/考评排名_2025Q4/<key>.txt`: any change
-/// of layout, style, print setup, chart or content shows as a diff of readable lines.
+/// The demo's last ranking workbook and two of its forms, sheet by sheet, as
+/// `tests/golden/<name>/<key>.txt`: 考评排名_2025Q4, 揭阳市's 反馈单 and 潮州市's 退回修改通知. Any
+/// change of layout, style, print setup, chart or content shows as a diff of readable lines.
 #[test]
 fn demo_workbook_matches_golden_files() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -703,11 +704,39 @@ fn demo_workbook_matches_golden_files() {
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     );
-    let got = xlsx_dump::dump(&out.join("考评排名_2025Q4.xlsx"));
-    let dir = root.join("tests/golden/考评排名_2025Q4");
+    let forms = out.join("反馈单_2025Q4");
+    let books = [
+        ("考评排名_2025Q4", out.join("考评排名_2025Q4.xlsx")),
+        (
+            "反馈单_445200_揭阳市",
+            forms.join("445200_揭阳市_2025Q4_反馈单.xlsx"),
+        ),
+        (
+            "退回修改通知_445100_潮州市",
+            forms.join("445100_潮州市_2025Q4_退回修改通知.xlsx"),
+        ),
+    ];
+    let update = std::env::var("KAOPING_UPDATE_GOLDEN").as_deref() == Ok("1");
+    let mut failures = Vec::new();
+    for (name, path) in &books {
+        let dir = root.join("tests/golden").join(name);
+        failures.extend(golden(&xlsx_dump::dump(path), &dir, update));
+    }
+    assert!(
+        failures.is_empty(),
+        "the demo's workbooks differ from tests/golden (- expected, + got; line numbers of each side):\n\n{}\n\n\
+         If the change is intended, regenerate the reference with\n  {REGENERATE_GOLDEN}\n\
+         and review the diff of tests/golden/ before committing it.",
+        failures.join("\n\n")
+    );
+}
+
+/// A workbook's dump (`key` → text) against the golden files in `dir`: the differences, each
+/// naming the golden folder and sheet. With `update`, writes the dump there instead.
+fn golden(got: &BTreeMap<String, String>, dir: &Path, update: bool) -> Vec<String> {
     let mut expected = BTreeMap::new();
     if dir.is_dir() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
+        for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "txt") {
                 let key = path.file_stem().unwrap().to_str().unwrap().to_string();
@@ -715,26 +744,26 @@ fn demo_workbook_matches_golden_files() {
             }
         }
     }
-
-    if std::env::var("KAOPING_UPDATE_GOLDEN").as_deref() == Ok("1") {
-        std::fs::create_dir_all(&dir).unwrap();
+    let folder = dir.file_name().unwrap().to_string_lossy().into_owned();
+    if update {
+        std::fs::create_dir_all(dir).unwrap();
         for (key, (path, _)) in &expected {
             if !got.contains_key(key) {
                 std::fs::remove_file(path).unwrap();
             }
         }
-        for (key, text) in &got {
+        for (key, text) in got {
             std::fs::write(dir.join(format!("{key}.txt")), text).unwrap();
         }
         eprintln!("wrote {} golden files to {}", got.len(), dir.display());
-        return;
+        return Vec::new();
     }
 
     // A sheet is matched by its name, so one inserted or moved shows as moved, with its diff.
     let sheet_name = |key: &str| key.split_once('-').map_or(key, |(_, n)| n).to_string();
     let mut failures = Vec::new();
     let mut matched = std::collections::BTreeSet::new();
-    for (key, text) in &got {
+    for (key, text) in got {
         let old = if expected.contains_key(key) {
             Some(key.clone())
         } else {
@@ -744,7 +773,9 @@ fn demo_workbook_matches_golden_files() {
                 .cloned()
         };
         let Some(old) = old else {
-            failures.push(format!("{key}: in the workbook but not in tests/golden"));
+            failures.push(format!(
+                "{folder}/{key}: in the workbook but not in tests/golden"
+            ));
             continue;
         };
         let want = &expected[&old].1;
@@ -755,23 +786,18 @@ fn demo_workbook_matches_golden_files() {
         };
         if want != text {
             let diff = line_diff(want, text, 40);
-            failures.push(format!("{key}{moved}:\n{}", diff.trim_end()));
+            failures.push(format!("{folder}/{key}{moved}:\n{}", diff.trim_end()));
         } else if !moved.is_empty() {
-            failures.push(format!("{key}{moved}: moved, otherwise the same"));
+            failures.push(format!("{folder}/{key}{moved}: moved, otherwise the same"));
         }
         matched.insert(old);
     }
     for key in expected.keys().filter(|k| !matched.contains(*k)) {
-        failures.push(format!("{key}: in tests/golden but not in the workbook"));
+        failures.push(format!(
+            "{folder}/{key}: in tests/golden but not in the workbook"
+        ));
     }
-    assert!(
-        failures.is_empty(),
-        "the demo workbook differs from {} (- expected, + got; line numbers of each side):\n\n{}\n\n\
-         If the change is intended, regenerate the reference with\n  {REGENERATE_GOLDEN}\n\
-         and review the diff of tests/golden/ before committing it.",
-        dir.display(),
-        failures.join("\n\n")
-    );
+    failures
 }
 
 /// The lines that differ between two texts, at most `limit` of them: `-  12 line` for a line of
