@@ -436,3 +436,95 @@ fn hand_worked_fixture_scores_ranks_and_flags() {
     assert!(kinds("440400").is_empty() && kinds("440500").is_empty());
     assert!(kinds("440100").is_empty() && kinds("440200").is_empty());
 }
+
+/// With `--feedback`, every region of the fixture gets its form: 甲, 乙 and 丙 a 反馈单, 丁 (a
+/// bad cell) a 退回修改通知 and 戊 (nothing sent) a 补报通知, whose deadline is 5 working days
+/// after the 制表日期 Wed 2025-10-15: Thu 16, Fri 17, Mon 20, Tue 21, Wed 22 October. A
+/// 反馈单 left for 丁市 by an earlier run is removed. 乙市's G2 (no survey, when_empty
+/// exclude) shows 不计, and G1, re-scaled to 10 of its 5 points, lost nothing.
+#[test]
+fn every_region_gets_its_form_and_a_stale_one_goes() {
+    let s = setup();
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    write_fixture(&input, &s);
+    let forms = tmp.path().join("forms");
+    std::fs::create_dir_all(&forms).unwrap();
+    let stale = forms.join("440400_丁市_2025Q3_反馈单.xlsx");
+    std::fs::write(&stale, b"from an earlier run").unwrap();
+    let o = pipeline::score(&ScoreRun {
+        setup: &s,
+        quarter: "2025Q3".parse().unwrap(),
+        input: &input,
+        history: None,
+        out: &tmp.path().join("rank.xlsx"),
+        replace: false,
+        without_province_findings: false,
+        run_time: "2025-10-15 09:00:00".into(),
+        wait: std::time::Duration::ZERO,
+        on_wait: |_| {},
+        progress: &kaoping::ingest::Silent,
+        sends: kaoping::pipeline::Sends {
+            feedback: Some(&forms),
+        },
+    })
+    .unwrap();
+    let (dir, files) = o.sent.feedback.unwrap();
+    assert_eq!(dir, forms);
+    let mut names: Vec<String> = std::fs::read_dir(&forms)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "440100_甲市_2025Q3_反馈单.xlsx",
+            "440200_乙市_2025Q3_反馈单.xlsx",
+            "440300_丙市_2025Q3_反馈单.xlsx",
+            "440400_丁市_2025Q3_退回修改通知.xlsx",
+            "440500_戊市_2025Q3_补报通知.xlsx",
+        ]
+    );
+    assert_eq!(files.len(), 5);
+    assert!(!stale.exists());
+
+    let cells = |file: &str, sheet: &str| -> Vec<Vec<String>> {
+        let mut wb = calamine::open_workbook_auto(forms.join(file)).unwrap();
+        let range = calamine::Reader::worksheet_range(&mut wb, sheet).unwrap();
+        range
+            .rows()
+            .map(|r| r.iter().map(crate::util::text).collect())
+            .collect()
+    };
+    let missing = cells("440500_戊市_2025Q3_补报通知.xlsx", "补报通知");
+    let body = missing
+        .iter()
+        .flatten()
+        .find(|c| c.contains("未收到你单位"))
+        .unwrap();
+    assert!(body.contains("于2025年10月22日前"), "{body}");
+    let returned = cells("440400_丁市_2025Q3_退回修改通知.xlsx", "退回修改通知");
+    assert!(returned
+        .iter()
+        .flatten()
+        .any(|c| c.contains("发现1处错误") && c.contains("于2025年10月22日前")));
+
+    let yi = cells("440200_乙市_2025Q3_反馈单.xlsx", "反馈单");
+    let row = |id: &str| yi.iter().find(|r| r[0].starts_with(id)).unwrap().clone();
+    let g2 = row("G2 ");
+    assert_eq!(
+        (g2[5].as_str(), g2[6].as_str(), g2[9].as_str()),
+        ("不计", "0", "不计")
+    );
+    let g1 = row("G1 ");
+    assert_eq!((g1[5].as_str(), g1[6].as_str()), ("10", "0"), "{g1:?}");
+    // 总分 98 as hand-worked above; no history, so 近期走势 says so.
+    let total = yi.iter().find(|r| r.contains(&"总分".to_string())).unwrap();
+    assert_eq!(total.iter().rev().find(|c| !c.is_empty()).unwrap(), "98");
+    assert!(yi
+        .iter()
+        .flatten()
+        .any(|c| c == "历史数据中没有本地区此前季度的记录。"));
+}
