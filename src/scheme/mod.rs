@@ -26,6 +26,7 @@ pub use statistics::{
     AnomalySettings, BadSide, FunnelIndicator, FunnelModel, FunnelSettings, RankIntervalSettings,
     Statistics,
 };
+pub use validate::{Part, SchemeProblem};
 
 use serde::Deserialize;
 use std::path::Path;
@@ -43,8 +44,14 @@ pub enum SchemeError {
     },
     #[error("指标体系文件格式错误：{0}")]
     Parse(String),
-    #[error("指标体系校验失败：{}", .0.join("；"))]
-    Invalid(Vec<String>),
+    #[error("指标体系校验失败：{}", join(.0))]
+    Invalid(Vec<SchemeProblem>),
+}
+
+/// The problems of an invalid scheme, in one line.
+fn join(problems: &[SchemeProblem]) -> String {
+    let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+    messages.join("；")
 }
 
 /// The whole indicator system.

@@ -95,7 +95,7 @@ impl Default for Feedback {
 
 #[cfg(test)]
 mod tests {
-    use crate::scheme::{Scheme, BUILTIN_SCHEME};
+    use crate::scheme::{Part, Scheme, SchemeError, BUILTIN_SCHEME};
 
     /// `[feedback]` is optional (1 point by default) and set by the province.
     #[test]
@@ -108,5 +108,25 @@ mod tests {
         );
         let typo = format!("{BUILTIN_SCHEME}\n[feedback]\nrectify = 2.5\n");
         assert!(Scheme::from_toml(&typo).is_err());
+    }
+
+    /// The resubmission deadline defaults to 5 working days; 0 or a negative threshold is refused
+    /// as a problem of the outcomes part of the file.
+    #[test]
+    fn feedback_settings_are_checked() {
+        assert_eq!(Scheme::builtin().unwrap().feedback.resubmit_days, 5);
+        let text = format!("{BUILTIN_SCHEME}\n[feedback]\nresubmit_days = 0\nrectify_above = -1\n");
+        let Err(SchemeError::Invalid(problems)) = Scheme::from_toml(&text) else {
+            panic!("accepted");
+        };
+        let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "feedback.rectify_above：应为非负数",
+                "feedback.resubmit_days：应在1至60之间"
+            ]
+        );
+        assert!(problems.iter().all(|p| p.part == Part::Outcomes));
     }
 }

@@ -5,13 +5,54 @@ use super::{DeductionSource, FunnelModel, Rule, Scheme, ValueDef, ValueKind};
 use crate::text::fmt_num;
 use std::collections::{BTreeSet, HashMap};
 
+/// The part of a scheme file a problem is in, in the order of the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Part {
+    /// id, version, deadline_day, decimals, per_unit, ledger_rows.
+    Basics,
+    /// `[[fields]]` and `[[work_items]]`.
+    Fields,
+    /// `[[ledgers]]`.
+    Ledgers,
+    /// `[[groups]]` and `[[indicators]]`.
+    Indicators,
+    /// `[bonus]`, `[deductions]`, `[veto]`, `[[grades]]`, `[flags]`, `[feedback]`.
+    Outcomes,
+    /// `[statistics]`.
+    Statistics,
+}
+
+/// One problem with a scheme: the part it is in, and a message naming its key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemeProblem {
+    pub part: Part,
+    pub message: String,
+}
+
+impl std::fmt::Display for SchemeProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 impl Scheme {
-    /// Every problem with the scheme, each naming its key.
-    pub fn validate(&self) -> Vec<String> {
+    /// Every problem with the scheme, each naming its key, in the order of the file.
+    pub fn validate(&self) -> Vec<SchemeProblem> {
+        let mut found: Vec<SchemeProblem> = Vec::new();
+        let mut tag = |part: Part, messages: Vec<String>| {
+            found.extend(
+                messages
+                    .into_iter()
+                    .map(|message| SchemeProblem { part, message }),
+            );
+        };
         let mut p = Vec::new();
         self.validate_basics(&mut p);
+        tag(Part::Basics, std::mem::take(&mut p));
         let codes = self.validate_fields(&mut p);
+        tag(Part::Fields, std::mem::take(&mut p));
         self.validate_ledgers(&codes, &mut p);
+        tag(Part::Ledgers, std::mem::take(&mut p));
         let province_cols: HashMap<&str, ValueKind> = self
             .province
             .columns
@@ -19,9 +60,12 @@ impl Scheme {
             .map(|c| (c.name.as_str(), c.kind))
             .collect();
         self.validate_indicators(&codes, &province_cols, &mut p);
+        tag(Part::Indicators, std::mem::take(&mut p));
         self.validate_outcomes(&codes, &province_cols, &mut p);
+        tag(Part::Outcomes, std::mem::take(&mut p));
         self.validate_statistics(&mut p);
-        p
+        tag(Part::Statistics, p);
+        found
     }
 
     /// id, version, deadline_day, decimals, per_unit and ledger_rows.
@@ -351,13 +395,21 @@ impl Scheme {
 
 #[cfg(test)]
 mod tests {
+    use super::Part;
     use crate::scheme::{Scheme, SchemeError, BUILTIN_SCHEME};
 
     #[test]
     fn weights_that_do_not_add_up_are_named() {
         let text = BUILTIN_SCHEME.replacen("points = 10.0", "points = 11.0", 1);
-        let err = Scheme::from_toml(&text).unwrap_err().to_string();
-        assert!(err.contains("各指标分值之和为101"), "{err}");
+        let err = Scheme::from_toml(&text).unwrap_err();
+        let SchemeError::Invalid(problems) = &err else {
+            panic!("{err}");
+        };
+        assert!(
+            problems.iter().all(|p| p.part == Part::Indicators),
+            "{problems:?}"
+        );
+        assert!(err.to_string().contains("各指标分值之和为101"), "{err}");
     }
 
     #[test]
@@ -367,7 +419,10 @@ mod tests {
         let text = BUILTIN_SCHEME.replacen("sheet = \"销毁台账\"", "sheet = \"_lists\"", 1);
         assert_ne!(text, BUILTIN_SCHEME);
         let err = Scheme::from_toml(&text).unwrap_err();
-        assert!(matches!(err, SchemeError::Invalid(_)), "{err}");
+        let SchemeError::Invalid(problems) = &err else {
+            panic!("{err}");
+        };
+        assert_eq!(problems[0].part, Part::Ledgers, "{problems:?}");
         let err = err.to_string();
         assert!(err.contains("的工作表名 _lists 与其他工作表重名"), "{err}");
     }
