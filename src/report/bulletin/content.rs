@@ -154,36 +154,46 @@ fn overall(a: &Assessment) -> Vec<Block> {
         .filter(|r| r.status != Status::Missing)
         .collect();
     let late: Vec<&RegionResult> = sent.iter().copied().filter(|r| r.late).collect();
-    let mut p = format!(
-        "{}，全省{}个地区中，{}个地区报送了考核评价数据，其中按时报送{}个",
-        quarter_words(a.quarter),
-        a.regions.len(),
-        sent.len(),
-        sent.len() - late.len()
-    );
-    if late.is_empty() {
-        p.push_str("，无逾期报送");
+    let missing: Vec<&RegionResult> = with(Status::Missing).collect();
+    let timing = if late.is_empty() {
+        "均按时报送".to_string()
     } else {
-        p.push_str(&format!("，逾期报送{}个（{}）", late.len(), names(late)));
-    }
+        format!(
+            "其中按时报送{}个，逾期报送{}个（{}）",
+            sent.len() - late.len(),
+            late.len(),
+            names(late.iter().copied())
+        )
+    };
+    let mut p = match (missing.is_empty(), late.is_empty()) {
+        (true, true) => format!(
+            "{}，全省{}个地区均按时报送了考核评价数据",
+            quarter_words(a.quarter),
+            a.regions.len()
+        ),
+        (true, false) => format!(
+            "{}，全省{}个地区均报送了考核评价数据，{timing}",
+            quarter_words(a.quarter),
+            a.regions.len()
+        ),
+        (false, _) => format!(
+            "{}，全省{}个地区中，{}个地区报送了考核评价数据，{timing}；{}个地区未报送（{}）",
+            quarter_words(a.quarter),
+            a.regions.len(),
+            sent.len(),
+            missing.len(),
+            names(missing)
+        ),
+    };
     let invalid: Vec<&RegionResult> = with(Status::Invalid).collect();
     if !invalid.is_empty() {
         p.push_str(&format!(
-            "；{}个地区报送数据有误，已退回修改（{}），不参加本季度排名",
+            "。报送的地区中，{}个地区数据有误，已退回修改（{}），不参加本季度排名",
             invalid.len(),
             names(invalid)
         ));
     }
-    let missing: Vec<&RegionResult> = with(Status::Missing).collect();
-    if missing.is_empty() {
-        p.push_str("；所有地区均已报送。");
-    } else {
-        p.push_str(&format!(
-            "；{}个地区未报送（{}）。",
-            missing.len(),
-            names(missing)
-        ));
-    }
+    p.push('。');
     let scored = scored(a);
     let mut blocks = vec![Block::Body(p)];
     if scored.is_empty() {
@@ -262,13 +272,17 @@ fn ranking(a: &Assessment) -> Vec<Block> {
         return vec![Block::Body("本季度无地区参加排名。".to_string())];
     }
     let top = &scored[..scored.len().min(NAMED)];
-    let mut p = format!("总分排名前{}位的是：{}", top.len(), with_totals(top));
+    let mut p = format!(
+        "总分排名前{}位的是：{}",
+        number(top.len().saturating_sub(1)),
+        with_totals(top)
+    );
     let bottom_from = scored.len().saturating_sub(NAMED).max(top.len());
     let bottom = &scored[bottom_from..];
     if !bottom.is_empty() {
         p.push_str(&format!(
             "；排名后{}位的是：{}",
-            bottom.len(),
+            number(bottom.len().saturating_sub(1)),
             with_totals(bottom)
         ));
     }

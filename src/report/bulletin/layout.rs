@@ -1,9 +1,10 @@
 //! How the 情况通报 looks: GB/T 9704-2012 (党政机关公文格式) with docx-rs. A4 portrait, margins
-//! 37/35/28/26 mm (top, bottom, left, right), a grid of 22 lines × 28 characters (line pitch
+//! 37/35/28/26 mm (top, bottom, left, right), 22 lines × 28 characters (a grid of lines of
 //! 579 twips = 28.95 pt, every paragraph exactly that high), title in 2号 方正小标宋简体 centred,
 //! body in 3号 仿宋_GB2312 indented two characters, headings 一、in 黑体 and （一）in 楷体_GB2312,
 //! page numbers "— 1 —" in 4号 宋体 (odd pages right, even pages left, one character in from
-//! the edge of the text), 落款 and 成文日期 on the right. Fonts are named as East Asian fonts
+//! the edge of the text), 落款 and 成文日期 on the right. 28 characters a line come from body
+//! runs condensed by 0.25 pt rather than a character grid (see `document`). Fonts are named as East Asian fonts
 //! (w:eastAsia) and for Latin text too; WPS/Word substitute where one is not installed.
 
 use super::content::Block;
@@ -21,7 +22,6 @@ pub(super) const PAGE_HEIGHT: u32 = 16838;
 pub(super) const MARGINS_MM: [f64; 4] = [37.0, 35.0, 28.0, 26.0];
 /// 28.95 pt: 22 lines in the 225 mm of text height.
 pub(super) const LINE_PITCH: i32 = 579;
-pub(super) const CHARS_PER_LINE: i32 = 28;
 
 /// Font sizes in half-points: 2号, 3号, 4号.
 pub(super) const TITLE_SIZE: usize = 44;
@@ -34,6 +34,10 @@ pub(super) const HEADING1_FONT: &str = "黑体";
 pub(super) const HEADING2_FONT: &str = "楷体_GB2312";
 pub(super) const PAGE_NUMBER_FONT: &str = "宋体";
 
+/// Body runs are condensed by this many twentieths of a point (0.25 pt), so that 28 characters
+/// of 3号 fit the 442.25 pt of text width (28 × 16 pt is 448 pt) where a program does not
+/// squeeze them onto the character grid itself.
+const BODY_CONDENSE: i32 = -5;
 /// One 3号 character (16 pt) in twips.
 const BODY_CHAR: i32 = 320;
 /// One 4号 character (14 pt) in twips.
@@ -46,15 +50,6 @@ const HEADER_MM: f64 = 15.0;
 /// Millimetres in twips, to the nearest twip.
 pub(super) fn twips(mm: f64) -> i32 {
     (mm * 1440.0 / 25.4).round() as i32
-}
-
-/// w:charSpace for `CHARS_PER_LINE` characters of the body size across the text width: Word
-/// spaces grid characters at the default font size plus charSpace/4096 pt.
-fn char_space() -> isize {
-    let [_, _, left, right] = MARGINS_MM;
-    let width_pt = f64::from(PAGE_WIDTH as i32 - twips(left) - twips(right)) / 20.0;
-    let pitch = width_pt / f64::from(CHARS_PER_LINE);
-    ((pitch - BODY_SIZE as f64 / 2.0) * 4096.0).round() as isize
 }
 
 /// Paragraph ids (w14:paraId) counted from 1 for each document: docx-rs would take them from a
@@ -77,7 +72,12 @@ fn fonts(name: &str) -> RunFonts {
 }
 
 fn run(text: &str, font: &str, size: usize) -> Run {
-    Run::new().add_text(text).fonts(fonts(font)).size(size)
+    let r = Run::new().add_text(text).fonts(fonts(font)).size(size);
+    if size == BODY_SIZE {
+        r.character_spacing(BODY_CONDENSE)
+    } else {
+        r
+    }
 }
 
 fn exact() -> LineSpacing {
@@ -117,17 +117,33 @@ fn indented(p: Paragraph) -> Paragraph {
 /// Right indents (twips) of 落款 and 成文日期 as GB/T 9704-2012 7.3.5.2 places them: the office
 /// two characters from the right; the date on the next line starting two characters right of
 /// the office's first character, or, when the date is the longer, the date two characters from
-/// the right and the office moved left to keep that offset. Widths are in half characters (a
-/// CJK character is two, a digit one).
+/// the right and the office moved left to keep that offset. Widths are estimated (`quarters`).
 pub(super) fn signature_indents(office: &str, date: &str) -> (i32, i32) {
-    let half = BODY_CHAR / 2;
-    let (o, d) = (line_width(office) as i32, line_width(date) as i32);
-    let two = 4;
+    let quarter = BODY_CHAR / 4;
+    let (o, d) = (quarters(office), quarters(date));
+    let two = 8;
     if d + two <= o {
-        (two * half, (two + o - two - d) * half)
+        (two * quarter, (o - d) * quarter)
     } else {
-        ((two + d + two - o) * half, two * half)
+        ((two + d + two - o) * quarter, two * quarter)
     }
+}
+
+/// A line's width in quarter characters: four for a CJK character, two for a digit or Latin
+/// letter, and one more where the two meet (the space Word, WPS and LibreOffice put between
+/// Chinese and Latin text).
+fn quarters(s: &str) -> i32 {
+    let mut w = 0;
+    let mut last: Option<bool> = None;
+    for c in s.chars() {
+        let wide = line_width(c.encode_utf8(&mut [0; 4])) > 1;
+        w += if wide { 4 } else { 2 };
+        if last.is_some_and(|l| l != wide) {
+            w += 1;
+        }
+        last = Some(wide);
+    }
+    w
 }
 
 fn page_number(ids: &mut Ids, odd: bool) -> Footer {
@@ -165,10 +181,13 @@ fn page_number(ids: &mut Ids, odd: bool) -> Footer {
 /// The document from its blocks; `created` (W3CDTF) is both its creation and modification date.
 pub(super) fn document(blocks: &[Block], created: &str) -> Docx {
     let mut ids = Ids(0);
+    // A grid of lines only. With a grid of lines and characters (linesAndChars, charSpace −841
+    // for 28 characters of 15.79 pt) LibreOffice gives every 16 pt character two cells, as it
+    // does not fit in one: 17 characters a line and seven pages instead of five. Condensed
+    // runs (`BODY_CONDENSE`) give 28 characters a line in Word, WPS and LibreOffice alike.
     let grid = DocGrid::new()
-        .grid_type(DocGridType::LinesAndChars)
-        .line_pitch(LINE_PITCH as usize)
-        .char_space(char_space());
+        .grid_type(DocGridType::Lines)
+        .line_pitch(LINE_PITCH as usize);
     let mut doc = Document::new().doc_grid(grid);
     let mut office = "";
     for b in blocks {
@@ -250,21 +269,28 @@ mod tests {
     #[test]
     fn margins_and_grid_in_twips() {
         assert_eq!(MARGINS_MM.map(twips), [2098, 1984, 1587, 1474]);
-        // 8845 twips of text width: 442.25 pt / 28 = 15.79 pt a character, 0.205 pt less than 3号.
-        assert_eq!(char_space(), -841);
+        // 8845 twips of text width (442.25 pt) take 28 condensed 3号 characters, not 29.
+        let width = f64::from(PAGE_WIDTH as i32 - twips(28.0) - twips(26.0)) / 20.0;
+        let pitch = f64::from(BODY_CHAR + BODY_CONDENSE) / 20.0;
+        assert_eq!((width / pitch).floor() as i32, 28);
+        // 225 mm of text height take 22 lines.
+        let height = f64::from(PAGE_HEIGHT as i32 - twips(37.0) - twips(35.0));
+        assert_eq!((height / f64::from(LINE_PITCH)).floor() as i32, 22);
     }
 
-    /// "广东省打击侵权假冒工作领导小组办公室" is 18 characters (36 half), "2026年1月20日" 13
-    /// half: the office 2 characters (640 twips) from the right, the date 2 + (36 − 4 − 13)/2
-    /// characters, its first character two right of the office's.
+    /// "广东省打击侵权假冒工作领导小组办公室" is 18 characters (72 quarters); "2026年1月20日" 3
+    /// characters, 7 digits and 5 changes between them (12 + 14 + 5 = 31 quarters): the office
+    /// 2 characters (640 twips) from the right, the date (72 − 31) quarters, so that it starts
+    /// two characters right of the office.
     #[test]
     fn the_date_starts_two_characters_right_of_the_office() {
+        assert_eq!(quarters("2026年1月20日"), 31);
         let (o, d) = signature_indents("广东省打击侵权假冒工作领导小组办公室", "2026年1月20日");
         assert_eq!(o, 640);
-        assert_eq!(d, (4 + 36 - 4 - 13) * 160);
+        assert_eq!(d, 41 * 80);
         // A short office: the date two characters from the right, the office moved left.
         let (o, d) = signature_indents("某办", "2026年12月20日");
         assert_eq!(d, 640);
-        assert_eq!(o, (4 + 14 + 4 - 4) * 160);
+        assert_eq!(o, (8 + 33 + 8 - 8) * 80);
     }
 }
