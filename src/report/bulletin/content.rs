@@ -6,12 +6,12 @@
 use super::super::explain::Results;
 use super::super::Assessment;
 use crate::flag::Measure;
-use crate::record::{FlagKind, Status};
+use crate::record::{FlagKind, QuarterRecord, Status};
 use crate::scheme::{Scheme, WhenEmpty};
 use crate::score::RegionResult;
 use crate::text::fmt_num;
 use chrono::NaiveDate;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// One block of the document, in reading order.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,7 +127,7 @@ pub(super) fn addressee(office: &str, regions: &[RegionResult]) -> String {
 
 fn opening(a: &Assessment) -> String {
     format!(
-        "根据《{}》，省打击侵权假冒工作领导小组办公室对各地{}打击侵权假冒工作进行了考核评价。现将有关情况通报如下：",
+        "根据《{}》，我办对各地{}打击侵权假冒工作进行了考核评价。现将有关情况通报如下：",
         a.scheme.name,
         quarter_words(a.quarter)
     )
@@ -288,12 +288,17 @@ fn ranking(a: &Assessment) -> Vec<Block> {
     }
     p.push('。');
     let prev = a.quarter.prev();
-    let has_prev = a.history.iter().any(|h| h.quarter == prev);
-    let moves_text = if has_prev {
+    // Last quarter's records by code, built once (a search per region would be quadratic for
+    // a nationwide run).
+    let mut previous: HashMap<&str, &QuarterRecord> = HashMap::new();
+    for h in a.history.iter().filter(|h| h.quarter == prev) {
+        previous.entry(h.code.as_str()).or_insert(h);
+    }
+    let moves_text = if !previous.is_empty() {
         let moves: Vec<Move> = scored
             .iter()
             .filter_map(|r| {
-                let p = a.previous(&r.code).filter(|p| p.scored())?;
+                let p = previous.get(r.code.as_str()).filter(|p| p.scored())?;
                 Some(Move {
                     name: r.name.clone(),
                     from: p.rank,
