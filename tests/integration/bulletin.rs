@@ -490,3 +490,32 @@ fn without_last_quarter_the_ranks_are_not_compared() {
     assert!(texts.contains(&"一是按时报送。".to_string()));
     assert_eq!(texts.last().map(String::as_str), Some("2025年4月20日"));
 }
+
+/// The hand-made assessment of `report.rs` (three districts scored, one vetoed, one not sent),
+/// its wording worked out by hand.
+#[test]
+fn a_hand_made_assessment_reads_as_worked_out_by_hand() {
+    let scheme = kaoping::scheme::Scheme::builtin().unwrap();
+    let a = crate::report::assessment(&scheme);
+    let date = NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
+    let bytes = bulletin::bytes(&a, bulletin::DEFAULT_REQUIREMENTS, date).unwrap();
+    let (paras, _) = read(&parts(&bytes)["word/document.xml"]);
+    let texts: Vec<String> = paras.iter().map(Para::text).collect();
+    let has = |t: &str| assert!(texts.iter().any(|x| x == t), "no {t} in {texts:#?}");
+    // Districts (codes not ending 00): their offices are addressed as 县（市、区）.
+    has("各县（市、区）打击侵权假冒工作领导小组办公室：");
+    has("2025年第四季度，全省4个地区中，3个地区报送了考核评价数据，均按时报送；1个地区未报送（天河区）。");
+    // (92.345678 + 71.5 + 85) / 3 = 82.9486 → 82.95; the vetoed 海珠区 counts as 不合格.
+    has("经评分，3个地区参加排名，平均得分82.95分（满分100分）。按等次分，优秀1个、良好0个、合格1个、不合格1个。");
+    // Three scored: all are the first three, none is left for the last three.
+    has("总分排名前三位的是：荔湾区（92.3457分）、越秀区（71.5分）、海珠区（一票否决）。");
+    // 2025Q3 ranks 2, 2, 1 → now 1, 2, 3.
+    has("与上季度相比，排名上升最多的是荔湾区（由第2名升至第1名，升1位）；排名下降最多的是海珠区（由第1名降至第3名，降2位）。");
+    has("按照考核评价办法，本季度对2个地区采取督办措施，其中一票否决1个、挂牌督办1个。");
+    has("海珠区：一票否决，否决事由：发生重大制售假冒伪劣食品案件，等次定为不合格。");
+    has("越秀区：总分71.50，排名末位；2025Q2至2025Q4连续3个季度被通报；挂牌督办，限2026年3月31日前整改到位。");
+    let at = |t: &str| texts.iter().position(|x| x == t).unwrap();
+    assert_eq!(texts[at("（三）约谈") + 1], "无。");
+    assert_eq!(texts[at("（四）通报") + 1], "无。");
+    assert_eq!(texts.last().map(String::as_str), Some("2026年1月15日"));
+}
