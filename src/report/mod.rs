@@ -1,4 +1,5 @@
-//! The ranking workbook that leadership reads. Only this module and `template` write workbooks.
+//! The ranking workbook that leadership reads, and (`bulletin`) the 情况通报 draft sent after it.
+//! Only this module and `template` write workbooks.
 //!
 //! One file per sheet, in the order they appear: 总排名 (`ranking`), 总分图 (`bars`), 分项得分
 //! (`scores`), 指标明细 (`details`), 预警与督办 (`flags`), 漏斗图 (`funnel`), 趋势 (`trend`), 数据质量
@@ -7,6 +8,7 @@
 //! fixed by the quarter, so the same `Assessment` gives a byte-identical workbook.
 
 mod bars;
+pub mod bulletin;
 mod details;
 pub mod explain;
 pub mod feedback;
@@ -253,7 +255,13 @@ pub enum ReportError {
         #[source]
         source: Box<XlsxError>,
     },
-    /// The workbook could not be written to its file.
+    /// docx-rs could not pack the 情况通报 (its zip writer failed).
+    #[error("生成情况通报失败：{source}")]
+    Bulletin {
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The workbook or document could not be written to its file.
     #[error(transparent)]
     Output(#[from] OutputError),
 }

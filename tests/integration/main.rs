@@ -6,6 +6,7 @@
 mod util;
 
 mod architecture;
+mod bulletin;
 mod calendar;
 mod cli;
 mod corpus;

@@ -1,0 +1,56 @@
+//! The 情况通报 draft the office sends after scoring: a Word document (.docx, for WPS/Word) in the
+//! GB/T 9704-2012 layout, written with docx-rs. `content` works out what it says from one
+//! scoring run (总体情况, 排名情况, 预警与督办 with each region's reason, 存在问题, 下一步工作要求
+//! from a text the province edits, 落款); `layout` how it looks. The document's dates come from
+//! the 成文日期, never the clock, so the same inputs give a byte-identical file.
+
+mod content;
+mod layout;
+
+use super::{Assessment, ReportError};
+use chrono::NaiveDate;
+use std::io::Cursor;
+use std::path::Path;
+
+/// The default 下一步工作要求 (`templates/下一步工作要求.txt`): each non-empty line one paragraph.
+pub const DEFAULT_REQUIREMENTS: &str = include_str!("../../../templates/下一步工作要求.txt");
+
+/// The 情况通报 of one scoring run, dated `date` (成文日期, also the document's creation date);
+/// `requirements` is the 下一步工作要求, one paragraph per non-empty line.
+pub fn document(a: &Assessment, requirements: &str, date: NaiveDate) -> docx_rs::Docx {
+    let blocks = content::blocks(a, requirements, date);
+    let created = format!("{}T00:00:00Z", date.format("%Y-%m-%d"));
+    layout::document(&blocks, &created)
+}
+
+/// The 情况通报 as the bytes of a .docx file.
+///
+/// # Errors
+///
+/// [`ReportError::Bulletin`] when docx-rs cannot pack the document.
+pub fn bytes(a: &Assessment, requirements: &str, date: NaiveDate) -> Result<Vec<u8>, ReportError> {
+    let mut out = Cursor::new(Vec::new());
+    document(a, requirements, date)
+        .pack(&mut out)
+        .map_err(|e| ReportError::Bulletin {
+            source: Box::new(e),
+        })?;
+    Ok(out.into_inner())
+}
+
+/// Writes the 情况通报 to `path` atomically (temporary file, then rename).
+///
+/// # Errors
+///
+/// [`ReportError::Bulletin`] as for [`bytes`]; [`ReportError::Output`] when the file cannot be
+/// written.
+pub fn write(
+    a: &Assessment,
+    requirements: &str,
+    date: NaiveDate,
+    path: &Path,
+) -> Result<(), ReportError> {
+    let bytes = bytes(a, requirements, date)?;
+    crate::output::write_atomically(path, &bytes)?;
+    Ok(())
+}
