@@ -60,6 +60,12 @@ pub struct ScoreOptions {
     /// 同时为每个地区生成反馈单（未评分的地区为退回修改通知或补报通知），写入此文件夹
     #[arg(long, value_name = "DIR")]
     pub feedback: Option<PathBuf>,
+    /// 同时起草情况通报（Word 文档，.docx），写入此文件
+    #[arg(long, value_name = "FILE.docx")]
+    pub bulletin: Option<PathBuf>,
+    /// 情况通报中“下一步工作要求”的文本文件（每行一段）；省略时用内置的默认文字
+    #[arg(long, value_name = "FILE.txt", requires = "bulletin")]
+    pub requirements: Option<PathBuf>,
 }
 
 impl Default for ScoreOptions {
@@ -70,15 +76,19 @@ impl Default for ScoreOptions {
             without_province_findings: false,
             wait: crate::history::DEFAULT_WAIT.as_secs(),
             feedback: None,
+            bulletin: None,
+            requirements: None,
         }
     }
 }
 
 impl ScoreOptions {
-    /// What the run sends after scoring.
-    pub fn sends(&self) -> crate::pipeline::Sends<'_> {
+    /// What the run sends after scoring; `requirements` is the text of `--requirements`.
+    pub fn sends<'a>(&'a self, requirements: Option<&'a str>) -> crate::pipeline::Sends<'a> {
         crate::pipeline::Sends {
             feedback: self.feedback.as_deref(),
+            bulletin: self.bulletin.as_deref(),
+            requirements,
         }
     }
 }

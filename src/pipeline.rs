@@ -138,6 +138,11 @@ pub struct ScoreRun<'a> {
 pub struct Sends<'a> {
     /// One workbook per region into this folder (`report::feedback`).
     pub feedback: Option<&'a Path>,
+    /// The 情况通报 draft (.docx) to this file (`report::bulletin`).
+    pub bulletin: Option<&'a Path>,
+    /// Its 下一步工作要求, one paragraph per line; `report::bulletin::DEFAULT_REQUIREMENTS` when
+    /// `None`.
+    pub requirements: Option<&'a str>,
 }
 
 /// The files a scoring run sent.
@@ -145,6 +150,8 @@ pub struct Sends<'a> {
 pub struct Sent {
     /// The folder of 反馈单 and notices, and the files in it, in rank order.
     pub feedback: Option<(PathBuf, Vec<PathBuf>)>,
+    /// The 情况通报 draft.
+    pub bulletin: Option<PathBuf>,
 }
 
 /// What a scoring run produced.
@@ -459,22 +466,30 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
     })
 }
 
-/// Writes what `run.sends` asks for. A 退回修改通知 or 补报通知 gives the scheme's
-/// `feedback.resubmit_days` working days from the 制表日期 (the run's date).
+/// Writes what `run.sends` asks for, dated the 制表日期 (the run's date). A 退回修改通知 or 补报通知
+/// gives the scheme's `feedback.resubmit_days` working days from then.
 fn send(run: &ScoreRun, a: &Assessment) -> Result<Sent, Error> {
     let mut sent = Sent::default();
+    let made_on = run
+        .run_time
+        .get(..10)
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .unwrap_or(run.setup.today);
     if let Some(dir) = run.sends.feedback {
-        let made_on = run
-            .run_time
-            .get(..10)
-            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-            .unwrap_or(run.setup.today);
         let by = run
             .setup
             .calendar
             .add_working_days(made_on, a.scheme.feedback.resubmit_days);
         let files = report::feedback::write_all(a, by, dir)?;
         sent.feedback = Some((dir.to_path_buf(), files));
+    }
+    if let Some(path) = run.sends.bulletin {
+        let requirements = run
+            .sends
+            .requirements
+            .unwrap_or(report::bulletin::DEFAULT_REQUIREMENTS);
+        report::bulletin::write(a, requirements, made_on, path)?;
+        sent.bulletin = Some(path.to_path_buf());
     }
     Ok(sent)
 }

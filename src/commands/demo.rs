@@ -40,6 +40,7 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
         // The latest quarter also gets what the office sends after scoring.
         let options = crate::cli::ScoreOptions {
             feedback: (Some(*q) == latest).then(|| out.join(format!("反馈单_{q}"))),
+            bulletin: (Some(*q) == latest).then(|| out.join(format!("情况通报_{q}.docx"))),
             ..Default::default()
         };
         let outcome = score_one(
@@ -106,6 +107,9 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
             dir.display(),
             files.len()
         );
+    }
+    if let Some(bulletin) = &outcome.sent.bulletin {
+        say!("{} 情况通报（草稿）：{}", q.label(), bulletin.display());
     }
     let _ = exit_of(&outcome);
     Ok(Exit::Ok)

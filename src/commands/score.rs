@@ -35,6 +35,11 @@ pub(super) fn score_one(
     out: &Path,
     options: &ScoreOptions,
 ) -> Result<ScoreOutcome, Error> {
+    let requirements = options
+        .requirements
+        .as_deref()
+        .map(read_requirements)
+        .transpose()?;
     pipeline::score(&ScoreRun {
         setup,
         quarter,
@@ -47,8 +52,32 @@ pub(super) fn score_one(
         wait: Duration::from_secs(options.wait),
         on_wait: |message| eprintln!("{message}"),
         progress: &super::Bar::new(),
-        sends: options.sends(),
+        sends: options.sends(requirements.as_deref()),
     })
+}
+
+/// The 下一步工作要求 text the province keeps: UTF-8 (with or without BOM) or GB18030, as
+/// Notepad and WPS save it; one paragraph per line.
+fn read_requirements(path: &Path) -> Result<String, Error> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::Usage(format!(
+            "无法读取下一步工作要求文件 {}：{e}",
+            path.display()
+        ))
+    })?;
+    let (text, _) = crate::csvfile::decode(&bytes).ok_or_else(|| {
+        Error::Usage(format!(
+            "下一步工作要求文件 {} 不是 UTF-8 或 GB18030 编码的文本",
+            path.display()
+        ))
+    })?;
+    if text.trim().is_empty() {
+        return Err(Error::Usage(format!(
+            "下一步工作要求文件 {} 是空的；省略 --requirements 可使用默认文字",
+            path.display()
+        )));
+    }
+    Ok(text)
 }
 
 pub(super) fn exit_of(outcome: &ScoreOutcome) -> Exit {
@@ -88,6 +117,9 @@ pub(super) fn print_summary(setup: &Setup, o: &ScoreOutcome, quarter: Quarter, o
     say!("排名工作簿：{}", out.display());
     if let Some((dir, files)) = &o.sent.feedback {
         say!("反馈单：{}（{}份）", dir.display(), files.len());
+    }
+    if let Some(path) = &o.sent.bulletin {
+        say!("情况通报（草稿）：{}", path.display());
     }
     if let Some(notice) = crate::history::notice(&o.reruns, quarter) {
         eprintln!("警告：{notice}");

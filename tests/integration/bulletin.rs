@@ -34,6 +34,7 @@ fn run<'a>(setup: &'a Setup, q: Quarter, input: &'a Path, dir: &'a Path) -> Scor
         wait: history::DEFAULT_WAIT,
         on_wait: |_| {},
         progress: &kaoping::ingest::Silent,
+        sends: Default::default(),
     }
 }
 
@@ -518,4 +519,56 @@ fn a_hand_made_assessment_reads_as_worked_out_by_hand() {
     assert_eq!(texts[at("（三）约谈") + 1], "无。");
     assert_eq!(texts[at("（四）通报") + 1], "无。");
     assert_eq!(texts.last().map(String::as_str), Some("2026年1月15日"));
+}
+
+/// A .docx as golden text, one file per XML part (`word/document.xml` → key
+/// `word_document`): one element, attribute list or run of text per line, indented by depth,
+/// so a change of layout or wording shows as a few changed lines.
+pub fn dump(bytes: &[u8]) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (name, xml) in parts(bytes) {
+        if !name.ends_with(".xml") && !name.ends_with(".rels") {
+            continue;
+        }
+        let key = name
+            .trim_end_matches(".xml")
+            .replace(['/', '.'], "_")
+            .replace(['[', ']'], "")
+            .trim_start_matches('_')
+            .to_string();
+        let mut text = String::new();
+        let mut reader = Reader::from_str(&xml);
+        let mut depth = 0usize;
+        loop {
+            let ev = reader.read_event().unwrap();
+            let pad = "  ".repeat(depth);
+            match &ev {
+                Event::Start(e) | Event::Empty(e) => {
+                    let mut line = format!("{pad}<{}", e.name().as_ref());
+                    for a in e.attributes().flatten() {
+                        line.push_str(&format!(" {}=\"{}\"", a.key.as_ref(), a.value));
+                    }
+                    if matches!(ev, Event::Empty(_)) {
+                        line.push_str("/>");
+                    } else {
+                        line.push('>');
+                        depth += 1;
+                    }
+                    text.push_str(&line);
+                    text.push('\n');
+                }
+                Event::End(_) => depth = depth.saturating_sub(1),
+                Event::Text(t) => {
+                    let s = t.xml10_content().into_owned();
+                    if !s.trim().is_empty() {
+                        text.push_str(&format!("{pad}{s}\n"));
+                    }
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        out.insert(key, text);
+    }
+    out
 }

@@ -304,3 +304,58 @@ fn a_returned_region_gets_the_errors_and_the_deadline() {
         assert!(row.contains(&"错误".to_string()));
     }
 }
+
+/// `kaoping demo` drafts the 情况通报 for 2025Q4 beside the ranking workbook, dated the 制表日期
+/// of the run (SOURCE_DATE_EPOCH: 2026-01-01); every region 总排名 gives a measure other than 预警
+/// is named in it, in the section of its measure.
+#[test]
+fn the_demo_drafts_the_bulletin_beside_the_ranking_workbook() {
+    use std::io::Read as _;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let o = demo(tmp.path(), &out);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("情况通报（草稿）：") && stdout.contains("情况通报_2025Q4.docx"),
+        "{stdout}"
+    );
+    let file = std::fs::File::open(out.join("情况通报_2025Q4.docx")).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    // The words of the document, without the markup.
+    let mut words = String::new();
+    let mut inside = false;
+    for c in xml.chars() {
+        match c {
+            '<' => inside = true,
+            '>' => inside = false,
+            c if !inside => words.push(c),
+            _ => {}
+        }
+    }
+    assert!(words.contains("2026年1月1日"), "成文日期");
+    let ranking = table(&out.join("考评排名_2025Q4.xlsx"), "总排名", "排名");
+    let mut named = 0;
+    for row in &ranking {
+        let (name, measure) = (&row[3], &row[8]);
+        if measure.is_empty() || measure == "预警" {
+            continue;
+        }
+        let heading = words
+            .find(measure.as_str())
+            .unwrap_or_else(|| panic!("no section for {measure}"));
+        let at = words[heading..]
+            .find(&format!("{name}："))
+            .unwrap_or_else(|| {
+                panic!("{name} ({measure}) is not in the bulletin after its heading")
+            });
+        assert!(at > 0);
+        named += 1;
+    }
+    // 揭阳市 一票否决, 河源市 and 云浮市 挂牌督办, 珠海市 通报.
+    assert_eq!(named, 4);
+}

@@ -681,8 +681,9 @@ const REGENERATE_GOLDEN: &str =
     "KAOPING_UPDATE_GOLDEN=1 cargo test --release --test integration report::demo_workbook_matches_golden_files";
 
 /// The demo's last ranking workbook and two of its forms, sheet by sheet, as
-/// `tests/golden/<name>/<key>.txt`: 考评排名_2025Q4, 揭阳市's 反馈单 and 潮州市's 退回修改通知. Any
-/// change of layout, style, print setup, chart or content shows as a diff of readable lines.
+/// `tests/golden/<name>/<key>.txt`: 考评排名_2025Q4, 揭阳市's 反馈单 and 潮州市's 退回修改通知; and
+/// the 情况通报 draft part by part (`情况通报_2025Q4/`). Any change of layout, style, print setup,
+/// chart or content shows as a diff of readable lines.
 #[test]
 fn demo_workbook_matches_golden_files() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -722,9 +723,12 @@ fn demo_workbook_matches_golden_files() {
         let dir = root.join("tests/golden").join(name);
         failures.extend(golden(&xlsx_dump::dump(path), &dir, update));
     }
+    let bulletin = std::fs::read(out.join("情况通报_2025Q4.docx")).unwrap();
+    let dir = root.join("tests/golden/情况通报_2025Q4");
+    failures.extend(golden(&crate::bulletin::dump(&bulletin), &dir, update));
     assert!(
         failures.is_empty(),
-        "the demo's workbooks differ from tests/golden (- expected, + got; line numbers of each side):\n\n{}\n\n\
+        "the demo's workbooks or 情况通报 differ from tests/golden (- expected, + got; line numbers of each side):\n\n{}\n\n\
          If the change is intended, regenerate the reference with\n  {REGENERATE_GOLDEN}\n\
          and review the diff of tests/golden/ before committing it.",
         failures.join("\n\n")

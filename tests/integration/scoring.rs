@@ -467,6 +467,7 @@ fn every_region_gets_its_form_and_a_stale_one_goes() {
         progress: &kaoping::ingest::Silent,
         sends: kaoping::pipeline::Sends {
             feedback: Some(&forms),
+            ..Default::default()
         },
     })
     .unwrap();
