@@ -71,11 +71,7 @@ impl Results<'_> {
         let _ = writeln!(out, "一、指标得分");
         let province = Province::new(s, self.regions);
         for g in &s.groups {
-            let subtotal = r
-                .groups
-                .iter()
-                .find(|(id, _)| *id == g.id)
-                .map_or(0.0, |(_, v)| *v);
+            let subtotal = r.subtotal(&g.id).unwrap_or(0.0);
             let _ = writeln!(
                 out,
                 "{}（满分{}分）：得{}分",

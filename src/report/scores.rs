@@ -217,7 +217,7 @@ fn write_region(g: &mut Grid, a: &Assessment, r: &RegionResult, parts: &[Part], 
         match part.group {
             Some(gi) => {
                 let id = &s.groups[gi].id;
-                let subtotal = r.groups.iter().find(|(g, _)| g == id).map(|(_, v)| *v);
+                let subtotal = r.subtotal(id);
                 match subtotal {
                     Some(v) => g.num_toned(row, c, v, Kind::Score, fill, Tone::Bold),
                     None => g.blank(row, c, fill),

@@ -81,6 +81,14 @@ impl RegionResult {
         }
     }
 
+    /// The subtotal of the group with this id, if the region has one.
+    pub fn subtotal(&self, group: &str) -> Option<f64> {
+        self.groups
+            .iter()
+            .find(|(g, _)| g == group)
+            .map(|(_, v)| *v)
+    }
+
     /// The indicator result with this id.
     pub fn indicator(&self, id: &str) -> Option<&IndicatorResult> {
         self.indicators.iter().find(|i| i.id == id)

@@ -191,11 +191,7 @@ fn indicators(
     row += 1;
     let mut empties: Vec<String> = Vec::new();
     for group in &s.groups {
-        let subtotal = r
-            .groups
-            .iter()
-            .find(|(id, _)| *id == group.id)
-            .map_or(0.0, |(_, v)| *v);
+        let subtotal = r.subtotal(&group.id).unwrap_or(0.0);
         let points = s.group_points(&group.id);
         g.styled(row, 0, &group.name, Kind::Text, Fill::None, Tone::Bold);
         g.num_toned(row, 1, points, Kind::General, Fill::None, Tone::Bold);
