@@ -40,7 +40,7 @@ fn run<'a>(setup: &'a Setup, q: Quarter, input: &'a Path, dir: &'a Path) -> Scor
 
 /// The demo's 2025Q4 as `pipeline::score` would hand it to the report, over a history of
 /// 2025Q1–Q3 scored in `dir` first.
-fn demo_q4<'s>(setup: &'s Setup, dir: &Path) -> Assessment<'s> {
+pub(crate) fn demo_q4<'s>(setup: &'s Setup, dir: &Path) -> Assessment<'s> {
     let history = dir.join("history");
     for q in kaoping::quarter::parse_range("2025Q1..2025Q3").unwrap() {
         let input = samples().join(q.to_string());

@@ -7,6 +7,7 @@ mod util;
 
 mod architecture;
 mod bulletin;
+mod bulletin_schema;
 mod calendar;
 mod cli;
 mod corpus;

@@ -6,6 +6,7 @@
 
 mod content;
 mod layout;
+mod schema_order;
 
 use super::{Assessment, ReportError};
 use chrono::NaiveDate;
@@ -29,12 +30,12 @@ pub fn document(a: &Assessment, requirements: &str, date: NaiveDate) -> docx_rs:
 ///
 /// [`ReportError::Bulletin`] when docx-rs cannot pack the document.
 pub fn bytes(a: &Assessment, requirements: &str, date: NaiveDate) -> Result<Vec<u8>, ReportError> {
+    let bulletin =
+        |e: Box<dyn std::error::Error + Send + Sync>| ReportError::Bulletin { source: e };
+    let mut parts = document(a, requirements, date).build();
+    schema_order::apply(&mut parts).map_err(|e| bulletin(Box::new(e)))?;
     let mut out = Cursor::new(Vec::new());
-    document(a, requirements, date)
-        .pack(&mut out)
-        .map_err(|e| ReportError::Bulletin {
-            source: Box::new(e),
-        })?;
+    parts.pack(&mut out).map_err(|e| bulletin(Box::new(e)))?;
     Ok(out.into_inner())
 }
 
