@@ -3,8 +3,8 @@
 //! their only spelling; `template`, `ingest` and scheme validation all take them from here, so a
 //! change to the contract is a change in one place.
 //!
-//! It sits below the scheme and knows nothing of it: the template hash, which changes whenever
-//! the contract for a scheme does, is computed by [`crate::template::template_hash`].
+//! It sits below the scheme and knows nothing of it: the template hash and the contract
+//! fingerprint, computed from a scheme, are [`crate::fingerprint`]'s.
 
 /// How to fill the workbook.
 pub const GUIDE_SHEET: &str = "填报说明";
@@ -14,7 +14,7 @@ pub const BASIC_SHEET: &str = "基本情况";
 pub const SUMMARY_SHEET: &str = "汇总指标";
 /// The work items (W..).
 pub const WORK_SHEET: &str = "工作情况";
-/// Hidden: scheme id and version, template hash, region code, quarter.
+/// Hidden: scheme id and version, template hash, region code, quarter, contract fingerprint.
 pub const META_SHEET: &str = "_meta";
 /// Hidden: drop-down lists too long (or with commas) for a literal list.
 pub const LISTS_SHEET: &str = "_lists";
@@ -100,16 +100,20 @@ pub enum MetaKey {
     TemplateHash,
     RegionCode,
     Quarter,
+    /// The contract fingerprint (`fingerprint::contract_fingerprint`); absent from templates
+    /// made before it was recorded.
+    Contract,
 }
 
 impl MetaKey {
-    /// Every key, in the template's order (rows 2–6).
-    pub const ALL: [MetaKey; 5] = [
+    /// Every key, in the template's order (rows 2–7).
+    pub const ALL: [MetaKey; 6] = [
         MetaKey::SchemeId,
         MetaKey::SchemeVersion,
         MetaKey::TemplateHash,
         MetaKey::RegionCode,
         MetaKey::Quarter,
+        MetaKey::Contract,
     ];
 
     /// The key as written in column A.
@@ -120,6 +124,7 @@ impl MetaKey {
             MetaKey::TemplateHash => "template_hash",
             MetaKey::RegionCode => "region_code",
             MetaKey::Quarter => "quarter",
+            MetaKey::Contract => "contract",
         }
     }
 

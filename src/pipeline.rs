@@ -260,6 +260,7 @@ pub fn ingest(
             sha256: province.sha256.clone(),
             region_code: None,
             status: crate::submission::STATUS.to_string(),
+            template_version: String::new(),
         });
     }
     Ok((batch, province))

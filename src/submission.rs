@@ -83,6 +83,8 @@ pub struct Meta {
     pub template_hash: String,
     pub region_code: String,
     pub quarter: String,
+    /// The contract fingerprint; empty for a template made before it was recorded.
+    pub contract: String,
 }
 
 /// One submission workbook as read.
@@ -126,6 +128,8 @@ pub struct InputFile {
     pub region_code: Option<String>,
     /// 采用, 未采用（重复报送）, 有错误, 无法读取.
     pub status: String,
+    /// The scheme version the template was issued under (its `_meta`); empty when unknown.
+    pub template_version: String,
 }
 
 /// Everything ingest found in one folder.
@@ -175,6 +179,9 @@ impl ProvinceData {
 }
 
 /// The status of the province file in the list of input files.
+/// The status of a region's earlier submission when a later one replaces it.
+pub const SUPERSEDED: &str = "未采用（重复报送）";
+
 pub const STATUS: &str = "省级评定";
 
 /// Whether a ranking rests on the province's findings.

@@ -146,6 +146,7 @@ pub fn read_meta(grid: &Grid) -> Meta {
             Some(MetaKey::TemplateHash) => meta.template_hash = value,
             Some(MetaKey::RegionCode) => meta.region_code = value,
             Some(MetaKey::Quarter) => meta.quarter = value,
+            Some(MetaKey::Contract) => meta.contract = value,
             None => {}
         }
     }

@@ -11,13 +11,14 @@ use crate::submission::Submission;
 use crate::submission::{Cell, Ledger};
 use crate::text::fmt_num;
 
-/// Adds the cross-checks' problems to the submission.
+/// Adds the cross-checks' problems to the submission; `differs`: the template's contract is not
+/// the scheme's (`fingerprint::same_contract`).
 pub fn run(
     sub: &mut Submission,
     scheme: &Scheme,
     registry: &Registry,
     quarter: Quarter,
-    template_hash: &str,
+    differs: bool,
 ) {
     let mut found = Vec::new();
     for def in scheme.fields.iter().chain(scheme.work_items.iter()) {
@@ -56,19 +57,15 @@ pub fn run(
             whole(META_SHEET),
             format!("缺少隐藏工作表{META_SHEET}，无法核对模板版本，请使用省办下发的模板"),
         ));
-    } else if meta.scheme_id != scheme.id || meta.scheme_version != scheme.version {
-        found.push(Problem::error(Kind::Template,
-            whole(META_SHEET),
-            format!(
-                "模板属于指标体系{}（版本{}），与本次评分所用{}（版本{}）不一致，请使用最新模板重新填报",
-                meta.scheme_id, meta.scheme_version, scheme.id, scheme.version
-            ),
-        ));
-    } else if !meta.template_hash.is_empty() && meta.template_hash != template_hash {
+    } else if differs {
         found.push(Problem::warning(
             Kind::Template,
             whole(META_SHEET),
-            "模板校验码与当前模板不一致，模板可能被修改过",
+            format!(
+                "模板属于指标体系{}（版本{}），其填报内容与本次评分所用{}（版本{}）不同；已按评分方案读取，\
+                 缺少的字段和列、评分方案没有的字段和列另行列出，评分需要而缺少的为错误",
+                meta.scheme_id, meta.scheme_version, scheme.id, scheme.version
+            ),
         ));
     }
     if !sub.region_code.is_empty() {

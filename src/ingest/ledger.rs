@@ -48,14 +48,19 @@ pub fn date_orders(scheme: &Scheme, ledger: &str) -> Vec<(String, String)> {
     pairs
 }
 
+/// How many columns of a ledger's header row are read.
+const HEADER_WIDTH: u32 = 128;
+
 /// Reads one ledger sheet into the submission; `orders` from [`date_orders`], `scored` from
-/// [`Scheme::scored_columns`].
+/// [`Scheme::scored_columns`]. `differs`: the template's contract is not the scoring scheme's
+/// (`fingerprint::same_contract`), so a column no rule reads may be missing (a warning, read as
+/// blank) and a header the scheme does not know is named.
 pub fn read(
     grid: &Grid,
     def: &LedgerDef,
     (quarter, today): (Quarter, NaiveDate),
-    orders: &[(String, String)],
-    scored: &[String],
+    (orders, scored): (&[(String, String)], &[String]),
+    differs: bool,
     sub: &mut Submission,
 ) {
     let file = sub.file.clone();
@@ -71,23 +76,80 @@ pub fn read(
         ));
         return;
     };
-    let header: HashMap<String, u32> = (0..128)
+    let header: HashMap<String, u32> = (0..HEADER_WIDTH)
         .map(|c| (grid.text(hr, c), c))
         .filter(|(t, _)| !t.is_empty())
         .collect();
+    let needed = |name: &str| {
+        scored.iter().any(|c| c == name) || orders.iter().any(|(a, b)| a == name || b == name)
+    };
+    // Headers the scheme does not name, left to right: under another contract, perhaps a
+    // column the scoring scheme renamed.
+    let mut unknown: Vec<(u32, String)> = header
+        .iter()
+        .filter(|(t, _)| !def.columns.iter().any(|c| c.name == **t))
+        .map(|(t, &i)| (i, t.clone()))
+        .collect();
+    unknown.sort();
+    // The template writes the scheme's columns side by side: where a missing one would be,
+    // counted from the first one present.
+    let offset = def.columns.iter().enumerate().find_map(|(k, c)| {
+        let k = u32::try_from(k).ok()?;
+        header.get(&c.name).and_then(|&i| i.checked_sub(k))
+    });
+    let mut renamed_from: Vec<u32> = Vec::new();
     let mut cols = Vec::with_capacity(def.columns.len());
-    for c in &def.columns {
-        match header.get(&c.name) {
-            Some(&i) => cols.push(i),
-            None => {
-                sub.problems.push(Problem::error(
-                    Kind::MissingHeader,
-                    src(a1(hr, 0)),
-                    format!("表头缺少“{}”列", c.name),
-                ));
-                return;
-            }
+    let mut absent = vec![false; def.columns.len()];
+    let mut unreadable = false;
+    for (k, c) in def.columns.iter().enumerate() {
+        if let Some(&i) = header.get(&c.name) {
+            cols.push(i);
+            continue;
         }
+        let at = offset.and_then(|o| o.checked_add(u32::try_from(k).ok()?));
+        let old = unknown
+            .iter()
+            .find(|(i, _)| Some(*i) == at)
+            .filter(|_| differs);
+        let renamed = match old {
+            Some((i, old)) => {
+                renamed_from.push(*i);
+                format!("（模板此处为“{old}”列，评分方案已改列名）")
+            }
+            None => String::new(),
+        };
+        if differs && !needed(&c.name) && !c.key {
+            sub.problems.push(Problem::warning(
+                Kind::MissingHeader,
+                src(a1(hr, 0)),
+                format!(
+                    "表头缺少“{}”列{renamed}；本次评分不用此列，按空白读取",
+                    c.name
+                ),
+            ));
+            absent[k] = true;
+            // Past every header read: a column with no cells.
+            cols.push(HEADER_WIDTH + u32::try_from(k).unwrap_or(0));
+        } else {
+            sub.problems.push(Problem::error(
+                Kind::MissingHeader,
+                src(a1(hr, 0)),
+                format!("表头缺少“{}”列{renamed}", c.name),
+            ));
+            unreadable = true;
+        }
+    }
+    if differs {
+        for (i, name) in unknown.iter().filter(|(i, _)| !renamed_from.contains(i)) {
+            sub.problems.push(Problem::warning(
+                Kind::Template,
+                src(a1(hr, *i)),
+                format!("表头“{name}”列不在评分方案中，未读取"),
+            ));
+        }
+    }
+    if unreadable {
+        return;
     }
     let mut ledger = Ledger {
         sheet: def.sheet.clone(),
@@ -102,6 +164,10 @@ pub fn read(
         }
         let mut cells = Vec::with_capacity(cols.len());
         for (k, (col_def, &c)) in def.columns.iter().zip(&cols).enumerate() {
+            if absent[k] {
+                cells.push(Cell::Empty);
+                continue;
+            }
             let cell = a1(r, c);
             // Read by a rule: by scoring, a ledger check, or a date-order check.
             let read_by_scoring = scored.contains(&col_def.name)
@@ -341,8 +407,8 @@ mod tests {
             &grid,
             def,
             (q, NaiveDate::from_ymd_opt(2026, 1, 15).unwrap()),
-            &orders,
-            &scheme.scored_columns("transfer"),
+            (&orders, &scheme.scored_columns("transfer")),
+            false,
             &mut sub,
         );
         let order: Vec<String> = sub
@@ -395,8 +461,11 @@ mod tests {
                 "2025Q4".parse().unwrap(),
                 NaiveDate::from_ymd_opt(2026, 1, 15).unwrap(),
             ),
-            &date_orders(&scheme, "destruction"),
-            &scheme.scored_columns("destruction"),
+            (
+                &date_orders(&scheme, "destruction"),
+                &scheme.scored_columns("destruction"),
+            ),
+            false,
             &mut sub,
         );
         let shown: Vec<String> = sub.problems.iter().map(|p| p.to_string()).collect();

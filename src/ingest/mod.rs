@@ -164,6 +164,12 @@ fn read_book(book: &workbook::Book, ctx: &Context, template_hash: &str, sub: &mu
     if let Some(meta) = book.sheet(META_SHEET) {
         sub.meta = basic::read_meta(meta);
     }
+    // A template made under another contract is read leniently, and told apart in checks; one
+    // with no _meta at all is read as the scheme's own (and warned about there).
+    let differs = !sub.meta.scheme_id.is_empty()
+        && sub.meta.template_hash != template_hash
+        && !crate::fingerprint::same_contract(&sub.meta, ctx.scheme);
+    let needed = ctx.scheme.scored_fields();
     match book.sheet(BASIC_SHEET) {
         Some(g) => basic::read(g, ctx.quarter, ctx.today, sub),
         None => {
@@ -178,7 +184,7 @@ fn read_book(book: &workbook::Book, ctx: &Context, template_hash: &str, sub: &mu
         (WORK_SHEET, &ctx.scheme.work_items, WORK_VALUE_HEADER),
     ] {
         match book.sheet(sheet) {
-            Some(g) => summary::read(g, defs, header, sub),
+            Some(g) => summary::read(g, (defs, &needed), header, differs, sub),
             None => {
                 let p = missing(sheet);
                 sub.problems.push(p);
@@ -190,7 +196,8 @@ fn read_book(book: &workbook::Book, ctx: &Context, template_hash: &str, sub: &mu
             Some(g) => {
                 let orders = ledger::date_orders(ctx.scheme, &def.id);
                 let scored = ctx.scheme.scored_columns(&def.id);
-                ledger::read(g, def, (ctx.quarter, ctx.today), &orders, &scored, sub)
+                let rules = (orders.as_slice(), scored.as_slice());
+                ledger::read(g, def, (ctx.quarter, ctx.today), rules, differs, sub)
             }
             None => {
                 let p = missing(&def.sheet);
@@ -198,7 +205,7 @@ fn read_book(book: &workbook::Book, ctx: &Context, template_hash: &str, sub: &mu
             }
         }
     }
-    checks::run(sub, ctx.scheme, ctx.registry, ctx.quarter, template_hash);
+    checks::run(sub, ctx.scheme, ctx.registry, ctx.quarter, differs);
 }
 
 /// Told as a folder's files are read, from any thread, so that the caller can show progress;
@@ -284,6 +291,7 @@ pub fn select(subs: Vec<Submission>, ctx: &Context) -> Batch {
                 sha256: sub.sha256.clone(),
                 region_code: None,
                 status: status.to_string(),
+                template_version: sub.meta.scheme_version.clone(),
             });
             if sub.problems.is_empty() {
                 batch.problems.push(Problem::error(
@@ -326,7 +334,8 @@ pub fn select(subs: Vec<Submission>, ctx: &Context) -> Batch {
                 file: s.file.clone(),
                 sha256: s.sha256.clone(),
                 region_code: Some(code.clone()),
-                status: "未采用（重复报送）".to_string(),
+                status: crate::submission::SUPERSEDED.to_string(),
+                template_version: s.meta.scheme_version.clone(),
             });
             batch.problems.extend(s.problems);
         }
@@ -340,6 +349,7 @@ pub fn select(subs: Vec<Submission>, ctx: &Context) -> Batch {
                 "采用"
             }
             .to_string(),
+            template_version: chosen.meta.scheme_version.clone(),
         });
         batch.problems.extend(chosen.problems.iter().cloned());
         batch.submissions.insert(code, chosen);

@@ -6,10 +6,19 @@ use crate::contract::CODE_HEADER;
 use crate::problem::{a1, Kind, Problem, Source};
 use crate::scheme::{FieldDef, ValueKind};
 use crate::submission::{FieldValue, Submission};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// Reads the fields of one sheet: `value_header` is 本季度数值 or 填报值.
-pub fn read(grid: &Grid, defs: &[FieldDef], value_header: &str, sub: &mut Submission) {
+/// Reads the fields of one sheet: `value_header` is 本季度数值 or 填报值. `needed`: the fields
+/// scoring or a check reads ([`crate::scheme::Scheme::scored_fields`]); `differs`: the
+/// template's contract is not the scoring scheme's, so a field no rule reads may be missing (a
+/// warning) and a code the scheme does not know is named.
+pub fn read(
+    grid: &Grid,
+    (defs, needed): (&[FieldDef], &BTreeSet<String>),
+    value_header: &str,
+    differs: bool,
+    sub: &mut Submission,
+) {
     let sheet = grid.name.clone();
     let file = sub.file.clone();
     let src = |cell: String| Source::new(&file, &sheet, cell);
@@ -37,7 +46,13 @@ pub fn read(grid: &Grid, defs: &[FieldDef], value_header: &str, sub: &mut Submis
         if code.is_empty() {
             continue;
         }
-        if defs.iter().any(|d| d.code == code) {
+        if differs && !defs.iter().any(|d| d.code == code) {
+            sub.problems.push(Problem::warning(
+                Kind::Template,
+                src(a1(r, code_col)),
+                format!("编码{code}不在评分方案中，未读取"),
+            ));
+        } else if defs.iter().any(|d| d.code == code) {
             if let Some(first) = rows.get(&code) {
                 sub.problems.push(Problem::error(
                     Kind::Duplicate,
@@ -51,11 +66,17 @@ pub fn read(grid: &Grid, defs: &[FieldDef], value_header: &str, sub: &mut Submis
     }
     for def in defs {
         let Some(&r) = rows.get(&def.code) else {
-            sub.problems.push(Problem::error(
-                Kind::MissingField,
-                src(String::new()),
-                format!("缺少字段{}（{}）", def.code, def.name),
-            ));
+            let missing = format!("缺少字段{}（{}）", def.code, def.name);
+            sub.problems
+                .push(if differs && !needed.contains(&def.code) {
+                    Problem::warning(
+                        Kind::MissingField,
+                        src(String::new()),
+                        format!("{missing}：模板中没有此字段；本次评分不用此字段，照常评分"),
+                    )
+                } else {
+                    Problem::error(Kind::MissingField, src(String::new()), missing)
+                });
             continue;
         };
         let cell = a1(r, value_col);

@@ -142,6 +142,42 @@ impl Scheme {
         out
     }
 
+    /// The fields and work items whose value scoring or a check reads: the indicators' fields,
+    /// the bonus items', both sides of an `le` and the fields a ledger's rows or sums are
+    /// checked against. A submission without any other field can still be scored.
+    pub fn scored_fields(&self) -> std::collections::BTreeSet<String> {
+        let mut out = std::collections::BTreeSet::new();
+        for ind in &self.indicators {
+            match &ind.value {
+                ValueDef::Field { field } | ValueDef::PerUnit { field } => {
+                    out.insert(field.clone());
+                }
+                ValueDef::ShareNonzero { fields } => out.extend(fields.iter().cloned()),
+                ValueDef::Ratio {
+                    numerator,
+                    denominator,
+                } => out.extend(
+                    [numerator, denominator]
+                        .into_iter()
+                        .filter_map(|q| q.field.clone()),
+                ),
+                ValueDef::Province { .. } => {}
+            }
+        }
+        out.extend(self.bonus.items.iter().map(|b| b.field.clone()));
+        for def in self.fields.iter().chain(&self.work_items) {
+            if let Some(le) = &def.le {
+                out.insert(le.clone());
+                out.insert(def.code.clone());
+            }
+        }
+        for l in &self.ledgers {
+            out.extend(l.rows_equal.iter().chain(&l.rows_at_most).cloned());
+            out.extend(l.sums_equal.iter().map(|s| s.field.clone()));
+        }
+        out
+    }
+
     /// `v` rounded half away from zero (四舍五入) to the scheme's `decimals`.
     pub fn round(&self, v: f64) -> f64 {
         round_half_away(v, self.decimals)

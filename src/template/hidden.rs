@@ -34,6 +34,10 @@ pub(super) fn meta(
             MetaKey::Quarter,
             quarter.map(|q| q.to_string()).unwrap_or_default(),
         ),
+        (
+            MetaKey::Contract,
+            crate::fingerprint::contract_fingerprint(scheme),
+        ),
     ];
     for (i, (key, value)) in rows.iter().enumerate() {
         let r = u32::try_from(i + 1).unwrap_or(u32::MAX);

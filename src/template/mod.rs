@@ -16,7 +16,7 @@
 //! | 汇总指标 | `编码 \| 指标名称 \| 单位 \| 本季度数值 \| 说明`; one row per field from row 2, input in D |
 //! | 工作情况 | `编码 \| 项目 \| 填报值`; one row per work item from row 2, input in C |
 //! | one per ledger | the ledger's columns; input rows 2..=ledger_rows+1 |
-//! | _meta (hidden) | `key \| value`: scheme_id, scheme_version, template_hash, region_code, quarter |
+//! | _meta (hidden) | `key \| value`: scheme_id, scheme_version, template_hash, region_code, quarter, contract |
 //! | _lists (hidden) | only when a drop-down list is too long for a literal list |
 //!
 //! In a region's template 区划代码, 地区名称 and 季度 are pre-filled and locked; in the generic
@@ -29,13 +29,13 @@
 
 mod fields;
 mod guide;
-mod hash;
+
 mod hidden;
 mod ledger;
 mod styles;
 mod validation;
 
-pub use hash::template_hash;
+pub use crate::fingerprint::template_hash;
 
 use crate::contract::{
     BASIC_SHEET, GUIDE_SHEET, LISTS_SHEET, META_SHEET, RESERVED_SHEETS, SUMMARY_SHEET, WORK_SHEET,

@@ -202,6 +202,8 @@ pub(crate) fn assessment(scheme: &Scheme) -> Assessment<'_> {
             sha256: format!("{:0>64}", code),
             region_code: Some(code.into()),
             status: "采用".into(),
+            // 荔湾区 filled a template issued under the previous version of the scheme.
+            template_version: if code == "440103" { "2019.1" } else { "2020.1" }.into(),
         })
         .collect();
     let history = vec![
@@ -472,6 +474,11 @@ fn ranking_workbook_reads_back() {
         .filter_map(|(_, _, d)| d.get_string().map(str::to_string))
         .collect();
     assert!(all.iter().any(|s| s == "2020.1"), "scheme version");
+    assert!(
+        all.iter().any(|s| s
+            == "2019.1版1份、2020.1版2份；填报内容与评分方案（2020.1）相同的模板照常读取，不同之处见“数据质量”"),
+        "template versions"
+    );
     assert!(all.iter().any(|s| s == "dqqq-2020"), "scheme id");
     assert!(all
         .iter()

@@ -74,10 +74,11 @@ fn facts(g: &mut Grid, a: &Assessment, mut row: u32) -> u32 {
                 |f| format!("已计入（{}，校验值见下文“七、输入文件”）", f.file),
             ),
     };
-    let facts: [(&str, String); 10] = [
+    let facts: [(&str, String); 11] = [
         ("指标体系", s.name.clone()),
         ("方案编号", s.id.clone()),
         ("方案版本", s.version.clone()),
+        ("模板版本", template_versions(a)),
         ("引擎版本", format!("kaoping {}", env!("CARGO_PKG_VERSION"))),
         (
             "考核季度",
@@ -113,6 +114,35 @@ fn facts(g: &mut Grid, a: &Assessment, mut row: u32) -> u32 {
         row += 1;
     }
     row + 1
+}
+
+/// The scheme versions the used submissions' templates were issued under, with how many of
+/// each: a template of another version with the same contract is read as any other.
+fn template_versions(a: &Assessment) -> String {
+    let mut count: std::collections::BTreeMap<&str, usize> = Default::default();
+    for f in a.files.iter().filter(|f| f.region_code.is_some()) {
+        if f.status != crate::submission::SUPERSEDED {
+            *count.entry(f.template_version.as_str()).or_default() += 1;
+        }
+    }
+    let version = a.scheme.version.as_str();
+    match count.len() {
+        0 => "无".to_string(),
+        1 if count.contains_key(version) => format!("{version}（与评分方案相同）"),
+        _ => {
+            let list: Vec<String> = count
+                .iter()
+                .map(|(v, n)| match *v {
+                    "" => format!("未注明版本{n}份"),
+                    v => format!("{v}版{n}份"),
+                })
+                .collect();
+            format!(
+                "{}；填报内容与评分方案（{version}）相同的模板照常读取，不同之处见“数据质量”",
+                list.join("、")
+            )
+        }
+    }
 }
 
 /// 七、输入文件: every input file with its region, status and SHA-256.
