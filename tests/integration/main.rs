@@ -17,5 +17,6 @@ mod history;
 mod province;
 mod regression;
 mod report;
+mod revision;
 mod scoring;
 mod template;
