@@ -139,6 +139,33 @@ pub enum Command {
         #[arg(long)]
         without_province_findings: bool,
     },
+    /// 方案比较：同一批报送分别按两个指标体系评分，输出比较工作簿（总分、排名、等次、措施的变化，排名相关和名次对照图）；不写入历史数据
+    Compare {
+        /// 报送文件夹（含省级评定.csv）
+        dir: PathBuf,
+        /// 两个指标体系文件（TOML）：先写现行方案（方案A），再写拟采用的方案（方案B），如
+        /// --scheme templates/scheme-2020.toml --scheme templates/scheme-2025-revision.toml
+        #[arg(long = "scheme", value_name = "FILE", required = true, num_args = 1)]
+        schemes: Vec<PathBuf>,
+        /// 地区名录（CSV），默认使用内置的 templates/regions-guangdong.csv
+        #[arg(long, value_name = "FILE")]
+        regions: Option<PathBuf>,
+        /// 节假日表（CSV：日期,类型,说明；类型为“休”或“班”），默认使用内置的 templates/holidays.csv
+        #[arg(long, value_name = "FILE")]
+        holidays: Option<PathBuf>,
+        /// 季度，如 2025Q4；省略时按文件夹名推断
+        #[arg(long)]
+        quarter: Option<String>,
+        /// 历史数据文件夹（只读：连续季度的通报、约谈、挂牌督办依据它判断）
+        #[arg(long, value_name = "DIR")]
+        history: Option<PathBuf>,
+        /// 比较工作簿，默认为 方案比较_季度.xlsx
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// 省级评定缺失或无法完整读取时仍然比较（不计入省级评定）
+        #[arg(long)]
+        without_province_findings: bool,
+    },
     /// 生成模拟填报数据（用于演示、测试和性能测试）
     Samples {
         /// 地区数：不超过名录地区数时取名录前N个，否则生成模拟名录

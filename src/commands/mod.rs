@@ -20,6 +20,7 @@ macro_rules! say_part {
 
 mod calendar;
 mod check;
+mod compare;
 mod demo;
 mod explain;
 mod samples;
@@ -95,6 +96,25 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             region,
             without_province_findings,
         } => explain::run(&inputs, &region, without_province_findings),
+        Command::Compare {
+            dir,
+            schemes,
+            regions,
+            holidays,
+            quarter,
+            history,
+            out,
+            without_province_findings,
+        } => compare::run(&compare::Inputs {
+            dir: &dir,
+            schemes: &schemes,
+            regions: regions.as_deref(),
+            holidays: holidays.as_deref(),
+            quarter: quarter.as_deref(),
+            history: history.as_deref(),
+            out: out.as_deref(),
+            without_province_findings,
+        }),
         Command::Samples {
             regions,
             quarters,

@@ -9,6 +9,7 @@
 
 mod bars;
 pub mod bulletin;
+pub mod comparison;
 mod details;
 pub mod explain;
 pub mod feedback;

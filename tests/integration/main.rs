@@ -10,6 +10,7 @@ mod bulletin;
 mod bulletin_schema;
 mod calendar;
 mod cli;
+mod compare;
 mod corpus;
 mod feedback;
 mod funnel_flags;
