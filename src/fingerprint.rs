@@ -30,42 +30,7 @@ fn template_hash_as(scheme: &Scheme, id: &str, version: &str) -> String {
     put(&mut h, LAYOUT);
     put(&mut h, id);
     put(&mut h, version);
-    for (tag, defs) in [
-        ("fields", &scheme.fields),
-        ("work_items", &scheme.work_items),
-    ] {
-        put(&mut h, tag);
-        put(&mut h, &defs.len().to_string());
-        for f in defs.iter() {
-            put(&mut h, &f.code);
-            put(&mut h, &f.name);
-            put(&mut h, &f.unit);
-            put(&mut h, kind_key(f.kind));
-            put(&mut h, f.le.as_deref().unwrap_or(""));
-            put(&mut h, &f.note);
-        }
-    }
-    put(&mut h, "ledgers");
-    put(&mut h, &scheme.ledgers.len().to_string());
-    for l in &scheme.ledgers {
-        put(&mut h, &l.id);
-        put(&mut h, &l.sheet);
-        put(&mut h, &l.note);
-        put(&mut h, &l.columns.len().to_string());
-        for c in &l.columns {
-            put(&mut h, &c.name);
-            put(&mut h, kind_key(c.kind));
-            put(&mut h, flag_key(c.required));
-            put(&mut h, flag_key(c.key));
-            put(&mut h, flag_key(c.in_quarter));
-            put(&mut h, &c.choices.len().to_string());
-            for choice in &c.choices {
-                put(&mut h, choice);
-            }
-            put(&mut h, &c.max.map(|m| m.to_string()).unwrap_or_default());
-            put(&mut h, &c.note);
-        }
-    }
+    feed_contract(&mut h, scheme, true);
     short(h)
 }
 
@@ -77,40 +42,54 @@ pub fn contract_fingerprint(scheme: &Scheme) -> String {
     let mut h = Sha256::new();
     put(&mut h, LAYOUT);
     put(&mut h, "contract");
+    feed_contract(&mut h, scheme, false);
+    short(h)
+}
+
+/// Feeds the fields, work items and ledgers; with `notes`, the notes shown to the filler too.
+fn feed_contract(h: &mut Sha256, scheme: &Scheme, notes: bool) {
     for (tag, defs) in [
         ("fields", &scheme.fields),
         ("work_items", &scheme.work_items),
     ] {
-        put(&mut h, tag);
-        put(&mut h, &defs.len().to_string());
+        put(h, tag);
+        put(h, &defs.len().to_string());
         for f in defs.iter() {
-            put(&mut h, &f.code);
-            put(&mut h, &f.name);
-            put(&mut h, &f.unit);
-            put(&mut h, kind_key(f.kind));
-            put(&mut h, f.le.as_deref().unwrap_or(""));
-        }
-    }
-    put(&mut h, "ledgers");
-    put(&mut h, &scheme.ledgers.len().to_string());
-    for l in &scheme.ledgers {
-        put(&mut h, &l.id);
-        put(&mut h, &l.sheet);
-        put(&mut h, &l.columns.len().to_string());
-        for c in &l.columns {
-            put(&mut h, &c.name);
-            put(&mut h, kind_key(c.kind));
-            put(&mut h, flag_key(c.required));
-            put(&mut h, flag_key(c.key));
-            put(&mut h, flag_key(c.in_quarter));
-            put(&mut h, &c.choices.len().to_string());
-            for choice in &c.choices {
-                put(&mut h, choice);
+            put(h, &f.code);
+            put(h, &f.name);
+            put(h, &f.unit);
+            put(h, kind_key(f.kind));
+            put(h, f.le.as_deref().unwrap_or(""));
+            if notes {
+                put(h, &f.note);
             }
-            put(&mut h, &c.max.map(|m| m.to_string()).unwrap_or_default());
         }
     }
-    short(h)
+    put(h, "ledgers");
+    put(h, &scheme.ledgers.len().to_string());
+    for l in &scheme.ledgers {
+        put(h, &l.id);
+        put(h, &l.sheet);
+        if notes {
+            put(h, &l.note);
+        }
+        put(h, &l.columns.len().to_string());
+        for c in &l.columns {
+            put(h, &c.name);
+            put(h, kind_key(c.kind));
+            put(h, flag_key(c.required));
+            put(h, flag_key(c.key));
+            put(h, flag_key(c.in_quarter));
+            put(h, &c.choices.len().to_string());
+            for choice in &c.choices {
+                put(h, choice);
+            }
+            put(h, &c.max.map(|m| m.to_string()).unwrap_or_default());
+            if notes {
+                put(h, &c.note);
+            }
+        }
+    }
 }
 
 /// Whether a template, as its hidden `_meta` describes it, has the contract of `scheme`: by

@@ -117,6 +117,11 @@ fn a_revision_of_weights_targets_and_rules_scores_every_submission() {
     assert_eq!(groups("445300"), [4.0, 5.53, 13.71, 5.14, 0.0, 3.84, 2.65]);
 }
 
+/// The default scheme's edits that add field S33 (read by no rule) before the work items.
+const WORK_ITEMS: &str =
+    "# ---------------------------------------------------------------- 工作情况";
+const NEW_FIELD: &str = "[[fields]]\ncode = \"S33\"\nname = \"侵权假冒案件涉案企业数\"\nunit = \"户\"\nkind = \"count\"\n\n# ---------------------------------------------------------------- 工作情况";
+
 fn messages(a: &Assessed, file: &str) -> Vec<(Severity, Kind, String, String)> {
     a.problems
         .iter()
@@ -139,16 +144,12 @@ fn messages(a: &Assessed, file: &str) -> Vec<(Severity, Kind, String, String)> {
 #[test]
 fn a_changed_contract_names_each_difference() {
     let tmp = tempfile::tempdir().unwrap();
-    let new_field = "[[fields]]\ncode = \"S33\"\nname = \"侵权假冒案件涉案企业数\"\nunit = \"户\"\nkind = \"count\"\n\n# ---------------------------------------------------------------- 工作情况";
     let changed = edited(
         tmp.path(),
         "changed.toml",
         &[
             ("version = \"2020.1\"", "version = \"2026.1\""),
-            (
-                "# ---------------------------------------------------------------- 工作情况",
-                new_field,
-            ),
+            (WORK_ITEMS, NEW_FIELD),
             ("\"接收公安机关\"", "\"接收单位\""),
             ("{ name = \"是否立案\"", "{ name = \"公安机关是否立案\""),
             ("column = \"是否立案\"", "column = \"公安机关是否立案\""),
@@ -203,16 +204,12 @@ fn a_changed_contract_names_each_difference() {
 #[test]
 fn a_field_the_scores_do_not_read_may_be_missing() {
     let tmp = tempfile::tempdir().unwrap();
-    let new_field = "[[fields]]\ncode = \"S33\"\nname = \"侵权假冒案件涉案企业数\"\nunit = \"户\"\nkind = \"count\"\n\n# ---------------------------------------------------------------- 工作情况";
     let added = edited(
         tmp.path(),
         "added.toml",
         &[
             ("version = \"2020.1\"", "version = \"2026.1\""),
-            (
-                "# ---------------------------------------------------------------- 工作情况",
-                new_field,
-            ),
+            (WORK_ITEMS, NEW_FIELD),
         ],
     );
     let default = assess(&templates().join("scheme-2020.toml"));
