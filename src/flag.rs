@@ -172,7 +172,7 @@ pub fn evaluate(
                     q = q.prev();
                 }
                 let first = (1..streak).fold(quarter, |q, _| q.prev());
-                let history = format!("{first}至{quarter}连续{streak}个季度被通报");
+                let history = format!("{}连续{streak}个季度被通报", first.span_label(quarter));
                 if streak >= rules.interview_after {
                     flags.push(Flag {
                         kind: FlagKind::Interview,
@@ -204,7 +204,7 @@ pub fn evaluate(
                         ),
                         reason: format!(
                             "上季度（{}）已约谈，本季度总分{}，较上季度（{}分）{}分，未达到提高{}分的要求",
-                            quarter.prev(),
+                            quarter.prev().label(),
                             fmt2(r.total),
                             fmt2(last.total),
                             signed(gain),
@@ -300,10 +300,10 @@ fn funnel_flags<'h>(
                     level(outer)
                 ),
                 reason: format!(
-                    "{} {}{}至{quarter}连续{k}个季度{}漏斗图{}控制{}{what}",
+                    "{} {}{}连续{k}个季度{}漏斗图{}控制{}{what}",
                     f.setting.id,
                     f.name,
-                    q.next(),
+                    q.next().span_label(quarter),
                     side,
                     level(outer),
                     bound,
@@ -390,7 +390,9 @@ mod tests {
         assert_eq!(kinds(&f2, "r10"), [FlagKind::Interview, FlagKind::Notify]);
         let interview = &f2["r10"][0];
         assert!(
-            interview.reason.contains("2025Q1至2025Q2连续2个季度被通报"),
+            interview
+                .reason
+                .contains("2025年第1季度至第2季度连续2个季度被通报"),
             "{}",
             interview.reason
         );
@@ -425,8 +427,8 @@ mod tests {
         assert_eq!(
             m.reason,
             "总分63.00，排名第10（共10个有效报送地区），处于末位1名；\
-             2025Q1至2025Q3连续3个季度被通报；\
-             上季度（2025Q2）已约谈，本季度总分63.00，较上季度（62.00分）提高1.00分，未达到提高5分的要求；\
+             2025年第1季度至第3季度连续3个季度被通报；\
+             上季度（2025年第2季度）已约谈，本季度总分63.00，较上季度（62.00分）提高1.00分，未达到提高5分的要求；\
              挂牌督办，限2025年12月29日前整改到位"
         );
         assert_eq!(m.deadline, NaiveDate::from_ymd_opt(2025, 12, 29));
@@ -453,7 +455,7 @@ mod tests {
         assert_eq!(m.kind, FlagKind::Supervise);
         assert_eq!(m.reason.matches("连续").count(), 1, "{}", m.reason);
         assert!(
-            m.reason.contains("2025Q1至2025Q3连续3个季度被通报"),
+            m.reason.contains("2025年第1季度至第3季度连续3个季度被通报"),
             "{}",
             m.reason
         );
@@ -477,7 +479,7 @@ mod tests {
         assert_eq!(f[0].kind, FlagKind::Supervise);
         assert_eq!(
             Measure::of(f).unwrap().reason,
-            "上季度（2025Q1）已约谈，本季度总分74.99，较上季度（70.00分）提高4.99分，未达到提高5分的要求；\
+            "上季度（2025年第1季度）已约谈，本季度总分74.99，较上季度（70.00分）提高4.99分，未达到提高5分的要求；\
              挂牌督办，限2025年9月28日前整改到位"
         );
         assert!(kinds(&flags, "r04").is_empty());

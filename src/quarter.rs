@@ -89,6 +89,16 @@ impl Quarter {
     pub fn label(self) -> String {
         format!("{}年第{}季度", self.year, self.q)
     }
+
+    /// The quarters from `self` to `last` in words: `2025年第2季度至第4季度`, or
+    /// `2024年第4季度至2025年第2季度` across a year.
+    pub fn span_label(self, last: Quarter) -> String {
+        if self.year == last.year {
+            format!("{}至第{}季度", self.label(), last.q)
+        } else {
+            format!("{}至{}", self.label(), last.label())
+        }
+    }
 }
 
 impl fmt::Display for Quarter {
@@ -126,6 +136,19 @@ pub fn parse_range(s: &str) -> Result<Vec<Quarter>, QuarterError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_span_names_the_year_once_within_a_year() {
+        let q = |s: &str| s.parse::<Quarter>().unwrap();
+        assert_eq!(
+            q("2025Q2").span_label(q("2025Q4")),
+            "2025年第2季度至第4季度"
+        );
+        assert_eq!(
+            q("2024Q4").span_label(q("2025Q2")),
+            "2024年第4季度至2025年第2季度"
+        );
+    }
 
     #[test]
     fn days_and_deadline() {

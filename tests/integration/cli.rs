@@ -75,7 +75,7 @@ fn demo_ranks_all_regions_and_raises_every_kind_of_flag() {
         "{yunfu:?}"
     );
     assert!(
-        yunfu[5].contains("2025Q2至2025Q4连续3个季度被通报"),
+        yunfu[5].contains("2025年第2季度至第4季度连续3个季度被通报"),
         "{yunfu:?}"
     );
     assert!(

@@ -131,7 +131,7 @@ fn funnel_flags_escalate_through_the_history_folder() {
     assert_eq!(rules(&s2, LARGE)[0], "D1连续2个季度超出漏斗图99.8%控制限");
     assert!(
         s2.flags[LARGE][0].reason.starts_with(
-            "D1 行政处罚案件信息公示率2025Q1至2025Q2连续2个季度低于漏斗图99.8%控制下限"
+            "D1 行政处罚案件信息公示率2025年第1季度至第2季度连续2个季度低于漏斗图99.8%控制下限"
         ),
         "{}",
         s2.flags[LARGE][0].reason

@@ -81,7 +81,9 @@ fn three_quarters_escalate_rerun_is_stable_and_order_is_enforced() {
     );
     let interview = &q3.flags[cast::ESCALATES][0];
     assert!(
-        interview.reason.contains("2025Q2至2025Q3连续2个季度被通报"),
+        interview
+            .reason
+            .contains("2025年第2季度至第3季度连续2个季度被通报"),
         "{}",
         interview.reason
     );
