@@ -9,8 +9,8 @@ use crate::submission::Cell;
 use crate::text::fmt_num;
 use rust_xlsxwriter::{Format, Worksheet};
 
-/// A ledger sheet: its columns as the header, input rows 2..=ledger_rows+1 (more if `rows` has
-/// more).
+/// A ledger sheet: its columns as the header, then `rows`; the input columns formatted and
+/// unlocked as a whole, validated over rows 2..=ledger_rows+1 (more if `rows` has more).
 pub(super) fn ledger(
     ws: &mut Worksheet,
     def: &LedgerDef,
@@ -28,13 +28,17 @@ pub(super) fn ledger(
     for (c, col) in def.columns.iter().enumerate() {
         let ci = u16::try_from(c).unwrap_or(u16::MAX);
         ws.insert_note(0, ci, &note(&column_note(col))).on(s)?;
+        // The input look and the unlocked cells by column, not by cell: a template of 1,000
+        // pre-formatted empty rows per ledger is mostly empty cells that every reader must
+        // step over. Only values are written.
         let fmt = f.input_for(col.kind);
-        for r in 0..area {
-            let cell = rows
-                .get(r as usize)
-                .and_then(|row| row.get(c))
-                .unwrap_or(&Cell::Empty);
-            write_cell(ws, s, r + 1, ci, cell, fmt, f)?;
+        ws.set_column_format(ci, fmt).on(s)?;
+        for (r, row) in rows.iter().enumerate() {
+            let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
+            match row.get(c) {
+                None | Some(Cell::Empty) => {}
+                Some(cell) => write_cell(ws, s, r, ci, cell, fmt, f)?,
+            }
         }
         if let Some(dv) = validation(
             col.kind,
@@ -100,7 +104,7 @@ fn write_cell(
     f: &Formats,
 ) -> Result<(), TemplateError> {
     match cell {
-        Cell::Empty => ws.write_blank(r, c, fmt).on(sheet)?,
+        Cell::Empty => return Ok(()),
         Cell::Number(v) => {
             if !v.is_finite() {
                 return Err(TemplateError::NotFinite {

@@ -326,3 +326,72 @@ fn field_text_is_written_instead_of_the_number() {
         Data::String("不详".into())
     );
 }
+
+/// Issue 12's lean template: a ledger sheet holds its header row and nothing else; every input
+/// column is formatted and unlocked as a whole (`<col style>` of an unlocked format) and
+/// validated over rows 2..=ledger_rows+1, so an empty row looks, locks and validates as before
+/// without 1,000 pre-formatted empty cells per column.
+#[test]
+fn ledger_sheets_are_formatted_by_column_not_by_empty_cell() {
+    let scheme = Scheme::builtin().unwrap();
+    let bytes = template::build(&scheme, None, None, None)
+        .unwrap()
+        .save_to_buffer()
+        .unwrap();
+    let parts = parts(&bytes);
+    let text = |name: &str| {
+        let (_, data) = parts.iter().find(|(n, _)| n == name).unwrap();
+        String::from_utf8(data.clone()).unwrap()
+    };
+    // cellXfs in order; an xf is unlocked when it says protection locked="0".
+    let styles = text("xl/styles.xml");
+    let xfs = &styles[styles.find("<cellXfs").unwrap()..styles.find("</cellXfs>").unwrap()];
+    let unlocked: Vec<bool> = xfs
+        .split("<xf ")
+        .skip(1)
+        .map(|xf| {
+            let end = xf.find("</xf>").or_else(|| xf.find("/>")).unwrap();
+            xf[..end].contains(r#"locked="0""#)
+        })
+        .collect();
+    // Sheets 1–4 are 填报说明, 基本情况, 汇总指标, 工作情况; the ledgers follow in scheme order.
+    let last = scheme.ledger_rows + 1;
+    for (i, def) in scheme.ledgers.iter().enumerate() {
+        let xml = text(&format!("xl/worksheets/sheet{}.xml", i + 5));
+        assert_eq!(
+            xml.matches("<c ").count(),
+            def.columns.len(),
+            "{}: only the header row has cells",
+            def.sheet
+        );
+        let cols = &xml[xml.find("<cols>").unwrap()..xml.find("</cols>").unwrap()];
+        let mut covered = 0;
+        for col in cols.split("<col ").skip(1) {
+            let attr = |name: &str| -> usize {
+                let at = col.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                col[at..at + col[at..].find('"').unwrap()].parse().unwrap()
+            };
+            let style = attr("style");
+            assert!(
+                unlocked[style],
+                "{}: column style {style} is locked",
+                def.sheet
+            );
+            covered += attr("max") - attr("min") + 1;
+        }
+        assert_eq!(covered, def.columns.len(), "{}", def.sheet);
+        for (c, col) in def.columns.iter().enumerate() {
+            let letter = (b'A' + c as u8) as char;
+            let range = format!(r#"sqref="{letter}2:{letter}{last}""#);
+            if matches!(col.kind, kaoping::scheme::ValueKind::Text) && col.max.is_none() {
+                continue;
+            }
+            assert!(
+                xml.contains(&range),
+                "{}: {} not validated over {range}",
+                def.sheet,
+                col.name
+            );
+        }
+    }
+}
