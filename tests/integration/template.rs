@@ -67,18 +67,26 @@ fn blank_template_in_templates_is_current() {
     }
 }
 
-#[test]
-fn blank_template_is_protected_and_hides_meta() {
+/// The built-in scheme, its blank template as built now, and the template's zip parts.
+fn blank() -> (Scheme, Vec<u8>, Vec<(String, Vec<u8>)>) {
     let scheme = Scheme::builtin().unwrap();
     let bytes = template::build(&scheme, None, None, None)
         .unwrap()
         .save_to_buffer()
         .unwrap();
     let parts = parts(&bytes);
-    let text = |name: &str| {
-        let (_, data) = parts.iter().find(|(n, _)| n == name).unwrap();
-        String::from_utf8(data.clone()).unwrap()
-    };
+    (scheme, bytes, parts)
+}
+
+fn part_text(parts: &[(String, Vec<u8>)], name: &str) -> String {
+    let (_, data) = parts.iter().find(|(n, _)| n == name).unwrap();
+    String::from_utf8(data.clone()).unwrap()
+}
+
+#[test]
+fn blank_template_is_protected_and_hides_meta() {
+    let (scheme, bytes, parts) = blank();
+    let text = |name: &str| part_text(&parts, name);
     let sheets: Vec<&(String, Vec<u8>)> = parts
         .iter()
         .filter(|(n, _)| n.starts_with("xl/worksheets/sheet"))
@@ -333,16 +341,8 @@ fn field_text_is_written_instead_of_the_number() {
 /// without 1,000 pre-formatted empty cells per column.
 #[test]
 fn ledger_sheets_are_formatted_by_column_not_by_empty_cell() {
-    let scheme = Scheme::builtin().unwrap();
-    let bytes = template::build(&scheme, None, None, None)
-        .unwrap()
-        .save_to_buffer()
-        .unwrap();
-    let parts = parts(&bytes);
-    let text = |name: &str| {
-        let (_, data) = parts.iter().find(|(n, _)| n == name).unwrap();
-        String::from_utf8(data.clone()).unwrap()
-    };
+    let (scheme, _, parts) = blank();
+    let text = |name: &str| part_text(&parts, name);
     // cellXfs in order; an xf is unlocked when it says protection locked="0".
     let styles = text("xl/styles.xml");
     let xfs = &styles[styles.find("<cellXfs").unwrap()..styles.find("</cellXfs>").unwrap()];
