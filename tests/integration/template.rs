@@ -67,8 +67,11 @@ fn blank_template_in_templates_is_current() {
     }
 }
 
+/// A workbook's zip parts: (name, bytes).
+type Parts = Vec<(String, Vec<u8>)>;
+
 /// The built-in scheme, its blank template as built now, and the template's zip parts.
-fn blank() -> (Scheme, Vec<u8>, Vec<(String, Vec<u8>)>) {
+fn blank() -> (Scheme, Vec<u8>, Parts) {
     let scheme = Scheme::builtin().unwrap();
     let bytes = template::build(&scheme, None, None, None)
         .unwrap()
