@@ -121,12 +121,7 @@ impl Assessment<'_> {
 
     /// The title of a sheet: office, quarter and what the sheet is.
     pub(crate) fn title(&self, sheet: &str) -> String {
-        format!(
-            "{}　{}打击侵权假冒工作考核评价　{}",
-            self.scheme.office,
-            self.quarter.label(),
-            sheet
-        )
+        sheet_title(&self.scheme.office, self.quarter, sheet)
     }
 
     /// [`Assessment::subtitle`] on two lines, for a page too narrow for one.
@@ -151,11 +146,7 @@ impl Assessment<'_> {
 
     /// 制表日期: the date of the run.
     pub(crate) fn made_on(&self) -> String {
-        let date = self.run_time.get(..10).unwrap_or(&self.run_time);
-        match chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") {
-            Ok(d) => d.format("%Y年%-m月%-d日").to_string(),
-            Err(_) => date.to_string(),
-        }
+        made_on(&self.run_time)
     }
 
     /// A table sheet begun: the title block over `headers`, the header row in row 2 (texts wrap
@@ -206,6 +197,23 @@ impl Assessment<'_> {
             Some(r) => format!("{} {}", r.code, r.name),
             None => code.to_string(),
         }
+    }
+}
+
+/// The title of a sheet of any workbook the office prints: office, quarter and what it is.
+pub(crate) fn sheet_title(office: &str, quarter: Quarter, sheet: &str) -> String {
+    format!(
+        "{office}　{}打击侵权假冒工作考核评价　{sheet}",
+        quarter.label()
+    )
+}
+
+/// 制表日期 in words (`2026年1月20日`) from a 评分时间 such as `2026-01-20 09:30:00`.
+pub(crate) fn made_on(run_time: &str) -> String {
+    let date = run_time.get(..10).unwrap_or(run_time);
+    match chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") {
+        Ok(d) => d.format("%Y年%-m月%-d日").to_string(),
+        Err(_) => date.to_string(),
     }
 }
 

@@ -67,23 +67,15 @@ pub(super) fn build(c: &Comparison) -> Result<Workbook, ReportError> {
 }
 
 fn title(c: &Comparison, sheet: &str) -> String {
-    format!(
-        "{}　{}打击侵权假冒工作考核评价　{}",
-        c.b.scheme.office,
-        c.quarter.label(),
-        sheet
-    )
+    crate::report::sheet_title(&c.b.scheme.office, c.quarter, sheet)
 }
 
 fn subtitle(c: &Comparison) -> String {
-    let date = c.run_time.get(..10).unwrap_or(&c.run_time);
-    let date = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").map_or_else(
-        |_| date.to_string(),
-        |d| d.format("%Y年%-m月%-d日").to_string(),
-    );
     format!(
-        "方案A：版本{}　方案B：版本{}　　制表日期：{date}　　同一批报送分别按两个方案评分，不写入历史数据",
-        c.a.scheme.version, c.b.scheme.version
+        "方案A：版本{}　方案B：版本{}　　制表日期：{}　　同一批报送分别按两个方案评分，不写入历史数据",
+        c.a.scheme.version,
+        c.b.scheme.version,
+        crate::report::made_on(&c.run_time)
     )
 }
 
