@@ -66,6 +66,9 @@ pub struct ScoreOptions {
     /// 情况通报中“下一步工作要求”的文本文件（每行一段）；省略时用内置的默认文字
     #[arg(long, value_name = "FILE.txt", requires = "bulletin")]
     pub requirements: Option<PathBuf>,
+    /// 在标准错误输出各阶段耗时（读取报送、评分、统计、写工作簿等），用于性能测量
+    #[arg(long)]
+    pub timings: bool,
 }
 
 impl Default for ScoreOptions {
@@ -78,6 +81,7 @@ impl Default for ScoreOptions {
             feedback: None,
             bulletin: None,
             requirements: None,
+            timings: false,
         }
     }
 }

@@ -24,3 +24,4 @@ pub mod submission;
 pub mod tablefile;
 pub mod template;
 pub mod text;
+pub mod timings;

@@ -15,6 +15,7 @@ use crate::stats;
 use crate::stats::Funnel;
 use crate::submission::{Batch, Findings, InputFile, ProvinceData};
 use crate::template::{self, TemplateError};
+use crate::timings::Timings;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -169,6 +170,8 @@ pub struct ScoreOutcome {
     pub reruns: Vec<history::Rerun>,
     /// What was sent (see [`Sends`]).
     pub sent: Sent,
+    /// Wall time of each stage.
+    pub timings: Timings,
 }
 
 impl ScoreOutcome {
@@ -342,6 +345,8 @@ pub struct Assessed {
     pub problems: Vec<Problem>,
     pub files: Vec<InputFile>,
     pub findings: Findings,
+    /// Wall time of each stage so far.
+    pub timings: Timings,
     /// Held from reading the history until the quarter is written (or this is dropped).
     lock: Option<history::HistoryLock>,
 }
@@ -351,7 +356,10 @@ pub struct Assessed {
 /// `run.out`, `run.replace` and `run.run_time` are not used.
 pub fn assess(run: &ScoreRun) -> Result<Assessed, Error> {
     let setup = run.setup;
-    let (batch, mut province) = ingest(setup, run.quarter, run.input, run.progress)?;
+    let mut t = Timings::default();
+    let (batch, mut province) = t.time("读取报送", || {
+        ingest(setup, run.quarter, run.input, run.progress)
+    })?;
     // A ranking without the province's findings only on purpose.
     let findings = province_findings(run, &batch, &mut province)?;
     let inputs = score::Inputs {
@@ -360,28 +368,32 @@ pub fn assess(run: &ScoreRun) -> Result<Assessed, Error> {
         quarter: run.quarter,
         province: &province,
     };
-    let results = score::score(&setup.registry, &batch, &inputs)?;
+    let results = t.time("评分", || score::score(&setup.registry, &batch, &inputs))?;
     let lock = run
         .history
         .map(|dir| history::lock(dir, run.quarter, run.wait, run.on_wait))
         .transpose()?;
-    let past = match run.history {
-        Some(dir) => history::read(dir, Some(run.quarter))?,
-        None => Vec::new(),
-    };
+    let past = t.time("读取历史", || match run.history {
+        Some(dir) => history::read(dir, Some(run.quarter)),
+        None => Ok(Vec::new()),
+    })?;
     let previous: Vec<_> = past
         .iter()
         .filter(|h| h.quarter == run.quarter.prev())
         .cloned()
         .collect();
-    let analysis = stats::analyse(&setup.scheme, &results, &previous);
-    let flags = flag::evaluate(
-        &setup.scheme,
-        run.quarter,
-        &results,
-        &past,
-        &analysis.funnels,
-    );
+    let analysis = t.time("统计", || {
+        stats::analyse(&setup.scheme, &results, &previous)
+    });
+    let flags = t.time("督办措施", || {
+        flag::evaluate(
+            &setup.scheme,
+            run.quarter,
+            &results,
+            &past,
+            &analysis.funnels,
+        )
+    });
     Ok(Assessed {
         results,
         flags,
@@ -390,6 +402,7 @@ pub fn assess(run: &ScoreRun) -> Result<Assessed, Error> {
         problems: batch.problems,
         files: batch.files,
         findings,
+        timings: t,
         lock,
     })
 }
@@ -406,22 +419,17 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         problems,
         files,
         findings,
+        mut timings,
         lock: _lock,
     } = assess(run)?;
     // Checked and encoded now, written after the workbook.
-    let pending = match run.history {
+    let pending = timings.time("准备历史", || match run.history {
         Some(dir) => {
             let records = records(run.quarter, &results, &flags, &analysis.funnels);
-            Some(history::prepare(
-                dir,
-                run.quarter,
-                &records,
-                run.replace,
-                &run.run_time,
-            )?)
+            history::prepare(dir, run.quarter, &records, run.replace, &run.run_time).map(Some)
         }
-        None => None,
-    };
+        None => Ok(None),
+    })?;
     let reruns = pending.as_ref().map(|p| p.reruns()).unwrap_or_default();
     let rerun_problems = reruns.iter().map(|r| {
         Problem::warning(
@@ -452,9 +460,11 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         run_time: run.run_time.clone(),
         reruns,
     };
-    report::write(&assessment, run.out)?;
-    let sent = send(run, &assessment)?;
-    let written = pending.map(history::Pending::commit).transpose()?;
+    timings.time("排名工作簿", || report::write(&assessment, run.out))?;
+    let sent = timings.time("反馈与通报", || send(run, &assessment))?;
+    let written = timings.time("写入历史", || {
+        pending.map(history::Pending::commit).transpose()
+    })?;
     Ok(ScoreOutcome {
         results: assessment.regions,
         flags: assessment.flags,
@@ -464,6 +474,7 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         findings: assessment.findings,
         reruns: assessment.reruns,
         sent,
+        timings,
     })
 }
 

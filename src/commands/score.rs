@@ -20,6 +20,9 @@ pub fn run(
     let out = out.map_or_else(|| default_out(quarter), Path::to_path_buf);
     let outcome = score_one(&setup, quarter, dir, history, &out, options)?;
     print_summary(&setup, &outcome, quarter, &out);
+    if options.timings {
+        eprintln!("各阶段耗时：{}", outcome.timings);
+    }
     Ok(exit_of(&outcome))
 }
 
