@@ -17,6 +17,8 @@ use crate::registry::{Region, Registry};
 use crate::scheme::{DeductionSource, Scheme, WhenEmpty};
 use crate::submission::{Batch, Cell, Submission};
 use crate::text::fmt_num;
+use rayon::prelude::*;
+use std::collections::HashMap;
 use value::Figures;
 
 /// Scores every region of the registry and ranks them; the result is in rank order.
@@ -34,7 +36,7 @@ pub fn score(
     // Figures of every region with a valid submission.
     let valid: Vec<(&Region, &Submission, Vec<Figures>)> = registry
         .regions
-        .iter()
+        .par_iter()
         .filter_map(|r| {
             let sub = batch.submissions.get(&r.code)?;
             (!sub.has_errors()).then(|| {
@@ -63,19 +65,27 @@ pub fn score(
         });
     }
     // Each indicator's values across the compared regions, for relative rules.
-    let peers: Vec<Vec<f64>> = (0..scheme.indicators.len())
-        .map(|i| valid.iter().filter_map(|(_, _, f)| f[i].value).collect())
+    let peers: Vec<rules::Peers> = (0..scheme.indicators.len())
+        .map(|i| {
+            let values: Vec<f64> = valid.iter().filter_map(|(_, _, f)| f[i].value).collect();
+            rules::Peers::of(&values)
+        })
         .collect();
-
+    let by_code: HashMap<&str, usize> = valid
+        .iter()
+        .enumerate()
+        .map(|(i, (r, _, _))| (r.code.as_str(), i))
+        .collect();
     let mut results: Vec<RegionResult> = registry
         .regions
-        .iter()
-        .map(
-            |region| match valid.iter().find(|(r, _, _)| r.code == region.code) {
-                Some((_, sub, figs)) => scored(region, sub, figs, &peers, inp),
-                None => unscored(region, batch.submissions.get(&region.code)),
-            },
-        )
+        .par_iter()
+        .map(|region| match by_code.get(region.code.as_str()) {
+            Some(&i) => {
+                let (_, sub, figs) = &valid[i];
+                scored(region, sub, figs, &peers, inp)
+            }
+            None => unscored(region, batch.submissions.get(&region.code)),
+        })
         .collect();
     rank(&mut results);
     Ok(results)
@@ -115,7 +125,7 @@ fn scored(
     region: &Region,
     sub: &Submission,
     figs: &[Figures],
-    peers: &[Vec<f64>],
+    peers: &[rules::Peers],
     inp: &Inputs,
 ) -> RegionResult {
     let scheme = inp.scheme;

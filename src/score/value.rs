@@ -156,8 +156,8 @@ fn quantity(
         .iter()
         .filter(|row| {
             filters.iter().all(|(i, from, f)| {
-                let cell = row.cells.get(*i).unwrap_or(&Cell::Empty);
-                let from_cell = from.and_then(|j| row.cells.get(j));
+                let cell = ledger.cell(row, *i);
+                let from_cell = from.map(|j| ledger.cell(row, j));
                 match passes(cell, from_cell, f, inp) {
                     Ok(pass) => pass,
                     Err(Uncovered { year }) => {
@@ -184,7 +184,7 @@ fn quantity(
             })
         })
         .map(|row| match sum_col {
-            Some(i) => row.cells.get(i).and_then(Cell::as_number).unwrap_or(0.0),
+            Some(i) => ledger.cell(row, i).as_number().unwrap_or(0.0),
             None => 1.0,
         })
         .sum()
@@ -229,13 +229,7 @@ fn cell_source(file: &str, ledger: &Ledger, row: &LedgerRow, index: usize) -> So
 fn ledger_source(file: &str, ledger: &Ledger) -> Source {
     let cell = match (ledger.rows.first(), ledger.rows.last()) {
         (Some(a), Some(b)) => {
-            let cols = ledger
-                .rows
-                .iter()
-                .map(|r| r.cells.len())
-                .max()
-                .unwrap_or(1)
-                .max(1);
+            let cols = ledger.columns.len().max(1);
             // Rows are 1-based and columns 0-based in `a1`.
             format!(
                 "{}:{}",
