@@ -9,8 +9,9 @@ use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 /// A ledger cell after it was read as its column's kind.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub enum Cell {
+    #[default]
     Empty,
     Number(f64),
     Text(String),
@@ -73,6 +74,47 @@ pub struct Ledger {
     /// order of `LedgerRow::cells`), so a cell can be named as the region sees it.
     pub columns: Vec<u32>,
     pub rows: Vec<LedgerRow>,
+    /// The scheme columns each row's `cells` hold, in order, once ingest has let go of the
+    /// columns no score reads ([`Ledger::keep_only`]); `None` while every column is held.
+    pub held: Option<Vec<usize>>,
+}
+
+impl Ledger {
+    /// Where a scheme column (by index) is in each row's `cells`, if it is held.
+    fn position(&self, column: usize) -> Option<usize> {
+        match &self.held {
+            None => Some(column),
+            Some(held) => held.iter().position(|&c| c == column),
+        }
+    }
+
+    /// A row's cell in a scheme column (by index): Empty when the column is not held.
+    pub fn cell<'a>(&self, row: &'a LedgerRow, column: usize) -> &'a Cell {
+        static EMPTY: Cell = Cell::Empty;
+        self.position(column)
+            .and_then(|i| row.cells.get(i))
+            .unwrap_or(&EMPTY)
+    }
+
+    /// Keeps only the cells of the given scheme columns, so that a batch of thousands of
+    /// regions holds what scoring reads and not every cell of every ledger.
+    pub fn keep_only(&mut self, columns: &[usize]) {
+        let at: Vec<Option<usize>> = columns.iter().map(|&c| self.position(c)).collect();
+        for row in &mut self.rows {
+            let mut cells: Vec<Cell> = at
+                .iter()
+                .map(|i| {
+                    i.and_then(|i| row.cells.get_mut(i))
+                        .map(std::mem::take)
+                        .unwrap_or_default()
+                })
+                .collect();
+            cells.shrink_to_fit();
+            row.cells = cells;
+        }
+        self.rows.shrink_to_fit();
+        self.held = Some(columns.to_vec());
+    }
 }
 
 /// The hidden `_meta` sheet.
@@ -112,6 +154,14 @@ impl Submission {
     /// Whether ingest found an error (warnings allowed).
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(|p| p.severity == Severity::Error)
+    }
+
+    /// Lets go of every ledger cell no score reads ([`Scheme::read_columns`]), once ingest has
+    /// checked them all.
+    pub fn keep_only_scored_columns(&mut self, scheme: &Scheme) {
+        for (id, ledger) in &mut self.ledgers {
+            ledger.keep_only(&scheme.read_columns(id));
+        }
     }
 
     /// A field's value, if it was read.
@@ -212,5 +262,45 @@ impl Findings {
                     .join("、")
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// After `keep_only`, a held column reads as before and any other column as Empty.
+    #[test]
+    fn a_ledger_keeps_only_the_columns_asked_for() {
+        let row = |r: u32| LedgerRow {
+            row: r,
+            cells: vec![
+                Cell::Text(format!("A-{r}")),
+                Cell::Number(f64::from(r)),
+                Cell::Text("某单位".into()),
+                Cell::YesNo(r.is_multiple_of(2)),
+            ],
+        };
+        let mut ledger = Ledger {
+            sheet: "移送台账".into(),
+            columns: vec![0, 1, 2, 3],
+            rows: vec![row(2), row(3)],
+            held: None,
+        };
+        assert_eq!(
+            ledger.cell(&ledger.rows[0], 2),
+            &Cell::Text("某单位".into())
+        );
+        ledger.keep_only(&[1, 3]);
+        assert_eq!(ledger.rows[1].cells.len(), 2);
+        let r = &ledger.rows[1];
+        assert_eq!(ledger.cell(r, 1), &Cell::Number(3.0));
+        assert_eq!(ledger.cell(r, 3), &Cell::YesNo(false));
+        assert_eq!(ledger.cell(r, 0), &Cell::Empty);
+        assert_eq!(ledger.cell(r, 2), &Cell::Empty);
+        // Narrowing again keeps what is still held.
+        ledger.keep_only(&[3]);
+        assert_eq!(ledger.cell(&ledger.rows[0], 3), &Cell::YesNo(true));
+        assert_eq!(ledger.cell(&ledger.rows[0], 1), &Cell::Empty);
     }
 }

@@ -7,8 +7,8 @@ use crate::problem::{Kind, Problem, Source};
 use crate::quarter::Quarter;
 use crate::registry::Registry;
 use crate::scheme::{LedgerDef, Scheme};
+use crate::submission::Ledger;
 use crate::submission::Submission;
-use crate::submission::{Cell, Ledger};
 use crate::text::fmt_num;
 
 /// Adds the cross-checks' problems to the submission; `differs`: the template's contract is not
@@ -147,7 +147,7 @@ fn ledger_totals(sub: &Submission, def: &LedgerDef, ledger: &Ledger) -> Vec<Prob
         let sum: f64 = ledger
             .rows
             .iter()
-            .filter_map(|r| r.cells.get(col).and_then(Cell::as_number))
+            .filter_map(|r| ledger.cell(r, col).as_number())
             .sum();
         // Amounts are kept to the cent; anything closer is rounding.
         if (sum - v.value).abs() > 0.005 + 1e-9 * v.value.abs() {
@@ -171,7 +171,7 @@ fn ledger_totals(sub: &Submission, def: &LedgerDef, ledger: &Ledger) -> Vec<Prob
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::submission::{FieldValue, LedgerRow};
+    use crate::submission::{Cell, FieldValue, LedgerRow};
 
     fn field(code: &str, value: f64, cell: &str) -> (String, FieldValue) {
         (
@@ -201,6 +201,7 @@ mod tests {
                     }
                 })
                 .collect(),
+            held: None,
         }
     }
 

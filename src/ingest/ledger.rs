@@ -155,11 +155,20 @@ pub fn read(
         sheet: def.sheet.clone(),
         columns: cols.clone(),
         rows: Vec::new(),
+        held: None,
     };
     let mut keys: HashMap<(usize, String), u32> = HashMap::new();
-    let last = grid.last_row().unwrap_or(hr);
-    for r in hr + 1..=last {
-        if cols.iter().all(|&c| is_blank(grid.get(r, c))) {
+    // Read by a rule: by scoring, a ledger check, or a date-order check.
+    let read_by_scoring: Vec<bool> = def.columns.iter().map(|c| needed(&c.name)).collect();
+    let at = |name: &str| def.columns.iter().position(|c| c.name == name);
+    let order_at: Vec<(usize, usize, &str, &str)> = orders
+        .iter()
+        .filter_map(|(later, earlier)| {
+            Some((at(later)?, at(earlier)?, later.as_str(), earlier.as_str()))
+        })
+        .collect();
+    for (r, row) in grid.rows_after(hr) {
+        if cols.iter().all(|&c| is_blank(row.get(c))) {
             continue;
         }
         let mut cells = Vec::with_capacity(cols.len());
@@ -168,18 +177,14 @@ pub fn read(
                 cells.push(Cell::Empty);
                 continue;
             }
-            let cell = a1(r, c);
-            // Read by a rule: by scoring, a ledger check, or a date-order check.
-            let read_by_scoring = scored.contains(&col_def.name)
-                || orders
-                    .iter()
-                    .any(|(a, b)| *a == col_def.name || *b == col_def.name);
+            // The cell's name is only spelt out for a message.
+            let source = || src(a1(r, c));
             let value = read_cell(
-                grid.get(r, c),
+                row.get(c),
                 col_def,
-                (quarter, today, read_by_scoring),
+                (quarter, today, read_by_scoring[k]),
                 r,
-                &src(cell.clone()),
+                &source,
                 sub,
             );
             if col_def.key {
@@ -187,7 +192,7 @@ pub fn read(
                     if let Some(first_row) = keys.insert((k, t.clone()), r) {
                         sub.problems.push(Problem::error(
                             Kind::Duplicate,
-                            src(cell),
+                            source(),
                             format!("{}“{t}”与第{}行重复", col_def.name, first_row + 1),
                         ));
                     }
@@ -195,11 +200,7 @@ pub fn read(
             }
             cells.push(value);
         }
-        for (later, earlier) in orders {
-            let at = |name: &str| def.columns.iter().position(|c| c.name == name);
-            let (Some(l), Some(e)) = (at(later), at(earlier)) else {
-                continue;
-            };
+        for &(l, e, later, earlier) in &order_at {
             if let (Some(ld), Some(ed)) = (cells[l].as_date(), cells[e].as_date()) {
                 if ld < ed {
                     sub.problems.push(Problem::error(
@@ -224,7 +225,7 @@ fn read_cell(
     def: &ColumnDef,
     (quarter, today, read_by_scoring): (Quarter, NaiveDate, bool),
     row: u32,
-    src: &Source,
+    src: &dyn Fn() -> Source,
     sub: &mut Submission,
 ) -> Cell {
     // A choice off the list in a column no score reads (销毁方式 "拆解") cannot change the
@@ -233,7 +234,7 @@ fn read_cell(
         if let Read::Ok(t) | Read::Guessed(t, _) = cells::text(data) {
             if !def.choices.contains(&t) {
                 sub.problems.push(Problem::warning(Kind::BadValue,
-                    src.clone(),
+                    src(),
                     format!(
                         "“{}”应为下拉列表中的选项（{}），实际为“{t}”；该列不参与评分，照常评分，请核实",
                         def.name,
@@ -264,19 +265,18 @@ fn read_cell(
     let value = match read {
         Read::Ok(v) => v,
         Read::Guessed(v, note) => {
-            sub.problems
-                .push(Problem::warning(Kind::Note, src.clone(), note));
+            sub.problems.push(Problem::warning(Kind::Note, src(), note));
             v
         }
         Read::Empty => {
             let missing = format!("第{}行“{}”未填写", row + 1, def.name);
             if def.required && (read_by_scoring || def.key) {
                 sub.problems
-                    .push(Problem::error(Kind::Blank, src.clone(), missing));
+                    .push(Problem::error(Kind::Blank, src(), missing));
             } else if def.required {
                 sub.problems.push(Problem::warning(
                     Kind::Blank,
-                    src.clone(),
+                    src(),
                     format!("{missing}；该列不参与评分，照常评分，请补充"),
                 ));
             }
@@ -287,7 +287,7 @@ fn read_cell(
         Read::Bad(m) if !read_by_scoring && !def.key => {
             sub.problems.push(Problem::warning(
                 Kind::BadValue,
-                src.clone(),
+                src(),
                 format!("{m}；该列不参与评分，照常评分，请核实"),
             ));
             return match cells::text(data) {
@@ -296,8 +296,7 @@ fn read_cell(
             };
         }
         Read::Bad(m) => {
-            sub.problems
-                .push(Problem::error(Kind::BadValue, src.clone(), m));
+            sub.problems.push(Problem::error(Kind::BadValue, src(), m));
             Cell::Empty
         }
     };
@@ -305,7 +304,7 @@ fn read_cell(
         if def.in_quarter && !quarter.contains(d) {
             sub.problems.push(Problem::error(
                 Kind::Date,
-                src.clone(),
+                src(),
                 format!(
                     "“{}”{}不在本季度（{}至{}）内",
                     def.name,
@@ -317,7 +316,7 @@ fn read_cell(
         } else if d > today {
             sub.problems.push(Problem::error(
                 Kind::Date,
-                src.clone(),
+                src(),
                 format!(
                     "“{}”{}晚于今天（{}），请核实",
                     def.name,
@@ -367,8 +366,7 @@ mod tests {
         // Row 3 is in order.
         let mut grid = Grid::default();
         for (c, col) in def.columns.iter().enumerate() {
-            grid.cells
-                .insert((0, c as u32), Data::String(col.name.clone()));
+            grid.set(0, c as u32, Data::String(col.name.clone()));
         }
         let row = |r: u32, found: Data, sent: Data, filed: Data, grid: &mut Grid| {
             let cells = [
@@ -381,7 +379,7 @@ mod tests {
                 filed,
             ];
             for (c, v) in cells.into_iter().enumerate() {
-                grid.cells.insert((r, c as u32), v);
+                grid.set(r, c as u32, v);
             }
         };
         row(
@@ -435,12 +433,11 @@ mod tests {
         let def = scheme.ledger("destruction").unwrap();
         let mut grid = Grid::default();
         for (c, col) in def.columns.iter().enumerate() {
-            grid.cells
-                .insert((0, c as u32), Data::String(col.name.clone()));
+            grid.set(0, c as u32, Data::String(col.name.clone()));
         }
         let col = |name: &str| def.columns.iter().position(|c| c.name == name).unwrap() as u32;
         let put = |r: u32, name: &str, v: Data, grid: &mut Grid| {
-            grid.cells.insert((r, col(name)), v);
+            grid.set(r, col(name), v);
         };
         for r in [1, 2] {
             put(r, "批次编号", Data::String(format!("P-{r}")), &mut grid);

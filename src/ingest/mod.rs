@@ -122,7 +122,7 @@ pub fn read_file(path: &Path, ctx: &Context, template_hash: &str) -> Submission 
             return sub;
         }
     };
-    if book.sheets.iter().all(|g| g.cells.is_empty()) {
+    if book.sheets.iter().all(workbook::Grid::is_empty) {
         sub.problems.push(Problem::error(
             Kind::EmptyFile,
             whole,
@@ -236,7 +236,10 @@ pub fn read_dir(
     let mut subs: Vec<Submission> = files
         .par_iter()
         .map(|p| {
-            let sub = read_file_guarded(p, ctx, template_hash);
+            let mut sub = read_file_guarded(p, ctx, template_hash);
+            // Every check is done: a batch of thousands of regions holds only what scoring
+            // reads from here on.
+            sub.keep_only_scored_columns(ctx.scheme);
             progress.read_one();
             sub
         })

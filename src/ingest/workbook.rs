@@ -5,7 +5,6 @@
 //! streaming cell reader into a sparse map instead of a full grid.
 
 use calamine::{Data, DataRef, Ods, OdsError, Reader, Xls, XlsError, Xlsx, XlsxError};
-use std::collections::BTreeMap;
 use std::io::Cursor;
 
 /// Limits enforced before memory is spent on a file (README, "报送文件的读取与限制").
@@ -58,34 +57,82 @@ impl Default for Limits {
     }
 }
 
-/// One sheet as a sparse grid; positions are 0-based absolute (row, column).
+/// One sheet as a sparse grid: its non-empty cells in row-major order. Positions are 0-based
+/// absolute (row, column).
 #[derive(Debug, Clone, Default)]
 pub struct Grid {
     pub name: String,
-    pub cells: BTreeMap<(u32, u32), Data>,
+    /// Sorted by position, one entry per position.
+    cells: Vec<((u32, u32), Data)>,
 }
 
 static EMPTY: Data = Data::Empty;
 
 impl Grid {
+    /// A sheet from its cells in the order a reader gave them: sorted by position, and where a
+    /// position comes twice the later one kept (as a spreadsheet program would show it).
+    pub fn new(name: &str, mut cells: Vec<((u32, u32), Data)>) -> Grid {
+        if !cells.windows(2).all(|w| w[0].0 < w[1].0) {
+            // Stable, so equal positions stay in reading order; then the last of each run wins.
+            cells.sort_by_key(|(pos, _)| *pos);
+            let mut kept: Vec<((u32, u32), Data)> = Vec::with_capacity(cells.len());
+            for cell in cells {
+                match kept.last_mut() {
+                    Some(last) if last.0 == cell.0 => *last = cell,
+                    _ => kept.push(cell),
+                }
+            }
+            cells = kept;
+        }
+        Grid {
+            name: name.to_string(),
+            cells,
+        }
+    }
+
+    /// Sets one cell (for building a sheet by hand, as tests do).
+    pub fn set(&mut self, row: u32, col: u32, value: Data) {
+        match self
+            .cells
+            .binary_search_by_key(&(row, col), |(pos, _)| *pos)
+        {
+            Ok(i) => self.cells[i].1 = value,
+            Err(i) => self.cells.insert(i, ((row, col), value)),
+        }
+    }
+
     /// The cell at a 0-based absolute position (Empty when there is none).
     pub fn get(&self, row: u32, col: u32) -> &Data {
-        self.cells.get(&(row, col)).unwrap_or(&EMPTY)
+        match self
+            .cells
+            .binary_search_by_key(&(row, col), |(pos, _)| *pos)
+        {
+            Ok(i) => &self.cells[i].1,
+            Err(_) => &EMPTY,
+        }
+    }
+
+    /// Whether the sheet has no cell at all.
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
     }
 
     /// The last used row, if any.
     pub fn last_row(&self) -> Option<u32> {
-        self.cells.keys().next_back().map(|(r, _)| *r)
+        self.cells.last().map(|((r, _), _)| *r)
+    }
+
+    /// The rows below `row` that have cells, in order: each row's number and its cells.
+    pub fn rows_after(&self, row: u32) -> impl Iterator<Item = (u32, Row<'_>)> {
+        let start = self.cells.partition_point(|((r, _), _)| *r <= row);
+        self.cells[start..]
+            .chunk_by(|a, b| a.0 .0 == b.0 .0)
+            .map(|cells| (cells[0].0 .0, Row(cells)))
     }
 
     /// The text of a cell, trimmed (empty for non-text).
     pub fn text(&self, row: u32, col: u32) -> String {
-        match self.get(row, col) {
-            Data::String(s) => s.trim().to_string(),
-            Data::Float(f) => crate::text::fmt_num(*f),
-            Data::Int(i) => i.to_string(),
-            _ => String::new(),
-        }
+        text_of(self.get(row, col))
     }
 
     /// The first row (within the first `within` rows) that has a cell whose trimmed text equals
@@ -96,6 +143,29 @@ impl Grid {
             .take_while(|((r, _), _)| *r < within)
             .find(|(_, d)| matches!(d, Data::String(s) if s.trim() == label))
             .map(|(pos, _)| *pos)
+    }
+}
+
+/// The cells of one row of a [`Grid`], by column.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a>(&'a [((u32, u32), Data)]);
+
+impl<'a> Row<'a> {
+    /// The cell in a column (Empty when there is none).
+    pub fn get(&self, col: u32) -> &'a Data {
+        match self.0.binary_search_by_key(&col, |((_, c), _)| *c) {
+            Ok(i) => &self.0[i].1,
+            Err(_) => &EMPTY,
+        }
+    }
+}
+
+fn text_of(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.trim().to_string(),
+        Data::Float(f) => crate::text::fmt_num(*f),
+        Data::Int(i) => i.to_string(),
+        _ => String::new(),
     }
 }
 
@@ -197,10 +267,7 @@ fn read_book(bytes: &[u8], format: Format, limits: &Limits) -> Result<Book, Stri
             let names = wb.sheet_names();
             let mut book = Book::default();
             for name in names {
-                let mut grid = Grid {
-                    name: name.clone(),
-                    cells: BTreeMap::new(),
-                };
+                let mut cells = Vec::new();
                 let mut reader = wb
                     .worksheet_cells_reader(&name)
                     .map_err(|e| unreadable(&e))?;
@@ -213,11 +280,11 @@ fn read_book(bytes: &[u8], format: Format, limits: &Limits) -> Result<Book, Stri
                         DataRef::SharedString(s) => Data::String(s.to_string()),
                         other => other.clone().into(),
                     };
-                    check_position(&name, r, grid.cells.len(), limits)?;
+                    check_position(&name, r, cells.len(), limits)?;
                     let value = book.keep(value, limits, (&name, r, c))?;
-                    grid.cells.insert((r, c), value);
+                    cells.push(((r, c), value));
                 }
-                book.sheets.push(grid);
+                book.sheets.push(Grid::new(&name, cells));
             }
             Ok(book)
         }
@@ -249,18 +316,15 @@ where
         let range = wb
             .worksheet_range(&name)
             .map_err(|e| format!("无法读取工作表“{name}”（{e}）"))?;
-        let mut grid = Grid {
-            name: name.clone(),
-            cells: BTreeMap::new(),
-        };
+        let mut cells = Vec::new();
         for (r, c, v) in range.used_cells() {
             let (r0, c0) = range.start().unwrap_or((0, 0));
             let (r, c) = (r0 + r as u32, c0 + c as u32);
-            check_position(&name, r, grid.cells.len(), limits)?;
+            check_position(&name, r, cells.len(), limits)?;
             let value = book.keep(v.clone(), limits, (&name, r, c))?;
-            grid.cells.insert((r, c), value);
+            cells.push(((r, c), value));
         }
-        book.sheets.push(grid);
+        book.sheets.push(Grid::new(&name, cells));
     }
     Ok(book)
 }

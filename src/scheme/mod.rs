@@ -142,6 +142,22 @@ impl Scheme {
         out
     }
 
+    /// The indices, ascending, of [`Scheme::scored_columns`] among the ledger's columns: the
+    /// cells a submission holds once ingest is done.
+    pub fn read_columns(&self, ledger: &str) -> Vec<usize> {
+        let scored = self.scored_columns(ledger);
+        self.ledger(ledger)
+            .map(|def| {
+                def.columns
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| scored.contains(&c.name))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// The fields and work items whose value scoring or a check reads: the indicators' fields,
     /// the bonus items', both sides of an `le` and the fields a ledger's rows or sums are
     /// checked against. A submission without any other field can still be scored.
