@@ -3,6 +3,11 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+/// glibc's allocator keeps the buffers ingest frees between files as fragmented heap: a run over
+/// 2,850 submissions held about four times its live data. mimalloc gives them back.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match kaoping::cli::Cli::try_parse() {
         Ok(c) => c,
