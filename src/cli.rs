@@ -190,6 +190,9 @@ pub enum Command {
         /// 地区名录（CSV），默认使用内置名录
         #[arg(long, value_name = "FILE")]
         registry: Option<PathBuf>,
+        /// 按同一报送规范、以其他程序的方式写出（只有规定的工作表、表头和数值，没有模板的样式、下拉列表、保护和隐藏工作表），用于比较读取性能
+        #[arg(long)]
+        other_program: bool,
     },
     /// 查看节假日表对某一年的掌握情况：放假（休）、调休上班（班）和每月工作日数；未收录该年时退出码为1
     Calendar {

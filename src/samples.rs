@@ -34,6 +34,19 @@ pub struct Plan {
     pub max_ledger_rows: usize,
     /// Script the demo's outcomes (only applies to the Guangdong registry's regions).
     pub scripted: bool,
+    /// Who writes the files.
+    pub writer: Writer,
+}
+
+/// Who writes the sample files: the engine's template, or another program by the same contract.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Writer {
+    /// The region's template, filled in (`template::write`).
+    #[default]
+    Template,
+    /// Only the contract's sheets, headers and values (`template::plain`), as a provincial
+    /// system exporting by the published contract would write them.
+    OtherProgram,
 }
 
 /// Who plays which part in the scripted demo.
@@ -108,14 +121,17 @@ pub fn write(
         use rayon::prelude::*;
         files
             .par_iter()
-            .map(|(name, filled, region)| {
-                template::write(
+            .map(|(name, filled, region)| match plan.writer {
+                Writer::Template => template::write(
                     &qdir.join(name),
                     scheme,
                     Some(region),
                     Some(q),
                     Some(filled),
-                )
+                ),
+                Writer::OtherProgram => {
+                    template::plain::write(&qdir.join(name), scheme, region, q, filled)
+                }
             })
             .collect::<Result<Vec<()>, _>>()?;
         written += files.len();
@@ -557,6 +573,7 @@ mod tests {
             seed: 2025,
             max_ledger_rows: 50,
             scripted: true,
+            writer: Writer::Template,
         };
         let a = fill(&revised, &region.code, region, q, &cal, &plan);
         let b = fill(&builtin, &region.code, region, q, &cal, &plan);

@@ -122,6 +122,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             max_ledger_rows,
             out,
             registry,
+            other_program,
         } => samples::run(
             regions,
             &quarters,
@@ -129,6 +130,11 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             max_ledger_rows,
             &out,
             registry.as_deref(),
+            if other_program {
+                crate::samples::Writer::OtherProgram
+            } else {
+                crate::samples::Writer::Template
+            },
         ),
         Command::Calendar { year, holidays } => calendar::run(year, holidays.as_deref()),
         Command::Demo { samples, out } => demo::run(&samples, &out),

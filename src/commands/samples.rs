@@ -3,7 +3,7 @@
 use super::Exit;
 use crate::pipeline::{Error, Setup};
 use crate::registry::Registry;
-use crate::samples::{self, Plan};
+use crate::samples::{self, Plan, Writer};
 use std::path::Path;
 
 pub fn run(
@@ -13,6 +13,7 @@ pub fn run(
     max_rows: usize,
     out: &Path,
     registry: Option<&Path>,
+    writer: Writer,
 ) -> Result<Exit, Error> {
     let setup = Setup::load(None, registry)?;
     let quarters =
@@ -28,6 +29,7 @@ pub fn run(
         seed,
         max_ledger_rows: max_rows,
         scripted,
+        writer,
     };
     let n = samples::write(out, &setup.scheme, &registry, &setup.calendar, &plan)?;
     say!(

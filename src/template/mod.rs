@@ -32,6 +32,7 @@ mod guide;
 
 mod hidden;
 mod ledger;
+pub mod plain;
 mod styles;
 mod validation;
 
@@ -258,7 +259,7 @@ pub fn write(
 
 /// Rejects filled ledger rows the scheme has no place for, before anything is written. (Field
 /// codes the scheme lacks are skipped instead: see [`Filled::fields`].)
-fn check_filled(scheme: &Scheme, filled: &Filled) -> Result<(), TemplateError> {
+pub(crate) fn check_filled(scheme: &Scheme, filled: &Filled) -> Result<(), TemplateError> {
     for (id, rows) in &filled.ledgers {
         let def = scheme
             .ledger(id)

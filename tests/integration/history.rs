@@ -48,6 +48,7 @@ fn three_quarters_escalate_rerun_is_stable_and_order_is_enforced() {
         seed: 2025,
         max_ledger_rows: 300,
         scripted: true,
+        writer: Default::default(),
     };
     samples::write(
         tmp.path(),
