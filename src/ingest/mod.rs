@@ -232,8 +232,26 @@ pub fn read_dir(
     progress: &dyn Progress,
 ) -> Result<Batch, IngestError> {
     let files = list_files(dir, ctx.scheme)?;
+    let mut subs = read_files(&files, ctx, template_hash, progress);
+    subs.extend(
+        list_unsupported(dir, ctx.scheme)
+            .iter()
+            .map(|p| unsupported(p)),
+    );
+    Ok(select(subs, ctx))
+}
+
+/// Reads submission files in parallel on rayon's pool, one per task, each holding only what
+/// scoring reads once it is checked; in the order given. What [`select`] makes of them does not
+/// depend on that order or on the number of threads.
+pub fn read_files(
+    files: &[std::path::PathBuf],
+    ctx: &Context,
+    template_hash: &str,
+    progress: &dyn Progress,
+) -> Vec<Submission> {
     progress.start(files.len());
-    let mut subs: Vec<Submission> = files
+    let subs = files
         .par_iter()
         .map(|p| {
             let mut sub = read_file_guarded(p, ctx, template_hash);
@@ -245,12 +263,7 @@ pub fn read_dir(
         })
         .collect();
     progress.done();
-    subs.extend(
-        list_unsupported(dir, ctx.scheme)
-            .iter()
-            .map(|p| unsupported(p)),
-    );
-    Ok(select(subs, ctx))
+    subs
 }
 
 /// The 季度 each submission of a folder states in 基本情况 (file name, quarter), for a folder
@@ -274,7 +287,9 @@ pub fn stated_quarters(
 
 /// Picks one submission per region: the later 填报日期 wins (then the later file name); every
 /// submission is listed.
-pub fn select(subs: Vec<Submission>, ctx: &Context) -> Batch {
+pub fn select(mut subs: Vec<Submission>, ctx: &Context) -> Batch {
+    // By file name first, so that nothing below depends on the order the files were read in.
+    subs.sort_by(|a, b| a.file.cmp(&b.file));
     let mut batch = Batch::default();
     let mut by_region: BTreeMap<String, Vec<Submission>> = BTreeMap::new();
     for sub in subs {

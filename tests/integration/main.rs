@@ -19,5 +19,6 @@ mod province;
 mod regression;
 mod report;
 mod revision;
+mod scale;
 mod scoring;
 mod template;
