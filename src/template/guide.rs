@@ -232,6 +232,7 @@ pub(super) fn basic(
     if let Some(dv) = validation(
         ValueKind::Date,
         BasicRow::FiledOn.label(),
+        "",
         None,
         &Vec::new(),
         "",

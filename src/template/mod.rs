@@ -201,6 +201,8 @@ pub fn build(
             .set_creation_datetime(&created),
     );
 
+    let places = fields::places(scheme);
+
     let mut ws = Worksheet::new();
     guide::guide(&mut ws, scheme, region, quarter, &hash, &f)?;
     workbook.push_worksheet(ws);
@@ -210,11 +212,11 @@ pub fn build(
     workbook.push_worksheet(ws);
 
     let mut ws = Worksheet::new();
-    fields::summary(&mut ws, &scheme.fields, filled, &f)?;
+    fields::summary(&mut ws, &scheme.fields, &places, filled, &f)?;
     workbook.push_worksheet(ws);
 
     let mut ws = Worksheet::new();
-    fields::work(&mut ws, &scheme.work_items, filled, &f)?;
+    fields::work(&mut ws, &scheme.work_items, &places, filled, &f)?;
     workbook.push_worksheet(ws);
 
     for def in &scheme.ledgers {
@@ -344,6 +346,28 @@ mod tests {
         );
         // The builtin scheme's lists are short: no _lists sheet.
         assert!(!sheet_names(&builtin()).contains(&LISTS_SHEET.to_string()));
+    }
+
+    /// A whole on another sheet is referred to by sheet and absolute cell: here W11 (工作情况
+    /// row 6, input in C) may not exceed S01 (汇总指标 D2).
+    #[test]
+    fn a_whole_on_another_sheet_is_referred_to_by_sheet() {
+        let from = "name = \"本季度案件入选全国典型案例数\"\nkind = \"count\"";
+        assert!(BUILTIN_SCHEME.contains(from));
+        let text = BUILTIN_SCHEME.replacen(from, &format!("{from}\nle = \"S01\""), 1);
+        let s = Scheme::from_toml(&text).unwrap();
+        let bytes = build(&s, None, None, None)
+            .unwrap()
+            .save_to_buffer()
+            .unwrap();
+        let work = part(&bytes, "xl/worksheets/sheet4.xml");
+        assert!(
+            work.contains(
+                "sqref=\"C6\"><formula1>AND(ISNUMBER(C6),C6&gt;=0,C6=INT(C6),\
+                 OR(NOT(ISNUMBER(汇总指标!$D$2)),C6&lt;=汇总指标!$D$2))</formula1>"
+            ),
+            "{work}"
+        );
     }
 
     #[test]

@@ -338,6 +338,123 @@ fn field_text_is_written_instead_of_the_number() {
     );
 }
 
+/// The `<dataValidation …>…</dataValidation>` of a sheet whose sqref is exactly `sqref`.
+fn validation_at<'a>(xml: &'a str, sqref: &str) -> &'a str {
+    let key = format!(r#"sqref="{sqref}""#);
+    xml.split("<dataValidation ")
+        .skip(1)
+        .map(|v| &v[..v.find("</dataValidation>").unwrap()])
+        .find(|v| v.contains(&key))
+        .unwrap_or_else(|| panic!("no validation over {sqref}"))
+}
+
+/// Issue 12: number inputs say what to enter, with the field's unit, when selected.
+#[test]
+fn number_inputs_prompt_what_to_enter() {
+    let (scheme, _, parts) = blank();
+    let summary = part_text(&parts, "xl/worksheets/sheet3.xml");
+    // S01 in row 2, S03 (万元) in row 4.
+    let s01 = validation_at(&summary, "D2");
+    assert!(s01.contains(r#"type="whole""#), "{s01}");
+    assert!(
+        s01.contains(r#"promptTitle="填写整数" prompt="请填写非负整数（单位：件），如无请填0。""#),
+        "{s01}"
+    );
+    let s03 = validation_at(&summary, "D4");
+    assert!(s03.contains(r#"type="decimal""#), "{s03}");
+    assert!(
+        s03.contains(
+            r#"promptTitle="填写数值" prompt="请填写非负数，可有小数（单位：万元），如无请填0。""#
+        ),
+        "{s03}"
+    );
+    // Every input cell of 汇总指标 and 工作情况 has a prompt.
+    let work = part_text(&parts, "xl/worksheets/sheet4.xml");
+    for (xml, col, defs) in [
+        (&summary, 'D', &scheme.fields),
+        (&work, 'C', &scheme.work_items),
+    ] {
+        for (i, def) in defs.iter().enumerate() {
+            let v = validation_at(xml, &format!("{col}{}", i + 2));
+            assert!(v.contains(r#"showInputMessage="1""#), "{}: {v}", def.code);
+            assert!(v.contains(r#" prompt="请"#), "{}: {v}", def.code);
+        }
+    }
+    let w01 = validation_at(&work, &format!("C{}", row_in(&scheme.work_items, "W01")));
+    assert!(w01.contains(r#"promptTitle="选择是或否""#), "{w01}");
+    // A ledger number column takes its unit from the header: 销毁台账 重量（千克） is column E.
+    let last = scheme.ledger_rows + 1;
+    let destroy = part_text(&parts, "xl/worksheets/sheet7.xml");
+    let weight = validation_at(&destroy, &format!("E2:E{last}"));
+    assert!(
+        weight.contains(r#"prompt="请填写非负数，可有小数（单位：千克）。""#),
+        "{weight}"
+    );
+}
+
+/// The 1-based row of a field or work item on its sheet.
+fn row_in(defs: &[kaoping::scheme::FieldDef], code: &str) -> usize {
+    defs.iter().position(|d| d.code == code).unwrap() + 2
+}
+
+/// Issue 12: a part may not exceed its whole (`le` in the scheme). The part's one validation
+/// holds both its own check and the comparison with the whole's cell; a blank whole (or one
+/// that is not a number) does not make the part invalid.
+#[test]
+fn parts_are_validated_against_their_whole() {
+    let (scheme, _, parts) = blank();
+    let summary = part_text(&parts, "xl/worksheets/sheet3.xml");
+    let s02 = validation_at(&summary, "D3");
+    assert!(s02.contains(r#"type="custom" allowBlank="1""#), "{s02}");
+    assert!(
+        s02.contains(
+            "<formula1>AND(ISNUMBER(D3),D3&gt;=0,D3=INT(D3),OR(NOT(ISNUMBER(D2)),D3&lt;=D2))</formula1>"
+        ),
+        "{s02}"
+    );
+    assert!(
+        s02.contains(
+            r#"error="S02（其中：货值在大案标准以上的案件数）应填非负整数，且不能大于S01（侵权假冒行政处罚案件数）。""#
+        ),
+        "{s02}"
+    );
+    assert!(s02.contains("不得大于S01"), "{s02}");
+    // Every field with a whole, by the rows the generator writes (S31 ≤ S30 among them).
+    let mut checked = 0;
+    for def in &scheme.fields {
+        let Some(le) = &def.le else { continue };
+        let (x, y) = (
+            format!("D{}", row_in(&scheme.fields, &def.code)),
+            format!("D{}", row_in(&scheme.fields, le)),
+        );
+        let v = validation_at(&summary, &x);
+        let compare = format!("OR(NOT(ISNUMBER({y})),{x}&lt;={y})");
+        assert!(v.contains(&compare), "{}: {v}", def.code);
+        assert!(v.contains(&format!("不能大于{le}（")), "{}: {v}", def.code);
+        checked += 1;
+    }
+    assert_eq!(
+        checked, 16,
+        "the built-in scheme has 16 fields with a whole"
+    );
+    let (s31, s30) = ("D23", "D22");
+    assert_eq!(
+        (row_in(&scheme.fields, "S31"), row_in(&scheme.fields, "S30")),
+        (23, 22)
+    );
+    let v = validation_at(&summary, s31);
+    assert!(
+        v.contains(&format!(
+            "<formula1>AND(ISNUMBER({s31}),{s31}&gt;=0,{s31}=INT({s31}),\
+             OR(NOT(ISNUMBER({s30})),{s31}&lt;={s30}))</formula1>"
+        )),
+        "{v}"
+    );
+    // A field without a whole keeps its plain whole-number validation.
+    let s30v = validation_at(&summary, s30);
+    assert!(s30v.contains(r#"type="whole""#), "{s30v}");
+}
+
 /// Issue 12's lean template: a ledger sheet holds its header row and nothing else; every input
 /// column is formatted and unlocked as a whole (`<col style>` of an unlocked format) and
 /// validated over rows 2..=ledger_rows+1, so an empty row looks, locks and validates as before
