@@ -7,7 +7,9 @@
 //! password; no cell holds a formula (calamine would read rust_xlsxwriter's cached 0); document
 //! dates are fixed, so the same inputs give a byte-identical file.
 //!
-//! Layout (rows and columns 1-based; every sheet has its header in row 1, frozen):
+//! Layout (rows and columns 1-based; every sheet has its header in row 1, frozen; every visible
+//! sheet prints with the region, the sheet and the quarter in its page header and the page
+//! number in its footer):
 //!
 //! | sheet | content |
 //! | --- | --- |
@@ -201,23 +203,28 @@ pub fn build(
             .set_creation_datetime(&created),
     );
 
+    // Every visible sheet prints with the region and the quarter in its page header.
+    let mut push = |mut ws: Worksheet| {
+        styles::page_header_footer(&mut ws, region, quarter);
+        workbook.push_worksheet(ws);
+    };
     let places = fields::places(scheme);
 
     let mut ws = Worksheet::new();
     guide::guide(&mut ws, scheme, region, quarter, &hash, &f)?;
-    workbook.push_worksheet(ws);
+    push(ws);
 
     let mut ws = Worksheet::new();
     guide::basic(&mut ws, region, quarter, filled, &f)?;
-    workbook.push_worksheet(ws);
+    push(ws);
 
     let mut ws = Worksheet::new();
     fields::summary(&mut ws, &scheme.fields, &places, filled, &f)?;
-    workbook.push_worksheet(ws);
+    push(ws);
 
     let mut ws = Worksheet::new();
     fields::work(&mut ws, &scheme.work_items, &places, filled, &f)?;
-    workbook.push_worksheet(ws);
+    push(ws);
 
     for def in &scheme.ledgers {
         let rows = filled
@@ -227,7 +234,7 @@ pub fn build(
             .unwrap_or(&[]);
         let mut ws = Worksheet::new();
         ledger::ledger(&mut ws, def, rows, scheme.ledger_rows, &lists, &f)?;
-        workbook.push_worksheet(ws);
+        push(ws);
     }
 
     let mut ws = Worksheet::new();

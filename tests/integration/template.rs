@@ -348,6 +348,59 @@ fn validation_at<'a>(xml: &'a str, sqref: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no validation over {sqref}"))
 }
 
+/// 广州市's template for 2025Q4, unfilled, and its zip parts.
+fn region_parts() -> (Scheme, Parts) {
+    let scheme = Scheme::builtin().unwrap();
+    let registry = Registry::builtin().unwrap();
+    let region = registry.get("440100").unwrap();
+    let q: Quarter = "2025Q4".parse().unwrap();
+    let bytes = template::build(&scheme, Some(region), Some(q), None)
+        .unwrap()
+        .save_to_buffer()
+        .unwrap();
+    (scheme, parts(&bytes))
+}
+
+/// The page header and footer of a sheet, as stored (`&` escaped as `&amp;`).
+fn header_footer(xml: &str) -> Option<&str> {
+    let at = xml.find("<headerFooter")?;
+    Some(&xml[at..at + xml[at..].find("</headerFooter>").unwrap()])
+}
+
+/// Issue 12: every visible sheet prints the region, the sheet and the quarter at the top and the
+/// page number at the bottom; the hidden `_meta` prints nothing.
+#[test]
+fn every_visible_sheet_prints_region_and_quarter() {
+    let (scheme, parts) = region_parts();
+    let names = template::sheet_names(&scheme);
+    for (i, name) in names.iter().enumerate() {
+        let xml = part_text(&parts, &format!("xl/worksheets/sheet{}.xml", i + 1));
+        let hf = header_footer(&xml);
+        if name.starts_with('_') {
+            assert_eq!(hf, None, "{name}");
+            continue;
+        }
+        let hf = hf.unwrap_or_else(|| panic!("{name} has no page header"));
+        let header = format!(
+            "<oddHeader>&amp;L广州市（440100）&amp;C&amp;\"-,Bold\"{name}&amp;R2025年第4季度</oddHeader>"
+        );
+        assert!(hf.contains(&header), "{name}: {hf}");
+        assert!(
+            hf.contains("<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>"),
+            "{name}: {hf}"
+        );
+    }
+    // The generic blank leaves the region and the quarter to be written in by hand.
+    let (_, _, blank) = blank();
+    let xml = part_text(&blank, "xl/worksheets/sheet3.xml");
+    assert!(
+        header_footer(&xml).unwrap().contains(
+            "<oddHeader>&amp;L地区：__________&amp;C&amp;\"-,Bold\"汇总指标&amp;R季度：__________</oddHeader>"
+        ),
+        "{xml}"
+    );
+}
+
 /// Issue 12: number inputs say what to enter, with the field's unit, when selected.
 #[test]
 fn number_inputs_prompt_what_to_enter() {
