@@ -14,7 +14,7 @@
 //! | sheet | content |
 //! | --- | --- |
 //! | 填报说明 | `事项 \| 说明`, one row per topic |
-//! | 基本情况 | `项目 \| 内容`; rows 2–7: 区划代码, 地区名称, 季度, 填报人, 联系电话, 填报日期 |
+//! | 基本情况 | `项目 \| 内容`; rows 2–7: 区划代码, 地区名称, 季度, 填报人, 联系电话, 填报日期; rows 8–9: 审核人, 单位负责人 (not read); a remark in row 10 |
 //! | 汇总指标 | `编码 \| 指标名称 \| 单位 \| 本季度数值 \| 说明`; one row per field from row 2, input in D |
 //! | 工作情况 | `编码 \| 项目 \| 填报值`; one row per work item from row 2, input in C |
 //! | one per ledger | the ledger's columns; input rows 2..=ledger_rows+1 |
@@ -375,6 +375,18 @@ mod tests {
             ),
             "{work}"
         );
+    }
+
+    /// The sign-off rows are not rows ingest reads, so ingest passes over them by label.
+    #[test]
+    fn sign_off_labels_are_not_contract_labels() {
+        use crate::contract::BasicRow;
+        for (label, _) in guide::SIGN_OFF {
+            assert!(BasicRow::ALL.iter().all(|r| r.label() != label), "{label}");
+        }
+        assert!(BasicRow::ALL
+            .iter()
+            .all(|r| r.label() != guide::SIGN_OFF_REMARK));
     }
 
     #[test]

@@ -14,6 +14,8 @@ pub(super) struct Formats {
     pub(super) label: Format,
     pub(super) fixed: Format,
     pub(super) prose: Format,
+    /// A remark under a table: wrapped, no border.
+    pub(super) remark: Format,
     pub(super) input: Format,
     pub(super) input_text: Format,
     pub(super) input_date: Format,
@@ -41,6 +43,7 @@ impl Formats {
                 .set_border(FormatBorder::Thin)
                 .set_align(FormatAlign::Top)
                 .set_text_wrap(),
+            remark: Format::new().set_align(FormatAlign::Top).set_text_wrap(),
             input_text: input.clone().set_num_format("@"),
             input_date: input.clone().set_num_format("yyyy-mm-dd"),
             input,

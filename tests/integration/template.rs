@@ -338,6 +338,34 @@ fn field_text_is_written_instead_of_the_number() {
     );
 }
 
+/// For each cell style (cellXfs, in order): whether it is unlocked (protection locked="0").
+fn unlocked_styles(parts: &[(String, Vec<u8>)]) -> Vec<bool> {
+    let styles = part_text(parts, "xl/styles.xml");
+    let xfs = &styles[styles.find("<cellXfs").unwrap()..styles.find("</cellXfs>").unwrap()];
+    xfs.split("<xf ")
+        .skip(1)
+        .map(|xf| {
+            let end = xf.find("</xf>").or_else(|| xf.find("/>")).unwrap();
+            xf[..end].contains(r#"locked="0""#)
+        })
+        .collect()
+}
+
+/// The style index (`s`) of a cell in a sheet's XML; 0 when the cell has none.
+fn style_of(xml: &str, cell: &str) -> usize {
+    let at = xml
+        .find(&format!(r#"<c r="{cell}""#))
+        .unwrap_or_else(|| panic!("no cell {cell}"));
+    let c = &xml[at..at + xml[at..].find('>').unwrap()];
+    match c.find(r#" s=""#) {
+        Some(i) => {
+            let v = &c[i + 4..];
+            v[..v.find('"').unwrap()].parse().unwrap()
+        }
+        None => 0,
+    }
+}
+
 /// The `<dataValidation …>…</dataValidation>` of a sheet whose sqref is exactly `sqref`.
 fn validation_at<'a>(xml: &'a str, sqref: &str) -> &'a str {
     let key = format!(r#"sqref="{sqref}""#);
@@ -398,6 +426,54 @@ fn every_visible_sheet_prints_region_and_quarter() {
             "<oddHeader>&amp;L地区：__________&amp;C&amp;\"-,Bold\"汇总指标&amp;R季度：__________</oddHeader>"
         ),
         "{xml}"
+    );
+}
+
+/// Issue 12: 基本情况 ends with 审核人 and 单位负责人 as unlocked input cells (after the rows
+/// ingest reads, which keep their places) and a remark for the printout.
+#[test]
+fn basic_sheet_has_sign_off_rows_to_fill() {
+    let (_, bytes, parts) = blank();
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("blank.xlsx");
+    std::fs::write(&path, &bytes).unwrap();
+    let mut book = open_workbook_auto(&path).unwrap();
+    let basic = book.worksheet_range("基本情况").unwrap();
+    let labels: Vec<Data> = (1..=9).map(|r| at(&basic, r, 0)).collect();
+    let expected: Vec<Data> = [
+        "区划代码",
+        "地区名称",
+        "季度",
+        "填报人",
+        "联系电话",
+        "填报日期",
+        "审核人",
+        "单位负责人",
+    ]
+    .iter()
+    .map(|s| Data::String(s.to_string()))
+    .collect();
+    assert_eq!(labels[..8], expected[..]);
+    assert!(
+        matches!(&labels[8], Data::String(s) if s.contains("签字") && s.contains("公章")),
+        "{:?}",
+        labels[8]
+    );
+    let unlocked = unlocked_styles(&parts);
+    let xml = part_text(&parts, "xl/worksheets/sheet2.xml");
+    for cell in ["B8", "B9"] {
+        assert!(unlocked[style_of(&xml, cell)], "基本情况!{cell} is locked");
+    }
+    for cell in ["A8", "A9", "A10"] {
+        assert!(
+            !unlocked[style_of(&xml, cell)],
+            "基本情况!{cell} is unlocked"
+        );
+    }
+    assert_eq!(
+        style_of(&xml, "B8"),
+        style_of(&xml, "B5"),
+        "填报人 and 审核人 differ"
     );
 }
 
@@ -516,17 +592,7 @@ fn parts_are_validated_against_their_whole() {
 fn ledger_sheets_are_formatted_by_column_not_by_empty_cell() {
     let (scheme, _, parts) = blank();
     let text = |name: &str| part_text(&parts, name);
-    // cellXfs in order; an xf is unlocked when it says protection locked="0".
-    let styles = text("xl/styles.xml");
-    let xfs = &styles[styles.find("<cellXfs").unwrap()..styles.find("</cellXfs>").unwrap()];
-    let unlocked: Vec<bool> = xfs
-        .split("<xf ")
-        .skip(1)
-        .map(|xf| {
-            let end = xf.find("</xf>").or_else(|| xf.find("/>")).unwrap();
-            xf[..end].contains(r#"locked="0""#)
-        })
-        .collect();
+    let unlocked = unlocked_styles(&parts);
     // Sheets 1–4 are 填报说明, 基本情况, 汇总指标, 工作情况; the ledgers follow in scheme order.
     let last = scheme.ledger_rows + 1;
     for (i, def) in scheme.ledgers.iter().enumerate() {
