@@ -1,26 +1,83 @@
 //! The sheets of single values: 汇总指标 (the summary fields) and 工作情况 (the work items).
 
 use super::styles::{finish, fit, header, note, text_width, wrapped_height, Formats};
-use super::validation::validation;
+use super::validation::{field_validation, Whole};
 use super::{Filled, OnSheet, TemplateError};
 use crate::contract::{
     SUMMARY_HEADER, SUMMARY_SHEET, SUMMARY_VALUE_HEADER, WORK_HEADER, WORK_SHEET, WORK_VALUE_HEADER,
 };
-use crate::scheme::{FieldDef, ValueKind};
-use rust_xlsxwriter::Worksheet;
+use crate::scheme::{FieldDef, Scheme, ValueKind};
+use rust_xlsxwriter::{quote_sheet_name, row_col_to_cell, row_col_to_cell_absolute, Worksheet};
+use std::collections::BTreeMap;
 
 const NOTE_COLUMN_MAX: f64 = 60.0;
+/// The input column of 汇总指标 (D) and of 工作情况 (C), 0-based.
+const SUMMARY_VALUE_COL: u16 = 3;
+const WORK_VALUE_COL: u16 = 2;
+
+/// Where a field's input cell is: its sheet, row and column (0-based) and its definition.
+pub(super) struct Place<'a> {
+    sheet: &'static str,
+    row: u32,
+    col: u16,
+    def: &'a FieldDef,
+}
+
+/// Every field's and work item's input cell, by code: fields from 汇总指标 row 2 in column D,
+/// work items from 工作情况 row 2 in column C, as [`summary`] and [`work`] write them.
+pub(super) fn places(scheme: &Scheme) -> BTreeMap<&str, Place<'_>> {
+    fn on<'a>(
+        sheet: &'static str,
+        col: u16,
+        defs: &'a [FieldDef],
+    ) -> impl Iterator<Item = Place<'a>> {
+        defs.iter().enumerate().map(move |(i, def)| Place {
+            sheet,
+            row: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            col,
+            def,
+        })
+    }
+    on(SUMMARY_SHEET, SUMMARY_VALUE_COL, &scheme.fields)
+        .chain(on(WORK_SHEET, WORK_VALUE_COL, &scheme.work_items))
+        .map(|p| (p.def.code.as_str(), p))
+        .collect()
+}
+
+/// The whole a field may not exceed, as seen from the field's own cell: a relative reference on
+/// the same sheet, an absolute one qualified by the sheet otherwise.
+fn whole_of<'a>(
+    def: &FieldDef,
+    sheet: &str,
+    places: &BTreeMap<&str, Place<'a>>,
+) -> Option<Whole<'a>> {
+    let p = places.get(def.le.as_deref()?)?;
+    let reference = if p.sheet == sheet {
+        row_col_to_cell(p.row, p.col)
+    } else {
+        format!(
+            "{}!{}",
+            quote_sheet_name(p.sheet),
+            row_col_to_cell_absolute(p.row, p.col)
+        )
+    };
+    Some(Whole {
+        reference,
+        def: p.def,
+    })
+}
 
 /// Writes one field's input cell from `filled`, or a blank input cell.
 fn field_value(
     ws: &mut Worksheet,
-    sheet: &str,
     r: u32,
     c: u16,
     def: &FieldDef,
+    places: &BTreeMap<&str, Place>,
     filled: &Filled,
     f: &Formats,
 ) -> Result<(), TemplateError> {
+    let sheet = &ws.name();
     let fmt = &f.input;
     if let Some(t) = filled.field_text.get(&def.code) {
         ws.write_string_with_format(r, c, t, fmt).on(sheet)?;
@@ -44,15 +101,8 @@ fn field_value(
     } else {
         ws.write_blank(r, c, fmt).on(sheet)?;
     }
-    if let Some(dv) = validation(
-        def.kind,
-        &format!("{}（{}）", def.code, def.name),
-        None,
-        &Vec::new(),
-        "",
-    )
-    .on(sheet)?
-    {
+    let whole = whole_of(def, sheet, places);
+    if let Some(dv) = field_validation(def, &row_col_to_cell(r, c), whole.as_ref()).on(sheet)? {
         ws.add_data_validation(r, c, r, c, &dv).on(sheet)?;
     }
     Ok(())
@@ -62,6 +112,7 @@ fn field_value(
 pub(super) fn summary(
     ws: &mut Worksheet,
     fields: &[FieldDef],
+    places: &BTreeMap<&str, Place>,
     filled: &Filled,
     f: &Formats,
 ) -> Result<(), TemplateError> {
@@ -97,7 +148,7 @@ pub(super) fn summary(
         ws.insert_note(r, 1, &note(&format!("{} {}：{}", d.code, d.name, text)))
             .on(S)?;
         ws.write_string_with_format(r, 2, &d.unit, &f.label).on(S)?;
-        field_value(ws, S, r, 3, d, filled, f)?;
+        field_value(ws, r, SUMMARY_VALUE_COL, d, places, filled, f)?;
         ws.write_string_with_format(r, 4, text, &f.prose).on(S)?;
         if text_width(text) + 2.0 > note_width {
             ws.set_row_height(r, wrapped_height(text, note_width))
@@ -139,6 +190,7 @@ pub(super) fn summary(
 pub(super) fn work(
     ws: &mut Worksheet,
     items: &[FieldDef],
+    places: &BTreeMap<&str, Place>,
     filled: &Filled,
     f: &Formats,
 ) -> Result<(), TemplateError> {
@@ -166,7 +218,7 @@ pub(super) fn work(
             &note(&format!("{} {}：{}", d.code, d.name, definition)),
         )
         .on(S)?;
-        field_value(ws, S, r, 2, d, filled, f)?;
+        field_value(ws, r, WORK_VALUE_COL, d, places, filled, f)?;
     }
     let widths = [
         fit(

@@ -91,9 +91,9 @@ pub(super) fn guide(
         (
             BASIC_SHEET.into(),
             if region.is_some() && quarter.is_some() {
-                "区划代码、地区名称和季度已预先填写，请勿改动；请填写填报人、联系电话和填报日期（实际报送的日期）。".into()
+                "区划代码、地区名称和季度已预先填写，请勿改动；请填写填报人、联系电话、填报日期（实际报送的日期）、审核人和单位负责人。打印后由填报人、审核人、单位负责人签字，并加盖公章。".into()
             } else {
-                "填写区划代码、地区名称、季度、填报人、联系电话和填报日期（实际报送的日期）。".into()
+                "填写区划代码、地区名称、季度、填报人、联系电话、填报日期（实际报送的日期）、审核人和单位负责人。打印后由填报人、审核人、单位负责人签字，并加盖公章。".into()
             },
         ),
         (
@@ -159,7 +159,7 @@ pub(super) fn guide(
     finish(ws, &[topics, GUIDE_TEXT_WIDTH])
 }
 
-/// 基本情况: `项目 | 内容`, rows 2–7.
+/// 基本情况: `项目 | 内容`, rows 2–7 (read by ingest), then the sign-off rows 8–9 and a remark.
 pub(super) fn basic(
     ws: &mut Worksheet,
     region: Option<&Region>,
@@ -232,6 +232,7 @@ pub(super) fn basic(
     if let Some(dv) = validation(
         ValueKind::Date,
         BasicRow::FiledOn.label(),
+        "",
         None,
         &Vec::new(),
         "",
@@ -240,9 +241,53 @@ pub(super) fn basic(
     {
         ws.add_data_validation(r, 1, r, 1, &dv).on(S)?;
     }
+    for r in 1..=6 {
+        ws.set_row_height(r, BASIC_ROW_HEIGHT).on(S)?;
+    }
+    sign_off(ws, 7, f)?;
     let widths = [
-        fit([BasicRow::Phone.label()], 12.0, 20.0),
+        fit(
+            [BasicRow::Phone.label()]
+                .into_iter()
+                .chain(SIGN_OFF.iter().map(|(l, _)| *l)),
+            12.0,
+            20.0,
+        ),
         fit(texts.iter().map(String::as_str), 24.0, 50.0),
     ];
     finish(ws, &widths)
+}
+
+/// The sign-off rows of 基本情况, below the rows ingest reads (and with labels of their own, so
+/// ingest, which finds its rows by label, passes over them): who checked the figures and who
+/// answers for them. Typed in, and signed on the printout.
+pub(super) const SIGN_OFF: [(&str, &str); 2] = [
+    ("审核人", "审核本表数据的人员姓名；打印后由其签字"),
+    ("单位负责人", "填报单位负责人姓名；打印后由其签字"),
+];
+
+/// The line under the sign-off rows, for the printout.
+pub(super) const SIGN_OFF_REMARK: &str =
+    "注：本表打印后，由填报人、审核人、单位负责人签字，并加盖填报单位公章。";
+
+/// Row height (points) of every row of 基本情况's table: room for a signature on paper, and
+/// one look for the rows above the sign-off and the sign-off itself.
+const BASIC_ROW_HEIGHT: f64 = 26.0;
+
+/// Writes [`SIGN_OFF`] from row `first` (0-based) as unlocked text inputs, then the remark
+/// across both columns.
+fn sign_off(ws: &mut Worksheet, first: u32, f: &Formats) -> Result<(), TemplateError> {
+    const S: &str = BASIC_SHEET;
+    let mut r = first;
+    for (label, definition) in SIGN_OFF {
+        ws.write_string_with_format(r, 0, label, &f.label).on(S)?;
+        ws.insert_note(r, 0, &note(definition)).on(S)?;
+        ws.write_blank(r, 1, &f.input_text).on(S)?;
+        ws.set_row_height(r, BASIC_ROW_HEIGHT).on(S)?;
+        r += 1;
+    }
+    ws.merge_range(r, 0, r, 1, SIGN_OFF_REMARK, &f.remark)
+        .on(S)?;
+    ws.set_row_height(r, 33.0).on(S)?;
+    Ok(())
 }

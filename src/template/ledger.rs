@@ -2,7 +2,7 @@
 //! validation per column.
 
 use super::styles::{finish, fit, header, note, Formats};
-use super::validation::{validation, Lists};
+use super::validation::{unit_of, validation, Lists};
 use super::{OnSheet, TemplateError};
 use crate::scheme::{ColumnDef, LedgerDef, ValueKind};
 use crate::submission::Cell;
@@ -43,6 +43,7 @@ pub(super) fn ledger(
         if let Some(dv) = validation(
             col.kind,
             &format!("“{}”", col.name),
+            unit_of(&col.name),
             Some(col),
             lists,
             &def.id,

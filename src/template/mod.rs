@@ -7,12 +7,14 @@
 //! password; no cell holds a formula (calamine would read rust_xlsxwriter's cached 0); document
 //! dates are fixed, so the same inputs give a byte-identical file.
 //!
-//! Layout (rows and columns 1-based; every sheet has its header in row 1, frozen):
+//! Layout (rows and columns 1-based; every sheet has its header in row 1, frozen; every visible
+//! sheet prints with the region, the sheet and the quarter in its page header and the page
+//! number in its footer):
 //!
 //! | sheet | content |
 //! | --- | --- |
 //! | 填报说明 | `事项 \| 说明`, one row per topic |
-//! | 基本情况 | `项目 \| 内容`; rows 2–7: 区划代码, 地区名称, 季度, 填报人, 联系电话, 填报日期 |
+//! | 基本情况 | `项目 \| 内容`; rows 2–7: 区划代码, 地区名称, 季度, 填报人, 联系电话, 填报日期; rows 8–9: 审核人, 单位负责人 (not read); a remark in row 10 |
 //! | 汇总指标 | `编码 \| 指标名称 \| 单位 \| 本季度数值 \| 说明`; one row per field from row 2, input in D |
 //! | 工作情况 | `编码 \| 项目 \| 填报值`; one row per work item from row 2, input in C |
 //! | one per ledger | the ledger's columns; input rows 2..=ledger_rows+1 |
@@ -202,21 +204,28 @@ pub fn build(
             .set_creation_datetime(&created),
     );
 
+    // Every visible sheet prints with the region and the quarter in its page header.
+    let mut push = |mut ws: Worksheet| {
+        styles::page_header_footer(&mut ws, region, quarter);
+        workbook.push_worksheet(ws);
+    };
+    let places = fields::places(scheme);
+
     let mut ws = Worksheet::new();
     guide::guide(&mut ws, scheme, region, quarter, &hash, &f)?;
-    workbook.push_worksheet(ws);
+    push(ws);
 
     let mut ws = Worksheet::new();
     guide::basic(&mut ws, region, quarter, filled, &f)?;
-    workbook.push_worksheet(ws);
+    push(ws);
 
     let mut ws = Worksheet::new();
-    fields::summary(&mut ws, &scheme.fields, filled, &f)?;
-    workbook.push_worksheet(ws);
+    fields::summary(&mut ws, &scheme.fields, &places, filled, &f)?;
+    push(ws);
 
     let mut ws = Worksheet::new();
-    fields::work(&mut ws, &scheme.work_items, filled, &f)?;
-    workbook.push_worksheet(ws);
+    fields::work(&mut ws, &scheme.work_items, &places, filled, &f)?;
+    push(ws);
 
     for def in &scheme.ledgers {
         let rows = filled
@@ -226,7 +235,7 @@ pub fn build(
             .unwrap_or(&[]);
         let mut ws = Worksheet::new();
         ledger::ledger(&mut ws, def, rows, scheme.ledger_rows, &lists, &f)?;
-        workbook.push_worksheet(ws);
+        push(ws);
     }
 
     let mut ws = Worksheet::new();
@@ -345,6 +354,40 @@ mod tests {
         );
         // The builtin scheme's lists are short: no _lists sheet.
         assert!(!sheet_names(&builtin()).contains(&LISTS_SHEET.to_string()));
+    }
+
+    /// A whole on another sheet is referred to by sheet and absolute cell: here W11 (工作情况
+    /// row 6, input in C) may not exceed S01 (汇总指标 D2).
+    #[test]
+    fn a_whole_on_another_sheet_is_referred_to_by_sheet() {
+        let from = "name = \"本季度案件入选全国典型案例数\"\nkind = \"count\"";
+        assert!(BUILTIN_SCHEME.contains(from));
+        let text = BUILTIN_SCHEME.replacen(from, &format!("{from}\nle = \"S01\""), 1);
+        let s = Scheme::from_toml(&text).unwrap();
+        let bytes = build(&s, None, None, None)
+            .unwrap()
+            .save_to_buffer()
+            .unwrap();
+        let work = part(&bytes, "xl/worksheets/sheet4.xml");
+        assert!(
+            work.contains(
+                "sqref=\"C6\"><formula1>AND(ISNUMBER(C6),C6&gt;=0,C6=INT(C6),\
+                 OR(NOT(ISNUMBER(汇总指标!$D$2)),C6&lt;=汇总指标!$D$2))</formula1>"
+            ),
+            "{work}"
+        );
+    }
+
+    /// The sign-off rows are not rows ingest reads, so ingest passes over them by label.
+    #[test]
+    fn sign_off_labels_are_not_contract_labels() {
+        use crate::contract::BasicRow;
+        for (label, _) in guide::SIGN_OFF {
+            assert!(BasicRow::ALL.iter().all(|r| r.label() != label), "{label}");
+        }
+        assert!(BasicRow::ALL
+            .iter()
+            .all(|r| r.label() != guide::SIGN_OFF_REMARK));
     }
 
     #[test]

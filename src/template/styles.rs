@@ -3,6 +3,8 @@
 //! protection, print setup).
 
 use super::{OnSheet, TemplateError, NOTE_AUTHOR};
+use crate::quarter::Quarter;
+use crate::registry::Region;
 use crate::scheme::ValueKind;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Note, Worksheet};
 
@@ -12,6 +14,8 @@ pub(super) struct Formats {
     pub(super) label: Format,
     pub(super) fixed: Format,
     pub(super) prose: Format,
+    /// A remark under a table: wrapped, no border.
+    pub(super) remark: Format,
     pub(super) input: Format,
     pub(super) input_text: Format,
     pub(super) input_date: Format,
@@ -39,6 +43,7 @@ impl Formats {
                 .set_border(FormatBorder::Thin)
                 .set_align(FormatAlign::Top)
                 .set_text_wrap(),
+            remark: Format::new().set_align(FormatAlign::Top).set_text_wrap(),
             input_text: input.clone().set_num_format("@"),
             input_date: input.clone().set_num_format("yyyy-mm-dd"),
             input,
@@ -108,6 +113,51 @@ pub(super) fn finish(ws: &mut Worksheet, widths: &[f64]) -> Result<(), TemplateE
     Ok(())
 }
 
+/// Excel's limit for a page header or footer, in UTF-16 units including the control codes
+/// (rust_xlsxwriter silently drops a longer one).
+const HEADER_FOOTER_LIMIT: usize = 255;
+/// The longest region name the page header shows, in UTF-16 units.
+const HEADER_REGION_LIMIT: usize = 60;
+
+/// Text as a literal in a page header or footer: `&` starts a control code, `&&` is one `&`.
+pub(super) fn header_footer_text(s: &str) -> String {
+    s.replace('&', "&&")
+}
+
+/// The printed page header and footer of a visible sheet: the region (name and 区划代码) on the
+/// left, the sheet in the middle, the quarter in words on the right, and 第 n 页，共 m 页 below.
+/// The generic blank has lines to fill by hand instead of a region and a quarter.
+pub(super) fn page_header_footer(
+    ws: &mut Worksheet,
+    region: Option<&Region>,
+    quarter: Option<Quarter>,
+) {
+    let left = match region {
+        Some(r) => format!(
+            "{}（{}）",
+            crate::text::clip_units(&r.name, HEADER_REGION_LIMIT),
+            r.code
+        ),
+        None => "地区：__________".to_string(),
+    };
+    let right = match quarter {
+        Some(q) => q.label(),
+        None => "季度：__________".to_string(),
+    };
+    let header = format!(
+        "&L{}&C&\"-,Bold\"{}&R{}",
+        header_footer_text(&left),
+        header_footer_text(&ws.name()),
+        header_footer_text(&right)
+    );
+    if header.encode_utf16().count() <= HEADER_FOOTER_LIMIT {
+        ws.set_header(header);
+    }
+    ws.set_footer("&C第 &P 页，共 &N 页");
+    // A wide ledger is shrunk to fit the page; its header and footer stay legible.
+    ws.set_header_footer_scale_with_doc(false);
+}
+
 /// Writes a header row of locked cells.
 pub(super) fn header(ws: &mut Worksheet, names: &[&str], f: &Formats) -> Result<(), TemplateError> {
     let sheet = ws.name();
@@ -130,5 +180,11 @@ mod tests {
         assert_eq!(text_width("大案"), 4.0);
         assert_eq!(text_width("短\n很长的一行"), 10.0);
         assert_eq!(clip("一二三", 2), "一二");
+    }
+
+    #[test]
+    fn header_footer_text_doubles_ampersands() {
+        assert_eq!(header_footer_text("A&B 市"), "A&&B 市");
+        assert_eq!(header_footer_text("广州市"), "广州市");
     }
 }

@@ -338,6 +338,252 @@ fn field_text_is_written_instead_of_the_number() {
     );
 }
 
+/// For each cell style (cellXfs, in order): whether it is unlocked (protection locked="0").
+fn unlocked_styles(parts: &[(String, Vec<u8>)]) -> Vec<bool> {
+    let styles = part_text(parts, "xl/styles.xml");
+    let xfs = &styles[styles.find("<cellXfs").unwrap()..styles.find("</cellXfs>").unwrap()];
+    xfs.split("<xf ")
+        .skip(1)
+        .map(|xf| {
+            let end = xf.find("</xf>").or_else(|| xf.find("/>")).unwrap();
+            xf[..end].contains(r#"locked="0""#)
+        })
+        .collect()
+}
+
+/// The style index (`s`) of a cell in a sheet's XML; 0 when the cell has none.
+fn style_of(xml: &str, cell: &str) -> usize {
+    let at = xml
+        .find(&format!(r#"<c r="{cell}""#))
+        .unwrap_or_else(|| panic!("no cell {cell}"));
+    let c = &xml[at..at + xml[at..].find('>').unwrap()];
+    match c.find(r#" s=""#) {
+        Some(i) => {
+            let v = &c[i + 4..];
+            v[..v.find('"').unwrap()].parse().unwrap()
+        }
+        None => 0,
+    }
+}
+
+/// The `<dataValidation …>…</dataValidation>` of a sheet whose sqref is exactly `sqref`.
+fn validation_at<'a>(xml: &'a str, sqref: &str) -> &'a str {
+    let key = format!(r#"sqref="{sqref}""#);
+    xml.split("<dataValidation ")
+        .skip(1)
+        .map(|v| &v[..v.find("</dataValidation>").unwrap()])
+        .find(|v| v.contains(&key))
+        .unwrap_or_else(|| panic!("no validation over {sqref}"))
+}
+
+/// 广州市's template for 2025Q4, unfilled, and its zip parts.
+fn region_parts() -> (Scheme, Parts) {
+    let scheme = Scheme::builtin().unwrap();
+    let registry = Registry::builtin().unwrap();
+    let region = registry.get("440100").unwrap();
+    let q: Quarter = "2025Q4".parse().unwrap();
+    let bytes = template::build(&scheme, Some(region), Some(q), None)
+        .unwrap()
+        .save_to_buffer()
+        .unwrap();
+    (scheme, parts(&bytes))
+}
+
+/// The page header and footer of a sheet, as stored (`&` escaped as `&amp;`).
+fn header_footer(xml: &str) -> Option<&str> {
+    let at = xml.find("<headerFooter")?;
+    Some(&xml[at..at + xml[at..].find("</headerFooter>").unwrap()])
+}
+
+/// Issue 12: every visible sheet prints the region, the sheet and the quarter at the top and the
+/// page number at the bottom; the hidden `_meta` prints nothing.
+#[test]
+fn every_visible_sheet_prints_region_and_quarter() {
+    let (scheme, parts) = region_parts();
+    let names = template::sheet_names(&scheme);
+    for (i, name) in names.iter().enumerate() {
+        let xml = part_text(&parts, &format!("xl/worksheets/sheet{}.xml", i + 1));
+        let hf = header_footer(&xml);
+        if name.starts_with('_') {
+            assert_eq!(hf, None, "{name}");
+            continue;
+        }
+        let hf = hf.unwrap_or_else(|| panic!("{name} has no page header"));
+        let header = format!(
+            "<oddHeader>&amp;L广州市（440100）&amp;C&amp;\"-,Bold\"{name}&amp;R2025年第4季度</oddHeader>"
+        );
+        assert!(hf.contains(&header), "{name}: {hf}");
+        assert!(
+            hf.contains("<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>"),
+            "{name}: {hf}"
+        );
+    }
+    // The generic blank leaves the region and the quarter to be written in by hand.
+    let (_, _, blank) = blank();
+    let xml = part_text(&blank, "xl/worksheets/sheet3.xml");
+    assert!(
+        header_footer(&xml).unwrap().contains(
+            "<oddHeader>&amp;L地区：__________&amp;C&amp;\"-,Bold\"汇总指标&amp;R季度：__________</oddHeader>"
+        ),
+        "{xml}"
+    );
+}
+
+/// Issue 12: 基本情况 ends with 审核人 and 单位负责人 as unlocked input cells (after the rows
+/// ingest reads, which keep their places) and a remark for the printout.
+#[test]
+fn basic_sheet_has_sign_off_rows_to_fill() {
+    let (_, bytes, parts) = blank();
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("blank.xlsx");
+    std::fs::write(&path, &bytes).unwrap();
+    let mut book = open_workbook_auto(&path).unwrap();
+    let basic = book.worksheet_range("基本情况").unwrap();
+    let labels: Vec<Data> = (1..=9).map(|r| at(&basic, r, 0)).collect();
+    let expected: Vec<Data> = [
+        "区划代码",
+        "地区名称",
+        "季度",
+        "填报人",
+        "联系电话",
+        "填报日期",
+        "审核人",
+        "单位负责人",
+    ]
+    .iter()
+    .map(|s| Data::String(s.to_string()))
+    .collect();
+    assert_eq!(labels[..8], expected[..]);
+    assert!(
+        matches!(&labels[8], Data::String(s) if s.contains("签字") && s.contains("公章")),
+        "{:?}",
+        labels[8]
+    );
+    let unlocked = unlocked_styles(&parts);
+    let xml = part_text(&parts, "xl/worksheets/sheet2.xml");
+    for cell in ["B8", "B9"] {
+        assert!(unlocked[style_of(&xml, cell)], "基本情况!{cell} is locked");
+    }
+    for cell in ["A8", "A9", "A10"] {
+        assert!(
+            !unlocked[style_of(&xml, cell)],
+            "基本情况!{cell} is unlocked"
+        );
+    }
+    assert_eq!(
+        style_of(&xml, "B8"),
+        style_of(&xml, "B5"),
+        "填报人 and 审核人 differ"
+    );
+}
+
+/// Issue 12: number inputs say what to enter, with the field's unit, when selected.
+#[test]
+fn number_inputs_prompt_what_to_enter() {
+    let (scheme, _, parts) = blank();
+    let summary = part_text(&parts, "xl/worksheets/sheet3.xml");
+    // S01 in row 2, S03 (万元) in row 4.
+    let s01 = validation_at(&summary, "D2");
+    assert!(s01.contains(r#"type="whole""#), "{s01}");
+    assert!(
+        s01.contains(r#"promptTitle="填写整数" prompt="请填写非负整数（单位：件），如无请填0。""#),
+        "{s01}"
+    );
+    let s03 = validation_at(&summary, "D4");
+    assert!(s03.contains(r#"type="decimal""#), "{s03}");
+    assert!(
+        s03.contains(
+            r#"promptTitle="填写数值" prompt="请填写非负数，可有小数（单位：万元），如无请填0。""#
+        ),
+        "{s03}"
+    );
+    // Every input cell of 汇总指标 and 工作情况 has a prompt.
+    let work = part_text(&parts, "xl/worksheets/sheet4.xml");
+    for (xml, col, defs) in [
+        (&summary, 'D', &scheme.fields),
+        (&work, 'C', &scheme.work_items),
+    ] {
+        for (i, def) in defs.iter().enumerate() {
+            let v = validation_at(xml, &format!("{col}{}", i + 2));
+            assert!(v.contains(r#"showInputMessage="1""#), "{}: {v}", def.code);
+            assert!(v.contains(r#" prompt="请"#), "{}: {v}", def.code);
+        }
+    }
+    let w01 = validation_at(&work, &format!("C{}", row_in(&scheme.work_items, "W01")));
+    assert!(w01.contains(r#"promptTitle="选择是或否""#), "{w01}");
+    // A ledger number column takes its unit from the header: 销毁台账 重量（千克） is column E.
+    let last = scheme.ledger_rows + 1;
+    let destroy = part_text(&parts, "xl/worksheets/sheet7.xml");
+    let weight = validation_at(&destroy, &format!("E2:E{last}"));
+    assert!(
+        weight.contains(r#"prompt="请填写非负数，可有小数（单位：千克）。""#),
+        "{weight}"
+    );
+}
+
+/// The 1-based row of a field or work item on its sheet.
+fn row_in(defs: &[kaoping::scheme::FieldDef], code: &str) -> usize {
+    defs.iter().position(|d| d.code == code).unwrap() + 2
+}
+
+/// Issue 12: a part may not exceed its whole (`le` in the scheme). The part's one validation
+/// holds both its own check and the comparison with the whole's cell; a blank whole (or one
+/// that is not a number) does not make the part invalid.
+#[test]
+fn parts_are_validated_against_their_whole() {
+    let (scheme, _, parts) = blank();
+    let summary = part_text(&parts, "xl/worksheets/sheet3.xml");
+    let s02 = validation_at(&summary, "D3");
+    assert!(s02.contains(r#"type="custom" allowBlank="1""#), "{s02}");
+    assert!(
+        s02.contains(
+            "<formula1>AND(ISNUMBER(D3),D3&gt;=0,D3=INT(D3),OR(NOT(ISNUMBER(D2)),D3&lt;=D2))</formula1>"
+        ),
+        "{s02}"
+    );
+    assert!(
+        s02.contains(
+            r#"error="S02（其中：货值在大案标准以上的案件数）应填非负整数，且不能大于S01（侵权假冒行政处罚案件数）。""#
+        ),
+        "{s02}"
+    );
+    assert!(s02.contains("不得大于S01"), "{s02}");
+    // Every field with a whole, by the rows the generator writes (S31 ≤ S30 among them).
+    let mut checked = 0;
+    for def in &scheme.fields {
+        let Some(le) = &def.le else { continue };
+        let (x, y) = (
+            format!("D{}", row_in(&scheme.fields, &def.code)),
+            format!("D{}", row_in(&scheme.fields, le)),
+        );
+        let v = validation_at(&summary, &x);
+        let compare = format!("OR(NOT(ISNUMBER({y})),{x}&lt;={y})");
+        assert!(v.contains(&compare), "{}: {v}", def.code);
+        assert!(v.contains(&format!("不能大于{le}（")), "{}: {v}", def.code);
+        checked += 1;
+    }
+    assert_eq!(
+        checked, 16,
+        "the built-in scheme has 16 fields with a whole"
+    );
+    let (s31, s30) = ("D23", "D22");
+    assert_eq!(
+        (row_in(&scheme.fields, "S31"), row_in(&scheme.fields, "S30")),
+        (23, 22)
+    );
+    let v = validation_at(&summary, s31);
+    assert!(
+        v.contains(&format!(
+            "<formula1>AND(ISNUMBER({s31}),{s31}&gt;=0,{s31}=INT({s31}),\
+             OR(NOT(ISNUMBER({s30})),{s31}&lt;={s30}))</formula1>"
+        )),
+        "{v}"
+    );
+    // A field without a whole keeps its plain whole-number validation.
+    let s30v = validation_at(&summary, s30);
+    assert!(s30v.contains(r#"type="whole""#), "{s30v}");
+}
+
 /// Issue 12's lean template: a ledger sheet holds its header row and nothing else; every input
 /// column is formatted and unlocked as a whole (`<col style>` of an unlocked format) and
 /// validated over rows 2..=ledger_rows+1, so an empty row looks, locks and validates as before
@@ -346,17 +592,7 @@ fn field_text_is_written_instead_of_the_number() {
 fn ledger_sheets_are_formatted_by_column_not_by_empty_cell() {
     let (scheme, _, parts) = blank();
     let text = |name: &str| part_text(&parts, name);
-    // cellXfs in order; an xf is unlocked when it says protection locked="0".
-    let styles = text("xl/styles.xml");
-    let xfs = &styles[styles.find("<cellXfs").unwrap()..styles.find("</cellXfs>").unwrap()];
-    let unlocked: Vec<bool> = xfs
-        .split("<xf ")
-        .skip(1)
-        .map(|xf| {
-            let end = xf.find("</xf>").or_else(|| xf.find("/>")).unwrap();
-            xf[..end].contains(r#"locked="0""#)
-        })
-        .collect();
+    let unlocked = unlocked_styles(&parts);
     // Sheets 1–4 are 填报说明, 基本情况, 汇总指标, 工作情况; the ledgers follow in scheme order.
     let last = scheme.ledger_rows + 1;
     for (i, def) in scheme.ledgers.iter().enumerate() {
