@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Benchmark against DESIGN.md's and issue 12's targets: N synthetic submissions with up to R
-# ledger rows each; `score` end to end (median wall time of RUNS runs, peak memory) against the
-# read floor on the same files (examples/read_floor.rs: calamine's streaming cell reader over
-# every cell of every sheet, in parallel, nothing else), and `check` (ingest and 数据质量 only).
+# Benchmark against DESIGN.md's and issue 12's targets: N synthetic submissions with up to ROWS
+# ledger rows each, written twice from the same seed — by the engine's template, and as another
+# program writes them by the same contract (`samples --other-program`). For each kind of file:
+# the read floor (examples/read_floor.rs: calamine's streaming cell reader over every cell of
+# every sheet, in parallel, nothing else), `check` (ingest and 数据质量) and `score` end to end
+# (median wall time of RUNS runs, peak memory), the score ÷ floor ratio, and the stages of one
+# `score --timings` run (the ranking workbook's writing time among them).
 #
 #   scripts/bench.sh [N=2850] [ROWS=200] [RUNS=3]
+#
+# KAOPING_BIN=path/to/an/older/kaoping measures that build's check and score on the same files
+# (the files, the floor and --timings always come from this checkout).
 #
 # Prints figures; it asserts nothing (speed is not checked by tests). Uses GNU time
 # (/usr/bin/time, Debian package `time`).
@@ -15,19 +21,15 @@ ROWS=${2:-200}
 RUNS=${3:-3}
 cargo build --release --quiet --bin kaoping --example read_floor
 TARGET=${CARGO_TARGET_DIR:-target}
-BIN=$TARGET/release/kaoping
+GEN=$TARGET/release/kaoping
+BIN=${KAOPING_BIN:-$GEN}
 FLOOR=$TARGET/release/examples/read_floor
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-
-echo "生成 $N 个地区、每本台账至多 $ROWS 行的模拟报送……"
-/usr/bin/time -f "生成耗时 %e 秒，峰值内存 %M KB" \
-  "$BIN" samples --regions "$N" --quarters 2025Q4 --seed 7 --max-ledger-rows "$ROWS" --out "$WORK/s" >/dev/null
-du -sh "$WORK/s/2025Q4" | awk '{print "报送文件夹大小 " $1}'
-IN="$WORK/s/2025Q4"
+echo "机器：$(nproc) 核，$(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 
 # run NAME CMD…: RUNS runs, each line "seconds kilobytes"; prints the median time and the
-# largest peak.
+# largest peak, and keeps the median in $WORK/median-NAME.
 run() {
   local name=$1
   shift
@@ -39,14 +41,31 @@ run() {
   done
   sort -n "$WORK/t" | awk -v name="$name" -v runs="$RUNS" '
     { t[NR] = $1; if ($2 > m) m = $2 }
-    END { printf "%s：%d 次中位数 %.2f 秒（%.2f–%.2f），峰值内存 %.0f MiB\n", name, runs, t[int((NR + 1) / 2)], t[1], t[NR], m / 1024 }'
+    END { printf "  %s：%d 次中位数 %.2f 秒（%.2f–%.2f），峰值内存 %.0f MiB\n", name, runs, t[int((NR + 1) / 2)], t[1], t[NR], m / 1024 }'
   sort -n "$WORK/t" | awk '{ t[NR] = $1 } END { print t[int((NR + 1) / 2)] }' >"$WORK/median-$name"
 }
 
-run 读取下限 "$FLOOR" "$IN"
-run check "$BIN" check "$IN" --regions "$WORK/s/regions.csv" --out "$WORK/q.xlsx"
-run score "$BIN" score "$IN" --regions "$WORK/s/regions.csv" --history "$WORK/h" --out "$WORK/r.xlsx"
-"$FLOOR" "$IN"
-awk -v s="$(cat "$WORK/median-score")" -v f="$(cat "$WORK/median-读取下限")" \
-  'BEGIN { if (f > 0) printf "score ÷ 读取下限 = %.2f×\n", s / f }'
-ls -l "$WORK/r.xlsx" | awk '{print "排名工作簿 " $5 " 字节"}'
+for kind in template other; do
+  flag=""
+  label="模板填报的文件"
+  if [ "$kind" = other ]; then
+    flag="--other-program"
+    label="其他程序按同一规范写出的文件"
+  fi
+  echo
+  echo "== $label：$N 个地区，每本台账至多 $ROWS 行 =="
+  /usr/bin/time -o "$WORK/gen" -f "%e" \
+    "$GEN" samples --regions "$N" --quarters 2025Q4 --seed 7 --max-ledger-rows "$ROWS" $flag --out "$WORK/$kind" >/dev/null
+  IN="$WORK/$kind/2025Q4"
+  echo "  生成耗时 $(cat "$WORK/gen") 秒；报送文件夹 $(du -sh "$IN" | cut -f1)"
+  run "读取下限" "$FLOOR" "$IN"
+  run check "$BIN" check "$IN" --regions "$WORK/$kind/regions.csv" --out "$WORK/q.xlsx"
+  run score "$BIN" score "$IN" --regions "$WORK/$kind/regions.csv" --history "$WORK/h" --out "$WORK/r.xlsx"
+  awk -v s="$(cat "$WORK/median-score")" -v f="$(cat "$WORK/median-读取下限")" \
+    'BEGIN { if (f > 0) printf "  score ÷ 读取下限 = %.2f×\n", s / f }'
+  rm -rf "$WORK/h"
+  "$GEN" score "$IN" --regions "$WORK/$kind/regions.csv" --history "$WORK/h" --out "$WORK/r.xlsx" --timings 2>&1 >/dev/null |
+    grep "各阶段耗时" | sed 's/^/  /'
+  ls -l "$WORK/r.xlsx" | awk '{printf "  排名工作簿 %.1f MB\n", $5 / 1e6}'
+  rm -rf "$WORK/$kind"
+done
