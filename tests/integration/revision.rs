@@ -5,8 +5,7 @@
 
 use crate::util::samples;
 use chrono::NaiveDate;
-use kaoping::history;
-use kaoping::pipeline::{self, Assessed, ScoreRun, Setup};
+use kaoping::pipeline::{Assessed, Setup};
 use kaoping::problem::{Kind, Severity};
 use kaoping::quarter::Quarter;
 use kaoping::score::RegionResult;
@@ -21,23 +20,7 @@ fn assess(scheme: &Path) -> Assessed {
     let mut setup = Setup::load(Some(scheme), None).unwrap();
     setup.today = NaiveDate::from_ymd_opt(2026, 1, 20).unwrap();
     let q: Quarter = "2025Q4".parse().unwrap();
-    let input = samples().join("2025Q4");
-    let tmp = tempfile::tempdir().unwrap();
-    let run = ScoreRun {
-        setup: &setup,
-        quarter: q,
-        input: &input,
-        history: None,
-        out: &tmp.path().join("out.xlsx"),
-        replace: false,
-        without_province_findings: false,
-        run_time: "2026-01-20 00:00:00".into(),
-        wait: history::DEFAULT_WAIT,
-        on_wait: |_| {},
-        progress: &kaoping::ingest::Silent,
-        sends: Default::default(),
-    };
-    pipeline::assess(&run).unwrap()
+    crate::util::assess(&setup, q, &samples().join("2025Q4"))
 }
 
 fn region<'a>(a: &'a Assessed, code: &str) -> &'a RegionResult {

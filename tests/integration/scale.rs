@@ -4,9 +4,8 @@
 
 use crate::util::samples;
 use chrono::NaiveDate;
-use kaoping::history;
 use kaoping::ingest::{self, Context, Limits, Silent};
-use kaoping::pipeline::{self, Assessed, ScoreRun, Setup};
+use kaoping::pipeline::{Assessed, Setup};
 use kaoping::problem::Kind;
 use kaoping::quarter::Quarter;
 use kaoping::samples::{Plan, Writer};
@@ -80,24 +79,8 @@ fn ingest_is_the_same_with_any_thread_count_and_file_order() {
     }
 }
 
-/// `pipeline::assess` of a folder's 2025Q4 (no history).
 fn assess(setup: &Setup, input: &Path) -> Assessed {
-    let tmp = tempfile::tempdir().unwrap();
-    let run = ScoreRun {
-        setup,
-        quarter: q4(),
-        input,
-        history: None,
-        out: &tmp.path().join("out.xlsx"),
-        replace: false,
-        without_province_findings: false,
-        run_time: "2026-01-20 00:00:00".into(),
-        wait: history::DEFAULT_WAIT,
-        on_wait: |_| {},
-        progress: &Silent,
-        sends: Default::default(),
-    };
-    pipeline::assess(&run).unwrap()
+    crate::util::assess(setup, q4(), input)
 }
 
 /// The demo's 2025Q4 written twice from the same seed, by the template and as another program

@@ -76,3 +76,28 @@ pub fn table(path: &Path, sheet: &str, first_header: &str) -> Vec<Vec<String>> {
         .cloned()
         .collect()
 }
+
+/// `pipeline::assess` of a folder (no history, nothing sent), as `score` does it before it
+/// writes anything.
+pub fn assess(
+    setup: &kaoping::pipeline::Setup,
+    quarter: kaoping::quarter::Quarter,
+    input: &Path,
+) -> kaoping::pipeline::Assessed {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = kaoping::pipeline::ScoreRun {
+        setup,
+        quarter,
+        input,
+        history: None,
+        out: &tmp.path().join("out.xlsx"),
+        replace: false,
+        without_province_findings: false,
+        run_time: "2026-01-20 00:00:00".into(),
+        wait: kaoping::history::DEFAULT_WAIT,
+        on_wait: |_| {},
+        progress: &kaoping::ingest::Silent,
+        sends: Default::default(),
+    };
+    kaoping::pipeline::assess(&run).unwrap()
+}
