@@ -389,6 +389,45 @@ pub(super) fn human(bytes: u64) -> String {
 mod tests {
     use super::*;
 
+    /// Cells that come out of order, or twice at one position (a hand-edited or hostile file),
+    /// read as a spreadsheet program shows them: in place, the later one winning.
+    #[test]
+    fn a_sheet_reads_cells_out_of_order_and_keeps_the_later_of_two() {
+        let s = |t: &str| Data::String(t.to_string());
+        let g = Grid::new(
+            "台账",
+            vec![
+                ((2, 1), s("丙")),
+                ((0, 0), s("甲")),
+                ((2, 0), s("乙")),
+                ((2, 1), s("丁")),
+                ((5, 3), Data::Float(7.0)),
+            ],
+        );
+        assert_eq!(g.get(2, 1), &s("丁"));
+        assert_eq!(g.get(0, 0), &s("甲"));
+        assert_eq!(g.get(1, 0), &Data::Empty);
+        assert_eq!(g.last_row(), Some(5));
+        let rows: Vec<(u32, Vec<String>)> = g
+            .rows_after(0)
+            .map(|(r, row)| (r, (0..4).map(|c| text_of(row.get(c))).collect()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (
+                    2,
+                    vec!["乙".into(), "丁".into(), String::new(), String::new()]
+                ),
+                (
+                    5,
+                    vec![String::new(), String::new(), String::new(), "7".into()]
+                ),
+            ]
+        );
+        assert_eq!(g.find("乙", 10), Some((2, 0)));
+    }
+
     #[test]
     fn refuses_empty_and_garbage() {
         let l = Limits::default();
