@@ -2,15 +2,15 @@
 //! target and the inner and outer control limits, as a scatter chart and the two tables behind
 //! it (the regions, and the limit lines over a range of denominators).
 
-use super::style::{Fill, Grid, Kind, TITLE_ROW};
+use super::style::{chart, Fill, Grid, Kind, TITLE_ROW};
 use super::{Assessment, Regions};
 use crate::scheme::FunnelModel;
 use crate::stats::funnel::z_of;
 use crate::stats::{Funnel, Point};
 use crate::text::fmt_num;
 use rust_xlsxwriter::{
-    Chart, ChartDataLabel, ChartDataLabelPosition, ChartFormat, ChartLine, ChartLineDashType,
-    ChartMarker, ChartMarkerType, ChartSolidFill, ChartType, Worksheet, XlsxError,
+    Chart, ChartDataLabel, ChartDataLabelPosition, ChartFormat, ChartLineDashType, ChartMarker,
+    ChartMarkerType, ChartType, Worksheet, XlsxError,
 };
 
 pub(super) const NAME: &str = "漏斗图";
@@ -286,14 +286,11 @@ fn chart(
         .set_categories((NAME, points.0, 3, points.1, 3))
         .set_values((NAME, points.0, 4, points.1, 4))
         .set_format(ChartFormat::new().set_no_line())
-        .set_marker(
-            ChartMarker::new()
-                .set_type(ChartMarkerType::Circle)
-                .set_size(6)
-                .set_format(
-                    ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(0x5B9BD5)),
-                ),
-        );
+        .set_marker(&chart::marker(
+            ChartMarkerType::Circle,
+            6,
+            chart::POINT_COLOUR,
+        ));
     let styles: [(usize, u32, ChartLineDashType); 5] = [
         (1, 0x2E7D32, ChartLineDashType::Solid),
         (2, INNER_COLOUR, ChartLineDashType::Dash),
@@ -309,14 +306,7 @@ fn chart(
             .set_categories((NAME, lines.0, cols.line, lines.1, cols.line))
             .set_values((NAME, lines.0, col, lines.1, col))
             .set_marker(ChartMarker::new().set_none())
-            .set_format(
-                ChartFormat::new().set_line(
-                    ChartLine::new()
-                        .set_color(color)
-                        .set_width(1.25)
-                        .set_dash_type(dash),
-                ),
-            );
+            .set_format(&mut chart::line(color, 1.25, dash));
     }
     if let (Some(first), Some(last)) = (flagged.first(), flagged.last()) {
         let labels: Vec<ChartDataLabel> = flagged
@@ -335,14 +325,7 @@ fn chart(
             .set_categories((NAME, first.0, cols.flag + 1, last.0, cols.flag + 1))
             .set_values((NAME, first.0, cols.flag + 2, last.0, cols.flag + 2))
             .set_format(ChartFormat::new().set_no_line())
-            .set_marker(
-                ChartMarker::new()
-                    .set_type(ChartMarkerType::Diamond)
-                    .set_size(9)
-                    .set_format(
-                        ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(colour)),
-                    ),
-            )
+            .set_marker(&chart::marker(ChartMarkerType::Diamond, 9, colour))
             .set_data_label(ChartDataLabel::new().set_position(ChartDataLabelPosition::Right))
             .set_custom_data_labels(&labels);
     }

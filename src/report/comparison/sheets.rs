@@ -3,13 +3,12 @@
 //! A4, title and header repeated on every page, as the ranking workbook.
 
 use super::{Change, Comparison};
-use crate::report::style::{Fill, Fit, Grid, Kind, Page, Tone, TITLE_ROW};
+use crate::report::style::{chart, Fill, Fit, Grid, Kind, Page, Tone, TITLE_ROW};
 use crate::report::{ReportError, TABLE_HEADER_ROW};
 use crate::text::fmt_num;
 use rust_xlsxwriter::{
-    Chart, ChartAxisCrossing, ChartDataLabel, ChartFormat, ChartLine, ChartLineDashType,
-    ChartMarker, ChartMarkerType, ChartSolidFill, ChartType, DocProperties, Workbook, Worksheet,
-    XlsxError,
+    Chart, ChartAxisCrossing, ChartDataLabel, ChartFormat, ChartLineDashType, ChartMarker,
+    ChartMarkerType, ChartType, DocProperties, Workbook, Worksheet, XlsxError,
 };
 
 pub(super) const SUMMARY: &str = "比较摘要";
@@ -345,14 +344,11 @@ fn chart(c: &Comparison, max_rank: u32) -> Chart {
         .set_categories((REGIONS, first, RANK_A, last, RANK_A))
         .set_values((REGIONS, first, RANK_B, last, RANK_B))
         .set_format(ChartFormat::new().set_no_line())
-        .set_marker(
-            ChartMarker::new()
-                .set_type(ChartMarkerType::Circle)
-                .set_size(6)
-                .set_format(
-                    ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(0x5B9BD5)),
-                ),
-        )
+        .set_marker(&chart::marker(
+            ChartMarkerType::Circle,
+            6,
+            chart::POINT_COLOUR,
+        ))
         .set_custom_data_labels(&labels);
     chart
         .add_series()
@@ -372,14 +368,7 @@ fn chart(c: &Comparison, max_rank: u32) -> Chart {
             LINE_COL + 1,
         ))
         .set_marker(ChartMarker::new().set_none())
-        .set_format(
-            ChartFormat::new().set_line(
-                ChartLine::new()
-                    .set_color(0x7F7F7F)
-                    .set_width(1.0)
-                    .set_dash_type(ChartLineDashType::Dash),
-            ),
-        );
+        .set_format(&mut chart::line(0x7F7F7F, 1.0, ChartLineDashType::Dash));
     let top = f64::from(max_rank) + 1.0;
     chart
         .title()

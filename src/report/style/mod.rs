@@ -10,6 +10,7 @@
 //! Writing in row order lets every sheet use rust_xlsxwriter's low-memory mode, so a nationwide
 //! run does not hold every cell of the big sheets twice.
 
+pub(crate) mod chart;
 mod formats;
 mod grid;
 mod page;
