@@ -156,14 +156,6 @@ impl Submission {
         self.problems.iter().any(|p| p.severity == Severity::Error)
     }
 
-    /// Lets go of every ledger cell no score reads ([`Scheme::read_columns`]), once ingest has
-    /// checked them all.
-    pub fn keep_only_scored_columns(&mut self, scheme: &Scheme) {
-        for (id, ledger) in &mut self.ledgers {
-            ledger.keep_only(&scheme.read_columns(id));
-        }
-    }
-
     /// A field's value, if it was read.
     pub fn field(&self, code: &str) -> Option<f64> {
         self.fields.get(code).map(|f| f.value)

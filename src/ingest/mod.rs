@@ -251,13 +251,24 @@ pub fn read_files(
     progress: &dyn Progress,
 ) -> Vec<Submission> {
     progress.start(files.len());
+    // The ledger columns scoring reads, worked out once for the batch.
+    let read: Vec<(&str, Vec<usize>)> = ctx
+        .scheme
+        .ledgers
+        .iter()
+        .map(|l| (l.id.as_str(), ctx.scheme.read_columns(&l.id)))
+        .collect();
     let subs = files
         .par_iter()
         .map(|p| {
             let mut sub = read_file_guarded(p, ctx, template_hash);
             // Every check is done: a batch of thousands of regions holds only what scoring
             // reads from here on.
-            sub.keep_only_scored_columns(ctx.scheme);
+            for (id, columns) in &read {
+                if let Some(ledger) = sub.ledgers.get_mut(*id) {
+                    ledger.keep_only(columns);
+                }
+            }
             progress.read_one();
             sub
         })
