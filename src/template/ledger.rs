@@ -53,13 +53,24 @@ pub(super) fn ledger(
             ws.add_data_validation(1, ci, area, ci, &dv).on(s)?;
         }
         let min = match col.kind {
+            // A case or batch number, such as 穗市监处罚〔2025〕123号, prints on one line.
+            ValueKind::Text if col.key => 24.0,
             ValueKind::Text => 16.0,
             ValueKind::Date => 12.0,
             ValueKind::Count | ValueKind::Amount => 10.0,
             ValueKind::YesNo => 8.0,
             ValueKind::Choice => fit(col.choices.iter().map(String::as_str), 8.0, 40.0) + 2.0,
         };
-        widths.push(fit([col.name.as_str()], min, 40.0));
+        // Wide enough for the header and for any text filled in (the samples), up to 40.
+        let texts = rows.iter().filter_map(|row| match row.get(c) {
+            Some(Cell::Text(t)) => Some(t.as_str()),
+            _ => None,
+        });
+        widths.push(fit(
+            std::iter::once(col.name.as_str()).chain(texts),
+            min,
+            40.0,
+        ));
     }
     finish(ws, &widths)
 }
