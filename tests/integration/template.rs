@@ -634,3 +634,44 @@ fn ledger_sheets_are_formatted_by_column_not_by_empty_cell() {
         }
     }
 }
+
+/// The width rust_xlsxwriter records for a 1-based column of a sheet's XML.
+fn column_width(xml: &str, col: u32) -> f64 {
+    let tag = format!(r#"<col min="{col}" max="{col}" width=""#);
+    let at = xml
+        .find(&tag)
+        .unwrap_or_else(|| panic!("no width for column {col}"))
+        + tag.len();
+    xml[at..].split('"').next().unwrap().parse().unwrap()
+}
+
+/// Regression (seen on the rendered 信息公开台账 of a filled sample): case numbers and URLs were
+/// cut at the header's width. A key text column is at least 24 wide; a column is as wide as the
+/// text filled into it, up to 40.
+#[test]
+fn ledger_columns_are_wide_enough_for_case_numbers_and_filled_text() {
+    let (_, _, blank) = blank();
+    let disclosure = part_text(&blank, "xl/worksheets/sheet6.xml");
+    assert!(column_width(&disclosure, 1) >= 24.0, "{disclosure}");
+    let scheme = Scheme::builtin().unwrap();
+    let mut f = Filled::default();
+    let url = "https://www.gsxt.gov.cn/440100-2025Q4-C00001";
+    f.ledgers.insert(
+        "disclosure".to_string(),
+        vec![vec![
+            Cell::Text("440100-2025Q4-C00001".into()),
+            Cell::Date(d(2025, 12, 25)),
+            Cell::Date(d(2025, 12, 30)),
+            Cell::Text(url.into()),
+        ]],
+    );
+    let bytes = template::build(&scheme, None, None, Some(&f))
+        .unwrap()
+        .save_to_buffer()
+        .unwrap();
+    let filled = part_text(&parts(&bytes), "xl/worksheets/sheet6.xml");
+    let blank_url = column_width(&disclosure, 4);
+    let filled_url = column_width(&filled, 4);
+    assert!(blank_url < 20.0, "{blank_url}");
+    assert!(filled_url >= 40.0, "{filled_url}");
+}
