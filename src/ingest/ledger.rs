@@ -2,7 +2,7 @@
 //! or batch, each cell read as its column's kind.
 
 use super::cells::{self, Read};
-use super::workbook::Grid;
+use super::workbook::{Grid, Row, Rows};
 use crate::problem::{a1, Kind, Problem, Source};
 use crate::quarter::Quarter;
 use crate::scheme::{ColumnDef, LedgerDef, Scheme, ValueDef, ValueKind};
@@ -51,12 +51,17 @@ pub fn date_orders(scheme: &Scheme, ledger: &str) -> Vec<(String, String)> {
 /// How many columns of a ledger's header row are read.
 const HEADER_WIDTH: u32 = 128;
 
-/// Reads one ledger sheet into the submission; `orders` from [`date_orders`], `scored` from
+/// The header is looked for in a ledger's first rows.
+const HEADER_ROWS: u32 = 10;
+
+/// Reads one ledger sheet into the submission, row by row as `rows` gives them: the first
+/// [`HEADER_ROWS`] are kept until the header is found, every row after is read and let go.
+/// `orders` from [`date_orders`], `scored` from
 /// [`Scheme::scored_columns`]. `differs`: the template's contract is not the scoring scheme's
 /// (`fingerprint::same_contract`), so a column no rule reads may be missing (a warning, read as
 /// blank) and a header the scheme does not know is named.
 pub fn read(
-    grid: &Grid,
+    rows: &mut dyn Rows,
     def: &LedgerDef,
     (quarter, today): (Quarter, NaiveDate),
     (orders, scored): (&[(String, String)], &[String]),
@@ -68,7 +73,15 @@ pub fn read(
     let Some(first) = def.columns.first() else {
         return;
     };
-    let Some((hr, _)) = grid.find(&first.name, 10) else {
+    let mut head = Vec::new();
+    while let Some((r, row)) = rows.next_row() {
+        head.extend_from_slice(row.cells());
+        if r >= HEADER_ROWS {
+            break;
+        }
+    }
+    let grid = Grid::new(&def.sheet, head);
+    let Some((hr, _)) = grid.find(&first.name, HEADER_ROWS) else {
         sub.problems.push(Problem::error(
             Kind::MissingHeader,
             src(String::new()),
@@ -167,9 +180,9 @@ pub fn read(
             Some((at(later)?, at(earlier)?, later.as_str(), earlier.as_str()))
         })
         .collect();
-    for (r, row) in grid.rows_after(hr) {
+    let mut read_row = |r: u32, row: Row<'_>, sub: &mut Submission| {
         if cols.iter().all(|&c| is_blank(row.get(c))) {
-            continue;
+            return;
         }
         let mut cells = Vec::with_capacity(cols.len());
         for (k, (col_def, &c)) in def.columns.iter().zip(&cols).enumerate() {
@@ -216,6 +229,12 @@ pub fn read(
             }
         }
         ledger.rows.push(LedgerRow { row: r + 1, cells });
+    };
+    for (r, row) in grid.rows_after(hr) {
+        read_row(r, row, sub);
+    }
+    while let Some((r, row)) = rows.next_row() {
+        read_row(r, row, sub);
     }
     sub.ledgers.insert(def.id.clone(), ledger);
 }
@@ -402,7 +421,7 @@ mod tests {
         };
         let q: Quarter = "2025Q4".parse().unwrap();
         read(
-            &grid,
+            &mut grid.rows(),
             def,
             (q, NaiveDate::from_ymd_opt(2026, 1, 15).unwrap()),
             (&orders, &scheme.scored_columns("transfer")),
@@ -452,7 +471,7 @@ mod tests {
             ..Submission::default()
         };
         read(
-            &grid,
+            &mut grid.rows(),
             def,
             (
                 "2025Q4".parse().unwrap(),

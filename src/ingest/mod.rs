@@ -110,7 +110,9 @@ pub fn read_file(path: &Path, ctx: &Context, template_hash: &str) -> Submission 
         ));
         return sub;
     };
-    let book = match workbook::open(&bytes, format, &ctx.limits) {
+    // The ledgers, most of a file's cells, are read row by row as they arrive.
+    let streamed = |sheet: &str| ctx.scheme.ledgers.iter().any(|l| l.sheet == sheet);
+    let mut opened = match workbook::open(&bytes, format, &ctx.limits, &streamed) {
         Ok(b) => b,
         Err(e) => {
             let kind = match e {
@@ -122,7 +124,7 @@ pub fn read_file(path: &Path, ctx: &Context, template_hash: &str) -> Submission 
             return sub;
         }
     };
-    if book.sheets.iter().all(workbook::Grid::is_empty) {
+    if opened.is_empty() {
         sub.problems.push(Problem::error(
             Kind::EmptyFile,
             whole,
@@ -130,21 +132,34 @@ pub fn read_file(path: &Path, ctx: &Context, template_hash: &str) -> Submission 
         ));
         return sub;
     }
-    for note in &book.notes {
+    for note in &opened.book.notes {
         sub.problems
             .push(Problem::warning(Kind::Note, whole.clone(), note.clone()));
     }
-    for (sheet, row, col, chars) in &book.clipped {
-        sub.problems.push(Problem::warning(
+    // Cells cut to the limit are told before what was read from them, wherever they were.
+    let clipped_at = sub.problems.len();
+    let read = read_book(&mut opened, ctx, template_hash, &mut sub).and_then(|()| opened.finish());
+    if let Err(e) = read {
+        // A file that breaks a limit or the reader part way is refused whole, as if it had
+        // failed to open: nothing read from it before that counts.
+        return Submission {
+            file: name,
+            sha256: sub.sha256,
+            problems: vec![Problem::error(Kind::Unreadable, whole, e)],
+            ..Submission::default()
+        };
+    }
+    let clipped = opened.book.clipped.iter().map(|(sheet, row, col, chars)| {
+        Problem::warning(
             Kind::TooLarge,
             Source::new(&name, sheet, crate::problem::a1(*row, *col)),
             format!(
                 "单元格文本长达{chars}字，超过上限{}字，只读取前{}字",
                 ctx.limits.cell_chars, ctx.limits.cell_chars
             ),
-        ));
-    }
-    read_book(&book, ctx, template_hash, &mut sub);
+        )
+    });
+    sub.problems.splice(clipped_at..clipped_at, clipped);
     let region = (!sub.region_code.is_empty()).then(|| sub.region_code.clone());
     for p in &mut sub.problems {
         p.region = region.clone();
@@ -152,8 +167,19 @@ pub fn read_file(path: &Path, ctx: &Context, template_hash: &str) -> Submission 
     sub
 }
 
-fn read_book(book: &workbook::Book, ctx: &Context, template_hash: &str, sub: &mut Submission) {
+/// Reads the sheets of an opened workbook into the submission, then checks it as a whole.
+///
+/// # Errors
+///
+/// The reason the file cannot be read, when streaming a ledger breaks a limit or the reader.
+fn read_book(
+    opened: &mut workbook::Opened,
+    ctx: &Context,
+    template_hash: &str,
+    sub: &mut Submission,
+) -> Result<(), String> {
     let file = sub.file.clone();
+    let book = &opened.book;
     let missing = |sheet: &str| {
         Problem::error(
             Kind::MissingSheet,
@@ -192,20 +218,22 @@ fn read_book(book: &workbook::Book, ctx: &Context, template_hash: &str, sub: &mu
         }
     }
     for def in &ctx.scheme.ledgers {
-        match book.sheet(&def.sheet) {
-            Some(g) => {
-                let orders = ledger::date_orders(ctx.scheme, &def.id);
-                let scored = ctx.scheme.scored_columns(&def.id);
-                let rules = (orders.as_slice(), scored.as_slice());
-                ledger::read(g, def, (ctx.quarter, ctx.today), rules, differs, sub)
-            }
-            None => {
-                let p = missing(&def.sheet);
-                sub.problems.push(p);
-            }
+        let orders = ledger::date_orders(ctx.scheme, &def.id);
+        let scored = ctx.scheme.scored_columns(&def.id);
+        let rules = (orders.as_slice(), scored.as_slice());
+        let problems = sub.problems.len();
+        let read = opened.read_rows(&def.sheet, |rows| {
+            // Read again from the start when the sheet's cells came out of order.
+            sub.problems.truncate(problems);
+            sub.ledgers.remove(&def.id);
+            ledger::read(rows, def, (ctx.quarter, ctx.today), rules, differs, sub);
+        })?;
+        if read.is_none() {
+            sub.problems.push(missing(&def.sheet));
         }
     }
     checks::run(sub, ctx.scheme, ctx.registry, ctx.quarter, differs);
+    Ok(())
 }
 
 /// Told as a folder's files are read, from any thread, so that the caller can show progress;

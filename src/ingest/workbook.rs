@@ -1,10 +1,14 @@
 //! Opening one submission file safely and turning its sheets into sparse grids of cells.
 //!
 //! calamine can abort the whole process on small hostile files (DESIGN.md, "Known hazards"), so
-//! `guard` checks every file before calamine sees it, and `.xlsx` sheets are read with the
-//! streaming cell reader into a sparse map instead of a full grid.
+//! `guard` checks every file before calamine sees it. In an `.xlsx`, the small sheets are read
+//! with the streaming cell reader into sparse grids ([`Grid`]), and the sheets the caller streams
+//! (the ledgers, most of a file's cells) go to its reader row by row as their cells arrive
+//! ([`Opened::read_rows`]), so a sheet's cells are never all held at once.
 
-use calamine::{Data, DataRef, Ods, OdsError, Reader, Xls, XlsError, Xlsx, XlsxError};
+use calamine::{
+    Data, DataRef, Ods, OdsError, Reader, Xls, XlsError, Xlsx, XlsxCellReader, XlsxError,
+};
 use std::io::Cursor;
 
 /// Limits enforced before memory is spent on a file (README, "报送文件的读取与限制").
@@ -130,6 +134,11 @@ impl Grid {
             .map(|cells| (cells[0].0 .0, Row(cells)))
     }
 
+    /// Every row that has cells, in order, as [`Rows`].
+    pub fn rows(&self) -> GridRows<'_> {
+        GridRows(&self.cells)
+    }
+
     /// The text of a cell, trimmed (empty for non-text).
     pub fn text(&self, row: u32, col: u32) -> String {
         text_of(self.get(row, col))
@@ -151,12 +160,42 @@ impl Grid {
 pub struct Row<'a>(&'a [((u32, u32), Data)]);
 
 impl<'a> Row<'a> {
+    /// The row's cells, by column.
+    pub fn cells(&self) -> &'a [((u32, u32), Data)] {
+        self.0
+    }
+
     /// The cell in a column (Empty when there is none).
     pub fn get(&self, col: u32) -> &'a Data {
         match self.0.binary_search_by_key(&col, |((_, c), _)| *c) {
             Ok(i) => &self.0[i].1,
             Err(_) => &EMPTY,
         }
+    }
+}
+
+/// A sheet's rows, in order, one at a time: from a [`Grid`], or streamed from the file as its
+/// cells arrive. A stream that meets a reader error, a limit, or cells out of order simply ends;
+/// [`Opened::read_rows`] tells which.
+pub trait Rows {
+    /// The next row that has cells: its 0-based number and its cells.
+    fn next_row(&mut self) -> Option<(u32, Row<'_>)>;
+}
+
+/// The rows of a [`Grid`].
+pub struct GridRows<'g>(&'g [((u32, u32), Data)]);
+
+impl Rows for GridRows<'_> {
+    fn next_row(&mut self) -> Option<(u32, Row<'_>)> {
+        let r = self.0.first()?.0 .0;
+        let n = self
+            .0
+            .iter()
+            .position(|c| c.0 .0 != r)
+            .unwrap_or(self.0.len());
+        let (row, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Some((r, Row(row)))
     }
 }
 
@@ -224,8 +263,26 @@ pub enum OpenError {
     Reader(String),
 }
 
-/// Reads a workbook from its bytes.
-pub fn open(bytes: &[u8], format: Format, limits: &Limits) -> Result<Book, OpenError> {
+/// A workbook opened for reading: its sheets read whole in [`Opened::book`], and for an
+/// `.xlsx` the reader that streams the others to [`Opened::read_rows`].
+pub struct Opened<'a> {
+    /// The sheets read whole (every sheet of an `.xls` or `.ods`), notes and clipped cells.
+    pub book: Book,
+    xlsx: Option<Xlsx<Cursor<&'a [u8]>>>,
+    /// Sheets streamed, in workbook order, with whether they have been read yet.
+    streamed: Vec<(String, bool)>,
+    limits: Limits,
+}
+
+/// Opens a workbook from its bytes: the guards, then calamine. Every sheet for which `stream`
+/// says so is left to be read with [`Opened::read_rows`] (xlsx only: `.xls` and `.ods` are read
+/// whole by calamine anyway); the others are read now.
+pub fn open<'a>(
+    bytes: &'a [u8],
+    format: Format,
+    limits: &Limits,
+    stream: &dyn Fn(&str) -> bool,
+) -> Result<Opened<'a>, OpenError> {
     if bytes.is_empty() {
         return Err(OpenError::Empty);
     }
@@ -238,25 +295,38 @@ pub fn open(bytes: &[u8], format: Format, limits: &Limits) -> Result<Book, OpenE
     let checked = super::guard::check(bytes, format, limits)?;
     let format = checked.format;
     // A panic inside a third-party reader is turned into an error for this file only.
-    let result = std::panic::catch_unwind(|| read_book(bytes, format, limits));
-    let mut book = match result {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_book(bytes, format, limits, stream)
+    }));
+    let mut opened = match result {
         Ok(r) => r.map_err(OpenError::Reader)?,
-        Err(_) => {
-            return Err(OpenError::Reader(
-                "文件结构异常，读取程序无法解析".to_string(),
-            ))
-        }
+        Err(_) => return Err(OpenError::Reader(BROKEN.to_string())),
     };
-    book.notes.extend(checked.renamed);
-    Ok(book)
+    opened.book.notes.extend(checked.renamed);
+    Ok(opened)
 }
 
 /// The reason given for a file with an opening password.
 pub const ENCRYPTED: &str = "文件已加密（设置了打开密码），请取消密码后重新报送";
 
-fn read_book(bytes: &[u8], format: Format, limits: &Limits) -> Result<Book, String> {
-    let unreadable = |e: &dyn std::fmt::Display| {
-        format!("无法读取文件（{e}），请确认文件未损坏并用Excel、WPS或LibreOffice另存后重新报送")
+/// The reason given when calamine panics on a file.
+const BROKEN: &str = "文件结构异常，读取程序无法解析";
+
+fn unreadable(e: &dyn std::fmt::Display) -> String {
+    format!("无法读取文件（{e}），请确认文件未损坏并用Excel、WPS或LibreOffice另存后重新报送")
+}
+
+fn read_book<'a>(
+    bytes: &'a [u8],
+    format: Format,
+    limits: &Limits,
+    stream: &dyn Fn(&str) -> bool,
+) -> Result<Opened<'a>, String> {
+    let whole = |book: Book| Opened {
+        book,
+        xlsx: None,
+        streamed: Vec::new(),
+        limits: *limits,
     };
     match format {
         Format::Xlsx => {
@@ -264,44 +334,260 @@ fn read_book(bytes: &[u8], format: Format, limits: &Limits) -> Result<Book, Stri
                 XlsxError::Password => ENCRYPTED.to_string(),
                 e => unreadable(&e),
             })?;
-            let names = wb.sheet_names();
             let mut book = Book::default();
-            for name in names {
-                let mut cells = Vec::new();
-                let mut reader = wb
-                    .worksheet_cells_reader(&name)
-                    .map_err(|e| unreadable(&e))?;
-                while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
-                    let (r, c) = cell.get_position();
-                    // A shared string is cut before it is copied: one long string referenced by
-                    // millions of cells must not be copied millions of times.
-                    let value: Data = match cell.get_value() {
-                        DataRef::Empty => continue,
-                        DataRef::SharedString(s) => Data::String(s.to_string()),
-                        other => other.clone().into(),
-                    };
-                    check_position(&name, r, cells.len(), limits)?;
-                    let value = book.keep(value, limits, (&name, r, c))?;
-                    cells.push(((r, c), value));
+            let mut streamed = Vec::new();
+            for name in wb.sheet_names() {
+                if stream(&name) {
+                    streamed.push((name, false));
+                } else {
+                    let grid = read_grid(&mut wb, &name, &mut book, limits)?;
+                    book.sheets.push(grid);
                 }
-                book.sheets.push(Grid::new(&name, cells));
             }
-            Ok(book)
+            Ok(Opened {
+                book,
+                xlsx: Some(wb),
+                streamed,
+                limits: *limits,
+            })
         }
         Format::Xls => {
             let wb: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| match e {
                 XlsError::Password => ENCRYPTED.to_string(),
                 e => unreadable(&e),
             })?;
-            ranges_to_book(wb, limits)
+            ranges_to_book(wb, limits).map(whole)
         }
         Format::Ods => {
             let wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
                 OdsError::Password => ENCRYPTED.to_string(),
                 e => unreadable(&e),
             })?;
-            ranges_to_book(wb, limits)
+            ranges_to_book(wb, limits).map(whole)
         }
+    }
+}
+
+/// One sheet of an `.xlsx` read whole with the streaming cell reader.
+fn read_grid(
+    wb: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+    book: &mut Book,
+    limits: &Limits,
+) -> Result<Grid, String> {
+    let reader = wb
+        .worksheet_cells_reader(name)
+        .map_err(|e| unreadable(&e))?;
+    let mut cells = CellRows::new(reader, name, book, limits);
+    // Cells out of order are kept too: `Grid::new` sorts them.
+    cells.sorted = false;
+    let mut all = Vec::new();
+    while let Some(cell) = cells.next_cell() {
+        all.push(cell);
+    }
+    match cells.error {
+        Some(e) => Err(e),
+        None => Ok(Grid::new(name, all)),
+    }
+}
+
+impl Opened<'_> {
+    /// Whether the workbook has no cell at all, in any sheet.
+    pub fn is_empty(&mut self) -> bool {
+        if !self.book.sheets.iter().all(Grid::is_empty) {
+            return false;
+        }
+        let Some(wb) = self.xlsx.as_mut() else {
+            return true;
+        };
+        self.streamed.iter().all(|(name, _)| {
+            // A sheet that cannot be read is not known to be empty: reading it will tell why.
+            wb.worksheet_cells_reader(name).is_ok_and(|mut reader| {
+                let first = std::iter::from_fn(|| reader.next_cell().ok().flatten())
+                    .find(|c| !matches!(c.get_value(), DataRef::Empty));
+                first.is_none()
+            })
+        })
+    }
+
+    /// Reads sheet `name` row by row with `read`, which gets its rows as they arrive; `None` when
+    /// the workbook has no such sheet. Rows `read` leaves unread are still read, against the
+    /// limits. When the cells turn out not to be in order (a hand-edited or hostile file), the
+    /// sheet is read whole, sorted as a [`Grid`] is, and `read` runs again on that: so `read`
+    /// must start from nothing each time.
+    ///
+    /// # Errors
+    ///
+    /// The reason the file cannot be read (a reader error or a limit), as for [`open`].
+    pub fn read_rows<T>(
+        &mut self,
+        name: &str,
+        mut read: impl FnMut(&mut dyn Rows) -> T,
+    ) -> Result<Option<T>, String> {
+        let Some(at) = self.streamed.iter().position(|(n, _)| n == name) else {
+            return Ok(self.book.sheet(name).map(|g| read(&mut g.rows())));
+        };
+        self.streamed[at].1 = true;
+        let Some(wb) = self.xlsx.as_mut() else {
+            return Ok(None);
+        };
+        let before = (self.book.cells, self.book.text, self.book.clipped.len());
+        let limits = self.limits;
+        let book = &mut self.book;
+        let streamed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let reader = wb
+                .worksheet_cells_reader(name)
+                .map_err(|e| unreadable(&e))?;
+            let mut rows = CellRows::new(reader, name, book, &limits);
+            let out = read(&mut rows);
+            while rows.next_row().is_some() {}
+            match (rows.error, rows.disorder) {
+                (Some(e), _) => Err(e),
+                (None, true) => Ok(None),
+                (None, false) => Ok(Some(out)),
+            }
+        }));
+        match streamed {
+            Err(_) => Err(BROKEN.to_string()),
+            Ok(Err(e)) => Err(e),
+            Ok(Ok(Some(out))) => Ok(Some(out)),
+            Ok(Ok(None)) => {
+                (self.book.cells, self.book.text) = (before.0, before.1);
+                self.book.clipped.truncate(before.2);
+                let grid = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    read_grid(wb, name, &mut self.book, &limits)
+                }))
+                .map_err(|_| BROKEN.to_string())??;
+                Ok(Some(read(&mut grid.rows())))
+            }
+        }
+    }
+
+    /// Reads every streamed sheet not read yet, against the limits (a sheet no rule asked for
+    /// still counts).
+    ///
+    /// # Errors
+    ///
+    /// As for [`Opened::read_rows`].
+    pub fn finish(&mut self) -> Result<(), String> {
+        let unread: Vec<String> = self
+            .streamed
+            .iter()
+            .filter(|(_, read)| !read)
+            .map(|(n, _)| n.clone())
+            .collect();
+        for name in unread {
+            self.read_rows(&name, |_| ())?;
+        }
+        Ok(())
+    }
+}
+
+/// A sheet's cells from calamine's streaming reader as they arrive, each checked against the
+/// limits and kept as [`Book::keep`] keeps it, grouped into rows for [`Rows`].
+struct CellRows<'r, 'b> {
+    reader: XlsxCellReader<'r, Cursor<&'b [u8]>>,
+    name: &'r str,
+    book: &'r mut Book,
+    limits: &'r Limits,
+    /// The current row's cells, and the first cell of the next row.
+    row: Vec<((u32, u32), Data)>,
+    next: Option<((u32, u32), Data)>,
+    /// Cells read so far, the last one's position.
+    count: usize,
+    last: Option<(u32, u32)>,
+    /// Whether cells must come in order (a stream) or may come in any (read whole).
+    sorted: bool,
+    /// Why the stream ended early: a reader error or a limit, or cells out of order.
+    error: Option<String>,
+    disorder: bool,
+    /// Whether the reader has given its last cell (it must not be asked again).
+    ended: bool,
+}
+
+impl<'r, 'b> CellRows<'r, 'b> {
+    fn new(
+        reader: XlsxCellReader<'r, Cursor<&'b [u8]>>,
+        name: &'r str,
+        book: &'r mut Book,
+        limits: &'r Limits,
+    ) -> CellRows<'r, 'b> {
+        CellRows {
+            reader,
+            name,
+            book,
+            limits,
+            row: Vec::new(),
+            next: None,
+            count: 0,
+            last: None,
+            sorted: true,
+            error: None,
+            disorder: false,
+            ended: false,
+        }
+    }
+
+    /// The next non-empty cell, or `None` at the end or when the stream stops.
+    fn next_cell(&mut self) -> Option<((u32, u32), Data)> {
+        if self.ended || self.error.is_some() || self.disorder {
+            return None;
+        }
+        let fail = |this: &mut Self, e: String| {
+            this.error = Some(e);
+            None
+        };
+        loop {
+            let cell = match self.reader.next_cell() {
+                Ok(Some(c)) => c,
+                Ok(None) => {
+                    self.ended = true;
+                    return None;
+                }
+                Err(e) => return fail(self, unreadable(&e)),
+            };
+            let (r, c) = cell.get_position();
+            // A shared string is cut before it is copied: one long string referenced by
+            // millions of cells must not be copied millions of times.
+            let value: Data = match cell.get_value() {
+                DataRef::Empty => continue,
+                DataRef::SharedString(s) => Data::String(s.to_string()),
+                other => other.clone().into(),
+            };
+            if self.sorted && self.last.is_some_and(|last| last >= (r, c)) {
+                self.disorder = true;
+                return None;
+            }
+            self.last = Some((r, c));
+            if let Err(e) = check_position(self.name, r, self.count, self.limits) {
+                return fail(self, e);
+            }
+            self.count += 1;
+            return match self.book.keep(value, self.limits, (self.name, r, c)) {
+                Ok(v) => Some(((r, c), v)),
+                Err(e) => fail(self, e),
+            };
+        }
+    }
+}
+
+impl Rows for CellRows<'_, '_> {
+    fn next_row(&mut self) -> Option<(u32, Row<'_>)> {
+        self.row.clear();
+        let first = match self.next.take() {
+            Some(c) => c,
+            None => self.next_cell()?,
+        };
+        let r = first.0 .0;
+        self.row.push(first);
+        while let Some(cell) = self.next_cell() {
+            if cell.0 .0 != r {
+                self.next = Some(cell);
+                break;
+            }
+            self.row.push(cell);
+        }
+        Some((r, Row(&self.row)))
     }
 }
 
@@ -431,16 +717,25 @@ mod tests {
     #[test]
     fn refuses_empty_and_garbage() {
         let l = Limits::default();
-        assert_eq!(open(b"", Format::Xlsx, &l).unwrap_err(), OpenError::Empty);
+        assert_eq!(
+            open(b"", Format::Xlsx, &l, &|_| false).err(),
+            Some(OpenError::Empty)
+        );
         use crate::ingest::guard::Refusal;
-        let garbage = open(b"not a zip at all", Format::Xlsx, &l).unwrap_err();
+        let Err(garbage) = open(b"not a zip at all", Format::Xlsx, &l, &|_| false) else {
+            panic!("garbage opened");
+        };
         assert!(
             matches!(&garbage, OpenError::Refused(Refusal::NotAWorkbook(_))),
             "{garbage:?}"
         );
         assert!(garbage.to_string().contains("不是有效的xlsx文件"));
         // A compound file named .xlsx: an encrypted xlsx, or an old xls renamed.
-        let cfb = open(&[0xD0, 0xCF, 0x11, 0xE0, 0, 0], Format::Xlsx, &l).unwrap_err();
+        let Err(cfb) = open(&[0xD0, 0xCF, 0x11, 0xE0, 0, 0], Format::Xlsx, &l, &|_| {
+            false
+        }) else {
+            panic!("a compound file opened");
+        };
         assert!(
             matches!(&cfb, OpenError::Refused(Refusal::NotAWorkbook(_))),
             "{cfb:?}"

@@ -787,3 +787,83 @@ fn score_ranks_every_good_file_of_a_mixed_batch() {
     }
     assert_eq!(status["445300"], "未报送");
 }
+
+// ---------------------------------------------------------------- rows out of order
+
+/// `xml` with the `<row>` elements of its sheetData in reverse order.
+fn rows_reversed(xml: &str) -> String {
+    let (Some(start), Some(end)) = (xml.find("<sheetData>"), xml.find("</sheetData>")) else {
+        return xml.to_string();
+    };
+    let body = &xml[start + "<sheetData>".len()..end];
+    let mut rows: Vec<String> = body
+        .split("<row ")
+        .filter(|r| !r.is_empty())
+        .map(|r| format!("<row {r}"))
+        .collect();
+    rows.reverse();
+    format!(
+        "{}{}{}",
+        &xml[..start + "<sheetData>".len()],
+        rows.concat(),
+        &xml[end..]
+    )
+}
+
+/// Ledgers are read row by row as their cells arrive; a file whose rows come last to first (a
+/// hand-edited or hostile one: Excel writes them in order) is read whole and sorted instead, and
+/// gives exactly what the file in order gives: every field, ledger row and problem.
+#[test]
+fn a_file_whose_rows_come_out_of_order_reads_as_in_order() {
+    use std::io::Write;
+    let name = "valid-engine.xlsx";
+    let bytes = std::fs::read(corpus().join(name)).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut reversed = 0;
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let entry_name = entry.name().unwrap().to_string();
+        let mut text = Vec::new();
+        entry.read_to_end(&mut text).unwrap();
+        if entry_name.starts_with("xl/worksheets/sheet") {
+            let xml = String::from_utf8(text).unwrap();
+            let turned = rows_reversed(&xml);
+            if turned != xml {
+                reversed += 1;
+            }
+            text = turned.into_bytes();
+        }
+        out.start_file(entry_name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&text).unwrap();
+    }
+    let turned = out.finish().unwrap().into_inner();
+    assert!(reversed >= 5, "{reversed} sheets reversed");
+    let dir = std::env::temp_dir().join(format!("kaoping-rows-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), turned).unwrap();
+
+    let in_order = read(name);
+    let scheme = Scheme::builtin().unwrap();
+    let registry = Registry::builtin().unwrap();
+    let ctx = Context {
+        scheme: &scheme,
+        registry: &registry,
+        quarter: "2025Q4".parse().unwrap(),
+        today: chrono::Local::now().date_naive(),
+        limits: Limits::default(),
+    };
+    let hash = kaoping::template::template_hash(&scheme);
+    let out_of_order = ingest::read_file(&dir.join(name), &ctx, &hash);
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    assert!(in_order.problems.is_empty(), "{:?}", in_order.problems);
+    assert_eq!(out_of_order.problems, in_order.problems);
+    assert_eq!(out_of_order.fields, in_order.fields);
+    assert_eq!(out_of_order.region_code, in_order.region_code);
+    assert!(!in_order.ledgers.is_empty());
+    assert_eq!(out_of_order.ledgers, in_order.ledgers);
+    let rows: usize = in_order.ledgers.values().map(|l| l.rows.len()).sum();
+    assert!(rows >= 5, "{rows} ledger rows");
+}

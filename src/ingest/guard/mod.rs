@@ -187,7 +187,7 @@ mod tests {
             check(b, Format::Xlsx, &l).unwrap();
         });
         let open = time(&|b| {
-            super::super::workbook::open(b, Format::Xlsx, &l).unwrap();
+            super::super::workbook::open(b, Format::Xlsx, &l, &|_| false).unwrap();
         });
         println!(
             "{} files × 20: guards {guard:?}, open (guards included) {open:?}",
