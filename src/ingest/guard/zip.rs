@@ -62,8 +62,10 @@ pub fn check(bytes: &[u8], format: Format, limits: &Limits) -> Result<(), Refusa
 
 /// calamine reserves room for a sharedStrings part's `uniqueCount` before reading a string, and
 /// finds the part case-insensitively under any folder the package names: so every part whose
-/// name ends in sharedStrings.xml is searched, all through, for the attribute (even inside
-/// comments: a superset of what a parser would see).
+/// name ends in sharedStrings.xml is checked. calamine reads the attribute from the first `sst`
+/// start tag; when the part plainly begins with it (as every spreadsheet program writes it),
+/// only that tag is read ([`first_tag`]); otherwise the part is searched all through for the
+/// attribute, even inside comments (a superset of what a parser would see).
 fn shared_strings(
     zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
     limits: &Limits,
@@ -78,13 +80,21 @@ fn shared_strings(
             parts.push(i);
         }
     }
+    let broken = |e: std::io::Error| Refusal::Broken(format!("压缩包内容损坏（{e}）"));
     for i in parts {
-        let entry = zip
+        let mut entry = zip
             .by_index(i)
             .map_err(|e| Refusal::Broken(format!("压缩包内容损坏（{e}）")))?;
-        if let Some(n) =
-            largest_count(entry).map_err(|e| Refusal::Broken(format!("压缩包内容损坏（{e}）")))?
-        {
+        let mut head = Vec::with_capacity(HEAD_BYTES);
+        (&mut entry)
+            .take(HEAD_BYTES as u64)
+            .read_to_end(&mut head)
+            .map_err(broken)?;
+        let count = match first_tag(&head) {
+            Some(tag) => largest_count(tag).map_err(broken)?,
+            None => largest_count(Cursor::new(&head).chain(entry)).map_err(broken)?,
+        };
+        if let Some(n) = count {
             if n > limits.shared_strings {
                 return Err(Refusal::Hostile(format!(
                     "共享字符串声明数量{n}超过上限{}，疑似恶意构造，拒绝读取",
@@ -94,6 +104,61 @@ fn shared_strings(
         }
     }
     Ok(())
+}
+
+/// How much of a sharedStrings part is inflated to look for its first tag.
+const HEAD_BYTES: usize = 4096;
+
+/// The `sst` start tag a part begins with, when nothing a parser could see comes before it:
+/// an optional byte-order mark, whitespace, an XML declaration (no `<`, `>` or unbalanced
+/// quote in it), whitespace, then `<sst` or `<prefix:sst` and its attributes up to the `>` that
+/// closes the tag outside quotes. `None` when the part begins any other way (a comment, another
+/// element, an empty `<sst/>`, a tag longer than `head`): the caller then searches all of it.
+fn first_tag(head: &[u8]) -> Option<&[u8]> {
+    let skip_ws = |b: &[u8]| -> usize { b.iter().take_while(|c| c.is_ascii_whitespace()).count() };
+    let mut b = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    b = &b[skip_ws(b)..];
+    if b.starts_with(b"<?") {
+        let end = find(b, b"?>")?;
+        let decl = &b[2..end];
+        let balanced = |q: u8| decl.iter().filter(|&&c| c == q).count() % 2 == 0;
+        if !decl.starts_with(b"xml")
+            || decl.iter().any(|&c| c == b'<' || c == b'>')
+            || !balanced(b'"')
+            || !balanced(b'\'')
+        {
+            return None;
+        }
+        b = &b[end + 2..];
+        b = &b[skip_ws(b)..];
+    }
+    let name_end = 1 + b
+        .get(1..)?
+        .iter()
+        .position(|c| !(c.is_ascii_alphanumeric() || b"_.-:".contains(c)))?;
+    let name = b.get(1..name_end)?;
+    let local = name.rsplit(|&c| c == b':').next()?;
+    if b.first() != Some(&b'<')
+        || local != b"sst"
+        || !b[name_end].is_ascii_whitespace() && b[name_end] != b'>'
+    {
+        return None;
+    }
+    let mut quote: Option<u8> = None;
+    for (i, &c) in b.iter().enumerate().skip(name_end) {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(c),
+            (None, b'<') => return None,
+            (None, b'>') => {
+                // An empty element is not the start tag calamine reads the count from.
+                return (b[i - 1] != b'/').then(|| &b[..=i]);
+            }
+            (None, _) => {}
+        }
+    }
+    None
 }
 
 const ATTR: &[u8] = b"uniqueCount";
@@ -232,5 +297,38 @@ mod tests {
         assert_eq!(largest_count(&b"<sst>"[..]).unwrap(), None);
         let long = format!("<sst uniqueCount=\"{}\">", "9".repeat(40));
         assert_eq!(largest_count(long.as_bytes()).unwrap(), Some(u64::MAX));
+    }
+
+    #[test]
+    fn reads_only_the_first_tag_when_the_part_plainly_begins_with_it() {
+        let tag =
+            |s: &str| first_tag(s.as_bytes()).map(|t| String::from_utf8_lossy(t).into_owned());
+        let excel = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\r\n<sst xmlns=\"x\" count=\"2\" uniqueCount=\"3\"><si><t>a</t></si>";
+        assert_eq!(
+            tag(excel).as_deref(),
+            Some("<sst xmlns=\"x\" count=\"2\" uniqueCount=\"3\">")
+        );
+        assert_eq!(
+            tag("\u{feff}<x:sst uniqueCount='5'>").as_deref(),
+            Some("<x:sst uniqueCount='5'>")
+        );
+        // A '>' inside quotes does not end the tag.
+        assert_eq!(
+            tag("<sst a=\">\" uniqueCount=\"9\">").as_deref(),
+            Some("<sst a=\">\" uniqueCount=\"9\">")
+        );
+        // Anything a parser could see first, and anything unclear: the whole part is searched.
+        for other in [
+            "<!-- uniqueCount=\"1\" --><sst uniqueCount=\"9\">",
+            "<?xml version=\"1.0?><sst uniqueCount=\"1\">\"?><sst uniqueCount=\"9\">",
+            "<?pi?><sst uniqueCount=\"1\">",
+            "<other/><sst uniqueCount=\"9\">",
+            "<sst uniqueCount=\"1\"/><sst uniqueCount=\"9\">",
+            "<sst2 uniqueCount=\"1\">",
+            "<sst a <b uniqueCount=\"1\">",
+            "<sst uniqueCount=\"1\"",
+        ] {
+            assert_eq!(tag(other), None, "{other}");
+        }
     }
 }
