@@ -8,7 +8,21 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Transparent huge pages off for this process. mimalloc asks the kernel for them, and the kernel
+/// zeroes a whole 2 MiB page the first time any byte of it is touched: reading 2,850 submissions
+/// zeroed about 1.4 GB (732 faults) for a run that never held more than 130 MiB, about a tenth of
+/// its CPU time. With 4 KiB pages it zeroes 107 MB, and the peak is 14 MiB lower
+/// (`perf stat -e page-faults`, scripts/bench.sh). Nothing is lost where the call fails.
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and touches no memory of ours.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 fn main() -> ExitCode {
+    no_huge_pages();
     let cli = match kaoping::cli::Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
