@@ -86,10 +86,10 @@ use crate::quarter::Quarter;
 use crate::record::{FlagKind, QuarterRecord};
 use crate::scheme::{BadSide, Scheme};
 use crate::score::RegionResult;
-use crate::stats::Funnel;
+use crate::stats::{Funnel, Point};
 use crate::text::fmt_num;
 use chrono::Duration;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Evaluates the scheme's flag rules for one quarter. `history` holds earlier quarters (any
 /// order); only the quarters right before `quarter` count as consecutive. `funnels` are this
@@ -108,8 +108,17 @@ pub fn evaluate(
     let k_warn = (rules.warn_share * n as f64).ceil() as usize;
     // A region is in the bottom k when fewer than k scored regions rank below it, so ties at the
     // boundary are counted in.
-    let below = |r: &RegionResult| scored.iter().filter(|o| o.rank > r.rank).count();
-    let past = |code: &str, q: Quarter| history.iter().find(|h| h.quarter == q && h.code == code);
+    // Looked up once per region and rule: by sorted ranks and by key, not by scanning (2,850
+    // regions and years of history would make that quadratic).
+    let mut ranks: Vec<u32> = scored.iter().map(|r| r.rank).collect();
+    ranks.sort_unstable();
+    let below = |r: &RegionResult| n - ranks.partition_point(|&k| k <= r.rank);
+    let mut by_key: HashMap<(&str, Quarter), &QuarterRecord> = HashMap::new();
+    for h in history {
+        by_key.entry((h.code.as_str(), h.quarter)).or_insert(h);
+    }
+    let past = |code: &str, q: Quarter| by_key.get(&(code, q)).copied();
+    let points: Vec<HashMap<&str, &Point>> = funnels.iter().map(Funnel::by_code).collect();
     let deadline = quarter.last_day() + Duration::days(rules.rectify_days);
 
     let mut out = BTreeMap::new();
@@ -160,8 +169,10 @@ pub fn evaluate(
                     deadline: None,
                 });
             }
-            for f in funnels {
-                flags.extend(funnel_flags(scheme, quarter, r, f, &past));
+            for (f, points) in funnels.iter().zip(&points) {
+                if let Some(p) = points.get(r.code.as_str()) {
+                    flags.extend(funnel_flags(scheme, quarter, r, f, p, &past));
+                }
             }
             if notified {
                 // Consecutive quarters of 通报, this one included.
@@ -230,13 +241,11 @@ fn funnel_flags<'h>(
     quarter: Quarter,
     r: &RegionResult,
     f: &Funnel,
+    p: &Point,
     past: &dyn Fn(&str, Quarter) -> Option<&'h QuarterRecord>,
 ) -> Vec<Flag> {
     let settings = &scheme.statistics.funnel;
     let [inner, outer] = settings.levels;
-    let Some(p) = f.point(&r.code) else {
-        return Vec::new();
-    };
     let bad = f.setting.bad;
     let upper = bad == BadSide::High;
     let side = if upper { "高于" } else { "低于" };

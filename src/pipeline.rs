@@ -518,6 +518,7 @@ pub fn records(
     flags: &BTreeMap<String, Vec<Flag>>,
     funnels: &[Funnel],
 ) -> Vec<QuarterRecord> {
+    let points: Vec<_> = funnels.iter().map(Funnel::by_code).collect();
     results
         .iter()
         .map(|r| {
@@ -542,8 +543,9 @@ pub fn records(
                     .collect(),
                 funnel: funnels
                     .iter()
-                    .filter_map(|f| {
-                        let p = f.point(&r.code)?;
+                    .zip(&points)
+                    .filter_map(|(f, points)| {
+                        let p = points.get(r.code.as_str())?;
                         Some((f.setting.id.clone(), p.z_adjusted))
                     })
                     .collect(),

@@ -32,6 +32,15 @@ impl Funnel {
         self.points.iter().find(|p| p.code == code)
     }
 
+    /// Every point by region code, for looking many up (the first where a code comes twice).
+    pub fn by_code(&self) -> std::collections::HashMap<&str, &Point> {
+        let mut map = std::collections::HashMap::with_capacity(self.points.len());
+        for p in &self.points {
+            map.entry(p.code.as_str()).or_insert(p);
+        }
+        map
+    }
+
     /// A value as shown in sentences and tables: "90.0%" or "1.25件/万户".
     pub fn show(&self, v: f64) -> String {
         match self.setting.model {
