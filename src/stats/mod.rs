@@ -27,12 +27,7 @@ pub struct Funnel {
 }
 
 impl Funnel {
-    /// The region's point, when it had a denominator.
-    pub fn point(&self, code: &str) -> Option<&Point> {
-        self.points.iter().find(|p| p.code == code)
-    }
-
-    /// Every point by region code, for looking many up (the first where a code comes twice).
+    /// Every region's point (a region has one when it had a denominator) by region code, for looking many up (the first where a code comes twice).
     pub fn by_code(&self) -> std::collections::HashMap<&str, &Point> {
         let mut map = std::collections::HashMap::with_capacity(self.points.len());
         for p in &self.points {
