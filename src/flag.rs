@@ -104,8 +104,9 @@ pub fn evaluate(
     let rules = &scheme.flags;
     let scored: Vec<&RegionResult> = results.iter().filter(|r| r.is_scored()).collect();
     let n = scored.len();
-    let k_notify = (rules.notify_share * n as f64).ceil() as usize;
-    let k_warn = (rules.warn_share * n as f64).ceil() as usize;
+    // Counted on the shares' decimals: 0.07 of 100 regions is 7, not ⌈7.000000000000001⌉.
+    let k_notify = crate::decimal::share_ceil(rules.notify_share, n);
+    let k_warn = crate::decimal::share_ceil(rules.warn_share, n);
     // A region is in the bottom k when fewer than k scored regions rank below it, so ties at the
     // boundary are counted in.
     // Looked up once per region and rule: by sorted ranks and by key, not by scanning (2,850
@@ -204,8 +205,12 @@ pub fn evaluate(
                 }
             }
             if let Some(last) = past(&r.code, quarter.prev()) {
-                let gain = r.total - last.total;
-                if last.has(FlagKind::Interview) && gain < rules.supervise_min_gain {
+                // On the totals as printed: 64.02 after 59.02 is a gain of 5.00, not 4.99999….
+                let gain_units = scheme.units(r.total) - scheme.units(last.total);
+                let gain = gain_units as f64 / 10f64.powi(scheme.decimals as i32);
+                if last.has(FlagKind::Interview)
+                    && gain_units < scheme.units(rules.supervise_min_gain)
+                {
                     flags.push(Flag {
                         kind: FlagKind::Supervise,
                         trigger: Trigger::InterviewGain,
@@ -214,8 +219,9 @@ pub fn evaluate(
                             fmt_num(rules.supervise_min_gain)
                         ),
                         reason: format!(
-                            "上季度（{}）已约谈，本季度总分{}，较上季度（{}分）{}分，未达到提高{}分的要求",
+                            "上季度（{}）已{}，本季度总分{}，较上季度（{}分）{}分，未达到提高{}分的要求",
                             quarter.prev().label(),
+                            held_since(last).label(),
                             fmt2(r.total),
                             fmt2(last.total),
                             signed(gain),
@@ -322,6 +328,17 @@ fn funnel_flags<'h>(
         }
     }
     out
+}
+
+/// The measure a region held in a quarter from 约谈 up (its most serious): what a reason that
+/// starts from "上季度已约谈" must name, since a region under 挂牌督办 was also 约谈.
+fn held_since(last: &QuarterRecord) -> FlagKind {
+    last.flags
+        .iter()
+        .copied()
+        .filter(|k| *k <= FlagKind::Interview)
+        .min()
+        .unwrap_or(FlagKind::Interview)
 }
 
 fn fmt2(v: f64) -> String {
@@ -492,6 +509,76 @@ mod tests {
              挂牌督办，限2025年9月28日前整改到位"
         );
         assert!(kinds(&flags, "r04").is_empty());
+    }
+
+    /// Regression (issue 22): 64.02 after 59.02 is a gain of 5.00 as printed, but
+    /// 4.999999999999993 in f64, and the region was put under 挂牌督办 for "不足5分".
+    #[test]
+    fn regression_a_gain_of_exactly_five_points_is_enough() {
+        let scheme = Scheme::builtin().unwrap();
+        let q: Quarter = "2025Q2".parse().unwrap();
+        for (before, after, supervised) in [
+            (59.02, 64.02, false),
+            (59.02, 64.01, true),
+            (70.0, 74.99, true),
+            (70.0, 75.0, false),
+        ] {
+            let mut last = quarter_results(61.0);
+            last[4].total = before;
+            let mut past = crate::pipeline::records(q.prev(), &last, &BTreeMap::new(), &[]);
+            past[4].flags = vec![FlagKind::Interview];
+            let mut now = quarter_results(62.0);
+            now[4].total = after;
+            let flags = evaluate(&scheme, q, &now, &past, &[]);
+            assert_eq!(
+                kinds(&flags, "r05").contains(&FlagKind::Supervise),
+                supervised,
+                "{before} → {after}: {:?}",
+                flags.get("r05")
+            );
+        }
+    }
+
+    /// Regression (issue 22): ⌈0.07 × 100⌉ was 8 regions in f64 (7.000000000000001); the
+    /// bottom share of 100 regions at 7% is 7.
+    #[test]
+    fn regression_a_share_of_n_is_counted_on_its_decimal() {
+        let mut scheme = Scheme::builtin().unwrap();
+        scheme.flags.notify_share = 0.07;
+        scheme.flags.warn_share = 0.07;
+        let q: Quarter = "2025Q1".parse().unwrap();
+        let results: Vec<RegionResult> = (1..=100)
+            .map(|i| result(&format!("r{i:03}"), i, 200.0 - f64::from(i), "合格"))
+            .collect();
+        let f = evaluate(&scheme, q, &results, &[], &[]);
+        let notified = f
+            .values()
+            .filter(|fl| fl.iter().any(|x| x.kind == FlagKind::Notify))
+            .count();
+        assert_eq!(notified, 7);
+        assert!(kinds(&f, "r093").is_empty());
+        assert_eq!(kinds(&f, "r094"), [FlagKind::Notify]);
+    }
+
+    /// Regression (issue 22): 云浮市 held 挂牌督办 last quarter and this quarter's reason said
+    /// "上季度已约谈". The reason names the measure held.
+    #[test]
+    fn regression_the_gain_reason_names_the_measure_held_last_quarter() {
+        let scheme = Scheme::builtin().unwrap();
+        let q: Quarter = "2025Q2".parse().unwrap();
+        let mut last = quarter_results(61.0);
+        last[4].total = 70.0;
+        let mut past = crate::pipeline::records(q.prev(), &last, &BTreeMap::new(), &[]);
+        past[4].flags = vec![FlagKind::Supervise, FlagKind::Interview, FlagKind::Notify];
+        let mut now = quarter_results(62.0);
+        now[4].total = 71.0;
+        let flags = evaluate(&scheme, q, &now, &past, &[]);
+        let reason = Measure::of(&flags["r05"]).unwrap().reason;
+        assert!(
+            reason.contains("上季度（2025年第1季度）已挂牌督办"),
+            "{reason}"
+        );
+        assert!(!reason.contains("已约谈"), "{reason}");
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod commands;
 pub mod contract;
 pub mod csvfile;
+pub mod decimal;
 pub mod fingerprint;
 pub mod flag;
 pub mod history;

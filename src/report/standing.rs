@@ -27,7 +27,8 @@ pub fn rectifications<'s>(scheme: &'s Scheme, r: &RegionResult) -> Vec<(&'s Indi
         .filter_map(|ind| {
             let res = r.indicator(&ind.id)?;
             let lost = points_lost(scheme, ind, res);
-            (lost > scheme.feedback.rectify_above).then_some((ind, lost))
+            (scheme.units(lost) > scheme.units(scheme.feedback.rectify_above))
+                .then_some((ind, lost))
         })
         .collect();
     // A stable sort keeps scheme order among equal losses.

@@ -198,27 +198,15 @@ impl Scheme {
     pub fn round(&self, v: f64) -> f64 {
         round_half_away(v, self.decimals)
     }
+
+    /// `v` as printed, in whole units of the scheme's last decimal place (64.02 → 6402): what
+    /// every threshold, gain and grade boundary is decided on ([`crate::decimal`]).
+    pub fn units(&self, v: f64) -> i64 {
+        crate::decimal::units(v, self.decimals)
+    }
 }
 
-/// `v` rounded half away from zero to `decimals` places, as a person rounds the decimal figure
-/// (2.675 → 2.68, although the nearest double to 2.675 lies just below it).
-pub fn round_half_away(v: f64, decimals: u32) -> f64 {
-    if !v.is_finite() {
-        return v;
-    }
-    let scale = 10f64.powi(decimals as i32);
-    let x = v.abs() * scale;
-    // A value within a few ulps of a half is that half: the binary form of a decimal like 2.675
-    // is slightly below it, and a sum of such numbers drifts by a few ulps more.
-    let nudge = x * 4.0 * f64::EPSILON;
-    let out = (x + nudge).round() / scale;
-    // No "−0.00": a negative value that rounds to zero is zero.
-    if v < 0.0 && out > 0.0 {
-        -out
-    } else {
-        out
-    }
-}
+pub use crate::decimal::round_half_away;
 
 impl Scheme {
     /// The scheme shipped in `templates/`.
@@ -277,7 +265,7 @@ impl Scheme {
     pub fn grade_for(&self, total: f64) -> String {
         self.grades
             .iter()
-            .find(|g| total >= g.min)
+            .find(|g| self.units(total) >= self.units(g.min))
             .or(self.grades.last())
             .map(|g| g.name.clone())
             .unwrap_or_default()
@@ -298,22 +286,6 @@ mod tests {
             assert!(cols.iter().any(|x| x == c), "{c} in {cols:?}");
         }
         assert!(!cols.iter().any(|x| x == "销毁方式"), "{cols:?}");
-    }
-
-    #[test]
-    fn rounding_is_half_away_from_zero() {
-        assert_eq!(round_half_away(2.675, 2), 2.68);
-        assert_eq!(round_half_away(1.005, 2), 1.01);
-        assert_eq!(round_half_away(0.125, 2), 0.13);
-        assert_eq!(round_half_away(-2.675, 2), -2.68);
-        assert_eq!(round_half_away(10.0 / 3.0, 2), 3.33);
-        assert_eq!(round_half_away(5.0 / 3.0, 2), 1.67);
-        assert_eq!(round_half_away(2.5, 0), 3.0);
-        assert_eq!(round_half_away(-0.001, 2), 0.0);
-        assert!(round_half_away(-0.001, 2).is_sign_positive());
-        // A sum of rounded figures is itself a 2-decimal figure.
-        assert_eq!(round_half_away(0.1 + 0.2, 2), 0.3);
-        assert_eq!(round_half_away(68.666_666_7, 2), 68.67);
     }
 
     use super::*;

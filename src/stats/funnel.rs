@@ -186,7 +186,7 @@ pub fn fit(
 fn winsorised(z: &[f64], share: f64) -> Vec<f64> {
     let mut sorted = z.to_vec();
     sorted.sort_by(f64::total_cmp);
-    let k = (z.len() as f64 * share).floor() as usize;
+    let k = crate::decimal::share_floor(share, z.len());
     if k == 0 || 2 * k >= z.len() {
         return z.to_vec();
     }

@@ -96,7 +96,7 @@ pub fn simulate(
 
     let [lo, hi] = settings.percentiles;
     let n = ranks.len();
-    let nearest = |p: f64| ((p / 100.0 * n as f64).ceil() as usize).clamp(1, n) - 1;
+    let nearest = |p: f64| crate::decimal::share_ceil(p / 100.0, n).clamp(1, n) - 1;
     scored
         .iter()
         .enumerate()

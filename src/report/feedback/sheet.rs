@@ -260,7 +260,7 @@ fn indicator_row(
         g.num(row, 5, res.score, Kind::Score, Fill::None);
     }
     let lost = standing::points_lost(s, ind, res);
-    let lost_fill = if lost > s.feedback.rectify_above {
+    let lost_fill = if s.units(lost) > s.units(s.feedback.rectify_above) {
         Fill::PaleYellow
     } else {
         Fill::None
