@@ -3,6 +3,8 @@
 //!
 //! Run one part with `cargo test --release --test integration report::`.
 
+#![allow(clippy::unwrap_used)] // a test binary: a failed unwrap is a failed test
+
 mod util;
 
 mod architecture;
@@ -15,6 +17,7 @@ mod corpus;
 mod feedback;
 mod funnel_flags;
 mod history;
+mod invariants;
 mod province;
 mod regression;
 mod report;
