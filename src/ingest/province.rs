@@ -1,5 +1,6 @@
 //! 省级评定.csv: what the province itself decides (satisfaction survey, criticism, veto), one row
-//! per region. A region missing from it has no findings and no survey score.
+//! per region of the registry. A region missing from it is an error: an empty row is how the
+//! province says it found nothing.
 
 use super::cells::{self, Read};
 use crate::problem::{a1, Kind, Problem, Source};
@@ -112,7 +113,7 @@ pub fn parse(
     };
     let mut problems = Vec::new();
     let whole = Source::new(name, "", "");
-    let table = match crate::tablefile::from_bytes(name, bytes) {
+    let table = match super::tables::from_bytes(name, bytes) {
         Ok(t) => t,
         Err(m) => {
             problems.push(Problem::error(Kind::Unreadable, whole, m));
@@ -187,6 +188,22 @@ pub fn parse(
             problems.push(p);
         }
     }
+    // A region without a row would be scored as if the province had found nothing: no survey
+    // (its G2 dropped and its group re-weighted), no criticism, no veto. That is never assumed.
+    let end = Source::new(name, &table.sheet, format!("第{}行之后", table.rows.len()));
+    for r in &registry.regions {
+        if !data.rows.contains_key(&r.code) {
+            problems.push(Problem::error(
+                Kind::MissingField,
+                end.clone(),
+                format!(
+                    "缺少{}（{}）的一行：其群众满意度、通报批评和一票否决无从计入。\
+                     请补上该地区一行（没有通报批评的填0，一票否决填“否”，满意度未调查的留空）",
+                    r.name, r.code
+                ),
+            ));
+        }
+    }
     (data, problems)
 }
 
@@ -248,6 +265,43 @@ mod tests {
                     && p.kind == crate::problem::Kind::Note),
             "{problems:?}"
         );
+        // Only 揭阳市's row: every other region of the registry is missing, each an error.
+        let missing: Vec<_> = problems
+            .iter()
+            .filter(|p| p.severity == crate::problem::Severity::Error)
+            .collect();
+        assert_eq!(missing.len(), registry.regions.len() - 1, "{problems:?}");
+        assert!(missing.iter().all(|p| p.kind == Kind::MissingField));
+    }
+
+    /// Regression (issue 22): a region's row missing from 省级评定 was accepted; the region's
+    /// G2 became "不计", its group was re-weighted (广州市's G1 printed as 9.46 of 5 points), and
+    /// a veto in the missing row could never be seen. Each missing region is an error naming it.
+    #[test]
+    fn regression_a_region_missing_from_the_province_file_is_an_error() {
+        let scheme = Scheme::builtin().unwrap();
+        let registry = Registry::builtin().unwrap();
+        let header = "区划代码,群众满意度,国家通报批评次数,省通报批评次数,中央媒体曝光次数,数据严重失实,一票否决,否决事由\n";
+        let mut text = header.to_string();
+        for r in registry.regions.iter().filter(|r| r.code != "440100") {
+            text.push_str(&format!("{},90,0,0,0,否,否,\n", r.code));
+        }
+        let (data, problems) = parse("省级评定.csv", text.as_bytes(), &scheme, &registry);
+        let errors: Vec<_> = problems
+            .iter()
+            .filter(|p| p.severity == crate::problem::Severity::Error)
+            .collect();
+        assert_eq!(errors.len(), 1, "{problems:?}");
+        assert_eq!(errors[0].kind, Kind::MissingField);
+        assert!(
+            errors[0].message.contains("广州市（440100）"),
+            "{}",
+            errors[0].message
+        );
+        assert_eq!(data.rows.len(), registry.regions.len() - 1);
+        // A row present with the survey left empty is how "not surveyed" is said: no error.
+        let full = format!("{text}440100,,0,0,0,否,否,\n");
+        let (_, problems) = parse("省级评定.csv", full.as_bytes(), &scheme, &registry);
         assert!(
             !problems
                 .iter()

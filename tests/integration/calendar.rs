@@ -111,12 +111,14 @@ fn write_fixture(dir: &Path, s: &Setup) {
         Some(&filled),
     )
     .unwrap();
-    std::fs::write(
-        dir.join("省级评定.csv"),
-        "区划代码,群众满意度,国家通报批评次数,省通报批评次数,中央媒体曝光次数,数据严重失实,一票否决,否决事由\n\
-         440100,90,0,0,0,否,否,\n",
-    )
-    .unwrap();
+    // Every region has its row (the others with nothing found).
+    let mut province = "区划代码,群众满意度,国家通报批评次数,省通报批评次数,中央媒体曝光次数,数据严重失实,一票否决,否决事由\n\
+         440100,90,0,0,0,否,否,\n"
+        .to_string();
+    for r in s.registry.regions.iter().filter(|r| r.code != "440100") {
+        province.push_str(&format!("{},,0,0,0,否,否,\n", r.code));
+    }
+    std::fs::write(dir.join("省级评定.csv"), province).unwrap();
 }
 
 /// A holiday file: the built-in table with the 2027 元旦 lines appended.

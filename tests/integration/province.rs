@@ -293,13 +293,13 @@ fn an_unreadable_province_file_stops_score_and_touches_nothing() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(1), "{stdout}");
     assert!(
-        stdout.contains("注意：本次评分未计入省级评定（省级评定.csv有1处无法读取）"),
+        stdout.contains("注意：本次评分未计入省级评定（省级评定.csv有1处错误）"),
         "{stdout}"
     );
     let ranking = cells(&out, "总排名");
     assert!(ranking.iter().any(|c| c == "注意：本表未计入省级评定"));
     assert!(ranking.iter().any(|c| c
-        .starts_with("本次评分未计入省级评定（省级评定.csv有1处无法读取）")
+        .starts_with("本次评分未计入省级评定（省级评定.csv有1处错误）")
         && c.contains("一票否决也未计入")));
     assert!(ranking[1].ends_with("\n【本表未计入省级评定，不能作为正式考评结果】"));
     let notes = cells(&out, "评分说明");

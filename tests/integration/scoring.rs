@@ -72,7 +72,7 @@ fn setup() -> Setup {
     Setup {
         scheme: Scheme::builtin().unwrap(),
         registry: Registry::from_csv(REGIONS).unwrap(),
-        calendar: Calendar::builtin(),
+        calendar: Calendar::builtin().unwrap(),
         today: chrono::Local::now().date_naive(),
     }
 }
@@ -299,6 +299,8 @@ fn write_fixture(dir: &Path, s: &Setup) {
 440100,90,0,1,0,否,否,
 440200,,0,0,0,否,否,
 440300,60,0,0,0,否,是,发生重大假冒伪劣事件
+440400,,0,0,0,否,否,
+440500,,0,0,0,否,否,
 ",
     )
     .unwrap();
