@@ -23,6 +23,23 @@ pub enum HistoryError {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// A quarter's file that cannot be read as the engine wrote it: damaged, cut short, or with
+    /// a value missing that every record has.
+    #[error(
+        "历史数据文件 {path} 已损坏或内容不完整，无法读取（{source}）。本次未评分、未写入任何结果。\
+         请从备份恢复该文件，或用 --replace 按季度顺序重新评分该季度"
+    )]
+    Damaged {
+        path: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// A file in the history folder that the engine did not write.
+    #[error(
+        "历史数据文件夹中有无法识别的文件 {path}：历史数据文件夹只应存放本程序写入的“季度.parquet”文件（如 2025Q1.parquet）。\
+         若它是同步软件或复制留下的副本，请核对后移出该文件夹再重新运行；若它才是正确的季度数据，请改名为“季度.parquet”"
+    )]
+    Stray { path: String },
     #[error(
         "历史数据中已有{quarter}的结果（{path}），且与本次结果不同；如确需覆盖，请加 --replace"
     )]
@@ -60,25 +77,50 @@ fn io_err(path: &Path, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -
     }
 }
 
-/// The quarters present in a history folder, oldest first.
-pub fn quarters(dir: &Path) -> Vec<Quarter> {
-    let mut qs: Vec<Quarter> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            name.strip_suffix(".parquet")?.parse().ok()
-        })
-        .collect();
+/// The quarters present in a history folder, oldest first. A folder that does not exist holds
+/// none; one that cannot be read, or that holds a file the engine did not write (a
+/// `2025Q1 (1).parquet` left by a sync client, a copy under another name, a subfolder), stops
+/// the run with its path: the history a run reads is never less than the folder holds.
+pub fn quarters(dir: &Path) -> Result<Vec<Quarter>, HistoryError> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io_err(dir, e)),
+    };
+    let mut qs = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| io_err(dir, e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_file = entry.file_type().map_err(|e| io_err(dir, e))?.is_file();
+        match name.strip_suffix(".parquet").map(str::parse::<Quarter>) {
+            Some(Ok(q)) if is_file && name == format!("{q}.parquet") => qs.push(q),
+            _ if is_file && is_bookkeeping(&name) => {}
+            _ => {
+                return Err(HistoryError::Stray {
+                    path: entry.path().display().to_string(),
+                })
+            }
+        }
+    }
     qs.sort();
-    qs
+    Ok(qs)
+}
+
+/// Files a history folder may hold besides its quarters: the lock, its holder, the rerun
+/// marks, an interrupted write's temporary file, and what file managers leave (`desktop.ini`,
+/// `Thumbs.db`, `.DS_Store`).
+fn is_bookkeeping(name: &str) -> bool {
+    let hidden = name.starts_with('.') && !name.to_lowercase().ends_with(".parquet");
+    hidden
+        || name == RERUN_FILE
+        || name.eq_ignore_ascii_case("desktop.ini")
+        || name.eq_ignore_ascii_case("Thumbs.db")
 }
 
 /// Reads every quarter in the folder before `before` (all of them when `None`), oldest first.
 pub fn read(dir: &Path, before: Option<Quarter>) -> Result<Vec<QuarterRecord>, HistoryError> {
     let mut out = Vec::new();
-    for q in quarters(dir) {
+    for q in quarters(dir)? {
         if before.is_some_and(|b| q >= b) {
             continue;
         }
@@ -89,23 +131,35 @@ pub fn read(dir: &Path, before: Option<Quarter>) -> Result<Vec<QuarterRecord>, H
 
 fn read_quarter(path: &Path, quarter: Quarter) -> Result<Vec<QuarterRecord>, HistoryError> {
     let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
-    let df = ParquetReader::new(file)
-        .finish()
-        .map_err(|e| io_err(path, e))?;
-    from_frame(&df, quarter).map_err(|e| io_err(path, e))
+    let damaged = |e: PolarsError| HistoryError::Damaged {
+        path: path.display().to_string(),
+        source: e.into(),
+    };
+    let df = ParquetReader::new(file).finish().map_err(damaged)?;
+    from_frame(&df, quarter).map_err(damaged)
 }
 
 fn from_frame(df: &DataFrame, quarter: Quarter) -> PolarsResult<Vec<QuarterRecord>> {
     let n = df.height();
+    // A value the engine always writes and a reader depends on is never taken as 0 or "" when
+    // missing: a damaged or hand-edited file stops the run, naming the row and column.
+    let null = |name: &str, i: usize| polars_err!(ComputeError: "第{}行的“{}”为空", i + 1, name);
     let s = |name: &str| -> PolarsResult<Vec<String>> {
         let ca = df.column(name)?.str()?;
-        Ok((0..n)
-            .map(|i| ca.get(i).unwrap_or("").to_string())
-            .collect())
+        (0..n)
+            .map(|i| ca.get(i).map(str::to_string).ok_or_else(|| null(name, i)))
+            .collect()
     };
     let f = |name: &str| -> PolarsResult<Vec<Option<f64>>> {
         let ca = df.column(name)?.f64()?;
         Ok((0..n).map(|i| ca.get(i)).collect())
+    };
+    let required = |name: &str| -> PolarsResult<Vec<f64>> {
+        f(name)?
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| v.ok_or_else(|| null(name, i)))
+            .collect()
     };
     let (codes, names, statuses, grades, flags) = (
         s("code")?,
@@ -114,9 +168,14 @@ fn from_frame(df: &DataFrame, quarter: Quarter) -> PolarsResult<Vec<QuarterRecor
         s("grade")?,
         s("flags")?,
     );
-    let totals = f("total")?;
+    let totals = required("total")?;
     let rank_ca = df.column("rank")?.u32()?;
-    let ranks: Vec<u32> = (0..n).map(|i| rank_ca.get(i).unwrap_or(0)).collect();
+    let ranks: Vec<u32> = (0..n)
+        .map(|i| rank_ca.get(i).ok_or_else(|| null("rank", i)))
+        .collect::<PolarsResult<_>>()?;
+    if let Some(i) = codes.iter().position(|c| c.trim().is_empty()) {
+        return Err(null("code", i));
+    }
     let ids: Vec<String> = df
         .get_column_names()
         .iter()
@@ -136,7 +195,7 @@ fn from_frame(df: &DataFrame, quarter: Quarter) -> PolarsResult<Vec<QuarterRecor
         ind_cols.push((
             id.clone(),
             f(&format!("{id}_value"))?,
-            f(&format!("{id}_score"))?,
+            required(&format!("{id}_score"))?,
         ));
     }
     (0..df.height())
@@ -148,7 +207,7 @@ fn from_frame(df: &DataFrame, quarter: Quarter) -> PolarsResult<Vec<QuarterRecor
                 status: Status::parse(&statuses[i]).ok_or_else(
                     || polars_err!(ComputeError: "第{}行的状态“{}”无法识别", i + 1, statuses[i]),
                 )?,
-                total: totals[i].unwrap_or(0.0),
+                total: totals[i],
                 rank: ranks[i],
                 grade: grades[i].clone(),
                 flags: flags[i]
@@ -162,7 +221,7 @@ fn from_frame(df: &DataFrame, quarter: Quarter) -> PolarsResult<Vec<QuarterRecor
                     .collect::<PolarsResult<_>>()?,
                 indicators: ind_cols
                     .iter()
-                    .map(|(id, v, sc)| (id.clone(), v[i], sc[i].unwrap_or(0.0)))
+                    .map(|(id, v, sc)| (id.clone(), v[i], sc[i]))
                     .collect(),
                 funnel: funnel_cols
                     .iter()
@@ -275,7 +334,7 @@ pub fn prepare(
 ) -> Result<Pending, HistoryError> {
     let path = path_of(dir, quarter);
     if !replace {
-        if let Some(later) = quarters(dir).into_iter().rfind(|q| *q > quarter) {
+        if let Some(later) = quarters(dir)?.into_iter().rfind(|q| *q > quarter) {
             return Err(HistoryError::OutOfOrder { quarter, later });
         }
     }

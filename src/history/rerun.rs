@@ -102,7 +102,7 @@ fn write_marks(dir: &Path, marks: &Marks) -> Result<(), HistoryError> {
 ///
 /// [`HistoryError::Io`] when the list exists but cannot be read.
 pub fn reruns(dir: &Path) -> Result<Vec<Rerun>, HistoryError> {
-    let present = quarters(dir);
+    let present = quarters(dir)?;
     Ok(read_marks(dir)?
         .into_values()
         .filter(|r| present.contains(&r.quarter))
@@ -119,7 +119,7 @@ pub(super) fn after_writing(
     at: &str,
 ) -> Result<Planned, HistoryError> {
     let before = read_marks(dir)?;
-    let mut present = quarters(dir);
+    let mut present = quarters(dir)?;
     if !present.contains(&quarter) {
         present.push(quarter);
         present.sort();
