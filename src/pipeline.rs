@@ -67,10 +67,17 @@ impl Setup {
             None => Scheme::builtin()?,
         };
         let registry = match regions {
-            Some(p) => Registry::load(p)?,
+            // A workbook kept as the registry goes through the submissions' guards.
+            Some(p) => {
+                let table = ingest::tables::read(p).map_err(|message| RegistryError::File {
+                    path: p.display().to_string(),
+                    message,
+                })?;
+                Registry::from_table(&table)?
+            }
             None => Registry::builtin()?,
         };
-        let calendar = Calendar::from_csv(crate::registry::calendar::BUILTIN_HOLIDAYS)?;
+        let calendar = Calendar::builtin()?;
         Ok(Setup {
             scheme,
             registry,
@@ -99,14 +106,70 @@ pub fn load_calendar(path: &Path) -> Result<Calendar, Error> {
 }
 
 /// Writes one blank submission workbook per region; returns the paths.
+///
+/// # Errors
+///
+/// [`Error::Usage`], before anything is written, when a file of the same name is there and is
+/// not an unfilled template of that region and quarter: `--out` pointed at the folder of
+/// received files would otherwise replace a region's filled workbook with a blank one.
 pub fn templates(setup: &Setup, quarter: Quarter, out: &Path) -> Result<Vec<PathBuf>, Error> {
+    let planned: Vec<(PathBuf, &crate::registry::Region)> = setup
+        .registry
+        .regions
+        .iter()
+        .map(|r| (out.join(template::file_name(r, quarter)), r))
+        .collect();
+    let ctx = Context {
+        scheme: &setup.scheme,
+        registry: &setup.registry,
+        quarter,
+        today: setup.today,
+        limits: Limits::default(),
+    };
+    let hash = template::template_hash(&setup.scheme);
+    let kept: Vec<String> = planned
+        .iter()
+        .filter(|(p, r)| p.exists() && !is_blank_template(p, r, quarter, &ctx, &hash))
+        .map(|(p, _)| ingest::file_name(p))
+        .collect();
+    if !kept.is_empty() {
+        let shown: Vec<String> = kept.iter().take(5).cloned().collect();
+        let more = if kept.len() > 5 {
+            format!("等{}个文件", kept.len())
+        } else {
+            String::new()
+        };
+        return Err(Error::Usage(format!(
+            "输出文件夹“{}”中已有{}{more}，且不是未填写的空白模板（可能是地区报回的文件），生成模板会把它们替换掉，因此未生成任何模板。\
+             请换一个输出文件夹（如 模板/{quarter}），或先把这些文件移走",
+            out.display(),
+            shown.join("、"),
+        )));
+    }
     let mut paths = Vec::new();
-    for region in &setup.registry.regions {
-        let path = out.join(template::file_name(region, quarter));
+    for (path, region) in planned {
         template::write(&path, &setup.scheme, Some(region), Some(quarter), None)?;
         paths.push(path);
     }
     Ok(paths)
+}
+
+/// Whether a file is a template of this region and quarter with nothing filled in (no field,
+/// no ledger row, no 填报人): the only kind of file `template` may replace.
+fn is_blank_template(
+    path: &Path,
+    region: &crate::registry::Region,
+    quarter: Quarter,
+    ctx: &Context,
+    hash: &str,
+) -> bool {
+    let sub = ingest::read_file_guarded(path, ctx, hash);
+    !sub.sha256.is_empty()
+        && sub.meta.region_code == region.code
+        && sub.meta.quarter == quarter.to_string()
+        && sub.fields.is_empty()
+        && sub.filled_by.trim().is_empty()
+        && sub.ledgers.values().all(|l| l.rows.is_empty())
 }
 
 /// Settings of one scoring run.
@@ -269,6 +332,41 @@ pub fn ingest(
     Ok((batch, province))
 }
 
+/// Stops a run for a quarter that none of the folder's submissions states in 基本情况 (a
+/// mistyped `--quarter`, last quarter's folder): such a run would record a quarter in which every
+/// region is 数据有误 or 未报送, and that record would then stand in the way of the real one.
+fn quarter_agreed(batch: &Batch, quarter: Quarter, input: &Path) -> Result<(), Error> {
+    let stated: Vec<Quarter> = batch
+        .submissions
+        .values()
+        .filter_map(|s| s.quarter)
+        .collect();
+    if stated.contains(&quarter) {
+        return Ok(());
+    }
+    let mut counts: BTreeMap<Quarter, usize> = BTreeMap::new();
+    for q in stated {
+        *counts.entry(q).or_default() += 1;
+    }
+    let what = if counts.is_empty() {
+        format!("文件夹“{}”中没有可以读出“季度”的报送文件", input.display())
+    } else {
+        let said: Vec<String> = counts
+            .iter()
+            .map(|(q, n)| format!("{n}个文件填写的是{q}"))
+            .collect();
+        format!(
+            "文件夹“{}”中的报送文件没有一个填写的是{quarter}（{}）",
+            input.display(),
+            said.join("，")
+        )
+    };
+    Err(Error::Usage(format!(
+        "{what}，本次按{quarter}评分会把所有地区记为数据有误或未报送，因此未评分，排名工作簿和历史数据均未写入。\
+         请核对评分季度（--quarter）和报送文件夹是否选对"
+    )))
+}
+
 /// Whether the run may use the province file as read: `Findings::Used` when it was read in full;
 /// when it is missing or has errors, `Findings::Omitted` (with the data emptied) only if the
 /// clerk said so, else [`Error::ProvinceFindings`] listing what is wrong.
@@ -302,9 +400,9 @@ fn province_findings(
             lines.push(format!("  ……共{}处", errors.len()));
         }
         Some((
-            format!("{}有{}处无法读取", province.file, errors.len()),
+            format!("{}有{}处错误", province.file, errors.len()),
             format!(
-                "{}有{}处无法读取，其中的省级评定（含一票否决）会因此遗漏：\n{}",
+                "{}有{}处错误，其中的省级评定（含一票否决）会因此遗漏：\n{}",
                 province.file,
                 errors.len(),
                 lines.join("\n")
@@ -360,6 +458,7 @@ pub fn assess(run: &ScoreRun) -> Result<Assessed, Error> {
     let (batch, mut province) = t.time("读取报送", || {
         ingest(setup, run.quarter, run.input, run.progress)
     })?;
+    quarter_agreed(&batch, run.quarter, run.input)?;
     // A ranking without the province's findings only on purpose.
     let findings = province_findings(run, &batch, &mut province)?;
     let inputs = score::Inputs {
@@ -645,10 +744,10 @@ mod tests {
         let new_year = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
         assert!(!cal.is_working_day(new_year));
         assert!(cal.covers(2027));
-        assert!(!Calendar::builtin().covers(2027));
+        assert!(!Calendar::builtin().unwrap().covers(2027));
         assert!(cal.origin().ends_with("节假日.csv"), "{}", cal.origin());
         assert_eq!(
-            Calendar::builtin().origin(),
+            Calendar::builtin().unwrap().origin(),
             "内置的 templates/holidays.csv"
         );
     }

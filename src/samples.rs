@@ -567,7 +567,7 @@ mod tests {
         let registry = Registry::builtin().unwrap();
         let region = &registry.regions[0];
         let q: Quarter = "2025Q4".parse().unwrap();
-        let cal = Calendar::builtin();
+        let cal = Calendar::builtin().unwrap();
         let plan = Plan {
             quarters: vec![q],
             seed: 2025,

@@ -1,11 +1,10 @@
 //! The province's own tables (地区名录, 省级评定) as one grid of cells, whichever way the office
-//! keeps them: a CSV in any encoding Excel or WPS saves (see `csvfile`), or the first sheet of a
-//! workbook (`.xlsx`, `.xlsm`, `.xls`, `.ods`) with the same columns. Row 0 is the header.
+//! keeps them: a CSV in any encoding Excel or WPS saves (see `csvfile`, parsed here), or the
+//! first sheet of a workbook (`.xlsx`, `.xlsm`, `.xls`, `.ods`) with the same columns, which
+//! `ingest::tables` reads behind the submissions' guards. Row 0 is the header.
 
 use crate::csvfile::{self, Encoding};
-use calamine::{Data, Reader};
-use sha2::{Digest, Sha256};
-use std::path::Path;
+use calamine::Data;
 
 /// A province file larger than this is refused (the registry of every county in China is
 /// under 1 MiB).
@@ -46,33 +45,8 @@ pub fn is_workbook(name: &str) -> bool {
     ext != "csv" && EXTENSIONS.contains(&ext.as_str())
 }
 
-/// Reads a table file. The error is a plain Chinese reason.
-pub fn read(path: &Path) -> Result<Table, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("无法读取：{e}"))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    from_bytes(&name, &bytes)
-}
-
-/// A table from a file's bytes; `name` decides CSV or workbook.
-pub fn from_bytes(name: &str, bytes: &[u8]) -> Result<Table, String> {
-    if bytes.len() > MAX_BYTES {
-        return Err(format!("文件大小超过上限{} MiB", MAX_BYTES / (1024 * 1024)));
-    }
-    let sha256 = format!("{:x}", Sha256::digest(bytes));
-    let mut table = if is_workbook(name) {
-        workbook(bytes)?
-    } else {
-        csv_table(bytes)?
-    };
-    table.sha256 = sha256;
-    Ok(table)
-}
-
 /// A CSV's records as rows of string cells.
-fn csv_table(bytes: &[u8]) -> Result<Table, String> {
+pub fn from_csv(bytes: &[u8]) -> Result<Table, String> {
     let Some((text, encoding)) = csvfile::decode(bytes) else {
         return Err(
             "文件既不是UTF-8也不是GB18030（GBK）编码，无法读取，请另存为“CSV UTF-8”或“CSV（逗号分隔）”格式"
@@ -96,41 +70,6 @@ fn csv_table(bytes: &[u8]) -> Result<Table, String> {
     })
 }
 
-/// The first sheet of a workbook, its rows placed at their positions from A1.
-fn workbook(bytes: &[u8]) -> Result<Table, String> {
-    let owned = bytes.to_vec();
-    // A panic inside the reader is an error for this file, never a crash.
-    let read = std::panic::catch_unwind(move || {
-        let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(owned))
-            .map_err(|e| format!("无法作为工作簿读取：{e}"))?;
-        let sheet = book
-            .sheet_names()
-            .first()
-            .cloned()
-            .ok_or_else(|| "工作簿中没有工作表".to_string())?;
-        let range = book
-            .worksheet_range(&sheet)
-            .map_err(|e| format!("无法读取工作表“{sheet}”：{e}"))?;
-        Ok::<_, String>((sheet, range))
-    });
-    let (sheet, range) = read.map_err(|_| "文件结构异常，读取程序无法解析".to_string())??;
-    let mut rows: Vec<Vec<Data>> = Vec::new();
-    if let Some((r0, c0)) = range.start() {
-        rows.resize(r0 as usize, Vec::new());
-        for r in range.rows() {
-            let mut row = vec![Data::Empty; c0 as usize];
-            row.extend(r.iter().cloned());
-            rows.push(row);
-        }
-    }
-    Ok(Table {
-        sheet,
-        rows,
-        encoding: None,
-        sha256: String::new(),
-    })
-}
-
 /// A cell as text, trimmed: numbers without a trailing ".0" (a code typed as a number is
 /// 440100, not 440100.0).
 pub fn text(d: &Data) -> String {
@@ -149,34 +88,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_workbook_sheet_reads_as_typed_cells_from_a1() {
-        let mut wb = rust_xlsxwriter::Workbook::new();
-        let ws = wb.add_worksheet();
-        ws.set_name("名录").unwrap();
-        ws.write_string(0, 0, "区划代码").unwrap();
-        ws.write_number(1, 0, 440100.0).unwrap();
-        ws.write_string(1, 1, "广州市").unwrap();
-        let bytes = wb.save_to_buffer().unwrap();
-        let t = from_bytes("地区名录.xlsx", &bytes).unwrap();
-        assert_eq!(t.sheet, "名录");
-        assert_eq!(t.headers()[0], "区划代码");
-        assert_eq!(text(&t.rows[1][0]), "440100");
-        assert_eq!(text(&t.rows[1][1]), "广州市");
-        assert_eq!(t.encoding, None);
-    }
-
-    #[test]
     fn a_csv_reads_as_strings_and_keeps_its_encoding() {
         let (bytes, _, _) = encoding_rs::GB18030.encode("区划代码,名称\r\n440100,广州市\r\n");
-        let t = from_bytes("地区名录.csv", &bytes).unwrap();
+        let t = from_csv(&bytes).unwrap();
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[1][1], Data::String("广州市".to_string()));
         assert_eq!(t.encoding, Some(Encoding::Gb18030));
-    }
-
-    #[test]
-    fn a_file_that_is_no_workbook_is_refused_with_a_reason() {
-        let err = from_bytes("省级评定.xlsx", b"not a zip").unwrap_err();
-        assert!(err.contains("无法作为工作簿读取"), "{err}");
     }
 }

@@ -70,6 +70,28 @@ pub fn fmt_num(v: f64) -> String {
     }
 }
 
+/// An I/O error in words a clerk reads: what happened, by kind, without the operating system's
+/// English text ("No such file or directory (os error 2)"); that text is kept in brackets only
+/// for a kind not named here.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let said = match e.kind() {
+        K::NotFound => "文件或文件夹不存在",
+        K::PermissionDenied => "没有访问权限（或文件正被其他程序占用）",
+        K::AlreadyExists => "同名文件已存在",
+        K::IsADirectory => "这是一个文件夹，不是文件",
+        K::NotADirectory => "路径中有一部分是文件而不是文件夹",
+        K::StorageFull => "磁盘空间已满",
+        K::ReadOnlyFilesystem => "所在磁盘为只读",
+        K::DirectoryNotEmpty => "文件夹不是空的",
+        K::InvalidData => "内容无法识别",
+        K::UnexpectedEof => "文件不完整",
+        K::Interrupted => "操作被中断",
+        _ => return format!("系统错误（{e}）"),
+    };
+    said.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

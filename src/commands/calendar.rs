@@ -26,7 +26,7 @@ pub fn run(year: i32, holidays: Option<&Path>) -> Result<Exit, Error> {
     }
     let cal = match holidays {
         Some(p) => pipeline::load_calendar(p)?,
-        None => Calendar::builtin(),
+        None => Calendar::builtin()?,
     };
     say_part!("{}", describe(&cal, year));
     Ok(if cal.covers(year) {
@@ -112,7 +112,7 @@ mod tests {
 
     #[test]
     fn a_covered_year_lists_its_days_and_months() {
-        let text = describe(&Calendar::builtin(), 2026);
+        let text = describe(&Calendar::builtin().unwrap(), 2026);
         assert!(text.contains("收录2016至2026年"), "{text}");
         assert!(text.contains("2026年：已收录"), "{text}");
         assert!(text.contains("2026-10-01"), "{text}");
@@ -127,7 +127,7 @@ mod tests {
 
     #[test]
     fn an_uncovered_year_says_only_weekends_are_known() {
-        let text = describe(&Calendar::builtin(), 2027);
+        let text = describe(&Calendar::builtin().unwrap(), 2027);
         assert!(text.contains("2027年：节假日表没有这一年"), "{text}");
         assert!(text.contains("只知道周末"), "{text}");
         assert!(text.contains("--holidays"), "{text}");

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
     let samples = locate(samples);
     let mut setup = Setup::load(None, None)?;
-    if let Some(day) = super::today_from_env() {
+    if let Some(day) = super::today_from_env()? {
         setup.today = day;
     }
     let mut quarters: Vec<Quarter> = std::fs::read_dir(&samples)

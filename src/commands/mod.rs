@@ -146,7 +146,7 @@ fn load(setup: &SetupArgs) -> Result<Setup, Error> {
     if let Some(path) = &setup.holidays {
         s.calendar = crate::pipeline::load_calendar(path)?;
     }
-    if let Some(day) = today_from_env() {
+    if let Some(day) = today_from_env()? {
         s.today = day;
     }
     Ok(s)
@@ -155,16 +155,25 @@ fn load(setup: &SetupArgs) -> Result<Setup, Error> {
 /// The quarter given, or the one the folder is named after (`samples/2025Q4`), or else the one
 /// every submission in it states in 基本情况 (said on the terminal).
 fn quarter_of(given: Option<&str>, dir: &Path, setup: &Setup) -> Result<Quarter, Error> {
-    if let Some(q) = given {
-        return q
-            .parse()
-            .map_err(|e: crate::quarter::QuarterError| Error::Usage(e.to_string()));
-    }
-    if let Some(q) = dir
+    let named: Option<Quarter> = dir
         .file_name()
         .and_then(|n| n.to_str())
-        .and_then(|n| n.parse().ok())
-    {
+        .and_then(|n| n.parse().ok());
+    if let Some(q) = given {
+        let q: Quarter = q
+            .parse()
+            .map_err(|e: crate::quarter::QuarterError| Error::Usage(e.to_string()))?;
+        return match named {
+            // `score 报送/2026Q1 --quarter 2026Q2`: one of the two is a slip.
+            Some(n) if n != q => Err(Error::Usage(format!(
+                "报送文件夹“{}”的名称表明是{n}，而 --quarter 为{q}，两者不一致，未执行。\
+                 请核对后只保留正确的一个（文件夹名已写明季度时可省略 --quarter）",
+                dir.display()
+            ))),
+            _ => Ok(q),
+        };
+    }
+    if let Some(q) = named {
         return Ok(q);
     }
     let (q, files) = crate::pipeline::stated_quarter(setup, dir)?;
@@ -173,13 +182,26 @@ fn quarter_of(given: Option<&str>, dir: &Path, setup: &Setup) -> Result<Quarter,
     Ok(q)
 }
 
-/// The date in `KAOPING_TODAY` (YYYY-MM-DD), when set and valid: dates "later than today" are
-/// checked against it instead of the clock, to re-check a quarter as of a given day, and for
-/// tests of a quarter that is not over yet on the clock.
-pub(super) fn today_from_env() -> Option<chrono::NaiveDate> {
-    std::env::var("KAOPING_TODAY")
-        .ok()
-        .and_then(|s| chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+/// The date in `KAOPING_TODAY` (YYYY-MM-DD), when set: dates "later than today" are checked
+/// against it instead of the clock, to re-check a quarter as of a given day, and for tests of a
+/// quarter that is not over yet on the clock. A value that is not a date is a usage error, not
+/// the clock's day in silence.
+pub(super) fn today_from_env() -> Result<Option<chrono::NaiveDate>, Error> {
+    match std::env::var("KAOPING_TODAY") {
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Ok(s) if s.trim().is_empty() => Ok(None),
+        Ok(s) => chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                Error::Usage(format!(
+                    "环境变量 KAOPING_TODAY 的值“{}”不是日期，应写作 年-月-日（如 2026-01-15）；不需要时请删除该变量",
+                    s.trim()
+                ))
+            }),
+        Err(std::env::VarError::NotUnicode(_)) => Err(Error::Usage(
+            "环境变量 KAOPING_TODAY 的值不是日期，应写作 年-月-日（如 2026-01-15）".to_string(),
+        )),
+    }
 }
 
 /// 评分时间: `SOURCE_DATE_EPOCH` when set (for byte-identical output), else now.

@@ -10,12 +10,13 @@ pub mod ledger;
 pub mod province;
 mod quiet;
 mod summary;
+pub mod tables;
 pub mod workbook;
 
-pub use files::{list_files, list_unsupported};
+pub use files::{file_name, list_files, list_unsupported};
 pub use workbook::Limits;
 
-use files::{file_name, read_at_most, unsupported, unsupported_message};
+use files::{read_at_most, unsupported, unsupported_message};
 
 use crate::contract::{
     BASIC_SHEET, META_SHEET, SUMMARY_SHEET, SUMMARY_VALUE_HEADER, WORK_SHEET, WORK_VALUE_HEADER,

@@ -208,12 +208,10 @@ impl Calendar {
         Ok(cal)
     }
 
-    /// The calendar shipped in templates/holidays.csv.
-    ///
-    /// The embedded file is covered by tests; should it ever fail to parse, this falls back to a
-    /// plain Monday–Friday calendar rather than panicking.
-    pub fn builtin() -> Calendar {
-        Calendar::from_csv(BUILTIN_HOLIDAYS).unwrap_or_default()
+    /// The calendar shipped in templates/holidays.csv. Never a plain Monday–Friday calendar in
+    /// its place: a table that does not parse is an error, as any holiday file's is.
+    pub fn builtin() -> Result<Calendar, CalendarError> {
+        Calendar::from_csv(BUILTIN_HOLIDAYS)
     }
 
     /// Whether `d` is a working day: a make-up day (`班`), or a Monday–Friday that is not a
@@ -430,7 +428,7 @@ mod tests {
     fn builtin_parses_and_covers_2016_to_2026() {
         let c = cal();
         assert_eq!(c.years(), Some((2016, 2026)));
-        assert_eq!(Calendar::builtin().years(), Some((2016, 2026)));
+        assert_eq!(Calendar::builtin().unwrap().years(), Some((2016, 2026)));
         // Header exact, no BOM, one row per date, sorted ascending.
         assert!(BUILTIN_HOLIDAYS.starts_with("日期,类型,说明\n"));
         let dates: Vec<&str> = BUILTIN_HOLIDAYS

@@ -54,25 +54,19 @@ impl Registry {
         Registry::from_csv(BUILTIN_REGIONS)
     }
 
-    /// Loads a registry file: a CSV (UTF-8 with or without BOM, or GB18030 as Excel and WPS on
-    /// Chinese Windows save it), or the first sheet of a workbook with the same columns.
-    pub fn load(path: &std::path::Path) -> Result<Registry, RegistryError> {
-        let table = crate::tablefile::read(path).map_err(|message| RegistryError::File {
-            path: path.display().to_string(),
-            message,
-        })?;
-        Registry::from_table(&table)
-    }
-
     /// Parses registry CSV text (header `区划代码,名称,上级代码,常住人口(万人),市场主体数(户)`).
     pub fn from_csv(text: &str) -> Result<Registry, RegistryError> {
-        let table = crate::tablefile::from_bytes("地区名录.csv", text.as_bytes())
-            .map_err(|message| RegistryError::Line { line: 1, message })?;
+        // A CSV that cannot be parsed says which line in its own message.
+        let table =
+            crate::tablefile::from_csv(text.as_bytes()).map_err(|message| RegistryError::File {
+                path: "地区名录.csv".to_string(),
+                message,
+            })?;
         Registry::from_table(&table)
     }
 
     /// Reads the regions of a table whose header is [`HEADER`] (compared after normalising).
-    fn from_table(table: &crate::tablefile::Table) -> Result<Registry, RegistryError> {
+    pub fn from_table(table: &crate::tablefile::Table) -> Result<Registry, RegistryError> {
         let line_err = |line: usize, message: String| RegistryError::Line { line, message };
         // Headers typed with a Chinese input method match: （万人） is (万人).
         let cols = table.headers();
@@ -149,10 +143,7 @@ mod tests {
         let text = "区划代码,名称,上级代码,常住人口（万人）,市场主体数（户）\r\n\
                     440100,广州市,440000,1882.7,\"3,200,000\"\r\n";
         let (bytes, _, _) = encoding_rs::GB18030.encode(text);
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("地区名录.csv");
-        std::fs::write(&path, &bytes).unwrap();
-        let r = Registry::load(&path).unwrap();
+        let r = Registry::from_table(&crate::tablefile::from_csv(&bytes).unwrap()).unwrap();
         assert_eq!(r.regions.len(), 1);
         assert_eq!(r.get("440100").unwrap().name, "广州市");
         assert_eq!(r.get("440100").unwrap().entities, 3_200_000.0);
