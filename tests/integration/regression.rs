@@ -174,3 +174,277 @@ fn regression_a_workbook_that_cannot_be_written_left_the_quarter_in_history() {
     assert_eq!(o.history, Some(Written::New));
     assert_eq!(history::quarters(&h).unwrap(), vec![q1]);
 }
+
+/// A copy of one sample quarter's folder under `dir/name`.
+fn copy_quarter(q: &str, dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let to = dir.join(name);
+    std::fs::create_dir_all(&to).unwrap();
+    for e in std::fs::read_dir(samples().join(q)).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+    }
+    to
+}
+
+fn said(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Regression (issue 22): `score 报送/2026Q1 --quarter 2026Q2` recorded a 2026Q2 with every file
+/// in error and no region scored, which then blocked the real 2026Q2 until `--replace`. A flag
+/// that contradicts the folder's name stops; so does a quarter no submission states; nothing is
+/// written either way.
+#[test]
+fn regression_the_wrong_quarter_records_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let q1 = copy_quarter("2025Q1", tmp.path(), "2025Q1");
+    let args = |input: &str| {
+        vec![
+            "score".to_string(),
+            input.to_string(),
+            "--quarter".into(),
+            "2025Q2".into(),
+            "--history".into(),
+            "历史".into(),
+            "--out".into(),
+            "排名.xlsx".into(),
+        ]
+    };
+    let run = |input: &str| {
+        let a = args(input);
+        crate::util::kaoping(
+            tmp.path(),
+            &a.iter().map(String::as_str).collect::<Vec<_>>(),
+        )
+    };
+    let o = run(q1.to_str().unwrap());
+    assert_eq!(o.status.code(), Some(2), "{}", said(&o));
+    assert!(
+        said(&o).contains("2025Q1") && said(&o).contains("2025Q2"),
+        "{}",
+        said(&o)
+    );
+    // A folder whose name says no quarter: the files say 2025Q1.
+    std::fs::rename(&q1, tmp.path().join("报送")).unwrap();
+    let o = run("报送");
+    assert_eq!(o.status.code(), Some(2), "{}", said(&o));
+    assert!(said(&o).contains("21个文件填写的是2025Q1"), "{}", said(&o));
+    assert!(!tmp.path().join("排名.xlsx").exists());
+    assert!(history::quarters(&tmp.path().join("历史"))
+        .unwrap()
+        .is_empty());
+}
+
+/// Regression (issue 22): `template --out` into the folder of received files replaced 广州市's
+/// filled workbook with a blank one (same name). Nothing is written while a file there is not a
+/// blank template of its region and quarter; a folder of blank templates is written again.
+#[test]
+fn regression_template_never_replaces_a_filled_workbook() {
+    let tmp = tempfile::tempdir().unwrap();
+    let received = copy_quarter("2025Q4", tmp.path(), "2025Q4");
+    let filled = received.join("440100_广州市_2025Q4.xlsx");
+    let before = std::fs::read(&filled).unwrap();
+    let o = crate::util::kaoping(
+        tmp.path(),
+        &["template", "--quarter", "2025Q4", "--out", "2025Q4"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", said(&o));
+    assert!(
+        said(&o).contains("440100_广州市_2025Q4.xlsx"),
+        "{}",
+        said(&o)
+    );
+    assert_eq!(std::fs::read(&filled).unwrap(), before);
+    let o = crate::util::kaoping(
+        tmp.path(),
+        &["template", "--quarter", "2025Q4", "--out", "模板"],
+    );
+    assert!(o.status.success(), "{}", said(&o));
+    let o = crate::util::kaoping(
+        tmp.path(),
+        &["template", "--quarter", "2025Q4", "--out", "模板"],
+    );
+    assert!(
+        o.status.success(),
+        "blank templates are replaced: {}",
+        said(&o)
+    );
+    assert_eq!(
+        std::fs::read_dir(tmp.path().join("模板")).unwrap().count(),
+        21
+    );
+}
+
+/// Regression (issue 22): an unreadable history folder read as an empty history, a stray
+/// `2025Q1 (1).parquet` left by a sync client was ignored, and a damaged quarter was not named.
+/// Each stops with the path, before anything is written.
+#[test]
+fn regression_a_history_the_run_cannot_trust_stops_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let q2 = copy_quarter("2025Q2", tmp.path(), "2025Q2");
+    let h = tmp.path().join("历史");
+    std::fs::create_dir_all(&h).unwrap();
+    let score = || {
+        crate::util::kaoping(
+            tmp.path(),
+            &[
+                "score",
+                q2.to_str().unwrap(),
+                "--history",
+                "历史",
+                "--out",
+                "排名.xlsx",
+            ],
+        )
+    };
+    std::fs::write(h.join("2025Q1 (1).parquet"), b"PAR1").unwrap();
+    let o = score();
+    assert_eq!(o.status.code(), Some(2), "{}", said(&o));
+    assert!(said(&o).contains("2025Q1 (1).parquet"), "{}", said(&o));
+    std::fs::remove_file(h.join("2025Q1 (1).parquet")).unwrap();
+    std::fs::write(h.join("2025Q1.parquet"), b"PAR1 not really parquet").unwrap();
+    let o = score();
+    assert_eq!(o.status.code(), Some(2), "{}", said(&o));
+    assert!(
+        said(&o).contains("2025Q1.parquet") && said(&o).contains("已损坏"),
+        "{}",
+        said(&o)
+    );
+    assert!(!tmp.path().join("排名.xlsx").exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::remove_file(h.join("2025Q1.parquet")).unwrap();
+        std::fs::set_permissions(&h, std::fs::Permissions::from_mode(0o000)).unwrap();
+        // Root reads any folder: the check means something only for an ordinary user.
+        if std::fs::read_dir(&h).is_err() {
+            assert!(history::read(&h, None).is_err());
+        }
+        std::fs::set_permissions(&h, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+/// Regression (issue 22): a null total, rank or code in a quarter's Parquet file read as 0 or "".
+/// Such a file stops the run, naming the file and the column.
+#[test]
+fn regression_a_null_in_a_history_file_is_not_read_as_zero() {
+    use polars::prelude::*;
+    let tmp = tempfile::tempdir().unwrap();
+    let h = tmp.path();
+    let q1: Quarter = "2025Q1".parse().unwrap();
+    let setup = Setup::load(None, None).unwrap();
+    let a = crate::util::assess(&setup, q1, &samples().join("2025Q1"));
+    let records = pipeline::records(q1, &a.results, &a.flags, &a.analysis.funnels);
+    history::write(h, q1, &records, false, "2026-01-01 00:00:00").unwrap();
+    assert_eq!(history::read(h, None).unwrap().len(), records.len());
+    let path = h.join("2025Q1.parquet");
+    let mut df = ParquetReader::new(std::fs::File::open(&path).unwrap())
+        .finish()
+        .unwrap();
+    let col = df.column("total").unwrap().f64().unwrap().clone();
+    let mut totals: Vec<Option<f64>> = (0..col.len()).map(|i| col.get(i)).collect();
+    totals[3] = None;
+    df.with_column(Column::new("total".into(), totals)).unwrap();
+    ParquetWriter::new(std::fs::File::create(&path).unwrap())
+        .finish(&mut df)
+        .unwrap();
+    let err = history::read(h, None).unwrap_err().to_string();
+    assert!(
+        err.contains("2025Q1.parquet") && err.contains("total"),
+        "{err}"
+    );
+}
+
+/// Regression (issue 22): an invalid `KAOPING_TODAY` was ignored, and the run used the clock.
+#[test]
+fn regression_an_invalid_kaoping_today_is_a_usage_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = crate::util::kaoping_with(
+        tmp.path(),
+        &[
+            "check",
+            samples().join("2025Q4").to_str().unwrap(),
+            "--out",
+            "q.xlsx",
+        ],
+        &[("KAOPING_TODAY", "2026-13-45")],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", said(&o));
+    assert!(said(&o).contains("KAOPING_TODAY"), "{}", said(&o));
+    assert!(!tmp.path().join("q.xlsx").exists());
+}
+
+/// Regression (issue 22): `tablefile` opened 地区名录.xlsx and 省级评定.xlsx straight in
+/// calamine, which aborts the process on some small hostile files. Every hostile file of the
+/// corpus is refused as a province file with a reason, by name.
+#[test]
+fn regression_hostile_province_workbooks_are_refused_by_the_guards() {
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/files");
+    let hostile = [
+        "zip-bomb.xlsx",
+        "zip-bomb-deflate.xlsx",
+        "lying-sizes.xlsx",
+        "huge-dimension.xlsx",
+        "sst-billions.xlsx",
+        "sst-hidden.xlsx",
+        "billion-laughs.xlsx",
+        "huge-grid.ods",
+        "space-bomb.ods",
+        "text-fanout.ods",
+        "huge-dimensions.xls",
+        "far-cell.xls",
+        "cyclic-chain.xls",
+        "encrypted.xlsx",
+    ];
+    for name in hostile {
+        let bytes = std::fs::read(corpus.join(name)).unwrap();
+        let ext = name.rsplit('.').next().unwrap();
+        let as_province = format!("省级评定.{ext}");
+        let err = kaoping::ingest::tables::from_bytes(&as_province, &bytes)
+            .map(|t| format!("read {} rows", t.rows.len()))
+            .unwrap_or_else(|e| e);
+        assert!(err.starts_with("无法作为工作簿读取"), "{name}: {err}");
+    }
+    // Deeply nested XML reads (as in the corpus) without harm: its one row has no header.
+    let bytes = std::fs::read(corpus.join("nested.xlsx")).unwrap();
+    assert!(kaoping::ingest::tables::from_bytes("省级评定.xlsx", &bytes).is_ok());
+    // Through the binary: the registry named on the command line, and the province file.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        corpus.join("sst-billions.xlsx"),
+        tmp.path().join("地区名录.xlsx"),
+    )
+    .unwrap();
+    let o = crate::util::kaoping(
+        tmp.path(),
+        &[
+            "template",
+            "--quarter",
+            "2025Q4",
+            "--regions",
+            "地区名录.xlsx",
+            "--out",
+            "模板",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", said(&o));
+    assert!(
+        said(&o).contains("地区名录.xlsx") && said(&o).contains("共享字符串"),
+        "{}",
+        said(&o)
+    );
+    let q4 = copy_quarter("2025Q4", tmp.path(), "2025Q4");
+    std::fs::remove_file(q4.join("省级评定.csv")).unwrap();
+    std::fs::copy(corpus.join("zip-bomb.xlsx"), q4.join("省级评定.xlsx")).unwrap();
+    let o = crate::util::kaoping(tmp.path(), &["score", "2025Q4", "--out", "排名.xlsx"]);
+    assert_eq!(o.status.code(), Some(2), "{}", said(&o));
+    assert!(
+        said(&o).contains("省级评定.xlsx") && said(&o).contains("压缩炸弹"),
+        "{}",
+        said(&o)
+    );
+}
