@@ -330,6 +330,61 @@ fn funnel_flags<'h>(
     out
 }
 
+/// Quarters missing from the history between its first quarter and `quarter` (exclusive),
+/// oldest first: there the consecutive-quarter rules break off.
+pub fn history_gaps(held: &[Quarter], quarter: Quarter) -> Vec<Quarter> {
+    let Some(first) = held.iter().copied().filter(|q| *q < quarter).min() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut q = first;
+    while q < quarter {
+        if !held.contains(&q) {
+            out.push(q);
+        }
+        q = q.next();
+    }
+    out
+}
+
+/// What a gap in the history means for this quarter's measures, in words for the terminal,
+/// 评分说明 and 预警与督办; `None` when the history has no gap.
+pub fn history_gap_notice(scheme: &Scheme, held: &[Quarter], quarter: Quarter) -> Option<String> {
+    let gaps = history_gaps(held, quarter);
+    if gaps.is_empty() {
+        return None;
+    }
+    let rules = &scheme.flags;
+    // The quarters the consecutive rules look back over, this one included.
+    let window = rules
+        .interview_after
+        .max(rules.supervise_after)
+        .max(scheme.statistics.funnel.interview_after)
+        .max(2);
+    let oldest_judged = (1..window).fold(quarter, |q, _| q.prev());
+    let names = |qs: &[Quarter]| {
+        qs.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    let mut held_sorted: Vec<Quarter> = held.iter().copied().filter(|q| *q < quarter).collect();
+    held_sorted.sort();
+    let missing = format!(
+        "历史数据缺少{}（已有{}）",
+        names(&gaps),
+        names(&held_sorted)
+    );
+    Some(if gaps.iter().any(|g| *g >= oldest_judged) {
+        format!(
+            "{missing}：连续季度的规则（连续被通报→约谈、挂牌督办；上季度约谈后总分提高不足；漏斗图连续超限）\
+             在缺少的季度处中断，本季度的督办措施可能因此少判。请先用同一个历史数据文件夹按季度顺序评分缺少的季度，再重新评分{quarter}"
+        )
+    } else {
+        format!("{missing}，早于本季度连续规则所看的季度，不影响本季度的督办措施")
+    })
+}
+
 /// The measure a region held in a quarter from 约谈 up (its most serious): what a reason that
 /// starts from "上季度已约谈" must name, since a region under 挂牌督办 was also 约谈.
 fn held_since(last: &QuarterRecord) -> FlagKind {
@@ -579,6 +634,37 @@ mod tests {
             "{reason}"
         );
         assert!(!reason.contains("已约谈"), "{reason}");
+    }
+
+    /// Regression (issue 22): 2026Q3 scored while 2026Q2 was absent from the history was
+    /// accepted without a word, and the consecutive rules quietly restarted.
+    #[test]
+    fn regression_a_gap_in_the_history_is_named() {
+        let scheme = Scheme::builtin().unwrap();
+        let q = |s: &str| -> Quarter { s.parse().unwrap() };
+        let held = [q("2026Q1")];
+        assert_eq!(history_gaps(&held, q("2026Q3")), [q("2026Q2")]);
+        let notice = history_gap_notice(&scheme, &held, q("2026Q3")).unwrap();
+        assert!(notice.contains("缺少2026Q2"), "{notice}");
+        assert!(notice.contains("可能因此少判"), "{notice}");
+        assert_eq!(
+            history_gap_notice(&scheme, &[q("2026Q2")], q("2026Q3")),
+            None
+        );
+        assert_eq!(history_gap_notice(&scheme, &[], q("2026Q3")), None);
+        // An old gap, outside the rules' window, is named but does not touch this quarter.
+        let held = [
+            q("2025Q1"),
+            q("2025Q3"),
+            q("2025Q4"),
+            q("2026Q1"),
+            q("2026Q2"),
+        ];
+        let notice = history_gap_notice(&scheme, &held, q("2026Q3")).unwrap();
+        assert!(
+            notice.contains("缺少2025Q2") && notice.contains("不影响"),
+            "{notice}"
+        );
     }
 
     #[test]

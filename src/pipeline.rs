@@ -231,6 +231,8 @@ pub struct ScoreOutcome {
     pub findings: Findings,
     /// Quarters in the history folder that must be scored again, oldest first.
     pub reruns: Vec<history::Rerun>,
+    /// What a gap in the history means for this quarter's measures, when it has one.
+    pub history_gap: Option<String>,
     /// What was sent (see [`Sends`]).
     pub sent: Sent,
     /// Wall time of each stage.
@@ -569,6 +571,7 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
     let written = timings.time("写入历史", || {
         pending.map(history::Pending::commit).transpose()
     })?;
+    let history_gap = assessment.history_gap_notice();
     Ok(ScoreOutcome {
         results: assessment.regions,
         flags: assessment.flags,
@@ -576,6 +579,7 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         files: assessment.files,
         history: written,
         findings: assessment.findings,
+        history_gap,
         reruns: assessment.reruns,
         sent,
         timings,

@@ -124,6 +124,9 @@ pub(super) fn print_summary(setup: &Setup, o: &ScoreOutcome, quarter: Quarter, o
     if let Some(path) = &o.sent.bulletin {
         say!("情况通报（草稿）：{}", path.display());
     }
+    if let Some(gap) = &o.history_gap {
+        eprintln!("警告：{gap}");
+    }
     if let Some(notice) = crate::history::notice(&o.reruns, quarter) {
         eprintln!("警告：{notice}");
         for r in &o.reruns {

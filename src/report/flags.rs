@@ -64,6 +64,10 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
         ),
     );
     row += 1;
+    if let Some(notice) = a.history_gap_notice() {
+        g.para(row, 0, LAST_COL, &format!("注意：{notice}。"));
+        row += 1;
+    }
 
     let unscored: Vec<_> = a.regions.iter().filter(|r| !r.is_scored()).collect();
     if !unscored.is_empty() {

@@ -66,6 +66,19 @@ pub struct Assessment<'a> {
 
 impl Assessment<'_> {
     /// The region's record for the quarter before this one, if history has it.
+    /// The quarters the history held before this one, oldest first.
+    pub fn history_quarters(&self) -> Vec<Quarter> {
+        let mut qs: Vec<Quarter> = self.history.iter().map(|h| h.quarter).collect();
+        qs.sort();
+        qs.dedup();
+        qs
+    }
+
+    /// What a gap in the history means for this quarter's measures ([`crate::flag::history_gap_notice`]).
+    pub fn history_gap_notice(&self) -> Option<String> {
+        crate::flag::history_gap_notice(self.scheme, &self.history_quarters(), self.quarter)
+    }
+
     pub fn previous(&self, code: &str) -> Option<&QuarterRecord> {
         let prev = self.quarter.prev();
         self.history

@@ -108,6 +108,21 @@ fn facts(g: &mut Grid, a: &Assessment, mut row: u32) -> u32 {
         g.para(row, 1, LAST_COL, value);
         row += 1;
     }
+    let held = a.history_quarters();
+    let history = if held.is_empty() {
+        "无（本季度之前的历史数据为空，连续季度的规则从本季度起算）".to_string()
+    } else {
+        let names: Vec<String> = held.iter().map(ToString::to_string).collect();
+        format!("{}个季度：{}", held.len(), names.join("、"))
+    };
+    g.section(row, "历史数据");
+    g.para(row, 1, LAST_COL, &history);
+    row += 1;
+    if let Some(notice) = a.history_gap_notice() {
+        g.section(row, "历史数据缺季度");
+        g.para(row, 1, LAST_COL, &notice);
+        row += 1;
+    }
     if let Some(notice) = a.rerun_notice() {
         g.section(row, "需重新评分");
         g.para(row, 1, LAST_COL, &notice);
