@@ -10,6 +10,7 @@ pub mod fingerprint;
 pub mod flag;
 pub mod history;
 pub mod ingest;
+pub mod interrupt;
 pub mod output;
 pub mod pipeline;
 pub mod problem;

@@ -34,7 +34,14 @@ fn main() -> ExitCode {
             };
         }
     };
-    match kaoping::commands::run(cli) {
+    kaoping::interrupt::install();
+    let outcome = kaoping::commands::run(cli);
+    if kaoping::interrupt::requested() {
+        // Ctrl-C arrived while the results were being written: they were written in full.
+        eprintln!("已按中断请求结束：本次结果已完整写入。");
+        return ExitCode::from(kaoping::interrupt::EXIT_CODE as u8);
+    }
+    match outcome {
         Ok(code) => ExitCode::from(code as u8),
         Err(e) => {
             eprintln!("错误：{e}");

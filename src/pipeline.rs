@@ -563,6 +563,9 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
     };
     // In two stages, so that a benchmark can tell the sheets' content from the zip's packing.
     let mut wb = timings.time("排名工作簿：内容", || report::build(&assessment))?;
+    // From the first result put in place to the history's quarter, Ctrl-C waits: the run
+    // finishes, or (interrupted before this) leaves nothing.
+    let _writing = crate::interrupt::Writing::begin();
     timings.time("排名工作簿：保存", || {
         crate::output::save_workbook(&mut wb, run.out).map_err(ReportError::from)
     })?;

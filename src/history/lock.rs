@@ -33,6 +33,8 @@ const POLL: Duration = Duration::from_millis(200);
 #[derive(Debug)]
 pub struct HistoryLock {
     holder: PathBuf,
+    /// The holder note is removed when the run is interrupted, too.
+    _cleanup: crate::interrupt::Cleanup,
     // Dropped after `Drop::drop` has removed the holder file: the lock is released last.
     _file: File,
 }
@@ -163,6 +165,7 @@ pub fn lock(
         let _ = crate::output::write_atomically(&holder, text.as_bytes());
     }
     Ok(HistoryLock {
+        _cleanup: crate::interrupt::remove_on_interrupt(&holder),
         holder,
         _file: file,
     })

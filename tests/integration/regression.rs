@@ -448,3 +448,72 @@ fn regression_hostile_province_workbooks_are_refused_by_the_guards() {
         said(&o)
     );
 }
+
+/// Regression (issue 22): Ctrl-C during `score --feedback` left the ranking workbook and 980 of
+/// 2,850 反馈单 written with no history, a `.kaoping.lock.who` and a `.kaoping-*.tmp`. Interrupted
+/// at several moments, a run either leaves nothing or finishes writing everything, and never
+/// leaves a lock note or a temporary file.
+#[cfg(unix)]
+#[test]
+fn regression_an_interrupted_run_finishes_or_leaves_nothing() {
+    for (i, after_ms) in [10u64, 40, 80, 120, 250].into_iter().enumerate() {
+        let tmp = tempfile::tempdir().unwrap();
+        let q4 = copy_quarter("2025Q4", tmp.path(), "2025Q4");
+        let child = Command::new(env!("CARGO_BIN_EXE_kaoping"))
+            .args([
+                "score",
+                q4.to_str().unwrap(),
+                "--history",
+                "历史",
+                "--out",
+                "排名.xlsx",
+                "--feedback",
+                "反馈单",
+            ])
+            .current_dir(tmp.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(after_ms));
+        // SAFETY: kill with a child's pid and SIGINT touches no memory.
+        unsafe {
+            libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+        }
+        let o = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        let workbook = tmp.path().join("排名.xlsx").exists();
+        let recorded = !history::quarters(&tmp.path().join("历史"))
+            .unwrap()
+            .is_empty();
+        let forms = std::fs::read_dir(tmp.path().join("反馈单"))
+            .map(|d| d.count())
+            .unwrap_or(0);
+        match o.status.code() {
+            Some(130) => assert!(stderr.contains("中断"), "{stderr}"),
+            // The run was done before the signal came.
+            Some(0 | 1) => {}
+            other => panic!("case {i}: exit {other:?}: {stderr}"),
+        }
+        let all = workbook && recorded && forms == 21;
+        let nothing = !workbook && !recorded && forms == 0;
+        assert!(
+            all || nothing,
+            "case {i} ({after_ms} ms): workbook {workbook}, history {recorded}, forms {forms}: {stderr}"
+        );
+        let mut leftovers = Vec::new();
+        for dir in [
+            tmp.path().to_path_buf(),
+            tmp.path().join("历史"),
+            tmp.path().join("反馈单"),
+        ] {
+            for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.ends_with(".tmp") || name == history::HOLDER_FILE {
+                    leftovers.push(e.path());
+                }
+            }
+        }
+        assert!(leftovers.is_empty(), "case {i}: {leftovers:?}");
+    }
+}

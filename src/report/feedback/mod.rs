@@ -80,27 +80,45 @@ pub fn write_all(
         })
     })?;
     let province = Province::new(a.scheme, &a.regions);
-    a.regions
+    let write_err = |path: &Path, source: std::io::Error| {
+        ReportError::Output(crate::output::OutputError::Write {
+            path: path.display().to_string(),
+            source,
+        })
+    };
+    // Every form is made in a staging folder first and moved in only when all are made, so a
+    // run killed or failing half-way never leaves half a folder of this quarter's forms.
+    crate::interrupt::remove_stale(dir, crate::interrupt::STALE_AFTER);
+    let staging = tempfile::Builder::new()
+        .prefix(".kaoping-")
+        .suffix(".tmp")
+        .tempdir_in(dir)
+        .map_err(|e| write_err(dir, e))?;
+    let _cleanup = crate::interrupt::remove_on_interrupt(staging.path());
+    let made: Vec<(PathBuf, PathBuf, Form)> = a
+        .regions
         .par_iter()
         .map(|r| {
             let form = Form::of(r.status);
-            for other in Form::ALL.into_iter().filter(|f| *f != form) {
-                let stale = dir.join(file_name(r, a.quarter, other));
-                if stale.exists() {
-                    std::fs::remove_file(&stale).map_err(|source| {
-                        ReportError::Output(crate::output::OutputError::Write {
-                            path: stale.display().to_string(),
-                            source,
-                        })
-                    })?;
-                }
-            }
-            let path = dir.join(file_name(r, a.quarter, form));
+            let name = file_name(r, a.quarter, form);
+            let staged = staging.path().join(&name);
             let mut wb = build(a, &province, r, resubmit_by)?;
-            crate::output::save_workbook(&mut wb, &path)?;
-            Ok(path)
+            crate::output::save_workbook(&mut wb, &staged)?;
+            Ok((staged, dir.join(name), form))
         })
-        .collect()
+        .collect::<Result<_, ReportError>>()?;
+    let mut paths = Vec::with_capacity(made.len());
+    for ((staged, path, form), r) in made.into_iter().zip(&a.regions) {
+        for other in Form::ALL.into_iter().filter(|f| *f != form) {
+            let stale = dir.join(file_name(r, a.quarter, other));
+            if stale.exists() {
+                std::fs::remove_file(&stale).map_err(|e| write_err(&stale, e))?;
+            }
+        }
+        std::fs::rename(&staged, &path).map_err(|e| write_err(&path, e))?;
+        paths.push(path);
+    }
+    Ok(paths)
 }
 
 /// One region's form as a workbook of one sheet.
