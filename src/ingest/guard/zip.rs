@@ -7,8 +7,10 @@ use super::super::workbook::{human, Format, Limits};
 use super::Refusal;
 use std::io::{Cursor, Read};
 
-/// Opens the zip directory and checks it; then the format's own counts.
-pub fn check(bytes: &[u8], format: Format, limits: &Limits) -> Result<(), Refusal> {
+/// Opens the zip directory and checks it; then the format's own counts. `Some` package when the
+/// reader must read that instead of `bytes`: an ods whose content.xml was rewritten
+/// ([`super::ods::repack`]).
+pub fn check(bytes: &[u8], format: Format, limits: &Limits) -> Result<Option<Vec<u8>>, Refusal> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
         Refusal::NotAWorkbook(
             match format {
@@ -50,13 +52,25 @@ pub fn check(bytes: &[u8], format: Format, limits: &Limits) -> Result<(), Refusa
         )));
     }
     match format {
-        Format::Xlsx => shared_strings(&mut zip, limits),
-        Format::Ods => match zip.by_name("content.xml") {
-            Ok(entry) => super::ods::check(entry, limits),
-            // calamine reports the missing part itself.
-            Err(_) => Ok(()),
-        },
-        Format::Xls => Ok(()),
+        Format::Xlsx => shared_strings(&mut zip, limits).map(|()| None),
+        Format::Ods => {
+            let loose_text = match zip.by_name("content.xml") {
+                Ok(entry) => super::ods::check(entry, limits)?,
+                // calamine reports the missing part itself.
+                Err(_) => false,
+            };
+            if loose_text {
+                // A panic in the XML reader or the zip writer on this file's bytes leaves the
+                // file as it is, for calamine to say what it makes of it.
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    super::ods::repack(&mut zip)
+                }))
+                .unwrap_or(Ok(None))
+            } else {
+                Ok(None)
+            }
+        }
+        Format::Xls => Ok(None),
     }
 }
 
