@@ -318,6 +318,11 @@ pub fn open<'a>(
 /// The reason given for a file with an opening password.
 pub const ENCRYPTED: &str = "文件已加密（设置了打开密码），请取消密码后重新报送";
 
+/// What to do with an Excel binary workbook (.xlsb), which ingest does not read (README,
+/// "报送文件的读取与限制"): only Excel writes one, and Excel saves it as xlsx in one step.
+pub const SAVE_AS_XLSX: &str =
+    "请在Excel中点“文件—另存为”，保存类型选“Excel 工作簿(*.xlsx)”后重新报送";
+
 /// The reason given when calamine panics on a file.
 const BROKEN: &str = "文件结构异常，读取程序无法解析";
 

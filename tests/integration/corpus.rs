@@ -468,7 +468,10 @@ fn broken_and_encrypted_files_are_listed_with_a_reason() {
             "html-table.xls",
             "文件内容是网页（HTML）或XML文本，不是Excel工作簿",
         ),
-        ("binary.xlsb", "不支持的文件格式（.xlsb）"),
+        (
+            "binary.xlsb",
+            "不支持的文件格式（.xlsb，Excel二进制工作簿），请在Excel中点“文件—另存为”",
+        ),
         ("encrypted.xlsx", "文件已加密（设置了打开密码）"),
         ("encrypted.xls", "文件已加密（设置了打开密码）"),
         ("encrypted.ods", "文件已加密（设置了打开密码）"),
