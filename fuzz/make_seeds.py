@@ -207,6 +207,16 @@ def main():
     }
     for name, body in hostile.items():
         seeds[name] = bytes([ODS]) + small_ods(body)
+    # Indented as Gnumeric writes it: calamine 0.38 fails on the text between cells, so the guard
+    # rewrites content.xml without it (guard/ods.rs, `repack`).
+    indented = (
+        '\n  <table:table table:name="基本情况">\n    <table:table-row>\n      <table:table-cell '
+        'office:value-type="string">\n        <office:annotation>\n          <text:p>n</text:p>'
+        '</office:annotation>\n<text:p>区划代码</text:p></table:table-cell>\n      <table:table-cell '
+        'office:value-type="float" office:value="440100"><text:p>440100</text:p></table:table-cell>'
+        '\n    </table:table-row>\n  </table:table>\n' + end
+    )
+    seeds["ods-indented"] = bytes([ODS]) + small_ods(indented)
 
     # Splice seeds: one part of fuzz/base.xlsx as plain XML.
     parts = dict(valid_entries)

@@ -102,5 +102,11 @@ pub fn unsupported(path: &Path) -> Submission {
 
 pub fn unsupported_message(name: &str) -> String {
     let ext = name.rsplit('.').next().unwrap_or("").to_lowercase();
+    if ext == "xlsb" {
+        return format!(
+            "不支持的文件格式（.xlsb，Excel二进制工作簿），{}",
+            super::workbook::SAVE_AS_XLSX
+        );
+    }
     format!("不支持的文件格式（.{ext}），请用Excel、WPS或LibreOffice另存为xlsx后重新报送")
 }

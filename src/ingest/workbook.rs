@@ -296,7 +296,16 @@ pub fn open<'a>(
     let format = checked.format;
     // A panic inside a third-party reader is turned into an error for this file only.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_book(bytes, format, limits, stream)
+        match &checked.package {
+            // A package the guard rewrote (only ever an ods): read whole, as any ods.
+            Some(package) => read_ods(package, limits).map(|book| Opened {
+                book,
+                xlsx: None,
+                streamed: Vec::new(),
+                limits: *limits,
+            }),
+            None => read_book(bytes, format, limits, stream),
+        }
     }));
     let mut opened = match result {
         Ok(r) => r.map_err(OpenError::Reader)?,
@@ -308,6 +317,11 @@ pub fn open<'a>(
 
 /// The reason given for a file with an opening password.
 pub const ENCRYPTED: &str = "文件已加密（设置了打开密码），请取消密码后重新报送";
+
+/// What to do with an Excel binary workbook (.xlsb), which ingest does not read (README,
+/// "报送文件的读取与限制"): only Excel writes one, and Excel saves it as xlsx in one step.
+pub const SAVE_AS_XLSX: &str =
+    "请在Excel中点“文件—另存为”，保存类型选“Excel 工作簿(*.xlsx)”后重新报送";
 
 /// The reason given when calamine panics on a file.
 const BROKEN: &str = "文件结构异常，读取程序无法解析";
@@ -358,14 +372,16 @@ fn read_book<'a>(
             })?;
             ranges_to_book(wb, limits).map(whole)
         }
-        Format::Ods => {
-            let wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
-                OdsError::Password => ENCRYPTED.to_string(),
-                e => unreadable(&e),
-            })?;
-            ranges_to_book(wb, limits).map(whole)
-        }
+        Format::Ods => read_ods(bytes, limits).map(whole),
     }
+}
+
+fn read_ods(bytes: &[u8], limits: &Limits) -> Result<Book, String> {
+    let wb: Ods<_> = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
+        OdsError::Password => ENCRYPTED.to_string(),
+        e => unreadable(&e),
+    })?;
+    ranges_to_book(wb, limits)
 }
 
 /// One sheet of an `.xlsx` read whole with the streaming cell reader.

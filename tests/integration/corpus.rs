@@ -155,6 +155,7 @@ fn valid_submissions_read_exactly_in_every_format() {
         ("valid-lo.xls", "440400"),
         ("valid-lo.ods", "440500"),
         ("valid-lo.xlsm", "440600"),
+        ("valid-gnumeric.ods", "440700"),
     ] {
         expect(name, &[]);
         let sub = read(name);
@@ -162,6 +163,83 @@ fn valid_submissions_read_exactly_in_every_format() {
         assert_eq!(sub.filed_on, Some(bases::filed_on()), "{name}");
         assert_eq!(sub.sha256.len(), 64);
     }
+}
+
+/// Gnumeric's ods (`ssconvert valid-engine.xlsx valid-gnumeric.ods`, Debian's gnumeric 1.12.55)
+/// indents its content.xml, which calamine 0.38 cannot read between a row's cells: the guard
+/// hands calamine the part without that whitespace. The file reads as the xlsx it was converted
+/// from, cell for cell, and alone in a folder `check` accepts it and `explain` says the same.
+#[test]
+fn a_gnumeric_ods_reads_and_scores_as_the_xlsx_it_was_converted_from() {
+    let xlsx = read("valid-engine.xlsx");
+    let ods = read("valid-gnumeric.ods");
+    expect("valid-gnumeric.ods", &[]);
+    let fields = |s: &Submission| -> Vec<(String, f64, String)> {
+        s.fields
+            .iter()
+            .map(|(k, v)| (k.clone(), v.value, v.source.address()))
+            .collect()
+    };
+    assert_eq!(fields(&ods), fields(&xlsx));
+    assert_eq!(ods.ledgers, xlsx.ledgers);
+    assert_eq!(
+        (
+            &ods.region_code,
+            &ods.region_name,
+            ods.quarter,
+            &ods.filled_by
+        ),
+        (
+            &xlsx.region_code,
+            &xlsx.region_name,
+            xlsx.quarter,
+            &xlsx.filled_by
+        )
+    );
+    assert_eq!((&ods.phone, ods.filed_on), (&xlsx.phone, xlsx.filed_on));
+    assert_eq!(ods.meta, xlsx.meta);
+
+    let tmp = tempfile::tempdir().unwrap();
+    // The file's name, and the spaces that align columns to it, aside.
+    let plain = |out: &[u8], name: &str| -> String {
+        String::from_utf8_lossy(out)
+            .replace(name, "FILE")
+            .lines()
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let run = |name: &str| -> (String, String) {
+        let dir = tmp.path().join(name).join("2025Q4");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(corpus().join(name), dir.join(name)).unwrap();
+        let d = dir.to_str().unwrap();
+        let out = dir.with_file_name("q.xlsx");
+        let check = kaoping(tmp.path(), &["check", d, "--out", out.to_str().unwrap()]);
+        let check_out = plain(&check.stdout, name);
+        assert_eq!(check.status.code(), Some(0), "{name}: {check_out}");
+        let explain = kaoping(
+            tmp.path(),
+            &["explain", d, "440700", "--without-province-findings"],
+        );
+        let explain_out = plain(&explain.stdout, name);
+        assert_eq!(
+            explain.status.code(),
+            Some(0),
+            "{name}: {explain_out}\n{}",
+            String::from_utf8_lossy(&explain.stderr)
+        );
+        (check_out, explain_out)
+    };
+    let (check_xlsx, explain_xlsx) = run("valid-engine.xlsx");
+    let (check_ods, explain_ods) = run("valid-gnumeric.ods");
+    assert!(
+        check_ods.contains("FILE 采用 错误0条 警告0条"),
+        "{check_ods}"
+    );
+    assert_eq!(check_ods, check_xlsx);
+    assert!(explain_ods.contains("江门市"), "{explain_ods}");
+    assert_eq!(explain_ods, explain_xlsx);
 }
 
 #[test]
@@ -390,7 +468,10 @@ fn broken_and_encrypted_files_are_listed_with_a_reason() {
             "html-table.xls",
             "文件内容是网页（HTML）或XML文本，不是Excel工作簿",
         ),
-        ("binary.xlsb", "不支持的文件格式（.xlsb）"),
+        (
+            "binary.xlsb",
+            "不支持的文件格式（.xlsb，Excel二进制工作簿），请在Excel中点“文件—另存为”",
+        ),
         ("encrypted.xlsx", "文件已加密（设置了打开密码）"),
         ("encrypted.xls", "文件已加密（设置了打开密码）"),
         ("encrypted.ods", "文件已加密（设置了打开密码）"),
@@ -672,6 +753,12 @@ fn check_lists_every_file_of_the_corpus() {
     }
     assert!(!stdout.contains("~$valid-lo.xlsx"));
     assert_eq!(lines["valid-lo.ods"], "采用  错误0条  警告0条");
+    // valid-gnumeric.ods is valid-engine.xlsx converted: one region, one 填报日期, the later name used.
+    assert_eq!(lines["valid-gnumeric.ods"], "采用  错误0条  警告1条");
+    assert_eq!(
+        lines["valid-engine.xlsx"],
+        "未采用（重复报送）  错误0条  警告1条"
+    );
     assert_eq!(lines["typed-lo.xls"], "采用  错误0条  警告17条");
     assert_eq!(lines["dup-late.ods"], "采用  错误0条  警告1条");
     assert_eq!(

@@ -35,6 +35,9 @@ pub struct Checked {
     pub format: Format,
     /// Set when the content does not match the file name's extension (a warning for the file).
     pub renamed: Option<String>,
+    /// The package to read instead of the file's bytes, when a guard rewrote a part of it: an ods
+    /// whose content.xml is indented (Gnumeric), without that whitespace ([`ods::repack`]).
+    pub package: Option<Vec<u8>>,
 }
 
 /// Finds what the bytes are and checks them.
@@ -44,10 +47,13 @@ pub fn check(bytes: &[u8], named: Format, limits: &Limits) -> Result<Checked, Re
         // Its content.xml is ciphertext: say so, rather than what the scan makes of it.
         return Err(Refusal::Encrypted);
     }
-    match format {
-        Format::Xls => xls(bytes, limits)?,
+    let package = match format {
+        Format::Xls => {
+            xls(bytes, limits)?;
+            None
+        }
         _ => zip::check(bytes, format, limits)?,
-    }
+    };
     let renamed = (format != named).then(|| {
         format!(
             "文件扩展名为{}，但内容是{}格式，已按{}读取",
@@ -56,7 +62,11 @@ pub fn check(bytes: &[u8], named: Format, limits: &Limits) -> Result<Checked, Re
             label(format)
         )
     });
-    Ok(Checked { format, renamed })
+    Ok(Checked {
+        format,
+        renamed,
+        package,
+    })
 }
 
 fn label(f: Format) -> &'static str {

@@ -7,8 +7,10 @@ use super::super::workbook::{human, Format, Limits};
 use super::Refusal;
 use std::io::{Cursor, Read};
 
-/// Opens the zip directory and checks it; then the format's own counts.
-pub fn check(bytes: &[u8], format: Format, limits: &Limits) -> Result<(), Refusal> {
+/// Opens the zip directory and checks it; then the format's own counts. `Some` package when the
+/// reader must read that instead of `bytes`: an ods whose content.xml was rewritten
+/// ([`super::ods::repack`]).
+pub fn check(bytes: &[u8], format: Format, limits: &Limits) -> Result<Option<Vec<u8>>, Refusal> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
         Refusal::NotAWorkbook(
             match format {
@@ -49,14 +51,37 @@ pub fn check(bytes: &[u8], format: Format, limits: &Limits) -> Result<(), Refusa
             human(limits.unzipped_bytes)
         )));
     }
+    // An Excel binary workbook under an xlsx name: say what it is, rather than what the xlsx
+    // reader makes of a package without xl/workbook.xml.
+    if format == Format::Xlsx
+        && zip.index_for_name("xl/workbook.bin").is_some()
+        && zip.index_for_name("xl/workbook.xml").is_none()
+    {
+        return Err(Refusal::NotAWorkbook(format!(
+            "文件内容是Excel二进制工作簿（xlsb），不予读取，{}",
+            super::super::workbook::SAVE_AS_XLSX
+        )));
+    }
     match format {
-        Format::Xlsx => shared_strings(&mut zip, limits),
-        Format::Ods => match zip.by_name("content.xml") {
-            Ok(entry) => super::ods::check(entry, limits),
-            // calamine reports the missing part itself.
-            Err(_) => Ok(()),
-        },
-        Format::Xls => Ok(()),
+        Format::Xlsx => shared_strings(&mut zip, limits).map(|()| None),
+        Format::Ods => {
+            let loose_text = match zip.by_name("content.xml") {
+                Ok(entry) => super::ods::check(entry, limits)?,
+                // calamine reports the missing part itself.
+                Err(_) => false,
+            };
+            if loose_text {
+                // A panic in the XML reader or the zip writer on this file's bytes leaves the
+                // file as it is, for calamine to say what it makes of it.
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    super::ods::repack(&mut zip)
+                }))
+                .unwrap_or(Ok(None))
+            } else {
+                Ok(None)
+            }
+        }
+        Format::Xls => Ok(None),
     }
 }
 
@@ -330,5 +355,27 @@ mod tests {
         ] {
             assert_eq!(tag(other), None, "{other}");
         }
+    }
+
+    /// An xlsb renamed .xlsx is named for what it is (ingest does not read xlsb: README).
+    #[test]
+    fn an_xlsb_under_an_xlsx_name_is_named() {
+        use std::io::Write;
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for part in [
+            "[Content_Types].xml",
+            "xl/workbook.bin",
+            "xl/worksheets/sheet1.bin",
+        ] {
+            z.start_file(part, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            z.write_all(b"\x83\x01\x00").unwrap();
+        }
+        let bytes = z.finish().unwrap().into_inner();
+        let err = super::super::check(&bytes, Format::Xlsx, &Limits::default()).unwrap_err();
+        assert!(
+            matches!(&err, Refusal::NotAWorkbook(m) if m.contains("Excel二进制工作簿（xlsb）") && m.contains("另存为")),
+            "{err:?}"
+        );
     }
 }
