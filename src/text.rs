@@ -4,13 +4,17 @@
 
 use std::borrow::Cow;
 
-/// Columns one character takes: two for wide (CJK) characters, one otherwise.
+/// Columns one character takes, by Unicode's East Asian Width (UAX #11, the `unicode-width`
+/// crate): two for wide and full-width characters (汉字, full-width punctuation), one for the
+/// rest, including the dashes, ellipsis and arrows that a blanket "from U+1100" rule counted as
+/// two ("–" in 排名区间, "…", "→"); none for combining marks. The curly quotation marks
+/// (“”‘’) are ambiguous in Unicode but drawn full width by the Chinese fonts Excel, WPS and
+/// LibreOffice use for Chinese text, so they count two.
 pub fn char_width(c: char) -> usize {
-    if (c as u32) < 0x1100 {
-        1
-    } else {
-        2
+    if matches!(c, '\u{2018}' | '\u{2019}' | '\u{201C}' | '\u{201D}') {
+        return 2;
     }
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(1)
 }
 
 /// Display width of one line.
@@ -103,6 +107,18 @@ mod tests {
         assert_eq!(width("一行\n第二行更长"), 10);
         assert_eq!(pad("潮州市", 8), "潮州市  ");
         assert_eq!(pad("潮州市", 2), "潮州市");
+    }
+
+    /// Regression (issue 22): everything from U+1100 counted as two columns, so "3–5", "…" and
+    /// "→" were measured as wide as 汉字. Full-width punctuation stays wide.
+    #[test]
+    fn regression_dashes_ellipses_and_arrows_are_one_column() {
+        assert_eq!(width("3–5"), 3);
+        assert_eq!(width("…"), 1);
+        assert_eq!(width("4.73 → 9.46"), 11);
+        assert_eq!(width("（）：，"), 8);
+        assert_eq!(width("Ａ"), 2);
+        assert_eq!(width("“否”"), 6);
     }
 
     #[test]
