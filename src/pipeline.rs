@@ -319,6 +319,8 @@ pub fn ingest(
     };
     let hash = template::template_hash(&setup.scheme);
     let mut batch = ingest::read_dir(input, &ctx, &hash, progress)?;
+    let copies = ingest::copies::suspected(&batch, &setup.registry);
+    batch.problems.extend(copies);
     let (province, province_problems) =
         ingest::province::read(input, &setup.scheme, &setup.registry);
     batch.problems.extend(province_problems);

@@ -60,6 +60,8 @@ pub enum Kind {
     Superseded,
     /// A figure far from the other regions' (数据异常，请核实).
     Anomaly,
+    /// Two regions' submissions with the same figures and ledgers (疑似抄报，请核实).
+    SuspectedCopy,
     /// A quarter in history that needs scoring again.
     Rerun,
     /// A working-day count the holiday table cannot decide.

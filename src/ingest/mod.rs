@@ -4,6 +4,7 @@
 mod basic;
 pub mod cells;
 mod checks;
+pub mod copies;
 mod files;
 mod guard;
 pub mod ledger;

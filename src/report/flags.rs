@@ -68,6 +68,23 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
         g.para(row, 0, LAST_COL, &format!("注意：{notice}。"));
         row += 1;
     }
+    // Told once a pair (the warning is on both regions' files in 数据质量).
+    let mut copies: Vec<&str> = a
+        .problems
+        .iter()
+        .filter(|p| p.kind == crate::problem::Kind::SuspectedCopy)
+        .map(|p| p.message.as_str())
+        .collect();
+    copies.dedup();
+    if !copies.is_empty() {
+        row += 1;
+        g.section(row, "疑似抄报（请核实，不是督办措施）");
+        row += 1;
+        for m in copies {
+            g.para(row, 0, LAST_COL, m);
+            row += 1;
+        }
+    }
 
     let unscored: Vec<_> = a.regions.iter().filter(|r| !r.is_scored()).collect();
     if !unscored.is_empty() {
