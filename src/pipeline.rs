@@ -60,6 +60,17 @@ pub struct Setup {
 }
 
 impl Setup {
+    /// What ingest reads a quarter's files against: these settings, the day, the default limits.
+    pub fn context(&self, quarter: Quarter) -> Context<'_> {
+        Context {
+            scheme: &self.scheme,
+            registry: &self.registry,
+            quarter,
+            today: self.today,
+            limits: Limits::default(),
+        }
+    }
+
     /// Loads the given files, or the ones shipped in `templates/` where a path is `None`.
     pub fn load(scheme: Option<&Path>, regions: Option<&Path>) -> Result<Setup, Error> {
         let scheme = match scheme {
@@ -119,13 +130,7 @@ pub fn templates(setup: &Setup, quarter: Quarter, out: &Path) -> Result<Vec<Path
         .iter()
         .map(|r| (out.join(template::file_name(r, quarter)), r))
         .collect();
-    let ctx = Context {
-        scheme: &setup.scheme,
-        registry: &setup.registry,
-        quarter,
-        today: setup.today,
-        limits: Limits::default(),
-    };
+    let ctx = setup.context(quarter);
     let hash = template::template_hash(&setup.scheme);
     let kept: Vec<String> = planned
         .iter()
@@ -258,13 +263,7 @@ impl ScoreOutcome {
 /// which files say which quarter).
 pub fn stated_quarter(setup: &Setup, input: &Path) -> Result<(Quarter, usize), Error> {
     let stand_in = Quarter::new(2025, 4).ok_or_else(|| Error::Usage("季度无效".to_string()))?;
-    let ctx = Context {
-        scheme: &setup.scheme,
-        registry: &setup.registry,
-        quarter: stand_in,
-        today: setup.today,
-        limits: Limits::default(),
-    };
+    let ctx = setup.context(stand_in);
     let stated = ingest::stated_quarters(input, &ctx, &template::template_hash(&setup.scheme))?;
     let mut by_quarter: BTreeMap<Quarter, Vec<String>> = BTreeMap::new();
     for (file, q) in stated {
@@ -310,13 +309,7 @@ pub fn ingest(
     input: &Path,
     progress: &dyn Progress,
 ) -> Result<(Batch, ProvinceData), Error> {
-    let ctx = Context {
-        scheme: &setup.scheme,
-        registry: &setup.registry,
-        quarter,
-        today: setup.today,
-        limits: Limits::default(),
-    };
+    let ctx = setup.context(quarter);
     let hash = template::template_hash(&setup.scheme);
     let mut batch = ingest::read_dir(input, &ctx, &hash, progress)?;
     let copies = ingest::copies::suspected(&batch, &setup.registry);
