@@ -245,11 +245,12 @@ pub struct ScoreOutcome {
 }
 
 impl ScoreOutcome {
-    /// Number of problems of a severity.
+    /// Number of problems of a severity that bear on the result (not a superseded file's).
     pub fn count(&self, severity: Severity) -> usize {
         self.problems
             .iter()
             .filter(|p| p.severity == severity)
+            .filter(|p| crate::submission::bears_on_result(p, &self.files))
             .count()
     }
 }

@@ -12,19 +12,28 @@ pub enum Status {
     Scored,
     /// Something was sent, but with errors: 数据有误，退回修改.
     Invalid,
+    /// A file arrived for the region but could not be read at all (broken, encrypted, a format
+    /// not read, refused by a guard): 已收到，无法读取. Not 未报送: the region did send.
+    Unreadable,
     /// Nothing was sent: 未报送.
     Missing,
 }
 
 impl Status {
     /// Every status.
-    pub const ALL: [Status; 3] = [Status::Scored, Status::Invalid, Status::Missing];
+    pub const ALL: [Status; 4] = [
+        Status::Scored,
+        Status::Invalid,
+        Status::Unreadable,
+        Status::Missing,
+    ];
 
     /// The Chinese name shown in workbooks and messages.
     pub fn label(self) -> &'static str {
         match self {
             Status::Scored => "已评分",
             Status::Invalid => "数据有误，退回修改",
+            Status::Unreadable => "已收到，无法读取",
             Status::Missing => "未报送",
         }
     }
@@ -34,6 +43,7 @@ impl Status {
         match self {
             Status::Scored => "scored",
             Status::Invalid => "invalid",
+            Status::Unreadable => "unreadable",
             Status::Missing => "missing",
         }
     }

@@ -156,6 +156,20 @@ impl Submission {
         self.problems.iter().any(|p| p.severity == Severity::Error)
     }
 
+    /// Whether the file could not be read at all (broken, encrypted, a format not read, refused
+    /// by a guard), as opposed to read with errors in its content.
+    pub fn is_unreadable(&self) -> bool {
+        self.problems.iter().any(|p| {
+            p.severity == Severity::Error
+                && matches!(
+                    p.kind,
+                    crate::problem::Kind::Unreadable
+                        | crate::problem::Kind::Unsupported
+                        | crate::problem::Kind::EmptyFile
+                )
+        })
+    }
+
     /// A field's value, if it was read.
     pub fn field(&self, code: &str) -> Option<f64> {
         self.fields.get(code).map(|f| f.value)
@@ -225,6 +239,15 @@ impl ProvinceData {
 pub const SUPERSEDED: &str = "未采用（重复报送）";
 
 pub const STATUS: &str = "省级评定";
+
+/// Whether a problem bears on the result: every problem but those of a file superseded by a
+/// later submission of its region (those are listed in 数据质量 as such, but neither count
+/// towards the run's errors nor appear on the region's forms as its own).
+pub fn bears_on_result(p: &Problem, files: &[InputFile]) -> bool {
+    !files
+        .iter()
+        .any(|f| f.status == SUPERSEDED && f.file == p.source.file)
+}
 
 /// Whether a ranking rests on the province's findings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

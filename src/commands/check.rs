@@ -52,10 +52,10 @@ pub fn run(
         say!("{}", line.trim_end());
     }
     // The calendar gap is among the problems (an error row against the holiday table).
-    let any_error = checked
-        .problems
-        .iter()
-        .any(|p| p.severity == Severity::Error);
+    // A superseded file's errors are listed, but the later file is the one that counts.
+    let any_error = checked.problems.iter().any(|p| {
+        p.severity == Severity::Error && crate::submission::bears_on_result(p, &checked.files)
+    });
     say_part!(
         "{}",
         super::summary::Summary {

@@ -94,10 +94,11 @@ pub(super) fn exit_of(outcome: &ScoreOutcome) -> Exit {
 pub(super) fn print_summary(setup: &Setup, o: &ScoreOutcome, quarter: Quarter, out: &Path) {
     let n = |s: Status| o.results.iter().filter(|r| r.status == s).count();
     say!(
-        "{quarter}：{}个地区，已评分{}个，数据有误{}个，未报送{}个；错误{}条，警告{}条",
+        "{quarter}：{}个地区，已评分{}个，数据有误{}个，已收到但无法读取{}个，未报送{}个；错误{}条，警告{}条",
         o.results.len(),
         n(Status::Scored),
         n(Status::Invalid),
+        n(Status::Unreadable),
         n(Status::Missing),
         o.count(Severity::Error),
         o.count(Severity::Warning)

@@ -34,19 +34,22 @@ impl Summary<'_> {
                 .count()
         };
         let file = |r: &RegionResult| r.file.clone().unwrap_or_default();
-        let invalid: Vec<[String; 4]> = self
-            .results
-            .iter()
-            .filter(|r| r.status == Status::Invalid)
-            .map(|r| {
-                [
-                    r.name.clone(),
-                    r.code.clone(),
-                    format!("错误{}条", count(&r.code, Severity::Error)),
-                    file(r),
-                ]
-            })
-            .collect();
+        let with_errors = |status: Status| -> Vec<[String; 4]> {
+            self.results
+                .iter()
+                .filter(|r| r.status == status)
+                .map(|r| {
+                    [
+                        r.name.clone(),
+                        r.code.clone(),
+                        format!("错误{}条", count(&r.code, Severity::Error)),
+                        file(r),
+                    ]
+                })
+                .collect()
+        };
+        let invalid = with_errors(Status::Invalid);
+        let unreadable = with_errors(Status::Unreadable);
         let deadline = self.quarter.deadline(self.scheme.deadline_day);
         let late: Vec<[String; 4]> = self
             .results
@@ -86,6 +89,7 @@ impl Summary<'_> {
             .collect();
         let blocks = [
             (Status::Invalid.label().to_string(), invalid),
+            (Status::Unreadable.label().to_string(), unreadable),
             (
                 format!("逾期报送（截止{}）", deadline.format("%Y-%m-%d")),
                 late,

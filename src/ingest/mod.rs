@@ -326,6 +326,63 @@ pub fn stated_quarters(
         .collect())
 }
 
+/// Which region a file is for when its 基本情况 does not say so usably: the region its hidden
+/// `_meta` names, else the one its file name names (a registry code at its start, or a single
+/// registry name in it). A file that arrived is never its region's 未报送: it is that region's
+/// file, with its errors (a mistyped code, or why it cannot be read), and a warning says how it
+/// was attributed.
+fn attribute(sub: &mut Submission, registry: &Registry) {
+    if registry.get(&sub.region_code).is_some() {
+        return;
+    }
+    let meta_says = format!("隐藏工作表{META_SHEET}中的区划代码");
+    let by_meta = registry
+        .get(&sub.meta.region_code)
+        .map(|r| (r, meta_says.as_str()));
+    let by_name = || {
+        let code: String = sub.file.chars().take_while(char::is_ascii_digit).collect();
+        registry
+            .get(&code)
+            .map(|r| (r, "文件名中的区划代码"))
+            .or_else(|| {
+                let named: Vec<_> = registry
+                    .regions
+                    .iter()
+                    .filter(|r| !r.name.is_empty() && sub.file.contains(r.name.as_str()))
+                    .collect();
+                match named.as_slice() {
+                    [one] => Some((*one, "文件名中的地区名称")),
+                    _ => None,
+                }
+            })
+    };
+    let Some((region, how)) = by_meta.or_else(by_name) else {
+        return;
+    };
+    let p = Problem::warning(
+        Kind::Region,
+        Source::new(&sub.file, "", ""),
+        format!(
+            "按{how}，此文件归入{}（{}）{}",
+            region.name,
+            region.code,
+            if sub.region_code.is_empty() {
+                String::new()
+            } else {
+                format!("（“{}”中填写的区划代码为{}）", BASIC_SHEET, sub.region_code)
+            }
+        ),
+    );
+    sub.problems.push(p);
+    for p in &mut sub.problems {
+        p.region.get_or_insert_with(|| region.code.clone());
+    }
+    sub.region_code = region.code.clone();
+    if sub.region_name.is_empty() {
+        sub.region_name = region.name.clone();
+    }
+}
+
 /// Picks one submission per region: the later 填报日期 wins (then the later file name); every
 /// submission is listed.
 pub fn select(mut subs: Vec<Submission>, ctx: &Context) -> Batch {
@@ -333,7 +390,8 @@ pub fn select(mut subs: Vec<Submission>, ctx: &Context) -> Batch {
     subs.sort_by(|a, b| a.file.cmp(&b.file));
     let mut batch = Batch::default();
     let mut by_region: BTreeMap<String, Vec<Submission>> = BTreeMap::new();
-    for sub in subs {
+    for mut sub in subs {
+        attribute(&mut sub, ctx.registry);
         if ctx.registry.get(&sub.region_code).is_some() {
             by_region
                 .entry(sub.region_code.clone())
@@ -415,4 +473,61 @@ pub fn select(mut subs: Vec<Submission>, ctx: &Context) -> Batch {
     }
     batch.files.sort_by(|a, b| a.file.cmp(&b.file));
     batch
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sub(file: &str, code: &str, meta_code: &str) -> Submission {
+        Submission {
+            file: file.to_string(),
+            region_code: code.to_string(),
+            meta: crate::submission::Meta {
+                region_code: meta_code.to_string(),
+                ..Default::default()
+            },
+            ..Submission::default()
+        }
+    }
+
+    /// Regression (issue 22): a file whose 基本情况 carried a mistyped 区划代码 while its `_meta`
+    /// named the region, or that could not be read at all, left its region 未报送. It is the
+    /// region's file, by `_meta`, else by the code or the name in its file name, with a warning.
+    #[test]
+    fn regression_a_file_is_attributed_by_meta_then_by_its_name() {
+        let registry = Registry::builtin().unwrap();
+        let cases = [
+            (sub("x.xlsx", "440399", "440300"), "440300", "_meta"),
+            (
+                sub("440200_韶关市_2025Q4.xlsx", "", ""),
+                "440200",
+                "文件名中的区划代码",
+            ),
+            (
+                sub("韶关市报送.xlsx", "", ""),
+                "440200",
+                "文件名中的地区名称",
+            ),
+        ];
+        for (mut s, code, how) in cases {
+            attribute(&mut s, &registry);
+            assert_eq!(s.region_code, code, "{}", s.file);
+            let w = s.problems.last().unwrap();
+            assert_eq!(w.kind, Kind::Region);
+            assert!(w.message.contains(how), "{}", w.message);
+            assert!(s.problems.iter().all(|p| p.region.as_deref() == Some(code)));
+        }
+        // Nothing to go by, or two regions named: left unattributed.
+        for file in ["报送.xlsx", "广州市与深圳市.xlsx"] {
+            let mut s = sub(file, "", "");
+            attribute(&mut s, &registry);
+            assert_eq!(s.region_code, "", "{file}");
+        }
+        // A code in the registry is never second-guessed.
+        let mut s = sub("440200_韶关市.xlsx", "440300", "");
+        attribute(&mut s, &registry);
+        assert_eq!(s.region_code, "440300");
+        assert!(s.problems.is_empty());
+    }
 }

@@ -94,7 +94,8 @@ impl Assessment<'_> {
     }
 
     /// The problems found in the region's files (ingest's, and the statistics' warnings):
-    /// those that name it, and those in a file that belongs to it. Errors first.
+    /// those that name it, and those in a file that belongs to it, less those of a file a later
+    /// submission superseded. Errors first.
     pub fn problems_of(&self, code: &str) -> Vec<&Problem> {
         let files: Vec<&str> = self
             .files
@@ -109,7 +110,21 @@ impl Assessment<'_> {
                 Some(c) => c == code,
                 None => files.contains(&p.source.file.as_str()),
             })
+            // The region's forms speak of the file that was used: a superseded file is named
+            // in the 重复报送 note, not its errors.
+            .filter(|p| {
+                p.kind == crate::problem::Kind::Superseded
+                    || crate::submission::bears_on_result(p, &self.files)
+            })
             .collect();
+        // The 重复报送 note is on every file of the region: told once.
+        let mut told = false;
+        found.retain(|p| {
+            if p.kind != crate::problem::Kind::Superseded {
+                return true;
+            }
+            !std::mem::replace(&mut told, true)
+        });
         found.sort_by_key(|p| p.severity);
         found
     }

@@ -52,6 +52,11 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
     for r in a.regions.iter().filter(|r| !r.is_scored()) {
         let message = match r.status {
             Status::Missing => "未报送：本季度未收到该地区的有效填报文件，不参与评分".to_string(),
+            Status::Unreadable => format!(
+                "{}：已收到该地区的文件{}，但无法读取（原因见上列错误），未予评分，请按要求另存后重新报送",
+                r.status.label(),
+                r.file.as_deref().unwrap_or("")
+            ),
             _ => format!(
                 "{}：填报文件有错误，未予评分，请按上列错误修改后重新报送",
                 r.status.label()

@@ -107,6 +107,7 @@ fn short_status(status: Status) -> &'static str {
     match status {
         Status::Missing => "未报送",
         Status::Invalid => "数据有误",
+        Status::Unreadable => "无法读取",
         Status::Scored => "",
     }
 }

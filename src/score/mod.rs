@@ -109,10 +109,10 @@ pub fn statuses(registry: &Registry, batch: &Batch) -> Vec<RegionResult> {
 }
 
 fn unscored(region: &Region, sub: Option<&Submission>) -> RegionResult {
-    let status = if sub.is_some() {
-        Status::Invalid
-    } else {
-        Status::Missing
+    let status = match sub {
+        Some(s) if s.is_unreadable() => Status::Unreadable,
+        Some(_) => Status::Invalid,
+        None => Status::Missing,
     };
     RegionResult {
         file: sub.map(|s| s.file.clone()),

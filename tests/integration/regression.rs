@@ -517,3 +517,94 @@ fn regression_an_interrupted_run_finishes_or_leaves_nothing() {
         assert!(leftovers.is_empty(), "case {i}: {leftovers:?}");
     }
 }
+
+/// Regression (issue 22): a file that was sent was called 未报送. A file whose 基本情况 has a
+/// mistyped 区划代码 is its region's (by `_meta`), 数据有误; a file that cannot be read but whose
+/// name names the region is 已收到，无法读取, and its notice says so with the reason.
+#[test]
+fn regression_a_file_that_arrived_is_never_called_unreported() {
+    use kaoping::record::Status;
+    let tmp = tempfile::tempdir().unwrap();
+    let q4 = copy_quarter("2025Q4", tmp.path(), "2025Q4");
+    // 韶关市's file, unreadable; 深圳市's file, renamed with a mistyped code.
+    std::fs::write(
+        q4.join("440200_韶关市_2025Q4.xlsx"),
+        b"not a workbook at all",
+    )
+    .unwrap();
+    std::fs::rename(
+        q4.join("440300_深圳市_2025Q4.xlsx"),
+        q4.join("440399_深圳市_2025Q4.xlsx"),
+    )
+    .unwrap();
+    let setup = Setup::load(None, None).unwrap();
+    let q: Quarter = "2025Q4".parse().unwrap();
+    let a = crate::util::assess(&setup, q, &q4);
+    let status = |code: &str| a.results.iter().find(|r| r.code == code).unwrap().status;
+    assert_eq!(status("440200"), Status::Unreadable);
+    // The file name's code was mistyped, its content is 深圳市's: scored as usual.
+    assert_eq!(status("440300"), Status::Scored);
+    let o = crate::util::kaoping(
+        tmp.path(),
+        &[
+            "score",
+            "2025Q4",
+            "--out",
+            "排名.xlsx",
+            "--feedback",
+            "反馈单",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", said(&o));
+    assert!(said(&o).contains("已收到但无法读取1个"), "{}", said(&o));
+    let notice = tmp
+        .path()
+        .join("反馈单/440200_韶关市_2025Q4_退回修改通知.xlsx");
+    let mut wb = open_workbook_auto(&notice).unwrap();
+    let sheet = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&sheet).unwrap();
+    let all: String = range.cells().map(|(_, _, c)| c.to_string()).collect();
+    assert!(
+        all.contains("已收到你单位报送的") && all.contains("但无法读取，原因："),
+        "{all}"
+    );
+    assert!(!tmp
+        .path()
+        .join("反馈单/440200_韶关市_2025Q4_补报通知.xlsx")
+        .exists());
+}
+
+/// Regression (issue 22): after a resubmission the region's 反馈单 still listed the superseded
+/// file's errors as its own, and the run exited 1 with them counted. The forms speak of the file
+/// that was used; the superseded one is named in the 重复报送 note; the exit code counts only
+/// the files that count.
+#[test]
+fn regression_a_superseded_files_errors_are_not_the_regions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let q4 = copy_quarter("2025Q4", tmp.path(), "2025Q4");
+    // Only 广州市's resubmission has trouble now: its first draft cannot be read.
+    std::fs::remove_file(q4.join("445100_潮州市_2025Q4.xlsx")).unwrap();
+    std::fs::write(q4.join("440100_广州市_2025Q4_初稿.xlsx"), b"broken draft").unwrap();
+    let o = crate::util::kaoping(
+        tmp.path(),
+        &[
+            "score",
+            "2025Q4",
+            "--out",
+            "排名.xlsx",
+            "--feedback",
+            "反馈单",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", said(&o));
+    let form = tmp.path().join("反馈单/440100_广州市_2025Q4_反馈单.xlsx");
+    let mut wb = open_workbook_auto(&form).unwrap();
+    let sheet = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&sheet).unwrap();
+    let all: String = range.cells().map(|(_, _, c)| c.to_string()).collect();
+    assert!(
+        all.contains("440100_广州市_2025Q4_初稿.xlsx"),
+        "the note names it: {all}"
+    );
+    assert!(!all.contains("不是有效的xlsx文件"), "{all}");
+}

@@ -193,6 +193,14 @@ fn overall(a: &Assessment) -> Vec<Block> {
             names(invalid)
         ));
     }
+    let unreadable: Vec<&RegionResult> = with(Status::Unreadable).collect();
+    if !unreadable.is_empty() {
+        p.push_str(&format!(
+            "。{}个地区报送的文件无法读取，已通知其重新报送（{}），不参加本季度排名",
+            unreadable.len(),
+            names(unreadable)
+        ));
+    }
     p.push('。');
     let scored = scored(a);
     let mut blocks = vec![Block::Body(p)];

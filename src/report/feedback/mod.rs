@@ -34,7 +34,7 @@ impl Form {
     pub fn of(status: Status) -> Form {
         match status {
             Status::Scored => Form::Feedback,
-            Status::Invalid => Form::Returned,
+            Status::Invalid | Status::Unreadable => Form::Returned,
             Status::Missing => Form::Missing,
         }
     }

@@ -37,7 +37,18 @@ pub(super) fn write(
         .iter()
         .filter(|p| p.severity == Severity::Error)
         .count();
+    let reasons: Vec<&str> = found
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .map(|p| p.message.as_str())
+        .collect();
     let body = match (form, &r.file) {
+        (Form::Returned, Some(file)) if r.status == crate::record::Status::Unreadable => format!(
+            "　　已收到你单位报送的{}考核评价填报文件“{file}”，但无法读取，原因：{}。本季度暂不予评分、不参加排名。请在Excel、WPS或LibreOffice中打开本季度填报模板填写（或将原文件另存为xlsx），于{deadline}前（{}后{days}个工作日内）重新报送。逾期未重新报送的，按未报送处理。",
+            a.quarter.label(),
+            reasons.join("；"),
+            a.made_on(),
+        ),
         (Form::Returned, Some(file)) => format!(
             "　　你单位报送的{}考核评价填报文件“{file}”经校验发现{errors}处错误，本季度暂不予评分、不参加排名。请对照下表逐项改正（警告项请一并核实），于{deadline}前（{}后{days}个工作日内）重新报送。逾期未重新报送的，按未报送处理。",
             a.quarter.label(),
