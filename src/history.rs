@@ -129,6 +129,14 @@ pub fn read(dir: &Path, before: Option<Quarter>) -> Result<Vec<QuarterRecord>, H
     Ok(out)
 }
 
+/// The quarter's own records, when the folder has it (to score it again).
+pub fn read_one(dir: &Path, quarter: Quarter) -> Result<Option<Vec<QuarterRecord>>, HistoryError> {
+    if !quarters(dir)?.contains(&quarter) {
+        return Ok(None);
+    }
+    read_quarter(&path_of(dir, quarter), quarter).map(Some)
+}
+
 fn read_quarter(path: &Path, quarter: Quarter) -> Result<Vec<QuarterRecord>, HistoryError> {
     let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
     let damaged = |e: PolarsError| HistoryError::Damaged {
@@ -190,6 +198,24 @@ fn from_frame(df: &DataFrame, quarter: Quarter) -> PolarsResult<Vec<QuarterRecor
     for id in &funnel_ids {
         funnel_cols.push((id.clone(), f(&format!("{id}{FUNNEL_Z}"))?));
     }
+    // Written since issue 22; older files have no such column.
+    let resubmit_by: Vec<Option<chrono::NaiveDate>> = match df.column(RESUBMIT_BY) {
+        Ok(c) => {
+            let ca = c.str()?;
+            (0..n)
+                .map(|i| {
+                    ca.get(i)
+                        .map(|d| {
+                            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(
+                                |_| polars_err!(ComputeError: "第{}行的“{}”不是日期", i + 1, RESUBMIT_BY),
+                            )
+                        })
+                        .transpose()
+                })
+                .collect::<PolarsResult<_>>()?
+        }
+        Err(_) => vec![None; n],
+    };
     let mut ind_cols = Vec::new();
     for id in &ids {
         ind_cols.push((
@@ -227,6 +253,7 @@ fn from_frame(df: &DataFrame, quarter: Quarter) -> PolarsResult<Vec<QuarterRecor
                     .iter()
                     .filter_map(|(id, z)| Some((id.clone(), z[i]?)))
                     .collect(),
+                resubmit_by: resubmit_by[i],
             })
         })
         .collect()
@@ -234,6 +261,9 @@ fn from_frame(df: &DataFrame, quarter: Quarter) -> PolarsResult<Vec<QuarterRecor
 
 /// Between the codes of the flags a region carried (older files used `、` between labels).
 const FLAG_SEPARATOR: char = ',';
+
+/// The column of a returned region's resubmission deadline (YYYY-MM-DD).
+const RESUBMIT_BY: &str = "resubmit_by";
 
 /// Suffix of the columns that hold a region's adjusted z-score on a funnel.
 const FUNNEL_Z: &str = "_funnel_z";
@@ -294,6 +324,13 @@ fn to_frame(records: &[QuarterRecord]) -> PolarsResult<DataFrame> {
     for id in &funnel_ids {
         let z: Vec<Option<f64>> = records.iter().map(|r| r.funnel_z(id)).collect();
         cols.push(Column::new(format!("{id}{FUNNEL_Z}").into(), z));
+    }
+    if records.iter().any(|r| r.resubmit_by.is_some()) {
+        let by: Vec<Option<String>> = records
+            .iter()
+            .map(|r| r.resubmit_by.map(|d| d.format("%Y-%m-%d").to_string()))
+            .collect();
+        cols.push(Column::new(RESUBMIT_BY.into(), by));
     }
     DataFrame::new(records.len(), cols)
 }

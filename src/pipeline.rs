@@ -6,7 +6,7 @@ use crate::history::{self, HistoryError, Written};
 use crate::ingest::{self, Context, IngestError, Limits, Progress};
 use crate::problem::{Kind, Problem, Severity};
 use crate::quarter::Quarter;
-use crate::record::{FlagKind, QuarterRecord};
+use crate::record::{FlagKind, QuarterRecord, Status};
 use crate::registry::{Calendar, Registry, RegistryError};
 use crate::report::{self, Assessment, ReportError};
 use crate::scheme::{Scheme, SchemeError};
@@ -330,6 +330,59 @@ pub fn ingest(
     Ok((batch, province))
 }
 
+/// The regions a quarter's record returned for correction, with their deadlines.
+fn returned_by(records: &[QuarterRecord]) -> BTreeMap<String, chrono::NaiveDate> {
+    records
+        .iter()
+        .filter(|r| matches!(r.status, Status::Invalid | Status::Unreadable))
+        .filter_map(|r| Some((r.code.clone(), r.resubmit_by?)))
+        .collect()
+}
+
+/// A note on each resubmission that is not 迟报 because it came by its notice's deadline.
+fn excused(
+    scheme: &Scheme,
+    quarter: Quarter,
+    batch: &Batch,
+    returned: &BTreeMap<String, chrono::NaiveDate>,
+) -> Vec<Problem> {
+    let deadline = quarter.deadline(scheme.deadline_day);
+    batch
+        .submissions
+        .values()
+        .filter_map(|s| {
+            let filed = s.filed_on?;
+            let by = returned.get(&s.region_code)?;
+            (filed > deadline && filed <= *by).then(|| {
+                let mut p = Problem::warning(
+                    Kind::Note,
+                    crate::problem::Source::new(&s.file, "", ""),
+                    format!(
+                        "按退回修改通知于{}前重新报送（填报日期{}），不计迟报",
+                        by.format("%Y-%m-%d"),
+                        filed.format("%Y-%m-%d")
+                    ),
+                );
+                p.region = Some(s.region_code.clone());
+                p
+            })
+        })
+        .collect()
+}
+
+/// The deadline a 退回修改通知 or 补报通知 of this run gives: the scheme's
+/// `feedback.resubmit_days` working days after the 制表日期 (the run's date).
+fn resubmit_by(run: &ScoreRun) -> chrono::NaiveDate {
+    let made_on = run
+        .run_time
+        .get(..10)
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .unwrap_or(run.setup.today);
+    run.setup
+        .calendar
+        .add_working_days(made_on, run.setup.scheme.feedback.resubmit_days)
+}
+
 /// Stops a run for a quarter that none of the folder's submissions states in 基本情况 (a
 /// mistyped `--quarter`, last quarter's folder): such a run would record a quarter in which every
 /// region is 数据有误 or 未报送, and that record would then stand in the way of the real one.
@@ -441,6 +494,9 @@ pub struct Assessed {
     pub problems: Vec<Problem>,
     pub files: Vec<InputFile>,
     pub findings: Findings,
+    /// Regions returned for correction when this quarter was scored before, with the deadline
+    /// their notice gave.
+    pub returned: BTreeMap<String, chrono::NaiveDate>,
     /// Wall time of each stage so far.
     pub timings: Timings,
     /// Held from reading the history until the quarter is written (or this is dropped).
@@ -459,11 +515,22 @@ pub fn assess(run: &ScoreRun) -> Result<Assessed, Error> {
     quarter_agreed(&batch, run.quarter, run.input)?;
     // A ranking without the province's findings only on purpose.
     let findings = province_findings(run, &batch, &mut province)?;
+    // When this quarter was scored before, the regions it returned and their deadlines (read
+    // before the lock, which creates the folder: a run that stops while scoring leaves none).
+    let returned = match run.history {
+        Some(dir) => returned_by(&history::read_one(dir, run.quarter)?.unwrap_or_default()),
+        None => BTreeMap::new(),
+    };
+    let mut batch = batch;
+    batch
+        .problems
+        .extend(excused(&setup.scheme, run.quarter, &batch, &returned));
     let inputs = score::Inputs {
         scheme: &setup.scheme,
         calendar: &setup.calendar,
         quarter: run.quarter,
         province: &province,
+        returned: &returned,
     };
     let results = t.time("评分", || score::score(&setup.registry, &batch, &inputs))?;
     let lock = run
@@ -499,6 +566,7 @@ pub fn assess(run: &ScoreRun) -> Result<Assessed, Error> {
         problems: batch.problems,
         files: batch.files,
         findings,
+        returned,
         timings: t,
         lock,
     })
@@ -516,13 +584,22 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         problems,
         files,
         findings,
+        returned,
         mut timings,
         lock: _lock,
     } = assess(run)?;
     // Checked and encoded now, written after the workbook.
     let pending = timings.time("准备历史", || match run.history {
         Some(dir) => {
-            let records = records(run.quarter, &results, &flags, &analysis.funnels);
+            let mut records = records(run.quarter, &results, &flags, &analysis.funnels);
+            // The deadline a returned region's notice gave, kept for when the quarter is scored
+            // again: this run's, when it writes the notices; else the one already on record.
+            let by = run.sends.feedback.map(|_| resubmit_by(run));
+            for r in &mut records {
+                if matches!(r.status, Status::Invalid | Status::Unreadable) {
+                    r.resubmit_by = by.or_else(|| returned.get(&r.code).copied());
+                }
+            }
             history::prepare(dir, run.quarter, &records, run.replace, &run.run_time).map(Some)
         }
         None => Ok(None),
@@ -595,10 +672,7 @@ fn send(run: &ScoreRun, a: &Assessment) -> Result<Sent, Error> {
         .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
         .unwrap_or(run.setup.today);
     if let Some(dir) = run.sends.feedback {
-        let by = run
-            .setup
-            .calendar
-            .add_working_days(made_on, a.scheme.feedback.resubmit_days);
+        let by = resubmit_by(run);
         let files = report::feedback::write_all(a, by, dir)?;
         sent.feedback = Some((dir.to_path_buf(), files));
     }
@@ -651,6 +725,7 @@ pub fn records(
                         Some((f.setting.id.clone(), p.z_adjusted))
                     })
                     .collect(),
+                resubmit_by: None,
             }
         })
         .collect()
@@ -677,11 +752,13 @@ pub fn check(
     progress: &dyn Progress,
 ) -> Result<CheckOutcome, Error> {
     let (mut batch, province) = ingest(setup, quarter, input, progress)?;
+    let none = BTreeMap::new();
     let inputs = score::Inputs {
         scheme: &setup.scheme,
         calendar: &setup.calendar,
         quarter,
         province: &province,
+        returned: &none,
     };
     let (results, gap) = match score::score(&setup.registry, &batch, &inputs) {
         Ok(results) => (results, None),

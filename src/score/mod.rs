@@ -155,9 +155,12 @@ fn scored(
         .collect();
     let groups = rescale_excluded(scheme, &mut indicators);
     let (bonus, bonus_items) = bonus(scheme, sub);
-    let late = sub
-        .filed_on
-        .is_some_and(|d| d > inp.quarter.deadline(scheme.deadline_day));
+    // After the quarter's deadline is 迟报, unless the region was returned for correction and
+    // resubmitted by the deadline its 退回修改通知 gave.
+    let late = sub.filed_on.is_some_and(|d| {
+        d > inp.quarter.deadline(scheme.deadline_day)
+            && inp.returned.get(&region.code).is_none_or(|by| d > *by)
+    });
     let (deductions, deduction_items) = deductions(scheme, region, sub, late, inp);
     let veto = match inp.province.cell(&region.code, &scheme.veto.column) {
         Cell::YesNo(true) => Some(

@@ -15,6 +15,9 @@ pub struct Inputs<'a> {
     pub calendar: &'a Calendar,
     pub quarter: Quarter,
     pub province: &'a ProvinceData,
+    /// Regions returned for correction when this quarter was scored before, with the deadline
+    /// their 退回修改通知 gave: a resubmission filed by then is not 迟报.
+    pub returned: &'a std::collections::BTreeMap<String, chrono::NaiveDate>,
 }
 
 /// An indicator's raw figures for one region. `value` is `None` when the denominator is zero or

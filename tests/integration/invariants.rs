@@ -151,6 +151,7 @@ fn score_all(s: &Scheme, registry: &Registry, regions: &[Drawn]) -> Vec<RegionRe
         calendar: &calendar,
         quarter: quarter(),
         province: &province,
+        returned: &BTreeMap::new(),
     };
     score::score(registry, &batch(s, regions), &inputs).unwrap()
 }

@@ -608,3 +608,87 @@ fn regression_a_superseded_files_errors_are_not_the_regions() {
     );
     assert!(!all.contains("不是有效的xlsx文件"), "{all}");
 }
+
+/// Regression (issue 22): a region that resubmitted as its 退回修改通知 asked, within the
+/// notice's deadline, was deducted for 迟报. The deadline the notice gave is kept with the
+/// quarter; a resubmission filed by then is not late, one filed after it is.
+#[test]
+fn regression_a_resubmission_within_the_notices_deadline_is_not_late() {
+    use kaoping::template::{self, Filled};
+    let setup = Setup::load(None, None).unwrap();
+    let q: Quarter = "2025Q4".parse().unwrap();
+    for (filed, late) in [((2026, 1, 26), false), ((2026, 1, 28), true)] {
+        let tmp = tempfile::tempdir().unwrap();
+        let q4 = copy_quarter("2025Q4", tmp.path(), "2025Q4");
+        let h = tmp.path().join("历史");
+        let feedback = tmp.path().join("反馈单");
+        let out = tmp.path().join("排名.xlsx");
+        let mut run = ScoreRun {
+            setup: &setup,
+            quarter: q,
+            input: &q4,
+            history: Some(&h),
+            out: &out,
+            replace: false,
+            without_province_findings: false,
+            // 制表日期 2026-01-20 (a Tuesday): 5 working days → 2026-01-27.
+            run_time: "2026-01-20 09:00:00".into(),
+            wait: history::DEFAULT_WAIT,
+            on_wait: |_| {},
+            progress: &kaoping::ingest::Silent,
+            sends: Default::default(),
+        };
+        run.sends.feedback = Some(&feedback);
+        let first = pipeline::score(&run).unwrap();
+        let chaozhou = |o: &pipeline::ScoreOutcome| {
+            o.results
+                .iter()
+                .find(|r| r.code == "445100")
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(chaozhou(&first).status, Status::Invalid);
+        // 潮州市 corrects its file and sends it again.
+        let region = setup.registry.get("445100").unwrap();
+        let mut fields: std::collections::BTreeMap<String, f64> = setup
+            .scheme
+            .fields
+            .iter()
+            .map(|f| (f.code.clone(), 0.0))
+            .collect();
+        for w in &setup.scheme.work_items {
+            fields.insert(
+                w.code.clone(),
+                if w.code.as_str() < "W10" { 1.0 } else { 0.0 },
+            );
+        }
+        let filled = Filled {
+            filled_by: "李四".into(),
+            phone: "0768-1234567".into(),
+            filed_on: chrono::NaiveDate::from_ymd_opt(filed.0, filed.1, filed.2),
+            fields,
+            ..Filled::default()
+        };
+        template::write(
+            &q4.join("445100_潮州市_2025Q4.xlsx"),
+            &setup.scheme,
+            Some(region),
+            Some(q),
+            Some(&filled),
+        )
+        .unwrap();
+        run.replace = true;
+        run.sends.feedback = None;
+        run.run_time = "2026-01-29 09:00:00".into();
+        let second = pipeline::score(&run).unwrap();
+        let r = chaozhou(&second);
+        assert_eq!(r.status, Status::Scored, "{filed:?}: {:?}", second.problems);
+        assert_eq!(r.late, late, "{filed:?}");
+        assert_eq!(
+            r.deduction_items.iter().any(|d| d.label.contains("迟报")),
+            late,
+            "{filed:?}: {:?}",
+            r.deduction_items
+        );
+    }
+}

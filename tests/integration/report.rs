@@ -102,6 +102,7 @@ fn record(quarter: &str, code: &str, name: &str, total: f64, rank: u32) -> Quart
         flags: vec![],
         indicators: vec![],
         funnel: vec![],
+        resubmit_by: None,
     }
 }
 
