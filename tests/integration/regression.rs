@@ -692,3 +692,88 @@ fn regression_a_resubmission_within_the_notices_deadline_is_not_late() {
         );
     }
 }
+
+/// Regression (issue 22): `samples/` dated from the third commit (its `_meta` without the
+/// contract key, its 基本情况 without 审核人 and 单位负责人), so the demo, the golden files and
+/// the CLI tests ran only the old-template path while README called it `kaoping samples`'
+/// output. The committed samples are byte for byte what the command writes; regenerate with
+/// `KAOPING_UPDATE_SAMPLES=1 cargo test --release --test integration regression_the_committed_samples`.
+#[test]
+fn regression_the_committed_samples_are_what_kaoping_samples_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = crate::util::kaoping(
+        tmp.path(),
+        &[
+            "samples",
+            "--regions",
+            "21",
+            "--quarters",
+            "2025Q1..2025Q4",
+            "--seed",
+            "2025",
+            "--out",
+            "s",
+        ],
+    );
+    assert!(o.status.success(), "{}", said(&o));
+    let fresh = tmp.path().join("s");
+    let update = std::env::var("KAOPING_UPDATE_SAMPLES").as_deref() == Ok("1");
+    let mut stale = Vec::new();
+    for q in ["2025Q1", "2025Q2", "2025Q3", "2025Q4"] {
+        let mut names: Vec<_> = std::fs::read_dir(fresh.join(q))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        let committed: Vec<_> = {
+            let mut n: Vec<_> = std::fs::read_dir(samples().join(q))
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            n.sort();
+            n
+        };
+        assert_eq!(names, committed, "{q}: the files differ");
+        for n in names {
+            let (new, old) = (fresh.join(q).join(&n), samples().join(q).join(&n));
+            if std::fs::read(&new).unwrap() != std::fs::read(&old).unwrap() {
+                if update {
+                    std::fs::copy(&new, &old).unwrap();
+                }
+                stale.push(format!("{q}/{}", n.to_string_lossy()));
+            }
+        }
+    }
+    assert!(
+        update || stale.is_empty(),
+        "samples/ is not what `kaoping samples` writes now: {stale:?}; regenerate with \
+         KAOPING_UPDATE_SAMPLES=1 cargo test --release --test integration regression_the_committed_samples"
+    );
+}
+
+/// The old-template path the samples used to exercise: a 江门市 2025Q4 workbook from the third
+/// commit's samples (`_meta` without the contract key, 基本情况 without the sign-off rows) still
+/// reads with no problem and scores as before (89.71, alone in its folder).
+#[test]
+fn an_old_template_submission_still_reads_and_scores() {
+    let tmp = tempfile::tempdir().unwrap();
+    let q4 = tmp.path().join("2025Q4");
+    std::fs::create_dir(&q4).unwrap();
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/old-template-440700_2025Q4.xlsx"),
+        q4.join("440700_江门市_2025Q4.xlsx"),
+    )
+    .unwrap();
+    let o = crate::util::kaoping(tmp.path(), &["check", "2025Q4", "--out", "q.xlsx"]);
+    assert!(
+        said(&o).contains("440700_江门市_2025Q4.xlsx  采用  错误0条  警告0条"),
+        "{}",
+        said(&o)
+    );
+    let o = crate::util::kaoping(
+        tmp.path(),
+        &["explain", "2025Q4", "江门市", "--without-province-findings"],
+    );
+    assert!(said(&o).contains("= 89.71分"), "{}", said(&o));
+}
