@@ -175,6 +175,11 @@ impl fmt::Display for Problem {
 
 /// A1 address of a zero-based (row, column).
 pub fn a1(row: u32, col: u32) -> String {
+    format!("{}{}", column_name(col), row + 1)
+}
+
+/// The letters of a zero-based column (0 → A, 26 → AA).
+pub fn column_name(col: u32) -> String {
     let mut c = col + 1;
     let mut letters = Vec::new();
     while c > 0 {
@@ -183,7 +188,7 @@ pub fn a1(row: u32, col: u32) -> String {
         c = (c - 1) / 26;
     }
     letters.reverse();
-    format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
+    String::from_utf8_lossy(&letters).into_owned()
 }
 
 #[cfg(test)]

@@ -89,13 +89,50 @@ pub fn read(
         ));
         return;
     };
-    let header: HashMap<String, u32> = (0..HEADER_WIDTH)
-        .map(|c| (grid.text(hr, c), c))
-        .filter(|(t, _)| !t.is_empty())
-        .collect();
     let needed = |name: &str| {
         scored.iter().any(|c| c == name) || orders.iter().any(|(a, b)| a == name || b == name)
     };
+    // The leftmost column of a header text is read. A scheme column whose header comes twice
+    // is named: an error when a score or a check reads it (which of the two was meant cannot be
+    // told), a warning otherwise.
+    let mut header: HashMap<String, u32> = HashMap::new();
+    let mut twice: Vec<(String, u32, u32)> = Vec::new();
+    for c in 0..HEADER_WIDTH {
+        let t = grid.text(hr, c);
+        if t.is_empty() {
+            continue;
+        }
+        match header.get(&t) {
+            Some(&first) => twice.push((t, first, c)),
+            None => {
+                header.insert(t, c);
+            }
+        }
+    }
+    for (name, first, again) in &twice {
+        let Some(def_col) = def.columns.iter().find(|c| c.name == *name) else {
+            continue;
+        };
+        let at = src(a1(hr, *again));
+        let said = format!(
+            "表头“{name}”出现了两次（{}列和{}列）",
+            crate::problem::column_name(*first),
+            crate::problem::column_name(*again)
+        );
+        if needed(name) || def_col.key {
+            sub.problems.push(Problem::error(
+                Kind::Duplicate,
+                at,
+                format!("{said}，无法确定应读取哪一列，请删去多余的一列后重新报送"),
+            ));
+        } else {
+            sub.problems.push(Problem::warning(
+                Kind::Duplicate,
+                at,
+                format!("{said}，已按左边一列读取（本次评分不用此列），请删去多余的一列"),
+            ));
+        }
+    }
     // Headers the scheme does not name, left to right: under another contract, perhaps a
     // column the scoring scheme renamed.
     let mut unknown: Vec<(u32, String)> = header
@@ -442,6 +479,73 @@ mod tests {
             ]
         );
         assert_eq!(sub.ledgers["transfer"].rows.len(), 2);
+    }
+
+    /// Regression (issue 22): a header typed twice was read from its right-hand column without
+    /// a word. The left one is read; the duplicate is named, by consequence: 重量（千克）
+    /// (the destruction rate sums it) is an error, 数量 (no rule reads it) a warning.
+    #[test]
+    fn regression_a_header_typed_twice_is_named_by_consequence() {
+        let scheme = Scheme::builtin().unwrap();
+        let def = scheme.ledger("destruction").unwrap();
+        let n = def.columns.len() as u32;
+        let mut grid = Grid::default();
+        for (c, col) in def.columns.iter().enumerate() {
+            grid.set(0, c as u32, Data::String(col.name.clone()));
+        }
+        grid.set(0, n, Data::String("数量".into()));
+        grid.set(0, n + 1, Data::String("重量（千克）".into()));
+        let col = |name: &str| def.columns.iter().position(|c| c.name == name).unwrap() as u32;
+        grid.set(1, col("批次编号"), Data::String("P-1".into()));
+        grid.set(1, col("物品类别"), Data::String("服装鞋帽".into()));
+        grid.set(1, col("重量（千克）"), Data::Float(10.0));
+        grid.set(1, n + 1, Data::Float(99.0));
+        grid.set(1, col("应销毁日期"), serial(2025, 11, 1));
+        let mut sub = Submission {
+            file: "f.xlsx".into(),
+            ..Submission::default()
+        };
+        read(
+            &mut grid.rows(),
+            def,
+            (
+                "2025Q4".parse().unwrap(),
+                NaiveDate::from_ymd_opt(2026, 1, 15).unwrap(),
+            ),
+            (
+                &date_orders(&scheme, "destruction"),
+                &scheme.scored_columns("destruction"),
+            ),
+            false,
+            &mut sub,
+        );
+        let dup: Vec<_> = sub
+            .problems
+            .iter()
+            .filter(|p| p.kind == crate::problem::Kind::Duplicate)
+            .map(|p| (p.severity, p.source.cell.clone()))
+            .collect();
+        let (m, w) = (
+            crate::problem::column_name(n),
+            crate::problem::column_name(n + 1),
+        );
+        assert_eq!(
+            dup,
+            [
+                (crate::problem::Severity::Warning, format!("{m}1")),
+                (crate::problem::Severity::Error, format!("{w}1")),
+            ]
+        );
+        let ledger = &sub.ledgers["destruction"];
+        let weight = ledger
+            .columns
+            .iter()
+            .position(|&c| c == col("重量（千克）"));
+        assert!(
+            weight.is_some(),
+            "the left column is read: {:?}",
+            ledger.columns
+        );
     }
 
     /// Issue 9, severity by consequence: “约100” in 数量 (no rule reads it) is a warning and the
