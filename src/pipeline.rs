@@ -314,7 +314,9 @@ pub fn ingest(
     let hash = template::template_hash(&setup.scheme);
     let mut batch = ingest::read_dir(input, &ctx, &hash, progress)?;
     let copies = ingest::copies::suspected(&batch, &setup.registry);
+    let shared = ingest::copies::shared_cases(&batch, &setup.registry, &copies);
     batch.problems.extend(copies);
+    batch.problems.extend(shared);
     let (province, province_problems) =
         ingest::province::read(input, &setup.scheme, &setup.registry);
     batch.problems.extend(province_problems);

@@ -147,6 +147,9 @@ pub struct Submission {
     pub fields: BTreeMap<String, FieldValue>,
     /// Ledgers by scheme id.
     pub ledgers: BTreeMap<String, Ledger>,
+    /// A hash of each ledger row's key (案件编号, 批次编号), with its ledger's id, taken before a
+    /// batch lets the key columns go: what 疑似抄报 compares across regions.
+    pub case_keys: Vec<u64>,
     pub problems: Vec<Problem>,
 }
 

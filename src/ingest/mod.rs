@@ -292,6 +292,7 @@ pub fn read_files(
         .par_iter()
         .map(|p| {
             let mut sub = read_file_guarded(p, ctx, template_hash);
+            sub.case_keys = copies::case_keys(&sub, ctx.scheme);
             // Every check is done: a batch of thousands of regions holds only what scoring
             // reads from here on.
             for (id, columns) in &read {
