@@ -290,6 +290,26 @@ mod tests {
 
     use super::*;
 
+    /// Regression (issue 22): a total exactly on a 等次 boundary as printed is in the upper
+    /// 等次, whatever binary noise the sum of its printed parts carries.
+    #[test]
+    fn regression_a_total_on_a_grade_boundary_is_in_the_upper_grade() {
+        let s = Scheme::builtin().unwrap();
+        // Printed parts (subtotal + bonus − deductions) whose f64 sum lands an ulp below the
+        // boundary: 60.01 + 0.01 − 0.02 is 59.99999999999999, 89.99 + 0.02 − 0.01 is
+        // 89.99999999999999.
+        let bb = std::hint::black_box;
+        let sixty = bb(60.01) + bb(0.01) - bb(0.02);
+        assert!(sixty < 60.0);
+        assert_eq!(s.grade_for(sixty), "合格");
+        let ninety = bb(89.99) + bb(0.02) - bb(0.01);
+        assert!(ninety < 90.0);
+        assert_eq!(s.grade_for(ninety), "优秀");
+        assert_eq!(s.grade_for(79.99), "合格");
+        assert_eq!(s.grade_for(80.0), "良好");
+        assert_eq!(s.grade_for(59.99), "不合格");
+    }
+
     #[test]
     fn builtin_scheme_loads_and_adds_up() {
         let s = Scheme::builtin().unwrap();
