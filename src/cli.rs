@@ -69,6 +69,9 @@ pub struct ScoreOptions {
     /// 在标准错误输出各阶段耗时（读取报送、评分、统计、写工作簿等），用于性能测量
     #[arg(long)]
     pub timings: bool,
+    /// 历史数据中以前各季度用的是另一个指标体系（编号不同）或另一份地区名录时，说明确需更换的理由（写入评分说明）；默认停止评分
+    #[arg(long, value_name = "理由")]
+    pub scheme_change: Option<String>,
 }
 
 impl Default for ScoreOptions {
@@ -82,6 +85,7 @@ impl Default for ScoreOptions {
             bulletin: None,
             requirements: None,
             timings: false,
+            scheme_change: None,
         }
     }
 }

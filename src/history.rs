@@ -58,6 +58,74 @@ pub enum HistoryError {
     },
 }
 
+/// What produced a quarter's records: the scheme (id, version, contract fingerprint) and the
+/// registry (a hash of its regions). Kept in every quarter's file, so that a run cannot mix
+/// another scheme's or another registry's quarter into the same history unnoticed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provenance {
+    pub scheme_id: String,
+    pub scheme_version: String,
+    pub contract: String,
+    pub registry: String,
+}
+
+impl Provenance {
+    /// The scheme and registry, as a reader names them ("指标体系gd-2020（版本2020.1），地区名录…").
+    pub fn describe(&self) -> String {
+        format!(
+            "指标体系{}（版本{}），地区名录校验值{}",
+            self.scheme_id,
+            self.scheme_version,
+            self.registry.get(..12).unwrap_or(&self.registry)
+        )
+    }
+}
+
+/// The columns that carry a quarter's [`Provenance`] (the same value on every row).
+const PROVENANCE: [&str; 4] = [
+    "made_scheme_id",
+    "made_scheme_version",
+    "made_contract",
+    "made_registry",
+];
+
+/// Each quarter of the folder before `before` (all when `None`) with what produced it; `None`
+/// for a file written before provenance was kept.
+pub fn provenance(
+    dir: &Path,
+    before: Option<Quarter>,
+) -> Result<Vec<(Quarter, Option<Provenance>)>, HistoryError> {
+    let mut out = Vec::new();
+    for q in quarters(dir)? {
+        if before.is_some_and(|b| q >= b) {
+            continue;
+        }
+        let path = path_of(dir, q);
+        let file = std::fs::File::open(&path).map_err(|e| io_err(&path, e))?;
+        let damaged = |e: PolarsError| HistoryError::Damaged {
+            path: path.display().to_string(),
+            source: e.into(),
+        };
+        let df = ParquetReader::new(file).finish().map_err(damaged)?;
+        let first = |name: &str| -> Option<String> {
+            df.column(name).ok()?.str().ok()?.get(0).map(str::to_string)
+        };
+        let made = match PROVENANCE.map(first) {
+            [Some(scheme_id), Some(scheme_version), Some(contract), Some(registry)] => {
+                Some(Provenance {
+                    scheme_id,
+                    scheme_version,
+                    contract,
+                    registry,
+                })
+            }
+            _ => None,
+        };
+        out.push((q, made));
+    }
+    Ok(out)
+}
+
 /// What writing a quarter did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Written {
@@ -268,7 +336,7 @@ const RESUBMIT_BY: &str = "resubmit_by";
 /// Suffix of the columns that hold a region's adjusted z-score on a funnel.
 const FUNNEL_Z: &str = "_funnel_z";
 
-fn to_frame(records: &[QuarterRecord]) -> PolarsResult<DataFrame> {
+fn to_frame(records: &[QuarterRecord], made: Option<&Provenance>) -> PolarsResult<DataFrame> {
     let col_s = |name: &str, f: &dyn Fn(&QuarterRecord) -> String| {
         Column::new(name.into(), records.iter().map(f).collect::<Vec<String>>())
     };
@@ -325,6 +393,12 @@ fn to_frame(records: &[QuarterRecord]) -> PolarsResult<DataFrame> {
         let z: Vec<Option<f64>> = records.iter().map(|r| r.funnel_z(id)).collect();
         cols.push(Column::new(format!("{id}{FUNNEL_Z}").into(), z));
     }
+    if let Some(m) = made {
+        let values = [&m.scheme_id, &m.scheme_version, &m.contract, &m.registry];
+        for (name, v) in PROVENANCE.iter().zip(values) {
+            cols.push(Column::new((*name).into(), vec![v.as_str(); records.len()]));
+        }
+    }
     if records.iter().any(|r| r.resubmit_by.is_some()) {
         let by: Vec<Option<String>> = records
             .iter()
@@ -340,10 +414,11 @@ pub fn write(
     dir: &Path,
     quarter: Quarter,
     records: &[QuarterRecord],
+    made: Option<&Provenance>,
     replace: bool,
     run_time: &str,
 ) -> Result<Written, HistoryError> {
-    prepare(dir, quarter, records, replace, run_time)?.commit()
+    prepare(dir, quarter, records, made, replace, run_time)?.commit()
 }
 
 /// A quarter ready to be written: every check done, nothing written yet. The pipeline writes
@@ -366,6 +441,7 @@ pub fn prepare(
     dir: &Path,
     quarter: Quarter,
     records: &[QuarterRecord],
+    made: Option<&Provenance>,
     replace: bool,
     run_time: &str,
 ) -> Result<Pending, HistoryError> {
@@ -375,7 +451,7 @@ pub fn prepare(
             return Err(HistoryError::OutOfOrder { quarter, later });
         }
     }
-    let mut df = to_frame(records).map_err(|e| io_err(&path, e))?;
+    let mut df = to_frame(records, made).map_err(|e| io_err(&path, e))?;
     let mut bytes = Vec::new();
     ParquetWriter::new(&mut bytes)
         .finish(&mut df)

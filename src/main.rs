@@ -22,6 +22,7 @@ fn no_huge_pages() {
 }
 
 fn main() -> ExitCode {
+    kaoping::interrupt::install();
     no_huge_pages();
     let cli = match kaoping::cli::Cli::try_parse() {
         Ok(c) => c,
@@ -34,7 +35,6 @@ fn main() -> ExitCode {
             };
         }
     };
-    kaoping::interrupt::install();
     let outcome = kaoping::commands::run(cli);
     if kaoping::interrupt::requested() {
         // Ctrl-C arrived while the results were being written: they were written in full.

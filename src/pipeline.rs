@@ -199,6 +199,9 @@ pub struct ScoreRun<'a> {
     pub progress: &'a dyn Progress,
     /// What the office sends after scoring, written beside the ranking workbook when asked for.
     pub sends: Sends<'a>,
+    /// Why this quarter is scored under another scheme id or registry than the history's
+    /// earlier quarters (`--scheme-change "理由"`); without it such a run stops.
+    pub scheme_change: Option<&'a str>,
 }
 
 /// What the office sends after scoring: each region's 反馈单 (or notice) and the 情况通报 draft.
@@ -330,6 +333,45 @@ pub fn ingest(
         });
     }
     Ok((batch, province))
+}
+
+/// What this run's quarter will be recorded as produced by.
+pub fn provenance(setup: &Setup) -> history::Provenance {
+    history::Provenance {
+        scheme_id: setup.scheme.id.clone(),
+        scheme_version: setup.scheme.version.clone(),
+        contract: crate::fingerprint::contract_fingerprint(&setup.scheme),
+        registry: setup.registry.fingerprint(),
+    }
+}
+
+/// Stops a run whose scheme id or registry is not the one the history's earlier quarters were
+/// scored with (a forgotten `--scheme`, another office's registry), unless the clerk says why
+/// (`--scheme-change`). A revision of the same scheme (same id) is not a change.
+fn bound_to(run: &ScoreRun, dir: &Path) -> Result<(), Error> {
+    let now = provenance(run.setup);
+    let differing: Vec<(Quarter, history::Provenance)> =
+        history::provenance(dir, Some(run.quarter))?
+            .into_iter()
+            .filter_map(|(q, made)| Some((q, made?)))
+            .filter(|(_, made)| made.scheme_id != now.scheme_id || made.registry != now.registry)
+            .collect();
+    let Some((_, then)) = differing.last() else {
+        return Ok(());
+    };
+    if run.scheme_change.is_some() {
+        return Ok(());
+    }
+    let quarters: Vec<String> = differing.iter().map(|(q, _)| q.to_string()).collect();
+    Err(Error::Usage(format!(
+        "历史数据文件夹 {} 中的{}按{}评分，本次为{}，两者不同，未评分，排名工作簿和历史数据均未写入。\
+         若是漏写了 --scheme 或 --regions，或历史数据文件夹选错了，请改正后重新评分；\
+         若确属更换指标体系或地区名录，请加 --scheme-change \"理由\"（理由将写入评分说明）",
+        dir.display(),
+        quarters.join("、"),
+        then.describe(),
+        now.describe(),
+    )))
 }
 
 /// The regions a quarter's record returned for correction, with their deadlines.
@@ -539,6 +581,9 @@ pub fn assess(run: &ScoreRun) -> Result<Assessed, Error> {
         .history
         .map(|dir| history::lock(dir, run.quarter, run.wait, run.on_wait))
         .transpose()?;
+    if let Some(dir) = run.history {
+        bound_to(run, dir)?;
+    }
     let past = t.time("读取历史", || match run.history {
         Some(dir) => history::read(dir, Some(run.quarter)),
         None => Ok(Vec::new()),
@@ -602,7 +647,16 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
                     r.resubmit_by = by.or_else(|| returned.get(&r.code).copied());
                 }
             }
-            history::prepare(dir, run.quarter, &records, run.replace, &run.run_time).map(Some)
+            let made = provenance(setup);
+            history::prepare(
+                dir,
+                run.quarter,
+                &records,
+                Some(&made),
+                run.replace,
+                &run.run_time,
+            )
+            .map(Some)
         }
         None => Ok(None),
     })?;
@@ -635,6 +689,8 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         findings,
         run_time: run.run_time.clone(),
         reruns,
+        history_dir: run.history.map(|d| d.display().to_string()),
+        scheme_change: run.scheme_change.map(str::to_string),
     };
     // In two stages, so that a benchmark can tell the sheets' content from the zip's packing.
     let mut wb = timings.time("排名工作簿：内容", || report::build(&assessment))?;
@@ -789,6 +845,8 @@ pub fn check(
         findings: Default::default(),
         run_time: run_time.to_string(),
         reruns: Vec::new(),
+        history_dir: None,
+        scheme_change: None,
     };
     report::write_quality(&a, out)?;
     Ok(CheckOutcome {

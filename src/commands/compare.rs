@@ -112,6 +112,7 @@ fn assess(setup: &Setup, quarter: Quarter, inputs: &Inputs, time: &str) -> Resul
         on_wait: |message| eprintln!("{message}"),
         progress: &super::Bar::new(),
         sends: Default::default(),
+        scheme_change: None,
     })?;
     Ok(Scored {
         results: assessed.results,

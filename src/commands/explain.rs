@@ -28,6 +28,7 @@ pub fn run(
         on_wait: |message| eprintln!("{message}"),
         progress: &super::Bar::new(),
         sends: Default::default(),
+        scheme_change: None,
     })?;
     let results = Results {
         scheme: &setup.scheme,

@@ -56,6 +56,7 @@ pub(super) fn score_one(
         on_wait: |message| eprintln!("{message}"),
         progress: &super::Bar::new(),
         sends: options.sends(requirements.as_deref()),
+        scheme_change: options.scheme_change.as_deref(),
     })
 }
 

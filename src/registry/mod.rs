@@ -116,6 +116,20 @@ impl Registry {
         Ok(Registry { regions })
     }
 
+    /// A hash of every region (code, name, parent, population, entities), in registry order:
+    /// what a history records of the registry its quarters were scored against.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for r in &self.regions {
+            h.update(format!(
+                "{},{},{},{},{}\n",
+                r.code, r.name, r.parent, r.population, r.entities
+            ));
+        }
+        format!("{:x}", h.finalize())
+    }
+
     /// The region with this code.
     pub fn get(&self, code: &str) -> Option<&Region> {
         self.regions.iter().find(|r| r.code == code)

@@ -62,6 +62,11 @@ pub struct Assessment<'a> {
     /// Quarters in the history folder that must be scored again (this one among them, when it
     /// read a history about to change), oldest first; shown on 总排名 and 评分说明.
     pub reruns: Vec<crate::history::Rerun>,
+    /// The history folder the run read and will write, as given.
+    pub history_dir: Option<String>,
+    /// Why this quarter is scored under another scheme id or registry than the history's
+    /// earlier quarters (`--scheme-change`).
+    pub scheme_change: Option<String>,
 }
 
 impl Assessment<'_> {

@@ -35,6 +35,7 @@ fn run<'a>(setup: &'a Setup, q: Quarter, input: &'a Path, dir: &'a Path) -> Scor
         on_wait: |_| {},
         progress: &kaoping::ingest::Silent,
         sends: Default::default(),
+        scheme_change: None,
     }
 }
 
@@ -76,6 +77,8 @@ pub(crate) fn demo_q4<'s>(setup: &'s Setup, dir: &Path) -> Assessment<'s> {
         findings,
         run_time: RUN_TIME.into(),
         reruns: Vec::new(),
+        history_dir: None,
+        scheme_change: None,
     }
 }
 
@@ -476,6 +479,8 @@ fn without_last_quarter_the_ranks_are_not_compared() {
         findings,
         run_time: RUN_TIME.into(),
         reruns: Vec::new(),
+        history_dir: None,
+        scheme_change: None,
     };
     let date = NaiveDate::from_ymd_opt(2025, 4, 20).unwrap();
     let bytes = bulletin::bytes(&a, "一是按时报送。", date).unwrap();

@@ -154,6 +154,7 @@ fn run<'a>(s: &'a Setup, input: &'a Path, history: &'a Path, out: &'a Path) -> S
         on_wait: |_| {},
         progress: &kaoping::ingest::Silent,
         sends: Default::default(),
+        scheme_change: None,
     }
 }
 

@@ -219,13 +219,13 @@ fn shown(d: &Data) -> Option<f64> {
 /// four quarters of the demo, and the demo twice gives byte-identical workbooks.
 #[test]
 fn printed_figures_add_up_and_two_runs_give_the_same_bytes() {
-    let tmp = tempfile::tempdir().unwrap();
-    let run = |name: &str| {
-        let out = tmp.path().join(name);
-        demo(tmp.path(), &out);
-        out
+    // Two folders, the same command in each (评分说明 names the history folder as given).
+    let (t1, t2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let run = |dir: &std::path::Path| {
+        demo(dir, std::path::Path::new("out"));
+        dir.join("out")
     };
-    let (one, two) = (run("one"), run("two"));
+    let (one, two) = (run(t1.path()), run(t2.path()));
     let (mut checked_rows, mut scored) = (0, 0);
     for q in ["2025Q1", "2025Q2", "2025Q3", "2025Q4"] {
         let name = format!("考评排名_{q}.xlsx");

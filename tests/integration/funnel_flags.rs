@@ -84,7 +84,7 @@ fn score(
     let funnels = stats::funnels(scheme, results);
     let flags = flag::evaluate(scheme, q, results, &past, &funnels);
     let records = kaoping::pipeline::records(q, results, &flags, &funnels);
-    let written = history::write(dir, q, &records, replace, "2026-01-01 00:00:00");
+    let written = history::write(dir, q, &records, None, replace, "2026-01-01 00:00:00");
     Scored { flags, written }
 }
 

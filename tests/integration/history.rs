@@ -28,6 +28,7 @@ fn run(setup: &Setup, q: Quarter, dir: &Path, replace: bool) -> Result<ScoreOutc
         on_wait: |_| {},
         progress: &kaoping::ingest::Silent,
         sends: Default::default(),
+        scheme_change: None,
     })
 }
 
@@ -463,7 +464,7 @@ fn history_written_with_chinese_labels_reads_as_the_codes() {
     let dir = tempfile::tempdir().unwrap();
     for q in [q4.prev(), q4] {
         let quarter: Vec<_> = records.iter().filter(|r| r.quarter == q).cloned().collect();
-        history::write(dir.path(), q, &quarter, false, "2026-01-01 00:00:00").unwrap();
+        history::write(dir.path(), q, &quarter, None, false, "2026-01-01 00:00:00").unwrap();
     }
     assert_eq!(history::read(dir.path(), None).unwrap(), records);
 
@@ -482,4 +483,79 @@ fn history_written_with_chinese_labels_reads_as_the_codes() {
     let flags = codes("flags");
     assert!(flags.iter().any(|f| f.contains("veto")), "{flags:?}");
     assert!(flags.iter().all(|f| f.is_ascii()), "{flags:?}");
+}
+
+/// Issue 23 (the history bound to what produced it): a quarter scored under another scheme id,
+/// or against another registry, than the history's earlier quarters stops, naming both, unless
+/// `--scheme-change` says why (then 评分说明 says it too). A revision of the same scheme (same
+/// id, another version) is not a change. 评分说明 names the history folder.
+#[test]
+fn a_history_cannot_be_mixed_with_another_scheme_or_registry_without_a_reason() {
+    use crate::util::{kaoping, samples};
+    let tmp = tempfile::tempdir().unwrap();
+    let scheme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/scheme-2020.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("zz.toml"),
+        scheme.replacen("id = \"dqqq-2020\"", "id = \"zz-2026\"", 1),
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("revised.toml"),
+        scheme.replacen("version = \"2020.1\"", "version = \"2026.1\"", 1),
+    )
+    .unwrap();
+    let said = |o: &std::process::Output| {
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    };
+    let q = |q: &str| samples().join(q).to_string_lossy().into_owned();
+    let score = |quarter: &str, extra: &[&str]| {
+        let mut args = vec!["score".to_string(), q(quarter)];
+        args.extend(["--history", "历史", "--out"].map(String::from));
+        args.push(format!("{quarter}.xlsx"));
+        args.extend(extra.iter().map(|s| s.to_string()));
+        kaoping(
+            tmp.path(),
+            &args.iter().map(String::as_str).collect::<Vec<_>>(),
+        )
+    };
+    assert!(score("2025Q1", &[]).status.code().is_some_and(|c| c < 2));
+    // Another scheme id: stops, naming both, and writes nothing.
+    let o = score("2025Q2", &["--scheme", "zz.toml"]);
+    assert_eq!(o.status.code(), Some(2), "{}", said(&o));
+    assert!(
+        said(&o).contains("dqqq-2020") && said(&o).contains("zz-2026"),
+        "{}",
+        said(&o)
+    );
+    assert!(!tmp.path().join("2025Q2.xlsx").exists());
+    // Another registry (one region's 市场主体数 changed): stops too.
+    let regions = std::fs::read_to_string(samples().join("regions.csv")).unwrap();
+    std::fs::write(
+        tmp.path().join("名录.csv"),
+        regions.replacen("3100000", "3100001", 1),
+    )
+    .unwrap();
+    let o = score("2025Q2", &["--regions", "名录.csv"]);
+    assert_eq!(o.status.code(), Some(2), "{}", said(&o));
+    assert!(said(&o).contains("地区名录"), "{}", said(&o));
+    // A revision of the same scheme is read as before.
+    let o = score("2025Q2", &["--scheme", "revised.toml"]);
+    assert!(o.status.code().is_some_and(|c| c < 2), "{}", said(&o));
+    // Said on purpose: scored, and 评分说明 gives the reason and the folder.
+    let o = score(
+        "2025Q3",
+        &["--scheme", "zz.toml", "--scheme-change", "启用市级方案"],
+    );
+    assert!(o.status.code().is_some_and(|c| c < 2), "{}", said(&o));
+    let notes = crate::util::table(&tmp.path().join("2025Q3.xlsx"), "评分说明", "指标体系");
+    let all: String = notes.iter().flatten().cloned().collect();
+    assert!(all.contains("更换理由：启用市级方案"), "{all}");
+    assert!(all.contains("文件夹 历史"), "{all}");
 }

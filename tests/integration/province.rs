@@ -100,6 +100,7 @@ fn score_with(province: (&str, &[u8]), registry: Option<(&str, &[u8])>) -> Outco
         on_wait: |_| {},
         progress: &kaoping::ingest::Silent,
         sends: Default::default(),
+        scheme_change: None,
     })
     .unwrap();
     outcome(&o)

@@ -331,6 +331,7 @@ fn hand_worked_fixture_scores_ranks_and_flags() {
         on_wait: |_| {},
         progress: &kaoping::ingest::Silent,
         sends: Default::default(),
+        scheme_change: None,
     })
     .unwrap();
     let r = |code: &str| o.results.iter().find(|r| r.code == code).unwrap();
@@ -471,6 +472,7 @@ fn every_region_gets_its_form_and_a_stale_one_goes() {
             feedback: Some(&forms),
             ..Default::default()
         },
+        scheme_change: None,
     })
     .unwrap();
     let (dir, files) = o.sent.feedback.unwrap();

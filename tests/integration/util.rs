@@ -98,6 +98,7 @@ pub fn assess(
         on_wait: |_| {},
         progress: &kaoping::ingest::Silent,
         sends: Default::default(),
+        scheme_change: None,
     };
     kaoping::pipeline::assess(&run).unwrap()
 }

@@ -109,15 +109,33 @@ fn facts(g: &mut Grid, a: &Assessment, mut row: u32) -> u32 {
         row += 1;
     }
     let held = a.history_quarters();
+    let folder = match &a.history_dir {
+        Some(d) => format!("文件夹 {d}，"),
+        None => "未使用历史数据（未指定 --history），".to_string(),
+    };
     let history = if held.is_empty() {
-        "无（本季度之前的历史数据为空，连续季度的规则从本季度起算）".to_string()
+        format!("{folder}本季度之前无历史数据，连续季度的规则从本季度起算")
     } else {
         let names: Vec<String> = held.iter().map(ToString::to_string).collect();
-        format!("{}个季度：{}", held.len(), names.join("、"))
+        format!(
+            "{folder}本季度之前有{}个季度：{}",
+            held.len(),
+            names.join("、")
+        )
     };
     g.section(row, "历史数据");
     g.para(row, 1, LAST_COL, &history);
     row += 1;
+    if let Some(why) = &a.scheme_change {
+        g.section(row, "更换指标体系");
+        g.para(
+            row,
+            1,
+            LAST_COL,
+            &format!("历史数据中以前的季度按另一指标体系或地区名录评分；更换理由：{why}"),
+        );
+        row += 1;
+    }
     if let Some(notice) = a.history_gap_notice() {
         g.section(row, "历史数据缺季度");
         g.para(row, 1, LAST_COL, &notice);
