@@ -37,7 +37,7 @@ run() {
   shift
   : >"$WORK/t"
   for _ in $(seq "$RUNS"); do
-    rm -rf "$WORK/h"
+    rm -rf "$WORK/h" && mkdir -p "$WORK/h"  # an empty history: score stops on a missing one
     /usr/bin/time -o "$WORK/one" -f "%e %M" "$@" >/dev/null 2>&1 || true
     cat "$WORK/one" >>"$WORK/t"
   done
@@ -65,7 +65,7 @@ for kind in template other; do
   run score "$BIN" score "$IN" --regions "$WORK/$kind/regions.csv" --history "$WORK/h" --out "$WORK/r.xlsx"
   awk -v s="$(cat "$WORK/median-score")" -v f="$(cat "$WORK/median-读取下限")" \
     'BEGIN { if (f > 0) printf "  score ÷ 读取下限 = %.2f×\n", s / f }'
-  rm -rf "$WORK/h"
+  rm -rf "$WORK/h" && mkdir -p "$WORK/h"  # an empty history: score stops on a missing one
   "$GEN" score "$IN" --regions "$WORK/$kind/regions.csv" --history "$WORK/h" --out "$WORK/r.xlsx" --timings 2>&1 >/dev/null |
     grep "各阶段耗时" | sed 's/^/  /'
   ls -l "$WORK/r.xlsx" | awk '{printf "  排名工作簿 %.1f MB\n", $5 / 1e6}'
@@ -75,6 +75,7 @@ done
 echo
 echo "== 模板填报的文件，另有3个季度的历史：$N 个地区 =="
 "$GEN" samples --regions "$N" --quarters 2025Q1..2025Q4 --seed 7 --max-ledger-rows "$ROWS" --out "$WORK/hist" >/dev/null
+mkdir -p "$WORK/hist/h"
 for q in 2025Q1 2025Q2 2025Q3; do
   "$GEN" score "$WORK/hist/$q" --regions "$WORK/hist/regions.csv" --history "$WORK/hist/h" --out "$WORK/r.xlsx" >/dev/null 2>&1
 done

@@ -69,6 +69,9 @@ pub struct ScoreOptions {
     /// 在标准错误输出各阶段耗时（读取报送、评分、统计、写工作簿等），用于性能测量
     #[arg(long)]
     pub timings: bool,
+    /// --history 指定的文件夹不存在时新建（第一次评分、历史数据从本季度开始）；默认停止，以免路径写错时从空历史开始
+    #[arg(long)]
+    pub new_history: bool,
     /// 历史数据中以前各季度用的是另一个指标体系（编号不同）或另一份地区名录时，说明确需更换的理由（写入评分说明）；默认停止评分
     #[arg(long, value_name = "理由")]
     pub scheme_change: Option<String>,
@@ -85,6 +88,7 @@ impl Default for ScoreOptions {
             bulletin: None,
             requirements: None,
             timings: false,
+            new_history: false,
             scheme_change: None,
         }
     }

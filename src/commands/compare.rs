@@ -30,6 +30,7 @@ struct Scored {
 }
 
 pub fn run(inputs: &Inputs) -> Result<Exit, Error> {
+    super::history_exists(inputs.history, false)?;
     let [a, b] = inputs.schemes else {
         return Err(Error::Usage(format!(
             "compare 需要两个 --scheme（先现行方案，后拟采用的方案），实际给了{}个",

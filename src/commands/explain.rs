@@ -13,6 +13,7 @@ pub fn run(
     without_province_findings: bool,
 ) -> Result<Exit, Error> {
     let (dir, history) = (inputs.dir.as_path(), inputs.history.as_deref());
+    super::history_exists(history, false)?;
     let setup = load(&inputs.setup)?;
     let quarter = quarter_of(inputs.quarter.as_deref(), dir, &setup)?;
     let assessed = pipeline::assess(&ScoreRun {

@@ -182,6 +182,20 @@ fn quarter_of(given: Option<&str>, dir: &Path, setup: &Setup) -> Result<Quarter,
     Ok(q)
 }
 
+/// A `--history` folder that does not exist: a typo, not an empty history (a mistyped path once
+/// started a fresh one, and 云浮市 fell from 挂牌督办 to 通报 without a word). `score` may start a
+/// history there only when told (`--new-history`); `explain` and `compare` never write one.
+pub(super) fn history_exists(history: Option<&Path>, new_history: bool) -> Result<(), Error> {
+    match history {
+        Some(h) if !h.exists() && !new_history => Err(Error::Usage(format!(
+            "历史数据文件夹 {} 不存在。若路径写错了，请改正后重新运行（连续季度的通报、约谈、挂牌督办都依据它判断）；\
+             若这是第一次评分、历史数据从本季度开始，请加 --new-history",
+            h.display()
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// The date in `KAOPING_TODAY` (YYYY-MM-DD), when set: dates "later than today" are checked
 /// against it instead of the clock, to re-check a quarter as of a given day, and for tests of a
 /// quarter that is not over yet on the clock. A value that is not a date is a usage error, not

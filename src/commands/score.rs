@@ -17,6 +17,7 @@ pub fn run(
     let (dir, history) = (inputs.dir.as_path(), inputs.history.as_deref());
     let setup = load(&inputs.setup)?;
     let quarter = quarter_of(inputs.quarter.as_deref(), dir, &setup)?;
+    super::history_exists(history, options.new_history)?;
     let out = out.map_or_else(|| default_out(quarter), Path::to_path_buf);
     let outcome = score_one(&setup, quarter, dir, history, &out, options)?;
     print_summary(&setup, &outcome, quarter, &out);

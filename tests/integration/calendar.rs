@@ -274,6 +274,7 @@ fn holidays_with_2027_make_the_same_case_count() {
             input.to_str().unwrap(),
             "--holidays",
             file.to_str().unwrap(),
+            "--new-history",
             "--history",
             tmp.path().join("history2").to_str().unwrap(),
             "--out",

@@ -153,6 +153,7 @@ fn score_refuses_an_earlier_quarter_after_a_later_one() {
         &[
             "score",
             s.join("2025Q4").to_str().unwrap(),
+            "--new-history",
             "--history",
             "h",
             "--out",

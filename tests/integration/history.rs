@@ -127,7 +127,7 @@ fn score_cmd(input: &Path, q: &str, h: &Path, out: &Path, more: &[&str]) -> Comm
     let mut c = Command::new(env!("CARGO_BIN_EXE_kaoping"));
     c.arg("score")
         .arg(input)
-        .args(["--quarter", q, "--history"])
+        .args(["--quarter", q, "--new-history", "--history"])
         .arg(h)
         .arg("--out")
         .arg(out)
@@ -517,7 +517,7 @@ fn a_history_cannot_be_mixed_with_another_scheme_or_registry_without_a_reason() 
     let q = |q: &str| samples().join(q).to_string_lossy().into_owned();
     let score = |quarter: &str, extra: &[&str]| {
         let mut args = vec!["score".to_string(), q(quarter)];
-        args.extend(["--history", "历史", "--out"].map(String::from));
+        args.extend(["--new-history", "--history", "历史", "--out"].map(String::from));
         args.push(format!("{quarter}.xlsx"));
         args.extend(extra.iter().map(|s| s.to_string()));
         kaoping(

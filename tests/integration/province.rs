@@ -230,6 +230,7 @@ fn an_unreadable_province_file_stops_score_and_touches_nothing() {
         let mut a: Vec<String> = [
             "score",
             dir.to_str().unwrap(),
+            "--new-history",
             "--history",
             history.to_str().unwrap(),
             "--out",

@@ -209,6 +209,7 @@ fn regression_the_wrong_quarter_records_nothing() {
             input.to_string(),
             "--quarter".into(),
             "2025Q2".into(),
+            "--new-history".into(),
             "--history".into(),
             "历史".into(),
             "--out".into(),
@@ -464,6 +465,7 @@ fn regression_an_interrupted_run_finishes_or_leaves_nothing() {
             .args([
                 "score",
                 q4.to_str().unwrap(),
+                "--new-history",
                 "--history",
                 "历史",
                 "--out",
@@ -781,4 +783,42 @@ fn an_old_template_submission_still_reads_and_scores() {
         &["explain", "2025Q4", "江门市", "--without-province-findings"],
     );
     assert!(said(&o).contains("= 89.71分"), "{}", said(&o));
+}
+
+/// Regression (issue 23): a mistyped `--history` started a fresh history, and 云浮市 fell from
+/// 挂牌督办 to 通报 with nothing on the terminal. A folder that does not exist stops `score`
+/// unless `--new-history` says the history starts here; `explain` never takes one for empty.
+#[test]
+fn regression_a_mistyped_history_folder_stops() {
+    let tmp = tempfile::tempdir().unwrap();
+    let q4 = samples().join("2025Q4");
+    let q4 = q4.to_str().unwrap();
+    std::fs::create_dir(tmp.path().join("历史")).unwrap();
+    let o = crate::util::kaoping(
+        tmp.path(),
+        &["score", q4, "--history", "历是", "--out", "排名.xlsx"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", said(&o));
+    assert!(
+        said(&o).contains("历是 不存在") && said(&o).contains("--new-history"),
+        "{}",
+        said(&o)
+    );
+    assert!(!tmp.path().join("排名.xlsx").exists() && !tmp.path().join("历是").exists());
+    let o = crate::util::kaoping(tmp.path(), &["explain", q4, "云浮市", "--history", "历是"]);
+    assert_eq!(o.status.code(), Some(2), "{}", said(&o));
+    let o = crate::util::kaoping(
+        tmp.path(),
+        &[
+            "score",
+            q4,
+            "--history",
+            "新历史",
+            "--new-history",
+            "--out",
+            "排名.xlsx",
+        ],
+    );
+    assert!(o.status.code().is_some_and(|c| c < 2), "{}", said(&o));
+    assert!(tmp.path().join("新历史/2025Q4.parquet").exists());
 }
