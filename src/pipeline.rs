@@ -345,6 +345,43 @@ pub fn provenance(setup: &Setup) -> history::Provenance {
     }
 }
 
+/// Stops a run whose submissions' templates (their `_meta`) were issued under another scheme
+/// id than the one in use (a forgotten `--scheme`), unless the clerk says why. A revision of the
+/// same scheme (same id, another version) reads as before.
+fn templates_agree(batch: &Batch, run: &ScoreRun) -> Result<(), Error> {
+    if run.scheme_change.is_some() {
+        return Ok(());
+    }
+    let id = &run.setup.scheme.id;
+    let mut other: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for s in batch.submissions.values() {
+        if !s.meta.scheme_id.is_empty() && s.meta.scheme_id != *id {
+            other.entry(&s.meta.scheme_id).or_default().push(&s.file);
+        }
+    }
+    if other.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = other
+        .iter()
+        .map(|(sid, files)| {
+            let shown: Vec<&str> = files.iter().take(3).copied().collect();
+            let more = if files.len() > 3 {
+                format!("等{}个文件", files.len())
+            } else {
+                String::new()
+            };
+            format!("  指标体系{sid}：{}{more}", shown.join("、"))
+        })
+        .collect();
+    Err(Error::Usage(format!(
+        "报送文件的模板属于另一个指标体系，而本次评分用的是指标体系{id}（版本{}）：\n{}\n未评分，排名工作簿和历史数据均未写入。\
+         若是漏写了 --scheme，请加上下发模板时所用的指标体系文件；若确属更换指标体系，请加 --scheme-change \"理由\"",
+        run.setup.scheme.version,
+        lines.join("\n")
+    )))
+}
+
 /// Stops a run whose scheme id or registry is not the one the history's earlier quarters were
 /// scored with (a forgotten `--scheme`, another office's registry), unless the clerk says why
 /// (`--scheme-change`). A revision of the same scheme (same id) is not a change.
@@ -557,6 +594,7 @@ pub fn assess(run: &ScoreRun) -> Result<Assessed, Error> {
         ingest(setup, run.quarter, run.input, run.progress)
     })?;
     quarter_agreed(&batch, run.quarter, run.input)?;
+    templates_agree(&batch, run)?;
     // A ranking without the province's findings only on purpose.
     let findings = province_findings(run, &batch, &mut province)?;
     // When this quarter was scored before, the regions it returned and their deadlines (read

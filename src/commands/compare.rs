@@ -113,7 +113,8 @@ fn assess(setup: &Setup, quarter: Quarter, inputs: &Inputs, time: &str) -> Resul
         on_wait: |message| eprintln!("{message}"),
         progress: &super::Bar::new(),
         sends: Default::default(),
-        scheme_change: None,
+        // A comparison is read-only and is how a new scheme (another id) is tried on a quarter.
+        scheme_change: Some("方案比较（只读，不写入历史数据）"),
     })?;
     Ok(Scored {
         results: assessed.results,

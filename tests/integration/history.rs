@@ -559,3 +559,47 @@ fn a_history_cannot_be_mixed_with_another_scheme_or_registry_without_a_reason() 
     assert!(all.contains("更换理由：启用市级方案"), "{all}");
     assert!(all.contains("文件夹 历史"), "{all}");
 }
+
+/// Issue 23: submissions whose `_meta` names another scheme id than the one in use (a
+/// forgotten `--scheme` in an office with its own scheme) stop `score`, naming both ids and the
+/// files; `--scheme-change` says it is meant.
+#[test]
+fn submissions_of_another_scheme_stop_score_unless_told_why() {
+    use crate::util::{kaoping, samples};
+    let tmp = tempfile::tempdir().unwrap();
+    let scheme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/scheme-2020.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("zz.toml"),
+        scheme.replacen("id = \"dqqq-2020\"", "id = \"zz-2026\"", 1),
+    )
+    .unwrap();
+    let q4 = samples().join("2025Q4");
+    let args = [
+        "score",
+        q4.to_str().unwrap(),
+        "--scheme",
+        "zz.toml",
+        "--out",
+        "x.xlsx",
+    ];
+    let o = kaoping(tmp.path(), &args);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("指标体系dqqq-2020") && err.contains("zz-2026"),
+        "{err}"
+    );
+    assert!(err.contains("440100_广州市_2025Q4.xlsx"), "{err}");
+    assert!(!tmp.path().join("x.xlsx").exists());
+    let mut told = args.to_vec();
+    told.extend(["--scheme-change", "试行市级方案"]);
+    let o = kaoping(tmp.path(), &told);
+    assert!(
+        o.status.code().is_some_and(|c| c < 2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
