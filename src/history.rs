@@ -17,7 +17,7 @@ pub use rerun::{notice, reruns, Rerun, RERUN_FILE};
 pub enum HistoryError {
     /// Reading or writing a file of the folder failed; `source` is the I/O, Parquet or TOML
     /// error (or what was wrong in the file).
-    #[error("历史数据 {path} 读写失败：{source}")]
+    #[error("历史数据 {path} 读写失败：{}", reason(source.as_ref()))]
     Io {
         path: String,
         #[source]
@@ -132,6 +132,15 @@ pub enum Written {
     New,
     Unchanged,
     Replaced,
+}
+
+/// An error's words for a clerk: an I/O error by its kind (no operating-system English), any
+/// other as it says itself.
+fn reason(e: &(dyn std::error::Error + 'static)) -> String {
+    match e.downcast_ref::<std::io::Error>() {
+        Some(io) => crate::text::io_reason(io),
+        None => e.to_string(),
+    }
 }
 
 fn path_of(dir: &Path, quarter: Quarter) -> PathBuf {

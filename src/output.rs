@@ -7,7 +7,7 @@ use std::path::Path;
 /// An output that could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error("无法写入 {path}：{source}")]
+    #[error("无法写入 {path}：{}", crate::text::io_reason(source))]
     Write {
         path: String,
         #[source]

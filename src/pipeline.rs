@@ -105,8 +105,13 @@ impl Setup {
 /// [`Error::Usage`] when the file cannot be read or decoded; [`Error::Calendar`] when a line is
 /// wrong.
 pub fn load_calendar(path: &Path) -> Result<Calendar, Error> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::Usage(format!("无法读取节假日表 {}：{e}", path.display())))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::Usage(format!(
+            "无法读取节假日表 {}：{}",
+            path.display(),
+            crate::text::io_reason(&e)
+        ))
+    })?;
     let Some((text, _)) = crate::csvfile::decode(&bytes) else {
         return Err(Error::Usage(format!(
             "节假日表 {} 既不是UTF-8也不是GB18030（GBK）编码",

@@ -15,7 +15,13 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
         setup.today = day;
     }
     let mut quarters: Vec<Quarter> = std::fs::read_dir(&samples)
-        .map_err(|e| Error::Usage(format!("找不到样例文件夹 {}：{e}", samples.display())))?
+        .map_err(|e| {
+            Error::Usage(format!(
+                "找不到样例文件夹 {}：{}",
+                samples.display(),
+                crate::text::io_reason(&e)
+            ))
+        })?
         .filter_map(|e| e.ok())
         .filter(|e| e.path().is_dir())
         .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse().ok()))
@@ -30,8 +36,13 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
     // The demo starts from an empty history so it can be run again and again.
     let history = out.join("history");
     if history.exists() {
-        std::fs::remove_dir_all(&history)
-            .map_err(|e| Error::Usage(format!("无法清空 {}：{e}", history.display())))?;
+        std::fs::remove_dir_all(&history).map_err(|e| {
+            Error::Usage(format!(
+                "无法清空 {}：{}",
+                history.display(),
+                crate::text::io_reason(&e)
+            ))
+        })?;
     }
     let mut last = None;
     let latest = quarters.last().copied();

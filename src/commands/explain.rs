@@ -15,6 +15,7 @@ pub fn run(
     let (dir, history) = (inputs.dir.as_path(), inputs.history.as_deref());
     super::history_exists(history, false)?;
     let setup = load(&inputs.setup)?;
+    known(&setup.registry, region)?;
     let quarter = quarter_of(inputs.quarter.as_deref(), dir, &setup)?;
     let assessed = pipeline::assess(&ScoreRun {
         setup: &setup,
@@ -57,4 +58,58 @@ pub fn run(
         say!("（未指定 --history：连续季度的通报、约谈、挂牌督办未计入；与排名工作簿对照时请使用同一历史数据文件夹）");
     }
     Ok(Exit::Ok)
+}
+
+/// Stops, before anything is read, on a region the registry does not have, suggesting the ones
+/// the clerk may have meant ("汕尾" → 汕尾市（441500）; "4415" → the codes that start so).
+fn known(registry: &crate::registry::Registry, who: &str) -> Result<(), Error> {
+    let who = who.trim();
+    if registry
+        .regions
+        .iter()
+        .any(|r| r.code == who || r.name == who)
+    {
+        return Ok(());
+    }
+    let close: Vec<String> = registry
+        .regions
+        .iter()
+        .filter(|r| {
+            (!who.is_empty() && (r.name.contains(who) || who.contains(r.name.as_str())))
+                || (who.len() >= 2
+                    && who.bytes().all(|b| b.is_ascii_digit())
+                    && r.code.starts_with(who))
+        })
+        .take(5)
+        .map(|r| format!("{}（{}）", r.name, r.code))
+        .collect();
+    let hint = if close.is_empty() {
+        let first = registry.regions.first();
+        format!(
+            "请写区划代码（如 {}）或地区名录中的完整名称（如 {}）",
+            first.map_or("440100", |r| r.code.as_str()),
+            first.map_or("广州市", |r| r.name.as_str())
+        )
+    } else {
+        format!("是否指：{}？请写区划代码或完整名称", close.join("、"))
+    };
+    Err(Error::Usage(format!("地区名录中没有“{who}”。{hint}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_region_typed_short_is_suggested_by_its_full_name() {
+        let registry = crate::registry::Registry::builtin().unwrap();
+        assert!(known(&registry, "汕尾市").is_ok());
+        assert!(known(&registry, "441500").is_ok());
+        let err = known(&registry, "汕尾").unwrap_err().to_string();
+        assert!(err.contains("是否指：汕尾市（441500）"), "{err}");
+        let err = known(&registry, "4415").unwrap_err().to_string();
+        assert!(err.contains("汕尾市（441500）"), "{err}");
+        let err = known(&registry, "北京").unwrap_err().to_string();
+        assert!(err.contains("请写区划代码（如 440100）"), "{err}");
+    }
 }

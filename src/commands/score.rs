@@ -66,8 +66,9 @@ pub(super) fn score_one(
 fn read_requirements(path: &Path) -> Result<String, Error> {
     let bytes = std::fs::read(path).map_err(|e| {
         Error::Usage(format!(
-            "无法读取下一步工作要求文件 {}：{e}",
-            path.display()
+            "无法读取下一步工作要求文件 {}：{}",
+            path.display(),
+            crate::text::io_reason(&e)
         ))
     })?;
     let (text, _) = crate::csvfile::decode(&bytes).ok_or_else(|| {

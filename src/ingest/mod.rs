@@ -34,7 +34,7 @@ use std::path::Path;
 
 /// A folder that could not be listed.
 #[derive(Debug, thiserror::Error)]
-#[error("无法读取报送文件夹 {path}：{source}")]
+#[error("无法读取报送文件夹 {path}：{}", crate::text::io_reason(source))]
 pub struct IngestError {
     pub path: String,
     #[source]
@@ -97,7 +97,7 @@ pub fn read_file(path: &Path, ctx: &Context, template_hash: &str) -> Submission 
                 sub.problems.push(Problem::error(
                     Kind::Unreadable,
                     whole,
-                    format!("无法读取文件：{e}"),
+                    format!("无法读取文件：{}", crate::text::io_reason(&e)),
                 ));
                 return sub;
             }

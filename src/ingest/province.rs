@@ -86,7 +86,7 @@ pub fn read(dir: &Path, scheme: &Scheme, registry: &Registry) -> (ProvinceData, 
             let mut out = missing(Problem::error(
                 Kind::Unreadable,
                 Source::new(&name, "", ""),
-                format!("无法读取：{e}"),
+                format!("无法读取：{}", crate::text::io_reason(&e)),
             ));
             out.0.file = name;
             out.0.found = true;

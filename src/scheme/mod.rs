@@ -37,7 +37,7 @@ pub const BUILTIN_SCHEME: &str = include_str!("../../templates/scheme-2020.toml"
 /// A scheme that could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum SchemeError {
-    #[error("无法读取指标体系文件 {path}：{source}")]
+    #[error("无法读取指标体系文件 {path}：{}", crate::text::io_reason(source))]
     Io {
         path: String,
         source: std::io::Error,

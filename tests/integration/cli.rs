@@ -197,7 +197,13 @@ fn bad_arguments_exit_with_2_and_a_chinese_message() {
         .contains("无法从文件夹名“empty”推断季度，文件夹中也没有填写了“季度”的报送文件"));
     let o = kaoping(tmp.path(), &["score", "nowhere", "--quarter", "2025Q4"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("无法读取报送文件夹"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("无法读取报送文件夹"), "{err}");
+    // In words, not the operating system's English (issue 23).
+    assert!(
+        err.contains("文件或文件夹不存在") && !err.contains("os error"),
+        "{err}"
+    );
     let o = kaoping(
         tmp.path(),
         &["template", "--quarter", "2025Q9", "--out", "x"],
