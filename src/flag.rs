@@ -370,18 +370,21 @@ pub fn history_gap_notice(scheme: &Scheme, held: &[Quarter], quarter: Quarter) -
     };
     let mut held_sorted: Vec<Quarter> = held.iter().copied().filter(|q| *q < quarter).collect();
     held_sorted.sort();
+    let label = |qs: &[Quarter]| qs.iter().map(|q| q.label()).collect::<Vec<_>>().join("、");
     let missing = format!(
-        "历史数据缺少{}（已有{}）",
-        names(&gaps),
+        "历史数据缺少{}的考核结果（已有{}）",
+        label(&gaps),
         names(&held_sorted)
     );
     Some(if gaps.iter().any(|g| *g >= oldest_judged) {
         format!(
-            "{missing}：连续季度的规则（连续被通报→约谈、挂牌督办；上季度约谈后总分提高不足；漏斗图连续超限）\
-             在缺少的季度处中断，本季度的督办措施可能因此少判。请先用同一个历史数据文件夹按季度顺序评分缺少的季度，再重新评分{quarter}"
+            "{missing}。涉及连续季度的督办规则（连续被通报升级为约谈、挂牌督办，约谈后总分提高不足，漏斗图连续超限）无法完整判定，\
+             本季度的督办措施可能偏轻。请先用同一个历史数据文件夹按季度顺序评分{}，再重新评分{}。",
+            names(&gaps),
+            quarter
         )
     } else {
-        format!("{missing}，早于本季度连续规则所看的季度，不影响本季度的督办措施")
+        format!("{missing}，早于本季度连续规则所看的季度，不影响本季度的督办措施。")
     })
 }
 
@@ -645,8 +648,8 @@ mod tests {
         let held = [q("2026Q1")];
         assert_eq!(history_gaps(&held, q("2026Q3")), [q("2026Q2")]);
         let notice = history_gap_notice(&scheme, &held, q("2026Q3")).unwrap();
-        assert!(notice.contains("缺少2026Q2"), "{notice}");
-        assert!(notice.contains("可能因此少判"), "{notice}");
+        assert!(notice.contains("缺少2026年第2季度"), "{notice}");
+        assert!(notice.contains("可能偏轻"), "{notice}");
         assert_eq!(
             history_gap_notice(&scheme, &[q("2026Q2")], q("2026Q3")),
             None
@@ -662,7 +665,7 @@ mod tests {
         ];
         let notice = history_gap_notice(&scheme, &held, q("2026Q3")).unwrap();
         assert!(
-            notice.contains("缺少2025Q2") && notice.contains("不影响"),
+            notice.contains("缺少2025年第2季度") && notice.contains("不影响"),
             "{notice}"
         );
     }

@@ -7,9 +7,11 @@ use polars::prelude::*;
 use std::path::{Path, PathBuf};
 
 mod lock;
+mod notices;
 mod rerun;
 
 pub use lock::{lock, HistoryLock, Holder, DEFAULT_WAIT, HOLDER_FILE, LOCK_FILE};
+pub use notices::{deadlines, record as record_notices, NOTICES_FILE};
 pub use rerun::{notice, reruns, Rerun, RERUN_FILE};
 
 /// A history folder that could not be read or written.
@@ -190,6 +192,7 @@ fn is_bookkeeping(name: &str) -> bool {
     let hidden = name.starts_with('.') && !name.to_lowercase().ends_with(".parquet");
     hidden
         || name == RERUN_FILE
+        || name == NOTICES_FILE
         || name.eq_ignore_ascii_case("desktop.ini")
         || name.eq_ignore_ascii_case("Thumbs.db")
 }
@@ -275,24 +278,6 @@ fn from_frame(df: &DataFrame, quarter: Quarter) -> PolarsResult<Vec<QuarterRecor
     for id in &funnel_ids {
         funnel_cols.push((id.clone(), f(&format!("{id}{FUNNEL_Z}"))?));
     }
-    // Written since issue 22; older files have no such column.
-    let resubmit_by: Vec<Option<chrono::NaiveDate>> = match df.column(RESUBMIT_BY) {
-        Ok(c) => {
-            let ca = c.str()?;
-            (0..n)
-                .map(|i| {
-                    ca.get(i)
-                        .map(|d| {
-                            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(
-                                |_| polars_err!(ComputeError: "第{}行的“{}”不是日期", i + 1, RESUBMIT_BY),
-                            )
-                        })
-                        .transpose()
-                })
-                .collect::<PolarsResult<_>>()?
-        }
-        Err(_) => vec![None; n],
-    };
     let mut ind_cols = Vec::new();
     for id in &ids {
         ind_cols.push((
@@ -330,7 +315,6 @@ fn from_frame(df: &DataFrame, quarter: Quarter) -> PolarsResult<Vec<QuarterRecor
                     .iter()
                     .filter_map(|(id, z)| Some((id.clone(), z[i]?)))
                     .collect(),
-                resubmit_by: resubmit_by[i],
             })
         })
         .collect()
@@ -338,9 +322,6 @@ fn from_frame(df: &DataFrame, quarter: Quarter) -> PolarsResult<Vec<QuarterRecor
 
 /// Between the codes of the flags a region carried (older files used `、` between labels).
 const FLAG_SEPARATOR: char = ',';
-
-/// The column of a returned region's resubmission deadline (YYYY-MM-DD).
-const RESUBMIT_BY: &str = "resubmit_by";
 
 /// Suffix of the columns that hold a region's adjusted z-score on a funnel.
 const FUNNEL_Z: &str = "_funnel_z";
@@ -407,13 +388,6 @@ fn to_frame(records: &[QuarterRecord], made: Option<&Provenance>) -> PolarsResul
         for (name, v) in PROVENANCE.iter().zip(values) {
             cols.push(Column::new((*name).into(), vec![v.as_str(); records.len()]));
         }
-    }
-    if records.iter().any(|r| r.resubmit_by.is_some()) {
-        let by: Vec<Option<String>> = records
-            .iter()
-            .map(|r| r.resubmit_by.map(|d| d.format("%Y-%m-%d").to_string()))
-            .collect();
-        cols.push(Column::new(RESUBMIT_BY.into(), by));
     }
     DataFrame::new(records.len(), cols)
 }

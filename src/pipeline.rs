@@ -416,15 +416,6 @@ fn bound_to(run: &ScoreRun, dir: &Path) -> Result<(), Error> {
     )))
 }
 
-/// The regions a quarter's record returned for correction, with their deadlines.
-fn returned_by(records: &[QuarterRecord]) -> BTreeMap<String, chrono::NaiveDate> {
-    records
-        .iter()
-        .filter(|r| matches!(r.status, Status::Invalid | Status::Unreadable))
-        .filter_map(|r| Some((r.code.clone(), r.resubmit_by?)))
-        .collect()
-}
-
 /// A note on each resubmission that is not 迟报 because it came by its notice's deadline.
 fn excused(
     scheme: &Scheme,
@@ -605,7 +596,7 @@ pub fn assess(run: &ScoreRun) -> Result<Assessed, Error> {
     // When this quarter was scored before, the regions it returned and their deadlines (read
     // before the lock, which creates the folder: a run that stops while scoring leaves none).
     let returned = match run.history {
-        Some(dir) => returned_by(&history::read_one(dir, run.quarter)?.unwrap_or_default()),
+        Some(dir) => history::deadlines(dir, run.quarter)?,
         None => BTreeMap::new(),
     };
     let mut batch = batch;
@@ -674,22 +665,14 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         problems,
         files,
         findings,
-        returned,
+        returned: _,
         mut timings,
         lock: _lock,
     } = assess(run)?;
     // Checked and encoded now, written after the workbook.
     let pending = timings.time("准备历史", || match run.history {
         Some(dir) => {
-            let mut records = records(run.quarter, &results, &flags, &analysis.funnels);
-            // The deadline a returned region's notice gave, kept for when the quarter is scored
-            // again: this run's, when it writes the notices; else the one already on record.
-            let by = run.sends.feedback.map(|_| resubmit_by(run));
-            for r in &mut records {
-                if matches!(r.status, Status::Invalid | Status::Unreadable) {
-                    r.resubmit_by = by.or_else(|| returned.get(&r.code).copied());
-                }
-            }
+            let records = records(run.quarter, &results, &flags, &analysis.funnels);
             let made = provenance(setup);
             history::prepare(
                 dir,
@@ -748,6 +731,16 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
     let written = timings.time("写入历史", || {
         pending.map(history::Pending::commit).transpose()
     })?;
+    // The deadline this run's 退回修改通知 gave, for when the quarter is scored again.
+    if let (Some(dir), Some(_)) = (run.history, run.sends.feedback) {
+        let returned: Vec<String> = assessment
+            .regions
+            .iter()
+            .filter(|r| matches!(r.status, Status::Invalid | Status::Unreadable))
+            .map(|r| r.code.clone())
+            .collect();
+        history::record_notices(dir, run.quarter, &returned, resubmit_by(run))?;
+    }
     let history_gap = assessment.history_gap_notice();
     Ok(ScoreOutcome {
         results: assessment.regions,
@@ -826,7 +819,6 @@ pub fn records(
                         Some((f.setting.id.clone(), p.z_adjusted))
                     })
                     .collect(),
-                resubmit_by: None,
             }
         })
         .collect()

@@ -123,9 +123,6 @@ pub struct QuarterRecord {
     pub indicators: Vec<(String, Option<f64>, f64)>,
     /// Funnel indicator id and the region's adjusted z-score on that funnel.
     pub funnel: Vec<(String, f64)>,
-    /// For a region returned for correction (数据有误 or 无法读取): the deadline its 退回修改通知
-    /// gave. A resubmission filed by then is not 迟报 when the quarter is scored again.
-    pub resubmit_by: Option<chrono::NaiveDate>,
 }
 
 impl QuarterRecord {

@@ -243,6 +243,9 @@ pub const SUPERSEDED: &str = "未采用（重复报送）";
 
 pub const STATUS: &str = "省级评定";
 
+/// The status of a file that arrived but could not be read at all.
+pub const UNREADABLE: &str = "无法读取";
+
 /// Whether a problem bears on the result: every problem but those of a file superseded by a
 /// later submission of its region (those are listed in 数据质量 as such, but neither count
 /// towards the run's errors nor appear on the region's forms as its own).

@@ -36,7 +36,7 @@ pub fn suspected(batch: &Batch, registry: &Registry) -> Vec<Problem> {
             .collect();
         // One message a group, on each of its files: the pairs of a group of 12 would be 66.
         let message = format!(
-            "疑似抄报：{}在“{}”“{}”和各台账中的内容完全相同，请核实数据是否真实（是否按数据严重失实处理由省办决定）",
+            "疑似抄报：{}在“{}”“{}”和各台账中的内容完全相同，请核实数据是否真实（是否按数据严重失实处理，由省办研究决定）",
             all.join("、"),
             crate::contract::SUMMARY_SHEET,
             crate::contract::WORK_SHEET,
@@ -132,7 +132,7 @@ pub fn shared_cases(batch: &Batch, registry: &Registry, named: &[Problem]) -> Ve
             continue;
         }
         let message = format!(
-            "疑似抄报：{}的{}与{}的{}的台账中有{n}个案件编号或批次编号相同（两地分别共{}个、{}个），请核实是否为同一批案件（是否按数据严重失实处理由省办决定）",
+            "疑似抄报：{}的{}与{}的{}的台账中有{n}个案件编号或批次编号相同（两地分别共{}个、{}个），请核实是否为同一批案件（是否按数据严重失实处理，由省办研究决定）",
             name(&a.region_code),
             a.file,
             name(&b.region_code),

@@ -364,7 +364,7 @@ fn attribute(sub: &mut Submission, registry: &Registry) {
         Kind::Region,
         Source::new(&sub.file, "", ""),
         format!(
-            "按{how}，此文件归入{}（{}）{}",
+            "文件内容不能确定所属地区，按{how}认定为{}（{}）的报送{}",
             region.name,
             region.code,
             if sub.region_code.is_empty() {
@@ -400,7 +400,7 @@ pub fn select(mut subs: Vec<Submission>, ctx: &Context) -> Batch {
                 .push(sub);
         } else {
             let status = if sub.sha256.is_empty() || sub.region_code.is_empty() {
-                "无法读取"
+                crate::submission::UNREADABLE
             } else {
                 "有错误"
             };
@@ -461,7 +461,9 @@ pub fn select(mut subs: Vec<Submission>, ctx: &Context) -> Batch {
             file: chosen.file.clone(),
             sha256: chosen.sha256.clone(),
             region_code: Some(code.clone()),
-            status: if chosen.has_errors() {
+            status: if chosen.is_unreadable() {
+                crate::submission::UNREADABLE
+            } else if chosen.has_errors() {
                 "有错误"
             } else {
                 "采用"

@@ -65,7 +65,7 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
     );
     row += 1;
     if let Some(notice) = a.history_gap_notice() {
-        g.para(row, 0, LAST_COL, &format!("注意：{notice}。"));
+        g.para(row, 0, LAST_COL, &format!("注意：{notice}"));
         row += 1;
     }
     // Told once a pair (the warning is on both regions' files in 数据质量).
@@ -78,7 +78,7 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
     copies.dedup();
     if !copies.is_empty() {
         row += 1;
-        g.section(row, "疑似抄报（请核实，不是督办措施）");
+        g.section(row, "疑似抄报（待核实，不属于督办措施）");
         row += 1;
         for m in copies {
             g.para(row, 0, LAST_COL, m);
@@ -89,10 +89,15 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
     let unscored: Vec<_> = a.regions.iter().filter(|r| !r.is_scored()).collect();
     if !unscored.is_empty() {
         row += 1;
-        g.section(row, "未评分的地区（不是督办措施）");
+        g.section(row, "未评分的地区（不属于督办措施）");
         row += 1;
         for r in unscored {
             let what = match &r.file {
+                Some(f) if r.status == crate::record::Status::Unreadable => format!(
+                    "{}：报送文件{}无法读取（原因见“数据质量”），未予评分，请重新报送",
+                    r.status.label(),
+                    f
+                ),
                 Some(f) => format!(
                     "{}：报送文件{}有错误，未予评分，请按“数据质量”所列问题修改后重新报送",
                     r.status.label(),

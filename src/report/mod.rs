@@ -121,6 +121,13 @@ impl Assessment<'_> {
                 p.kind == crate::problem::Kind::Superseded
                     || crate::submission::bears_on_result(p, &self.files)
             })
+            // What only the office acts on: 疑似抄报 names another region, and how a file was
+            // attributed is the office's bookkeeping, nothing the region can correct.
+            .filter(|p| {
+                p.kind != crate::problem::Kind::SuspectedCopy
+                    && !(p.kind == crate::problem::Kind::Region
+                        && p.severity == crate::problem::Severity::Warning)
+            })
             .collect();
         // The 重复报送 note is on every file of the region: told once.
         let mut told = false;

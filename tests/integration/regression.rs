@@ -574,6 +574,8 @@ fn regression_a_file_that_arrived_is_never_called_unreported() {
         all.contains("已收到你单位报送的") && all.contains("但无法读取，原因："),
         "{all}"
     );
+    // How the office attributed the file is its own note, not a problem for the region.
+    assert!(!all.contains("认定为"), "{all}");
     assert!(!tmp
         .path()
         .join("反馈单/440200_韶关市_2025Q4_补报通知.xlsx")
@@ -821,4 +823,41 @@ fn regression_a_mistyped_history_folder_stops() {
     );
     assert!(o.status.code().is_some_and(|c| c < 2), "{}", said(&o));
     assert!(tmp.path().join("新历史/2025Q4.parquet").exists());
+}
+
+/// Regression (render review, issue 22): each of two regions named as 疑似抄报 had the whole
+/// warning, naming the other region, on its own 反馈单; an unreadable file's notice listed the
+/// office's note on how the file was attributed as a problem to correct. A region's forms carry
+/// neither: the office verifies a suspected copy, and the attribution is its bookkeeping.
+#[test]
+fn regression_a_regions_form_names_no_other_region() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    crate::util::demo(tmp.path(), &out);
+    let form = out.join("反馈单_2025Q4/440700_江门市_2025Q4_反馈单.xlsx");
+    let mut wb = open_workbook_auto(&form).unwrap();
+    let sheet = wb.sheet_names()[0].clone();
+    let all: String = wb
+        .worksheet_range(&sheet)
+        .unwrap()
+        .cells()
+        .map(|(_, _, c)| c.to_string())
+        .collect();
+    assert!(all.contains("江门市"), "{all}");
+    assert!(
+        !all.contains("湛江市") && !all.contains("疑似抄报"),
+        "{all}"
+    );
+    // The ranking workbook still tells the office.
+    let mut book = open_workbook_auto(out.join("考评排名_2025Q4.xlsx")).unwrap();
+    let office: String = book
+        .worksheet_range("预警与督办")
+        .unwrap()
+        .cells()
+        .map(|(_, _, c)| c.to_string())
+        .collect();
+    assert!(
+        office.contains("疑似抄报") && office.contains("湛江市"),
+        "{office}"
+    );
 }

@@ -102,7 +102,6 @@ fn record(quarter: &str, code: &str, name: &str, total: f64, rank: u32) -> Quart
         flags: vec![],
         indicators: vec![],
         funnel: vec![],
-        resubmit_by: None,
     }
 }
 
@@ -409,7 +408,7 @@ fn ranking_workbook_reads_back() {
     assert_eq!(at(&r, 4, 6).as_date(), NaiveDate::from_ymd_opt(2026, 3, 31));
     assert_eq!(at(&r, 3, 6), Data::Empty);
     assert!(text(&r, 6, 0).starts_with("颜色：深红底白字为一票否决"));
-    assert_eq!(text(&r, 8, 0), "未评分的地区（不是督办措施）");
+    assert_eq!(text(&r, 8, 0), "未评分的地区（不属于督办措施）");
     assert_eq!(text(&r, 9, 2), "天河区");
     assert!(text(&r, 9, 3).starts_with("未报送："));
 

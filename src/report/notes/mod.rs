@@ -154,7 +154,7 @@ fn facts(g: &mut Grid, a: &Assessment, mut row: u32) -> u32 {
 fn template_versions(a: &Assessment) -> String {
     let mut count: std::collections::BTreeMap<&str, usize> = Default::default();
     for f in a.files.iter().filter(|f| f.region_code.is_some()) {
-        if f.status != crate::submission::SUPERSEDED {
+        if f.status != crate::submission::SUPERSEDED && f.status != crate::submission::UNREADABLE {
             *count.entry(f.template_version.as_str()).or_default() += 1;
         }
     }
