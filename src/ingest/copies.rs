@@ -41,15 +41,7 @@ pub fn suspected(batch: &Batch, registry: &Registry) -> Vec<Problem> {
             crate::contract::SUMMARY_SHEET,
             crate::contract::WORK_SHEET,
         );
-        for sub in group {
-            let mut p = Problem::warning(
-                Kind::SuspectedCopy,
-                Source::new(&sub.file, "", ""),
-                message.clone(),
-            );
-            p.region = Some(sub.region_code.clone());
-            out.push(p);
-        }
+        out.extend(group.iter().map(|sub| warning(sub, &message)));
     }
     out
 }
@@ -140,17 +132,16 @@ pub fn shared_cases(batch: &Batch, registry: &Registry, named: &[Problem]) -> Ve
             a.case_keys.len(),
             b.case_keys.len()
         );
-        for sub in [a, b] {
-            let mut p = Problem::warning(
-                Kind::SuspectedCopy,
-                Source::new(&sub.file, "", ""),
-                message.clone(),
-            );
-            p.region = Some(sub.region_code.clone());
-            out.push(p);
-        }
+        out.extend([a, b].map(|sub| warning(sub, &message)));
     }
     out
+}
+
+/// The 疑似抄报 warning on one submission's file, for its region.
+fn warning(sub: &Submission, message: &str) -> Problem {
+    let mut p = Problem::warning(Kind::SuspectedCopy, Source::new(&sub.file, "", ""), message);
+    p.region = Some(sub.region_code.clone());
+    p
 }
 
 /// Every figure and every ledger cell a score reads, as text: equal for two submissions only
