@@ -137,11 +137,22 @@ pub fn templates(setup: &Setup, quarter: Quarter, out: &Path) -> Result<Vec<Path
         .collect();
     let ctx = setup.context(quarter);
     let hash = template::template_hash(&setup.scheme);
-    let kept: Vec<String> = planned
+    let mut kept: Vec<String> = planned
         .iter()
         .filter(|(p, r)| p.exists() && !is_blank_template(p, r, quarter, &ctx, &hash))
         .map(|(p, _)| ingest::file_name(p))
         .collect();
+    // The blank 省级评定 for the office: replaced only when it is still the blank one.
+    let province_path = out.join(template::province::file_name(&setup.scheme));
+    let province = template::province::build(&setup.scheme, &setup.registry, quarter)?
+        .save_to_buffer()
+        .map_err(|e| TemplateError::Xlsx {
+            sheet: template::province::SHEET.to_string(),
+            source: Box::new(e),
+        })?;
+    if std::fs::read(&province_path).is_ok_and(|old| old != province) {
+        kept.push(ingest::file_name(&province_path));
+    }
     if !kept.is_empty() {
         let shown: Vec<String> = kept.iter().take(5).cloned().collect();
         let more = if kept.len() > 5 {
@@ -161,6 +172,8 @@ pub fn templates(setup: &Setup, quarter: Quarter, out: &Path) -> Result<Vec<Path
         template::write(&path, &setup.scheme, Some(region), Some(quarter), None)?;
         paths.push(path);
     }
+    crate::output::write_atomically(&province_path, &province).map_err(TemplateError::from)?;
+    paths.push(province_path);
     Ok(paths)
 }
 

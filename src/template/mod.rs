@@ -35,6 +35,7 @@ mod guide;
 mod hidden;
 mod ledger;
 pub mod plain;
+pub mod province;
 mod styles;
 mod validation;
 

@@ -130,8 +130,10 @@ fn template_writes_one_workbook_per_region() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 21);
+    // 21 regions' templates and the office's blank 省级评定.
+    assert_eq!(names.len(), 22);
     assert_eq!(names[0], "440100_广州市_2025Q4.xlsx");
+    assert_eq!(names[21], "省级评定.xlsx");
     let mut wb = open_workbook_auto(tmp.path().join("t").join(&names[0])).unwrap();
     let basic = wb.worksheet_range("基本情况").unwrap();
     let cells: Vec<String> = basic

@@ -277,7 +277,7 @@ fn regression_template_never_replaces_a_filled_workbook() {
     );
     assert_eq!(
         std::fs::read_dir(tmp.path().join("模板")).unwrap().count(),
-        21
+        22
     );
 }
 

@@ -675,3 +675,47 @@ fn ledger_columns_are_wide_enough_for_case_numbers_and_filled_text() {
     assert!(blank_url < 20.0, "{blank_url}");
     assert!(filled_url >= 40.0, "{filled_url}");
 }
+
+/// Issue 23, item 4: `template` also writes the blank 省级评定 the office fills, with the exact
+/// headers the engine reads, one row per region (nothing found: 0 and 否), which reads back with
+/// no problem and scores; a filled one is not replaced.
+#[test]
+fn the_blank_province_form_reads_back_with_every_region() {
+    use kaoping::ingest::province;
+    let tmp = tempfile::tempdir().unwrap();
+    let o = crate::util::kaoping(
+        tmp.path(),
+        &["template", "--quarter", "2025Q4", "--out", "模板"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("21个地区"));
+    let path = tmp.path().join("模板/省级评定.xlsx");
+    let bytes = std::fs::read(&path).unwrap();
+    let scheme = Scheme::builtin().unwrap();
+    let registry = Registry::builtin().unwrap();
+    let (data, problems) = province::parse("省级评定.xlsx", &bytes, &scheme, &registry);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(data.rows.len(), registry.regions.len());
+    assert_eq!(data.cell("445300", "一票否决"), &Cell::YesNo(false));
+    assert_eq!(data.cell("445300", "国家通报批评次数"), &Cell::Number(0.0));
+    assert_eq!(data.cell("445300", "群众满意度"), &Cell::Empty);
+    // Its 是/否 columns have drop-downs.
+    let sheet = parts(&bytes)
+        .into_iter()
+        .find(|(n, _)| n == "xl/worksheets/sheet1.xml")
+        .unwrap()
+        .1;
+    let xml = String::from_utf8(sheet).unwrap();
+    assert!(
+        xml.contains("<dataValidations") && xml.contains("\"是,否\""),
+        "{xml}"
+    );
+    // Filled in (here: another file in its place), it is not replaced.
+    std::fs::write(&path, b"filled by the office").unwrap();
+    let o = crate::util::kaoping(
+        tmp.path(),
+        &["template", "--quarter", "2025Q4", "--out", "模板"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read(&path).unwrap(), b"filled by the office");
+}
