@@ -130,6 +130,9 @@ pub enum Command {
         /// 数据质量工作簿，默认为 数据质量_季度.xlsx
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// 同时为数据有误、文件无法读取和未报送的地区写退回修改通知或补报通知（不评分，不写历史数据），写入此文件夹
+        #[arg(long, value_name = "DIR")]
+        feedback: Option<PathBuf>,
     },
     /// 评分、排名、预警督办，输出排名工作簿并追加历史数据
     Score {

@@ -846,6 +846,8 @@ pub struct CheckOutcome {
     /// A working-day count the holiday table cannot decide, which would stop `score` (it is
     /// also one error among `problems`, against the holiday table).
     pub gap: Option<score::CalendarGap>,
+    /// The 退回修改通知 and 补报通知 written (`check --feedback`).
+    pub notices: Vec<PathBuf>,
 }
 
 /// ingest and score without history or flags, and the 数据质量 workbook written to `out`.
@@ -855,6 +857,7 @@ pub fn check(
     input: &Path,
     out: &Path,
     run_time: &str,
+    notices: Option<&Path>,
     progress: &dyn Progress,
 ) -> Result<CheckOutcome, Error> {
     let (mut batch, province) = ingest(setup, quarter, input, progress)?;
@@ -897,11 +900,26 @@ pub fn check(
         scheme_change: None,
     };
     report::write_quality(&a, out)?;
+    // The notices the office sends the day files arrive: no score, no history.
+    let sent = match notices {
+        Some(dir) => {
+            let made_on = run_time
+                .get(..10)
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .unwrap_or(setup.today);
+            let by = setup
+                .calendar
+                .add_working_days(made_on, setup.scheme.feedback.resubmit_days);
+            report::feedback::write_notices(&a, by, dir)?
+        }
+        None => Vec::new(),
+    };
     Ok(CheckOutcome {
         results: a.regions,
         problems: a.problems,
         files: a.files,
         gap,
+        notices: sent,
     })
 }
 

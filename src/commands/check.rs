@@ -16,6 +16,7 @@ pub fn run(
     setup: &SetupArgs,
     quarter: Option<&str>,
     out: Option<&Path>,
+    feedback: Option<&Path>,
 ) -> Result<Exit, Error> {
     let setup = load(setup)?;
     let quarter = quarter_of(quarter, dir, &setup)?;
@@ -24,7 +25,7 @@ pub fn run(
         Path::to_path_buf,
     );
     let progress = super::Bar::new();
-    let checked = pipeline::check(&setup, quarter, dir, &out, &run_time(), &progress)?;
+    let checked = pipeline::check(&setup, quarter, dir, &out, &run_time(), feedback, &progress)?;
     let rows: Vec<[String; 4]> = checked
         .files
         .iter()
@@ -72,6 +73,13 @@ pub fn run(
         say!("错误：{gap}");
     }
     say!("数据质量工作簿：{}", out.display());
+    if let Some(dir) = feedback {
+        say!(
+            "退回修改通知和补报通知：{}（{}份；未评分，未写入历史数据）",
+            dir.display(),
+            checked.notices.len()
+        );
+    }
     Ok(if any_error {
         Exit::DataErrors
     } else {

@@ -85,7 +85,14 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             setup,
             quarter,
             out,
-        } => check::run(&dir, &setup, quarter.as_deref(), out.as_deref()),
+            feedback,
+        } => check::run(
+            &dir,
+            &setup,
+            quarter.as_deref(),
+            out.as_deref(),
+            feedback.as_deref(),
+        ),
         Command::Score {
             inputs,
             out,

@@ -436,3 +436,39 @@ fn explain_gives_the_ranking_workbooks_total_rank_and_measure() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("地区名录中没有“北京市”"));
 }
+
+/// Issue 23, item 6: `check --feedback` writes the 退回修改通知 and 补报通知 the day files arrive,
+/// without scoring or any history: only the regions not scored get a form.
+#[test]
+fn check_writes_the_notices_without_scoring() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (q, expected) in [
+        ("2025Q2", "440200_韶关市_2025Q2_补报通知.xlsx"),
+        ("2025Q4", "445100_潮州市_2025Q4_退回修改通知.xlsx"),
+    ] {
+        let fb = format!("通知_{q}");
+        let o = kaoping(
+            tmp.path(),
+            &[
+                "check",
+                samples().join(q).to_str().unwrap(),
+                "--out",
+                "q.xlsx",
+                "--feedback",
+                &fb,
+            ],
+        );
+        assert!(
+            o.status.code().is_some_and(|c| c < 2),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let names: Vec<String> = std::fs::read_dir(tmp.path().join(&fb))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, [expected], "{q}");
+        assert!(String::from_utf8_lossy(&o.stdout).contains("1份；未评分，未写入历史数据"));
+    }
+    assert!(!tmp.path().join("考评排名_2025Q4.xlsx").exists());
+}

@@ -73,6 +73,29 @@ pub fn write_all(
     resubmit_by: NaiveDate,
     dir: &Path,
 ) -> Result<Vec<PathBuf>, ReportError> {
+    write_forms(a, resubmit_by, dir, |_| true)
+}
+
+/// Writes only the notices (退回修改通知, 补报通知) of the regions not scored, as [`write_all`]
+/// does: what `check --feedback` sends the day files arrive, before any scoring.
+///
+/// # Errors
+///
+/// The first notice that could not be made or saved.
+pub fn write_notices(
+    a: &Assessment,
+    resubmit_by: NaiveDate,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, ReportError> {
+    write_forms(a, resubmit_by, dir, |r| !r.is_scored())
+}
+
+fn write_forms(
+    a: &Assessment,
+    resubmit_by: NaiveDate,
+    dir: &Path,
+    wanted: impl Fn(&RegionResult) -> bool + Sync,
+) -> Result<Vec<PathBuf>, ReportError> {
     std::fs::create_dir_all(dir).map_err(|source| {
         ReportError::Output(crate::output::OutputError::Write {
             path: dir.display().to_string(),
@@ -95,8 +118,8 @@ pub fn write_all(
         .tempdir_in(dir)
         .map_err(|e| write_err(dir, e))?;
     let _cleanup = crate::interrupt::remove_on_interrupt(staging.path());
-    let made: Vec<(PathBuf, PathBuf, Form)> = a
-        .regions
+    let regions: Vec<&RegionResult> = a.regions.iter().filter(|r| wanted(r)).collect();
+    let made: Vec<(PathBuf, PathBuf, Form)> = regions
         .par_iter()
         .map(|r| {
             let form = Form::of(r.status);
@@ -108,7 +131,7 @@ pub fn write_all(
         })
         .collect::<Result<_, ReportError>>()?;
     let mut paths = Vec::with_capacity(made.len());
-    for ((staged, path, form), r) in made.into_iter().zip(&a.regions) {
+    for ((staged, path, form), r) in made.into_iter().zip(regions) {
         for other in Form::ALL.into_iter().filter(|f| *f != form) {
             let stale = dir.join(file_name(r, a.quarter, other));
             if stale.exists() {
