@@ -259,6 +259,8 @@ pub struct ScoreOutcome {
     pub reruns: Vec<history::Rerun>,
     /// What a gap in the history means for this quarter's measures, when it has one.
     pub history_gap: Option<String>,
+    /// Each region's 填报人 and 联系电话 from its submission.
+    pub contacts: BTreeMap<String, (String, String)>,
     /// What was sent (see [`Sends`]).
     pub sent: Sent,
     /// Wall time of each stage.
@@ -587,6 +589,8 @@ pub struct Assessed {
     /// Regions returned for correction when this quarter was scored before, with the deadline
     /// their notice gave.
     pub returned: BTreeMap<String, chrono::NaiveDate>,
+    /// Each region's 填报人 and 联系电话 from its submission, for whom to call.
+    pub contacts: BTreeMap<String, (String, String)>,
     /// Wall time of each stage so far.
     pub timings: Timings,
     /// Held from reading the history until the quarter is written (or this is dropped).
@@ -624,6 +628,11 @@ pub fn assess(run: &ScoreRun) -> Result<Assessed, Error> {
         returned: &returned,
     };
     let results = t.time("评分", || score::score(&setup.registry, &batch, &inputs))?;
+    let contacts = batch
+        .submissions
+        .iter()
+        .map(|(code, s)| (code.clone(), (s.filled_by.clone(), s.phone.clone())))
+        .collect();
     let lock = run
         .history
         .map(|dir| history::lock(dir, run.quarter, run.wait, run.on_wait))
@@ -661,6 +670,7 @@ pub fn assess(run: &ScoreRun) -> Result<Assessed, Error> {
         files: batch.files,
         findings,
         returned,
+        contacts,
         timings: t,
         lock,
     })
@@ -679,6 +689,7 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         files,
         findings,
         returned: _,
+        contacts,
         mut timings,
         lock: _lock,
     } = assess(run)?;
@@ -763,6 +774,7 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
         history: written,
         findings: assessment.findings,
         history_gap,
+        contacts,
         reruns: assessment.reruns,
         sent,
         timings,

@@ -121,6 +121,7 @@ pub(super) fn print_summary(setup: &Setup, o: &ScoreOutcome, quarter: Quarter, o
     if let Some(warning) = o.findings.warning(&setup.scheme) {
         say!("注意：{warning}");
     }
+    say_part!("{}", measures_and_calls(o));
     say!("排名工作簿：{}", out.display());
     if let Some((dir, files)) = &o.sent.feedback {
         say!("反馈单：{}（{}份）", dir.display(), files.len());
@@ -137,4 +138,85 @@ pub(super) fn print_summary(setup: &Setup, o: &ScoreOutcome, quarter: Quarter, o
             eprintln!("  {}：{}", r.quarter, r.reason);
         }
     }
+}
+
+/// What a leader asks after a run: the measures by region, most serious first (with the 整改期限
+/// of 挂牌督办), then whom to call (regions with a measure from 约谈 up, or not scored) with the
+/// 填报人 and 联系电话 their file gives.
+fn measures_and_calls(o: &ScoreOutcome) -> String {
+    use crate::flag::Measure;
+    use crate::record::FlagKind;
+    use std::fmt::Write as _;
+    let name = |code: &str| {
+        o.results
+            .iter()
+            .find(|r| r.code == code)
+            .map_or_else(|| code.to_string(), |r| r.name.clone())
+    };
+    let measures: Vec<(&String, Measure)> = o
+        .results
+        .iter()
+        .filter_map(|r| Some((&r.code, Measure::of(o.flags.get(&r.code)?)?)))
+        .collect();
+    let mut out = String::new();
+    if measures.is_empty() {
+        let _ = writeln!(out, "督办措施：无");
+    } else {
+        let _ = writeln!(out, "督办措施：");
+        for kind in FlagKind::ALL {
+            let who: Vec<String> = measures
+                .iter()
+                .filter(|(_, m)| m.kind == kind)
+                .map(|(code, m)| match m.deadline {
+                    Some(d) => format!("{}（限{}前整改）", name(code), d.format("%Y年%-m月%-d日")),
+                    None => name(code),
+                })
+                .collect();
+            if !who.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "  {}（{}个）：{}",
+                    kind.label(),
+                    who.len(),
+                    who.join("、")
+                );
+            }
+        }
+    }
+    let mut calls: Vec<[String; 4]> = Vec::new();
+    for r in &o.results {
+        let why = match measures.iter().find(|(c, _)| **c == r.code) {
+            Some((_, m)) if m.kind <= FlagKind::Interview => m.kind.label().to_string(),
+            _ if !r.is_scored() => r.status.label().to_string(),
+            _ => continue,
+        };
+        let (person, phone) = o
+            .contacts
+            .get(&r.code)
+            .filter(|(p, t)| !p.is_empty() || !t.is_empty())
+            .map_or_else(
+                || ("（无报送文件中的联系人）".to_string(), String::new()),
+                |(p, t)| (format!("填报人 {p}"), t.clone()),
+            );
+        calls.push([r.name.clone(), why, person, phone]);
+    }
+    if !calls.is_empty() {
+        let _ = writeln!(out, "需联系的地区：");
+        let widths: Vec<usize> = (0..4)
+            .map(|k| {
+                calls
+                    .iter()
+                    .map(|c| crate::text::width(&c[k]))
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for c in &calls {
+            let line: String = (0..4)
+                .map(|k| crate::text::pad(&c[k], widths[k] + 2))
+                .collect();
+            let _ = writeln!(out, "  {}", line.trim_end());
+        }
+    }
+    out
 }

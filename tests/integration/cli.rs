@@ -472,3 +472,42 @@ fn check_writes_the_notices_without_scoring() {
     }
     assert!(!tmp.path().join("考评排名_2025Q4.xlsx").exists());
 }
+
+/// Issue 23, item 5: after `score` the terminal says what a leader asks: the measures by region,
+/// most serious first, then whom to call with the contact their file gives.
+#[test]
+fn score_tells_the_measures_and_whom_to_call() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = kaoping(
+        tmp.path(),
+        &[
+            "score",
+            samples().join("2025Q4").to_str().unwrap(),
+            "--out",
+            "x.xlsx",
+        ],
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    let measures = out.find("督办措施：").expect("measures");
+    let calls = out.find("需联系的地区：").expect("calls");
+    assert!(measures < calls, "{out}");
+    assert!(out.contains("  一票否决（1个）：揭阳市"), "{out}");
+    let after: Vec<&str> = out[calls..]
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .collect();
+    assert!(
+        after
+            .iter()
+            .any(|l| l.contains("揭阳市") && l.contains("一票否决") && l.contains("填报人")),
+        "{after:?}"
+    );
+    assert!(
+        after
+            .iter()
+            .any(|l| l.contains("潮州市") && l.contains("数据有误，退回修改")),
+        "{after:?}"
+    );
+}
