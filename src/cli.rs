@@ -11,6 +11,9 @@ use std::path::PathBuf;
     about = "打击侵权假冒工作考核评价：生成填报模板、校验报送、评分排名、预警督办"
 )]
 pub struct Cli {
+    /// 工作文件夹（含 kaoping.toml）；省略时从当前文件夹向上查找
+    #[arg(long, global = true, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -111,12 +114,34 @@ pub enum Command {
     Template {
         #[command(flatten)]
         setup: SetupArgs,
+        /// 季度，如 2025Q4（也可写在 --quarter 后）
+        #[arg(value_name = "QUARTER")]
+        at: Option<String>,
         /// 季度，如 2025Q4
         #[arg(long)]
-        quarter: String,
-        /// 输出文件夹
+        quarter: Option<String>,
+        /// 输出文件夹；在工作文件夹中省略时为 模板/季度
         #[arg(long, value_name = "DIR")]
-        out: PathBuf,
+        out: Option<PathBuf>,
+    },
+    /// 新建一个办公室的工作文件夹：kaoping.toml、指标体系、地区名录、节假日表，以及 报送/ 模板/ 历史/ 输出/
+    Init {
+        /// 工作文件夹（不存在时新建）
+        dir: PathBuf,
+        /// 办公室全称，如 株洲市打击侵权假冒工作领导小组办公室
+        #[arg(long)]
+        office: String,
+        /// 级别：省 或 市
+        #[arg(long, default_value = "省")]
+        level: String,
+        /// 联系人
+        #[arg(long, default_value = "")]
+        contact: String,
+        /// 联系电话
+        #[arg(long, default_value = "")]
+        phone: String,
+        #[command(flatten)]
+        setup: SetupArgs,
     },
     /// 校验一个文件夹中的全部报送，输出数据质量工作簿；有错误时退出码为1
     Check {

@@ -27,3 +27,4 @@ pub mod tablefile;
 pub mod template;
 pub mod text;
 pub mod timings;
+pub mod workspace;

@@ -27,6 +27,7 @@ mod samples;
 mod score;
 mod summary;
 mod template;
+mod workspace;
 
 use crate::cli::{Cli, Command, SetupArgs};
 use crate::pipeline::{Error, Setup};
@@ -74,35 +75,73 @@ pub enum Exit {
 
 /// Runs one command.
 pub fn run(cli: Cli) -> Result<Exit, Error> {
+    let ws = workspace::locate(cli.workspace.as_deref())?;
+    let ws = ws.as_ref();
     match cli.command {
+        Command::Init {
+            dir,
+            office,
+            level,
+            contact,
+            phone,
+            setup,
+        } => workspace::init(&dir, &office, &level, &contact, &phone, &setup),
         Command::Template {
             setup,
+            at,
             quarter,
             out,
-        } => template::run(&setup, &quarter, &out),
+        } => {
+            let quarter = at.or(quarter).ok_or_else(|| {
+                Error::Usage(
+                    "请给出季度，如 kaoping template 2026Q1（或 --quarter 2026Q1）".to_string(),
+                )
+            })?;
+            let out =
+                match (out, ws) {
+                    (Some(o), _) => o,
+                    (None, Some(w)) => w.templates(parse_quarter(&quarter)?),
+                    (None, None) => return Err(Error::Usage(
+                        "请用 --out 指定模板的输出文件夹（在工作文件夹中可省略，默认为 模板/季度）"
+                            .to_string(),
+                    )),
+                };
+            template::run(&workspace::setup(&setup, ws), &quarter, &out)
+        }
         Command::Check {
             dir,
             setup,
             quarter,
             out,
             feedback,
-        } => check::run(
-            &dir,
-            &setup,
-            quarter.as_deref(),
-            out.as_deref(),
-            feedback.as_deref(),
-        ),
+        } => {
+            let (dir, q) = workspace::input(&dir, ws);
+            let out = out.or_else(|| Some(ws?.outputs(q?).join(format!("数据质量_{}.xlsx", q?))));
+            check::run(
+                &dir,
+                &workspace::setup(&setup, ws),
+                quarter.as_deref(),
+                out.as_deref(),
+                feedback.as_deref(),
+            )
+        }
         Command::Score {
             inputs,
             out,
             options,
-        } => score::run(&inputs, out.as_deref(), &options),
+        } => {
+            let (inputs, q) = workspace::inputs(&inputs, ws);
+            let out = out.or_else(|| Some(ws?.outputs(q?).join(format!("考评排名_{}.xlsx", q?))));
+            score::run(&inputs, out.as_deref(), &options)
+        }
         Command::Explain {
             inputs,
             region,
             without_province_findings,
-        } => explain::run(&inputs, &region, without_province_findings),
+        } => {
+            let (inputs, _) = workspace::inputs(&inputs, ws);
+            explain::run(&inputs, &region, without_province_findings)
+        }
         Command::Compare {
             dir,
             schemes,
@@ -146,6 +185,11 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Calendar { year, holidays } => calendar::run(year, holidays.as_deref()),
         Command::Demo { samples, out } => demo::run(&samples, &out),
     }
+}
+
+fn parse_quarter(q: &str) -> Result<Quarter, Error> {
+    q.parse()
+        .map_err(|e: crate::quarter::QuarterError| Error::Usage(e.to_string()))
 }
 
 fn load(setup: &SetupArgs) -> Result<Setup, Error> {

@@ -511,3 +511,100 @@ fn score_tells_the_measures_and_whom_to_call() {
         "{after:?}"
     );
 }
+
+/// Issue 23, item 1 (first slice): a prefecture's workspace. `init` makes it; inside it (here
+/// from a subfolder) `template 2025Q3`, `check 2025Q1` and `score 2025Q1` need no paths and use
+/// the workspace's scheme, registry and history; the flag form with another scheme stops,
+/// naming both.
+#[test]
+fn a_workspace_needs_no_paths_and_keeps_its_own_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = kaoping(
+        tmp.path(),
+        &[
+            "samples",
+            "--regions",
+            "6",
+            "--quarters",
+            "2025Q1..2025Q2",
+            "--seed",
+            "7",
+            "--max-ledger-rows",
+            "20",
+            "--out",
+            "s",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = kaoping(
+        tmp.path(),
+        &[
+            "init",
+            "株洲",
+            "--office",
+            "株洲市打击侵权假冒工作领导小组办公室",
+            "--level",
+            "市",
+            "--contact",
+            "李四",
+            "--regions",
+            "s/regions.csv",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let root = tmp.path().join("株洲");
+    for q in ["2025Q1", "2025Q2"] {
+        let to = root.join("报送").join(q);
+        std::fs::create_dir_all(&to).unwrap();
+        for e in std::fs::read_dir(tmp.path().join("s").join(q)).unwrap() {
+            let p = e.unwrap().path();
+            std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let inside = root.join("报送");
+    let o = kaoping(&inside, &["score", "2025Q1"]);
+    assert!(
+        o.status.code().is_some_and(|c| c < 2),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(root.join("输出/2025Q1/考评排名_2025Q1.xlsx").is_file());
+    assert!(root.join("历史/2025Q1.parquet").is_file());
+    let o = kaoping(&inside, &["check", "2025Q2"]);
+    assert!(
+        o.status.code().is_some_and(|c| c < 2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(root.join("输出/2025Q2/数据质量_2025Q2.xlsx").is_file());
+    let o = kaoping(&root, &["template", "2025Q3"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The workspace's registry: six regions' templates and the 省级评定.
+    assert_eq!(
+        std::fs::read_dir(root.join("模板/2025Q3")).unwrap().count(),
+        7
+    );
+    // The flag form, forced with another scheme: stops, naming both.
+    let scheme = std::fs::read_to_string(root.join("指标体系.toml")).unwrap();
+    std::fs::write(
+        tmp.path().join("zz.toml"),
+        scheme.replacen("id = \"dqqq-2020\"", "id = \"zz-2026\"", 1),
+    )
+    .unwrap();
+    let zz = tmp.path().join("zz.toml");
+    let o = kaoping(
+        &root,
+        &["score", "报送/2025Q2", "--scheme", zz.to_str().unwrap()],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("dqqq-2020") && err.contains("zz-2026"),
+        "{err}"
+    );
+    assert!(!root.join("历史/2025Q2.parquet").exists());
+    // A second init on the same folder changes nothing.
+    let o = kaoping(tmp.path(), &["init", "株洲", "--office", "x"]);
+    assert_eq!(o.status.code(), Some(2));
+}
