@@ -485,6 +485,20 @@ fn history_written_with_chinese_labels_reads_as_the_codes() {
     assert!(flags.iter().all(|f| f.is_ascii()), "{flags:?}");
 }
 
+/// The default scheme's text, with a copy under another id (`zz-2026`) written to `dir/zz.toml`.
+fn another_scheme(dir: &Path) -> String {
+    let scheme = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/scheme-2020.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("zz.toml"),
+        scheme.replacen("id = \"dqqq-2020\"", "id = \"zz-2026\"", 1),
+    )
+    .unwrap();
+    scheme
+}
+
 /// Issue 23 (the history bound to what produced it): a quarter scored under another scheme id,
 /// or against another registry, than the history's earlier quarters stops, naming both, unless
 /// `--scheme-change` says why (then 评分说明 says it too). A revision of the same scheme (same
@@ -493,15 +507,7 @@ fn history_written_with_chinese_labels_reads_as_the_codes() {
 fn a_history_cannot_be_mixed_with_another_scheme_or_registry_without_a_reason() {
     use crate::util::{kaoping, samples};
     let tmp = tempfile::tempdir().unwrap();
-    let scheme = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/scheme-2020.toml"),
-    )
-    .unwrap();
-    std::fs::write(
-        tmp.path().join("zz.toml"),
-        scheme.replacen("id = \"dqqq-2020\"", "id = \"zz-2026\"", 1),
-    )
-    .unwrap();
+    let scheme = another_scheme(tmp.path());
     std::fs::write(
         tmp.path().join("revised.toml"),
         scheme.replacen("version = \"2020.1\"", "version = \"2026.1\"", 1),
@@ -567,15 +573,7 @@ fn a_history_cannot_be_mixed_with_another_scheme_or_registry_without_a_reason() 
 fn submissions_of_another_scheme_stop_score_unless_told_why() {
     use crate::util::{kaoping, samples};
     let tmp = tempfile::tempdir().unwrap();
-    let scheme = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/scheme-2020.toml"),
-    )
-    .unwrap();
-    std::fs::write(
-        tmp.path().join("zz.toml"),
-        scheme.replacen("id = \"dqqq-2020\"", "id = \"zz-2026\"", 1),
-    )
-    .unwrap();
+    another_scheme(tmp.path());
     let q4 = samples().join("2025Q4");
     let args = [
         "score",
