@@ -30,6 +30,9 @@ pub struct SetupArgs {
     /// 节假日表（CSV：日期,类型,说明；类型为“休”或“班”），默认使用内置的 templates/holidays.csv
     #[arg(long, value_name = "FILE")]
     pub holidays: Option<PathBuf>,
+    /// The office named in titles and forms, from the workspace's kaoping.toml (not a flag).
+    #[arg(skip)]
+    pub office: Option<String>,
 }
 
 /// What a scoring run reads: the folder, the province's files, the quarter and the history

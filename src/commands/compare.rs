@@ -42,6 +42,7 @@ pub fn run(inputs: &Inputs) -> Result<Exit, Error> {
             scheme: Some(scheme.to_path_buf()),
             regions: inputs.regions.map(Path::to_path_buf),
             holidays: inputs.holidays.map(Path::to_path_buf),
+            office: None,
         })
     };
     let (setup_a, setup_b) = (setup(a)?, setup(b)?);

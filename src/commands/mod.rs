@@ -197,6 +197,11 @@ fn load(setup: &SetupArgs) -> Result<Setup, Error> {
     if let Some(path) = &setup.holidays {
         s.calendar = crate::pipeline::load_calendar(path)?;
     }
+    // A workspace names its own office: a prefecture's ranking is titled by it, whatever the
+    // scheme it copied says.
+    if let Some(office) = &setup.office {
+        s.scheme.office = office.clone();
+    }
     if let Some(day) = today_from_env()? {
         s.today = day;
     }

@@ -77,6 +77,7 @@ pub(super) fn setup(given: &SetupArgs, ws: Option<&Workspace>) -> SetupArgs {
         s.scheme = s.scheme.or_else(|| Some(w.scheme()));
         s.regions = s.regions.or_else(|| Some(w.regions()));
         s.holidays = s.holidays.or_else(|| Some(w.holidays()));
+        s.office = Some(w.settings.office.name.clone());
     }
     s
 }

@@ -570,6 +570,13 @@ fn a_workspace_needs_no_paths_and_keeps_its_own_files() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(root.join("输出/2025Q1/考评排名_2025Q1.xlsx").is_file());
+    // Titled by the workspace's office, not the scheme's (a copy of Guangdong's).
+    let mut wb = open_workbook_auto(root.join("输出/2025Q1/考评排名_2025Q1.xlsx")).unwrap();
+    let title = text(&wb.worksheet_range("总排名").unwrap()[(0, 0)]);
+    assert!(
+        title.contains("株洲市打击侵权假冒工作领导小组办公室"),
+        "{title}"
+    );
     assert!(root.join("历史/2025Q1.parquet").is_file());
     let o = kaoping(&inside, &["check", "2025Q2"]);
     assert!(
