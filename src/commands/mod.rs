@@ -151,16 +151,33 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             history,
             out,
             without_province_findings,
-        } => compare::run(&compare::Inputs {
-            dir: &dir,
-            schemes: &schemes,
-            regions: regions.as_deref(),
-            holidays: holidays.as_deref(),
-            quarter: quarter.as_deref(),
-            history: history.as_deref(),
-            out: out.as_deref(),
-            without_province_findings,
-        }),
+        } => {
+            // In a workspace: `compare 2026Q1 --scheme 修订稿.toml` compares the workspace's
+            // scheme with the one given, over its folder, files and history.
+            let (dir, q) = workspace::input(&dir, ws);
+            let mut schemes = schemes;
+            let (mut regions, mut holidays, mut history, mut out) =
+                (regions, holidays, history, out);
+            if let Some(w) = ws {
+                if schemes.len() == 1 {
+                    schemes.insert(0, w.scheme());
+                }
+                regions = regions.or_else(|| Some(w.regions()));
+                holidays = holidays.or_else(|| Some(w.holidays()));
+                history = history.or_else(|| Some(w.history()));
+                out = out.or_else(|| Some(w.outputs(q?).join(format!("方案比较_{}.xlsx", q?))));
+            }
+            compare::run(&compare::Inputs {
+                dir: &dir,
+                schemes: &schemes,
+                regions: regions.as_deref(),
+                holidays: holidays.as_deref(),
+                quarter: quarter.as_deref(),
+                history: history.as_deref(),
+                out: out.as_deref(),
+                without_province_findings,
+            })
+        }
         Command::Samples {
             regions,
             quarters,

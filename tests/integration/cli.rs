@@ -611,6 +611,19 @@ fn a_workspace_needs_no_paths_and_keeps_its_own_files() {
         "{err}"
     );
     assert!(!root.join("历史/2025Q2.parquet").exists());
+    // compare with one scheme: the workspace's against the one given.
+    let revised = tmp.path().join("revised.toml");
+    std::fs::write(
+        &revised,
+        scheme.replacen("version = \"2020.1\"", "version = \"2026.1\"", 1),
+    )
+    .unwrap();
+    let o = kaoping(
+        &root,
+        &["compare", "2025Q1", "--scheme", revised.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(root.join("输出/2025Q1/方案比较_2025Q1.xlsx").is_file());
     // A second init on the same folder changes nothing.
     let o = kaoping(tmp.path(), &["init", "株洲", "--office", "x"]);
     assert_eq!(o.status.code(), Some(2));
