@@ -465,14 +465,23 @@ fn excused(
 /// The deadline a 退回修改通知 or 补报通知 of this run gives: the scheme's
 /// `feedback.resubmit_days` working days after the 制表日期 (the run's date).
 fn resubmit_by(run: &ScoreRun) -> chrono::NaiveDate {
-    let made_on = run
-        .run_time
+    resubmit_deadline(run.setup, &run.run_time)
+}
+
+/// The 制表日期: the day of the run's 评分时间 ("2026-01-20 09:00:00"), else the setup's today.
+fn made_on(setup: &Setup, run_time: &str) -> chrono::NaiveDate {
+    run_time
         .get(..10)
         .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .unwrap_or(run.setup.today);
-    run.setup
-        .calendar
-        .add_working_days(made_on, run.setup.scheme.feedback.resubmit_days)
+        .unwrap_or(setup.today)
+}
+
+/// The scheme's `feedback.resubmit_days` working days after the 制表日期.
+fn resubmit_deadline(setup: &Setup, run_time: &str) -> chrono::NaiveDate {
+    setup.calendar.add_working_days(
+        made_on(setup, run_time),
+        setup.scheme.feedback.resubmit_days,
+    )
 }
 
 /// Stops a run for a quarter that none of the folder's submissions states in 基本情况 (a
@@ -785,11 +794,7 @@ pub fn score(run: &ScoreRun) -> Result<ScoreOutcome, Error> {
 /// gives the scheme's `feedback.resubmit_days` working days from then.
 fn send(run: &ScoreRun, a: &Assessment) -> Result<Sent, Error> {
     let mut sent = Sent::default();
-    let made_on = run
-        .run_time
-        .get(..10)
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .unwrap_or(run.setup.today);
+    let made_on = made_on(run.setup, &run.run_time);
     if let Some(dir) = run.sends.feedback {
         let by = resubmit_by(run);
         let files = report::feedback::write_all(a, by, dir)?;
@@ -915,13 +920,7 @@ pub fn check(
     // The notices the office sends the day files arrive: no score, no history.
     let sent = match notices {
         Some(dir) => {
-            let made_on = run_time
-                .get(..10)
-                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                .unwrap_or(setup.today);
-            let by = setup
-                .calendar
-                .add_working_days(made_on, setup.scheme.feedback.resubmit_days);
+            let by = resubmit_deadline(setup, run_time);
             report::feedback::write_notices(&a, by, dir)?
         }
         None => Vec::new(),
