@@ -32,14 +32,14 @@ pub struct SetupArgs {
     pub holidays: Option<PathBuf>,
     /// The office named in titles and forms, from the workspace's kaoping.toml (not a flag).
     #[arg(skip)]
-    pub office: Option<String>,
+    pub office: Option<crate::office::Office>,
 }
 
 /// What a scoring run reads: the folder, the province's files, the quarter and the history
 /// (`score` and `explain` alike).
 #[derive(Debug, Clone, Args)]
 pub struct ScoreInputs {
-    /// 报送文件夹（含省级评定.csv）
+    /// 报送文件夹（含省级评定）；在工作文件夹中只写季度，如 2026Q1
     pub dir: PathBuf,
     #[command(flatten)]
     pub setup: SetupArgs,
@@ -63,12 +63,12 @@ pub struct ScoreOptions {
     /// 历史数据文件夹正被另一次评分使用时最多等待的秒数；超时即停止，不写入任何结果
     #[arg(long, value_name = "SECONDS", default_value_t = crate::history::DEFAULT_WAIT.as_secs())]
     pub wait: u64,
-    /// 同时为每个地区生成反馈单（未评分的地区为退回修改通知或补报通知），写入此文件夹
+    /// 同时为每个地区生成反馈单（未评分的地区为退回修改通知或补报通知），写入此文件夹；只写 --feedback 时写在排名工作簿旁的 反馈单_季度/
     #[arg(long, value_name = "DIR")]
-    pub feedback: Option<PathBuf>,
-    /// 同时起草情况通报（Word 文档，.docx），写入此文件
+    pub feedback: Option<Option<PathBuf>>,
+    /// 同时起草情况通报（Word 文档，.docx），写入此文件；只写 --bulletin 时写在排名工作簿旁的 情况通报_季度.docx
     #[arg(long, value_name = "FILE.docx")]
-    pub bulletin: Option<PathBuf>,
+    pub bulletin: Option<Option<PathBuf>>,
     /// 情况通报中“下一步工作要求”的文本文件（每行一段）；省略时用内置的默认文字
     #[arg(long, value_name = "FILE.txt", requires = "bulletin")]
     pub requirements: Option<PathBuf>,
@@ -104,8 +104,8 @@ impl ScoreOptions {
     /// What the run sends after scoring; `requirements` is the text of `--requirements`.
     pub fn sends<'a>(&'a self, requirements: Option<&'a str>) -> crate::pipeline::Sends<'a> {
         crate::pipeline::Sends {
-            feedback: self.feedback.as_deref(),
-            bulletin: self.bulletin.as_deref(),
+            feedback: self.feedback.as_ref().and_then(Option::as_deref),
+            bulletin: self.bulletin.as_ref().and_then(Option::as_deref),
             requirements,
         }
     }
@@ -148,7 +148,7 @@ pub enum Command {
     },
     /// 校验一个文件夹中的全部报送，输出数据质量工作簿；有错误时退出码为1
     Check {
-        /// 报送文件夹
+        /// 报送文件夹；在工作文件夹中只写季度，如 2026Q1
         dir: PathBuf,
         #[command(flatten)]
         setup: SetupArgs,
@@ -158,9 +158,9 @@ pub enum Command {
         /// 数据质量工作簿，默认为 数据质量_季度.xlsx
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
-        /// 同时为数据有误、文件无法读取和未报送的地区写退回修改通知或补报通知（不评分，不写历史数据），写入此文件夹
+        /// 同时为数据有误、文件无法读取和未报送的地区写退回修改通知或补报通知（不评分，不写历史数据），写入此文件夹；只写 --feedback 时写在数据质量工作簿旁的 反馈单_季度/
         #[arg(long, value_name = "DIR")]
-        feedback: Option<PathBuf>,
+        feedback: Option<Option<PathBuf>>,
     },
     /// 评分、排名、预警督办，输出排名工作簿并追加历史数据
     Score {
@@ -184,7 +184,7 @@ pub enum Command {
     },
     /// 方案比较：同一批报送分别按两个指标体系评分，输出比较工作簿（总分、排名、等次、措施的变化，排名相关和名次对照图）；不写入历史数据
     Compare {
-        /// 报送文件夹（含省级评定.csv）
+        /// 报送文件夹（含省级评定）；在工作文件夹中只写季度，如 2026Q1
         dir: PathBuf,
         /// 两个指标体系文件（TOML）：先写现行方案（方案A），再写拟采用的方案（方案B），如
         /// --scheme templates/scheme-2020.toml --scheme templates/scheme-2025-revision.toml

@@ -251,6 +251,7 @@ fn funnel_flags<'h>(
     past: &dyn Fn(&str, Quarter) -> Option<&'h QuarterRecord>,
 ) -> Vec<Flag> {
     let settings = &scheme.statistics.funnel;
+    let whole = scheme.office.whole();
     let [inner, outer] = settings.levels;
     let bad = f.setting.bad;
     let upper = bad == BadSide::High;
@@ -264,7 +265,7 @@ fn funnel_flags<'h>(
     };
     let describe = |l: f64| {
         format!(
-            "{} {}为{}{}，{}漏斗图{}控制{}{}（全省合计{}{}）",
+            "{} {}为{}{}，{}漏斗图{}控制{}{}（{whole}合计{}{}）",
             f.setting.id,
             f.name,
             f.show(p.value),

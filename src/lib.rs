@@ -11,6 +11,7 @@ pub mod flag;
 pub mod history;
 pub mod ingest;
 pub mod interrupt;
+pub mod office;
 pub mod output;
 pub mod pipeline;
 pub mod problem;

@@ -336,8 +336,9 @@ pub fn ingest(
     let ctx = setup.context(quarter);
     let hash = template::template_hash(&setup.scheme);
     let mut batch = ingest::read_dir(input, &ctx, &hash, progress)?;
-    let copies = ingest::copies::suspected(&batch, &setup.registry);
-    let shared = ingest::copies::shared_cases(&batch, &setup.registry, &copies);
+    let office = &setup.scheme.office;
+    let copies = ingest::copies::suspected(&batch, &setup.registry, office);
+    let shared = ingest::copies::shared_cases(&batch, &setup.registry, office, &copies);
     batch.problems.extend(copies);
     batch.problems.extend(shared);
     let (province, province_problems) =

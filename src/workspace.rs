@@ -4,6 +4,7 @@
 //! working directory, as git does, and need no paths. Plain settings: it resolves paths, it runs
 //! no stage.
 
+pub use crate::office::{Level, Office};
 use crate::quarter::Quarter;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -37,32 +38,11 @@ fn io(path: &Path, e: &std::io::Error) -> WorkspaceError {
     }
 }
 
-/// The office's level: its words follow it (全省/全市, 省办/市办).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Level {
-    #[serde(rename = "省")]
-    Province,
-    #[serde(rename = "市")]
-    City,
-}
-
 /// `kaoping.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     pub office: Office,
     pub files: Files,
-}
-
-/// The office that keeps the workspace.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Office {
-    /// 办公室全称, e.g. 株洲市打击侵权假冒工作领导小组办公室.
-    pub name: String,
-    pub level: Level,
-    #[serde(default)]
-    pub contact: String,
-    #[serde(default)]
-    pub phone: String,
 }
 
 /// The files the office keeps, relative to the workspace's root.

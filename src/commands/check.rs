@@ -16,7 +16,7 @@ pub fn run(
     setup: &SetupArgs,
     quarter: Option<&str>,
     out: Option<&Path>,
-    feedback: Option<&Path>,
+    feedback: Option<Option<&Path>>,
 ) -> Result<Exit, Error> {
     let setup = load(setup)?;
     let quarter = quarter_of(quarter, dir, &setup)?;
@@ -24,6 +24,9 @@ pub fn run(
         || PathBuf::from(format!("数据质量_{quarter}.xlsx")),
         Path::to_path_buf,
     );
+    let feedback = feedback
+        .map(|f| super::or_beside(f.map(Path::to_path_buf), &out, &format!("反馈单_{quarter}")));
+    let feedback = feedback.as_deref();
     let progress = super::Bar::new();
     let checked = pipeline::check(&setup, quarter, dir, &out, &run_time(), feedback, &progress)?;
     let rows: Vec<[String; 4]> = checked

@@ -50,8 +50,8 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
         let path = out.join(format!("考评排名_{q}.xlsx"));
         // The latest quarter also gets what the office sends after scoring.
         let options = crate::cli::ScoreOptions {
-            feedback: (Some(*q) == latest).then(|| out.join(format!("反馈单_{q}"))),
-            bulletin: (Some(*q) == latest).then(|| out.join(format!("情况通报_{q}.docx"))),
+            feedback: (Some(*q) == latest).then(|| Some(out.join(format!("反馈单_{q}")))),
+            bulletin: (Some(*q) == latest).then(|| Some(out.join(format!("情况通报_{q}.docx")))),
             ..Default::default()
         };
         let outcome = score_one(

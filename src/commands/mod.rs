@@ -122,7 +122,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
                 &workspace::setup(&setup, ws),
                 quarter.as_deref(),
                 out.as_deref(),
-                feedback.as_deref(),
+                feedback.as_ref().map(Option::as_deref),
             )
         }
         Command::Score {
@@ -202,6 +202,12 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
         Command::Calendar { year, holidays } => calendar::run(year, holidays.as_deref()),
         Command::Demo { samples, out } => demo::run(&samples, &out),
     }
+}
+
+/// A path given with a flag, or, when the flag was given bare (`--feedback`), `name` in the
+/// folder of `out`.
+fn or_beside(given: Option<std::path::PathBuf>, out: &Path, name: &str) -> std::path::PathBuf {
+    given.unwrap_or_else(|| out.parent().unwrap_or(Path::new("")).join(name))
 }
 
 fn parse_quarter(q: &str) -> Result<Quarter, Error> {

@@ -19,6 +19,19 @@ pub fn run(
     let quarter = quarter_of(inputs.quarter.as_deref(), dir, &setup)?;
     super::history_exists(history, options.new_history)?;
     let out = out.map_or_else(|| default_out(quarter), Path::to_path_buf);
+    // `--feedback` or `--bulletin` without a path: beside the workbook.
+    let mut options = options.clone();
+    options.feedback = options
+        .feedback
+        .map(|f| Some(super::or_beside(f, &out, &format!("反馈单_{quarter}"))));
+    options.bulletin = options.bulletin.map(|f| {
+        Some(super::or_beside(
+            f,
+            &out,
+            &format!("情况通报_{quarter}.docx"),
+        ))
+    });
+    let options = &options;
     let outcome = score_one(&setup, quarter, dir, history, &out, options)?;
     print_summary(&setup, &outcome, quarter, &out);
     if options.timings {

@@ -38,15 +38,9 @@ pub(super) fn init(
     phone: &str,
     setup: &SetupArgs,
 ) -> Result<Exit, Error> {
-    let level = match level.trim() {
-        "省" | "省级" => Level::Province,
-        "市" | "市级" => Level::City,
-        other => {
-            return Err(Error::Usage(format!(
-                "--level 应为“省”或“市”，实际为“{other}”"
-            )))
-        }
-    };
+    let level: Level = level
+        .parse()
+        .map_err(|e: String| Error::Usage(format!("--level：{e}")))?;
     // The files are checked before they are copied: a workspace never starts with a bad one.
     super::load(setup)?;
     let ws = Workspace::init(
@@ -77,7 +71,7 @@ pub(super) fn setup(given: &SetupArgs, ws: Option<&Workspace>) -> SetupArgs {
         s.scheme = s.scheme.or_else(|| Some(w.scheme()));
         s.regions = s.regions.or_else(|| Some(w.regions()));
         s.holidays = s.holidays.or_else(|| Some(w.holidays()));
-        s.office = Some(w.settings.office.name.clone());
+        s.office = Some(w.settings.office.clone());
     }
     s
 }

@@ -55,7 +55,10 @@ pub fn run(
         found.push(Problem::warning(
             Kind::Template,
             whole(META_SHEET),
-            format!("缺少隐藏工作表{META_SHEET}，无法核对模板版本，请使用省办下发的模板"),
+            format!(
+                "缺少隐藏工作表{META_SHEET}，无法核对模板版本，请使用{}下发的模板",
+                scheme.office.short()
+            ),
         ));
     } else if differs {
         found.push(Problem::warning(

@@ -4,6 +4,7 @@
 //! Each such group becomes a warning for the office to verify: the scheme's 数据严重失实
 //! deduction is the province's to decide, never the engine's.
 
+use crate::office::Office;
 use crate::problem::{Kind, Problem, Source};
 use crate::registry::Registry;
 use crate::submission::{Batch, Submission};
@@ -15,7 +16,7 @@ const MIN_NONZERO: usize = 5;
 
 /// One warning on each file of a group of regions whose valid submissions have equal figures and
 /// equal ledgers, with enough non-zero figures that chance is ruled out; the message names them all.
-pub fn suspected(batch: &Batch, registry: &Registry) -> Vec<Problem> {
+pub fn suspected(batch: &Batch, registry: &Registry, office: &Office) -> Vec<Problem> {
     let mut by_figures: BTreeMap<String, Vec<&Submission>> = BTreeMap::new();
     for sub in batch.submissions.values().filter(|s| !s.has_errors()) {
         let nonzero = sub.fields.values().filter(|f| f.value != 0.0).count();
@@ -36,10 +37,11 @@ pub fn suspected(batch: &Batch, registry: &Registry) -> Vec<Problem> {
             .collect();
         // One message a group, on each of its files: the pairs of a group of 12 would be 66.
         let message = format!(
-            "疑似抄报：{}在“{}”“{}”和各台账中的内容完全相同，请核实数据是否真实（是否按数据严重失实处理，由省办研究决定）",
+            "疑似抄报：{}在“{}”“{}”和各台账中的内容完全相同，请核实数据是否真实（是否按数据严重失实处理，由{}研究决定）",
             all.join("、"),
             crate::contract::SUMMARY_SHEET,
             crate::contract::WORK_SHEET,
+            office.short(),
         );
         out.extend(group.iter().map(|sub| warning(sub, &message)));
     }
@@ -83,7 +85,12 @@ pub fn case_keys(sub: &Submission, scheme: &crate::scheme::Scheme) -> Vec<u64> {
 /// One warning on each of two regions' files whose ledgers share case or batch numbers: at
 /// least 3, and at least half of the smaller one's, which chance does not give. Pairs already
 /// named by [`suspected`] as whole copies are left out.
-pub fn shared_cases(batch: &Batch, registry: &Registry, named: &[Problem]) -> Vec<Problem> {
+pub fn shared_cases(
+    batch: &Batch,
+    registry: &Registry,
+    office: &Office,
+    named: &[Problem],
+) -> Vec<Problem> {
     let subs: Vec<&Submission> = batch
         .submissions
         .values()
@@ -124,13 +131,14 @@ pub fn shared_cases(batch: &Batch, registry: &Registry, named: &[Problem]) -> Ve
             continue;
         }
         let message = format!(
-            "疑似抄报：{}的{}与{}的{}的台账中有{n}个案件编号或批次编号相同（两地分别共{}个、{}个），请核实是否为同一批案件（是否按数据严重失实处理，由省办研究决定）",
+            "疑似抄报：{}的{}与{}的{}的台账中有{n}个案件编号或批次编号相同（两地分别共{}个、{}个），请核实是否为同一批案件（是否按数据严重失实处理，由{}研究决定）",
             name(&a.region_code),
             a.file,
             name(&b.region_code),
             b.file,
             a.case_keys.len(),
-            b.case_keys.len()
+            b.case_keys.len(),
+            office.short()
         );
         out.extend([a, b].map(|sub| warning(sub, &message)));
     }
@@ -208,7 +216,7 @@ mod tests {
         for code in ["441200", "441300", "441400", "441500", "441600", "441700"] {
             batch.submissions.insert(code.into(), keyed(code, &[77]));
         }
-        let found = shared_cases(&batch, &registry, &[]);
+        let found = shared_cases(&batch, &registry, &Office::default(), &[]);
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(
             found[0].message.contains("有4个案件编号或批次编号相同"),
@@ -218,7 +226,7 @@ mod tests {
         let regions: Vec<_> = found.iter().filter_map(|p| p.region.clone()).collect();
         assert_eq!(regions, ["440700", "440800"]);
         // Already named as a whole copy: not again.
-        assert!(shared_cases(&batch, &registry, &found).is_empty());
+        assert!(shared_cases(&batch, &registry, &Office::default(), &found).is_empty());
     }
 
     #[test]
@@ -242,7 +250,7 @@ mod tests {
         batch
             .submissions
             .insert("441300".into(), sub("441300", &[0.0; 6]));
-        let found = suspected(&batch, &registry);
+        let found = suspected(&batch, &registry, &Office::default());
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found.iter().all(|p| p.kind == Kind::SuspectedCopy));
         assert!(

@@ -130,7 +130,10 @@ pub fn read_file(path: &Path, ctx: &Context, template_hash: &str) -> Submission 
         sub.problems.push(Problem::error(
             Kind::EmptyFile,
             whole,
-            "工作簿中没有任何数据（空文件），请使用省办下发的模板填写后重新报送",
+            format!(
+                "工作簿中没有任何数据（空文件），请使用{}下发的模板填写后重新报送",
+                ctx.scheme.office.short()
+            ),
         ));
         return sub;
     }

@@ -238,7 +238,8 @@ impl Results<'_> {
             };
             let _ = writeln!(
                 out,
-                "    全省最高：{who}，{}分（指标值{value}）",
+                "    {}最高：{who}，{}分（指标值{value}）",
+                self.scheme.office.whole(),
                 fmt_num(b.score)
             );
         }

@@ -116,13 +116,14 @@ fn section(
     cols: DataCols,
 ) -> (u32, Chart) {
     let [inner, outer] = a.scheme.statistics.funnel.levels;
+    let whole = a.scheme.office.whole();
     let fit = &f.fit;
     let model = match f.setting.model {
         FunnelModel::Binomial => "比例，二项模型，反正弦平方根变换",
         FunnelModel::Poisson => "发生率，泊松模型，平方根变换",
     };
     let heading = format!(
-        "{} {}（{}）：全省合计{}；{}个地区；离散度φ={:.3}（检验p={}），τ²={:.5}{}。图中：蓝点为各地区，绿线为全省合计，橙色虚线为{}控制限，红线为{}控制限；超出控制限（不利一侧）的地区为带名称的菱形点。",
+        "{} {}（{}）：{whole}合计{}；{}个地区；离散度φ={:.3}（检验p={}），τ²={:.5}{}。图中：蓝点为各地区，绿线为{whole}合计，橙色虚线为{}控制限，红线为{}控制限；超出控制限（不利一侧）的地区为带名称的菱形点。",
         f.setting.id,
         f.name,
         model,

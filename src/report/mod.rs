@@ -161,7 +161,7 @@ impl Assessment<'_> {
 
     /// The title of a sheet: office, quarter and what the sheet is.
     pub(crate) fn title(&self, sheet: &str) -> String {
-        sheet_title(&self.scheme.office, self.quarter, sheet)
+        sheet_title(&self.scheme.office.name, self.quarter, sheet)
     }
 
     /// [`Assessment::subtitle`] on two lines, for a page too narrow for one.
@@ -217,7 +217,7 @@ impl Assessment<'_> {
         fixed_cols: u16,
     ) -> style::Page {
         style::Page::table(
-            &self.scheme.office,
+            &self.scheme.office.name,
             &self.quarter.label(),
             header_row,
             last_row,
@@ -228,7 +228,7 @@ impl Assessment<'_> {
 
     /// The page setup of a sheet of text and charts.
     pub(crate) fn document_page(&self) -> style::Page {
-        style::Page::document(&self.scheme.office, &self.quarter.label())
+        style::Page::document(&self.scheme.office.name, &self.quarter.label())
     }
 
     /// "440103 荔湾区", or the code alone when the region is not among the results.

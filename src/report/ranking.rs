@@ -184,7 +184,7 @@ fn notes(g: &mut Grid, a: &Assessment, mut row: u32) -> u32 {
         LAST_COL,
         &format!(
             "制表：＿＿＿＿＿＿　　　审核：＿＿＿＿＿＿　　　签发：＿＿＿＿＿＿　　　（{}，{}）",
-            s.office,
+            s.office.name,
             a.made_on()
         ),
     );

@@ -68,9 +68,9 @@ pub struct Scheme {
     #[serde(default = "default_decimals")]
     pub decimals: u32,
     /// The office that issues the ranking, named in every sheet's title (e.g.
-    /// 广东省打击侵权假冒工作领导小组办公室).
-    #[serde(default = "default_office")]
-    pub office: String,
+    /// 广东省打击侵权假冒工作领导小组办公室); its level sets the words (全省/全市).
+    #[serde(default)]
+    pub office: crate::office::Office,
     pub big_case_threshold: f64,
     pub deadline_day: u32,
     pub per_unit: f64,
@@ -96,10 +96,6 @@ pub struct Scheme {
 
 fn default_decimals() -> u32 {
     2
-}
-
-fn default_office() -> String {
-    "省打击侵权假冒工作领导小组办公室".to_string()
 }
 
 impl Scheme {

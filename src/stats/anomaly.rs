@@ -62,6 +62,7 @@ pub fn anomalies(
         .filter(|p| p.scored())
         .map(|p| (p.code.as_str(), p))
         .collect();
+    let whole = scheme.office.whole();
     let mut out = Vec::new();
     for ind in &scheme.indicators {
         let per_unit = matches!(ind.value, ValueDef::PerUnit { .. });
@@ -87,11 +88,12 @@ pub fn anomalies(
                                 r,
                                 ind,
                                 format!(
-                                    "{} {} 为{}{}，是全省中位数{}{}的{}倍（稳健z值{}，阈值{}）",
+                                    "{} {} 为{}{}，是{}中位数{}{}的{}倍（稳健z值{}，阈值{}）",
                                     ind.id,
                                     ind.name,
                                     fmt2(*v),
                                     ind.unit,
+                                    whole,
                                     fmt2(mid),
                                     ind.unit,
                                     fmt2(v / mid),
@@ -140,7 +142,7 @@ pub fn anomalies(
             }
             let text = if per_unit {
                 format!(
-                    "{} {} 由上季度{}{}变为{}{}，为上季度的{}倍（全省中位数为{}倍，稳健z值{}，阈值{}）",
+                    "{} {} 由上季度{}{}变为{}{}，为上季度的{}倍（{}中位数为{}倍，稳健z值{}，阈值{}）",
                     ind.id,
                     ind.name,
                     fmt2(*p),
@@ -148,18 +150,20 @@ pub fn anomalies(
                     fmt2(*v),
                     ind.unit,
                     fmt2(v / p),
+                    whole,
                     fmt2(m.exp()),
                     signed(z, 1),
                     settings.threshold
                 )
             } else {
                 format!(
-                    "{} {} 由上季度{}变为{}，变化{}个百分点（全省变化中位数{}个百分点，稳健z值{}，阈值{}）",
+                    "{} {} 由上季度{}变为{}，变化{}个百分点（{}变化中位数{}个百分点，稳健z值{}，阈值{}）",
                     ind.id,
                     ind.name,
                     pct(*p),
                     pct(*v),
                     signed_points(c * 100.0),
+                    whole,
                     signed_points(m * 100.0),
                     signed(z, 1),
                     settings.threshold

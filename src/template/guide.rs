@@ -3,7 +3,7 @@
 
 use super::styles::{finish, fit, header, note, wrapped_height, Formats};
 use super::validation::validation;
-use super::{Filled, OnSheet, TemplateError, CONTACT};
+use super::{Filled, OnSheet, TemplateError};
 use crate::contract::{
     BasicRow, BASIC_LABEL_HEADER, BASIC_SHEET, BASIC_VALUE_HEADER, GUIDE_HEADER, GUIDE_SHEET,
     SUMMARY_SHEET, SUMMARY_VALUE_HEADER, WORK_SHEET, WORK_VALUE_HEADER,
@@ -134,7 +134,7 @@ pub(super) fn guide(
             fmt_num(scheme.big_case_threshold)
         ),
     ));
-    rows.push(("联系方式".into(), CONTACT.into()));
+    rows.push(("联系方式".into(), scheme.office.contact_line()));
     rows.push((
         "模板校验码".into(),
         format!("{hash}（由程序生成，用于核对模板版本；请勿修改隐藏的工作表）"),

@@ -55,10 +55,8 @@ use std::path::Path;
 use styles::Formats;
 use validation::long_lists;
 
-/// The contact line of 填报说明.
-pub const CONTACT: &str = "联系人：省打击侵权假冒工作领导小组办公室";
-
-const NOTE_AUTHOR: &str = "省打击侵权假冒工作领导小组办公室";
+/// The author of every cell note (Excel shows it over the note): the office, whatever its level.
+const NOTE_AUTHOR: &str = "打击侵权假冒工作领导小组办公室";
 
 /// Values to fill into a submission (for `kaoping samples` and tests); `None` writes a blank
 /// template.
@@ -201,7 +199,7 @@ pub fn build(
         &DocProperties::new()
             .set_title(format!("{} 季度填报表", scheme.name))
             .set_subject(format!("指标体系 {} 版本 {}", scheme.id, scheme.version))
-            .set_author(NOTE_AUTHOR)
+            .set_author(&scheme.office.name)
             .set_creation_datetime(&created),
     );
 

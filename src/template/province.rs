@@ -103,7 +103,7 @@ pub fn build(
     ws.set_repeat_rows(0, 0).on(SHEET)?;
     ws.set_header(format!(
         "&L{}&C{}省级评定&R第 &P 页，共 &N 页",
-        scheme.office.replace('&', "&&"),
+        scheme.office.name.replace('&', "&&"),
         quarter.label()
     ));
     wb.push_worksheet(ws);

@@ -418,7 +418,7 @@ fn demo_bulletin_is_a_gb9704_document_naming_every_measure() {
 
     // 落款 and 成文日期 at the end, on the right.
     let n = paras.len();
-    assert_eq!(paras[n - 2].text(), setup.scheme.office);
+    assert_eq!(paras[n - 2].text(), setup.scheme.office.name);
     assert_eq!(paras[n - 1].text(), "2026年1月20日");
     assert!(paras[n - 2..]
         .iter()

@@ -1,7 +1,7 @@
 //! The real binary on real files: the demo over the committed samples, `template`, `score`'s
 //! history rules and its exit codes.
 
-use crate::util::{demo, kaoping, samples, table, text};
+use crate::util::{all_cells, demo, docx_paragraphs, kaoping, samples, table, text};
 use calamine::{open_workbook_auto, Data, Reader};
 
 #[test]
@@ -627,4 +627,136 @@ fn a_workspace_needs_no_paths_and_keeps_its_own_files() {
     // A second init on the same folder changes nothing.
     let o = kaoping(tmp.path(), &["init", "株洲", "--office", "x"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// Issue 23, item 3: a prefecture's workspace speaks as a prefecture's office. Its 通报 counts
+/// 全市 regions and 全市 averages, its 反馈单 compares with 全市平均, its templates, notices,
+/// 反馈单 and 通报 name its own 联系人 and 电话, and nothing it issues says 全省 or 省办.
+#[test]
+fn a_prefecture_workspace_speaks_as_a_city_office_and_names_its_contact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = kaoping(
+        tmp.path(),
+        &[
+            "samples",
+            "--regions",
+            "6",
+            "--quarters",
+            "2025Q1..2025Q2",
+            "--seed",
+            "7",
+            "--max-ledger-rows",
+            "20",
+            "--out",
+            "s",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let office = "株洲市打击侵权假冒工作领导小组办公室";
+    let o = kaoping(
+        tmp.path(),
+        &[
+            "init",
+            "株洲",
+            "--office",
+            office,
+            "--level",
+            "市",
+            "--contact",
+            "李四",
+            "--phone",
+            "0731-1234567",
+            "--regions",
+            "s/regions.csv",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let root = tmp.path().join("株洲");
+    for q in ["2025Q1", "2025Q2"] {
+        let to = root.join("报送").join(q);
+        std::fs::create_dir_all(&to).unwrap();
+        for e in std::fs::read_dir(tmp.path().join("s").join(q)).unwrap() {
+            let p = e.unwrap().path();
+            std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    // One region has not sent its second quarter.
+    for e in std::fs::read_dir(root.join("报送/2025Q2")).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("440600")
+        {
+            std::fs::remove_file(p).unwrap();
+        }
+    }
+    let o = kaoping(&root, &["score", "2025Q1", "--feedback", "--bulletin"]);
+    assert!(
+        o.status.code().is_some_and(|c| c < 2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = root.join("输出/2025Q1");
+    let paras = docx_paragraphs(&out.join("情况通报_2025Q1.docx"));
+    let all = paras.join("\n");
+    assert!(all.contains("全市6个地区"), "{all}");
+    assert!(all.contains("全市平均失分较多的指标"), "{all}");
+    assert!(!all.contains("全省") && !all.contains("省办"), "{all}");
+    assert!(
+        paras
+            .iter()
+            .any(|p| p == "各县（市、区）打击侵权假冒工作领导小组办公室："),
+        "{all}"
+    );
+    // 落款, 成文日期, then the 附注 with whom to call.
+    let signed = paras.iter().position(|p| p == office).unwrap();
+    assert_eq!(paras[signed + 2], "（联系人：李四，电话：0731-1234567）");
+
+    let forms: Vec<_> = std::fs::read_dir(out.join("反馈单_2025Q1"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(forms.len(), 6);
+    for form in &forms {
+        let cells = all_cells(form);
+        assert!(cells.iter().any(|c| c == "全市平均"), "{form:?}");
+        assert!(
+            cells.iter().any(|c| c.contains(&format!(
+                "请及时与{office}联系核实（联系人：李四，电话：0731-1234567）"
+            ))),
+            "{form:?}"
+        );
+        assert!(!cells.iter().any(|c| c.contains("全省")), "{form:?}");
+    }
+    let ranking = all_cells(&out.join("考评排名_2025Q1.xlsx"));
+    assert!(ranking.iter().any(|c| c.contains("全市")));
+
+    // The notices of the second quarter, before scoring: a 补报通知 naming the contact.
+    let o = kaoping(&root, &["check", "2025Q2", "--feedback"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let notice = root.join("输出/2025Q2/反馈单_2025Q2/440600_佛山市_2025Q2_补报通知.xlsx");
+    let cells = all_cells(&notice);
+    assert!(
+        cells.iter().any(
+            |c| c.contains(&format!("请将填好的本季度填报模板报送{office}"))
+                && c.ends_with("联系人：李四，电话：0731-1234567。")
+        ),
+        "{cells:?}"
+    );
+
+    // The templates: 填报说明 names the office's contact.
+    let o = kaoping(&root, &["template", "2025Q3"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let template = root.join("模板/2025Q3/440100_广州市_2025Q3.xlsx");
+    let mut wb = open_workbook_auto(&template).unwrap();
+    let guide = wb.worksheet_range("填报说明").unwrap();
+    let contact = guide
+        .rows()
+        .find(|r| r.first().map(text).as_deref() == Some("联系方式"))
+        .map(|r| text(&r[1]));
+    assert_eq!(
+        contact,
+        Some(format!("联系人：{office} 李四，电话：0731-1234567"))
+    );
 }

@@ -225,7 +225,7 @@ fn filled_workbook_reads_back_exactly() {
     );
     assert_eq!(
         at(&guide, row_of(&guide, "联系方式"), 1),
-        Data::String("联系人：省打击侵权假冒工作领导小组办公室".into())
+        Data::String("联系人：广东省打击侵权假冒工作领导小组办公室".into())
     );
 
     let basic = book.worksheet_range("基本情况").unwrap();

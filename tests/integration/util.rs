@@ -102,3 +102,42 @@ pub fn assess(
     };
     kaoping::pipeline::assess(&run).unwrap()
 }
+
+/// Every cell of every sheet of a workbook, as text, in sheet and row order.
+pub fn all_cells(path: &Path) -> Vec<String> {
+    let mut wb = open_workbook_auto(path).unwrap();
+    let mut out = Vec::new();
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).unwrap();
+        out.extend(range.rows().flat_map(|r| r.iter().map(text)));
+    }
+    out.retain(|c| !c.is_empty());
+    out
+}
+
+/// The paragraphs of a `.docx` body, as text.
+pub fn docx_paragraphs(path: &Path) -> Vec<String> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let (mut out, mut para, mut in_text) = (Vec::new(), String::new(), false);
+    loop {
+        match reader.read_event().unwrap() {
+            quick_xml::events::Event::Start(e) if e.name().as_ref() == "w:t" => in_text = true,
+            quick_xml::events::Event::End(e) => match e.name().as_ref() {
+                "w:t" => in_text = false,
+                "w:p" => out.push(std::mem::take(&mut para)),
+                _ => {}
+            },
+            quick_xml::events::Event::Text(t) if in_text => para.push_str(&t.xml10_content()),
+            quick_xml::events::Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}

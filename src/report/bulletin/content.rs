@@ -6,6 +6,7 @@
 use super::super::explain::Results;
 use super::super::Assessment;
 use crate::flag::Measure;
+use crate::office::{Level, Office};
 use crate::record::{FlagKind, QuarterRecord, Status};
 use crate::scheme::{Scheme, WhenEmpty};
 use crate::score::RegionResult;
@@ -32,6 +33,8 @@ pub(super) enum Block {
     Signature(String),
     /// 成文日期.
     Date(String),
+    /// 附注 under the date (GB/T 9704-2012 7.3.5.3): "（联系人：李四，电话：…）".
+    Note(String),
 }
 
 /// Sections are numbered in this order; each section's sub-headings likewise.
@@ -74,9 +77,12 @@ pub(super) fn blocks(a: &Assessment, requirements: &str, date: NaiveDate) -> Vec
     out.extend([
         Block::Blank,
         Block::Blank,
-        Block::Signature(a.scheme.office.clone()),
+        Block::Signature(a.scheme.office.name.clone()),
         Block::Date(chinese_date(date)),
     ]);
+    if let Some(contact) = a.scheme.office.contact_note() {
+        out.push(Block::Note(format!("（{contact}）")));
+    }
     out
 }
 
@@ -106,17 +112,20 @@ pub(super) fn chinese_date(d: NaiveDate) -> String {
     d.format("%Y年%-m月%-d日").to_string()
 }
 
-/// 主送机关: the offices of the regions the scheme ranks. Prefecture-level regions (codes
-/// ending "00") are 各地级以上市; counties 各县（市、区）. The office's own name, without its
-/// province, names their offices ("广东省打击侵权假冒工作领导小组办公室" → "…打击侵权假冒工作领导小组
+/// 主送机关: the offices of the regions the office ranks. A provincial office ranking
+/// prefecture-level regions (codes ending "00") writes to 各地级以上市; one ranking counties, and
+/// every prefecture's office, to 各县（市、区）. The office's own name, without its province or
+/// city, names their offices ("广东省打击侵权假冒工作领导小组办公室" → "…打击侵权假冒工作领导小组
 /// 办公室").
-pub(super) fn addressee(office: &str, regions: &[RegionResult]) -> String {
-    let body = ["省", "自治区", "市"]
+pub(super) fn addressee(office: &Office, regions: &[RegionResult]) -> String {
+    let body = ["省", "自治区", "市", "自治州", "州", "盟", "地区"]
         .iter()
-        .filter_map(|p| office.split_once(p).map(|(_, rest)| rest))
-        .find(|rest| !rest.is_empty())
+        .filter_map(|p| office.name.split_once(p).map(|(_, rest)| rest))
+        .find(|rest| !rest.is_empty() && rest.contains("办公室"))
         .unwrap_or("打击侵权假冒工作领导小组办公室");
-    let prefectures = !regions.is_empty() && regions.iter().all(|r| r.code.ends_with("00"));
+    let prefectures = office.level == Level::Province
+        && !regions.is_empty()
+        && regions.iter().all(|r| r.code.ends_with("00"));
     let whom = if prefectures {
         "各地级以上市"
     } else {
@@ -165,19 +174,20 @@ fn overall(a: &Assessment) -> Vec<Block> {
             names(late.iter().copied())
         )
     };
+    let whole = a.scheme.office.whole();
     let mut p = match (missing.is_empty(), late.is_empty()) {
         (true, true) => format!(
-            "{}，全省{}个地区均按时报送了考核评价数据",
+            "{}，{whole}{}个地区均按时报送了考核评价数据",
             quarter_words(a.quarter),
             a.regions.len()
         ),
         (true, false) => format!(
-            "{}，全省{}个地区均报送了考核评价数据，{timing}",
+            "{}，{whole}{}个地区均报送了考核评价数据，{timing}",
             quarter_words(a.quarter),
             a.regions.len()
         ),
         (false, _) => format!(
-            "{}，全省{}个地区中，{}个地区报送了考核评价数据，{timing}；{}个地区未报送（{}）",
+            "{}，{whole}{}个地区中，{}个地区报送了考核评价数据，{timing}；{}个地区未报送（{}）",
             quarter_words(a.quarter),
             a.regions.len(),
             sent.len(),
@@ -533,10 +543,14 @@ fn problems(a: &Assessment) -> Vec<Block> {
         .count();
     losses.truncate(over.clamp(MIN_PROBLEMS, MAX_PROBLEMS));
     if losses.is_empty() {
-        return vec![Block::Body("本季度各项指标全省均未出现失分。".to_string())];
+        return vec![Block::Body(format!(
+            "本季度各项指标{}均未出现失分。",
+            s.office.whole()
+        ))];
     }
     let mut out = vec![Block::Body(format!(
-        "从各项指标得分看，全省平均失分较多的指标主要有{}项：",
+        "从各项指标得分看，{}平均失分较多的指标主要有{}项：",
+        s.office.whole(),
         losses.len()
     ))];
     for (k, l) in losses.iter().enumerate() {
@@ -554,10 +568,11 @@ fn loss_sentence(s: &Scheme, k: usize, l: &Loss) -> String {
         .map(|(name, v)| format!("{name}（得{}分）", fmt_num(*v)))
         .collect();
     let mut p = format!(
-        "{}是{}{}。全省平均得分{}分（满分{}分），平均失分{}分，失分最多的是{}",
+        "{}是{}{}。{}平均得分{}分（满分{}分），平均失分{}分，失分最多的是{}",
         number(k),
         ind.id,
         ind.name,
+        s.office.whole(),
         fmt_num(l.average),
         fmt_num(ind.points),
         fmt_num(l.lost),
@@ -668,15 +683,21 @@ mod tests {
 
     #[test]
     fn the_addressee_follows_the_level_of_the_regions() {
-        let office = "广东省打击侵权假冒工作领导小组办公室";
+        let office = Office::named("广东省打击侵权假冒工作领导小组办公室");
         let cities = [RegionResult::blank("440100", "广州市", Status::Scored)];
         assert_eq!(
-            addressee(office, &cities),
+            addressee(&office, &cities),
             "各地级以上市打击侵权假冒工作领导小组办公室："
         );
         let counties = [RegionResult::blank("440103", "荔湾区", Status::Scored)];
         assert_eq!(
-            addressee(office, &counties),
+            addressee(&office, &counties),
+            "各县（市、区）打击侵权假冒工作领导小组办公室："
+        );
+        // A prefecture's office writes to its districts and counties, whatever their codes.
+        let city = Office::named("湘西土家族苗族自治州打击侵权假冒工作领导小组办公室");
+        assert_eq!(
+            addressee(&city, &cities),
             "各县（市、区）打击侵权假冒工作领导小组办公室："
         );
     }

@@ -217,7 +217,7 @@ pub(super) fn document(blocks: &[Block], created: &str) -> Docx {
             Block::Heading2(t) => {
                 indented(line(&mut ids, t, HEADING2_FONT, BODY_SIZE)).keep_next(true)
             }
-            Block::Body(t) => indented(line(&mut ids, t, BODY_FONT, BODY_SIZE)),
+            Block::Body(t) | Block::Note(t) => indented(line(&mut ids, t, BODY_FONT, BODY_SIZE)),
             Block::Blank => line(&mut ids, "", BODY_FONT, BODY_SIZE),
             Block::Signature(t) => {
                 let end = blocks

@@ -66,7 +66,7 @@ pub(super) fn build(c: &Comparison) -> Result<Workbook, ReportError> {
 }
 
 fn title(c: &Comparison, sheet: &str) -> String {
-    crate::report::sheet_title(&c.b.scheme.office, c.quarter, sheet)
+    crate::report::sheet_title(&c.b.scheme.office.name, c.quarter, sheet)
 }
 
 fn subtitle(c: &Comparison) -> String {
@@ -160,7 +160,7 @@ fn regions(ws: &mut Worksheet, c: &Comparison) -> Result<(), XlsxError> {
          影响最大的指标：该地区得分变化最大的至多三项指标及其得分变化（方案B得分减方案A得分），指标名称见排名工作簿的“评分说明”。",
     );
     let mut page = Page::table(
-        &c.b.scheme.office,
+        &c.b.scheme.office.name,
         &c.quarter.label(),
         TABLE_HEADER_ROW,
         last,
@@ -301,7 +301,7 @@ fn summary(ws: &mut Worksheet, c: &Comparison) -> Result<(), XlsxError> {
         "横轴为方案A下的名次，纵轴为方案B下的名次，每点一个地区（两个方案下均评分的地区）；落在虚线上的名次不变，\
          虚线上方的在方案B下名次靠前，下方的靠后；名次变化最大的地区标有名称。逐个地区的数字见“逐地区比较”。",
     );
-    let mut page = Page::document(&c.b.scheme.office, &c.quarter.label());
+    let mut page = Page::document(&c.b.scheme.office.name, &c.quarter.label());
     page.fit = Fit::OnePage;
     page.print_area = Some((last + 1, SUMMARY_LAST_COL));
     page.repeat_rows = Some((TITLE_ROW, TITLE_ROW + 1));

@@ -162,7 +162,7 @@ pub fn build(
         .set_title(format!("{}{}{}", r.name, a.quarter.label(), form.label()))
         .set_subject("打击侵权假冒工作考核评价")
         .set_author(format!("kaoping {}", env!("CARGO_PKG_VERSION")))
-        .set_company(&a.scheme.office)
+        .set_company(&a.scheme.office.name)
         .set_creation_datetime(&a.quarter.last_day());
     wb.set_properties(&props);
     let name = form.label();

@@ -71,10 +71,10 @@ pub(super) fn write(
     row += 1;
     if found.is_empty() {
         let none = match form {
-            Form::Missing => "未收到报送文件。",
-            _ => "（未记录到具体问题，请与省级办公室联系）",
+            Form::Missing => "未收到报送文件。".to_string(),
+            _ => format!("（未记录到具体问题，请与{}联系）", a.scheme.office.name),
         };
-        g.para(row, 0, LAST_COL, none);
+        g.para(row, 0, LAST_COL, &none);
         row += 1;
     } else {
         g.header_span(row, 0, 1, "位置（文件、工作表!单元格）");
@@ -107,12 +107,25 @@ pub(super) fn write(
         0,
         LAST_COL,
         &format!(
-            "截止日期：{deadline}。请将改正后的文件报送{}，文件名与原文件一致，填报日期填写实际报送日期。",
-            a.scheme.office
+            "截止日期：{deadline}。{}{}",
+            match form {
+                Form::Missing => format!(
+                    "请将填好的本季度填报模板报送{}，填报日期填写实际报送日期。",
+                    a.scheme.office.name
+                ),
+                _ => format!(
+                    "请将改正后的文件报送{}，文件名与原文件一致，填报日期填写实际报送日期。",
+                    a.scheme.office.name
+                ),
+            },
+            a.scheme
+                .office
+                .contact_note()
+                .map_or_else(String::new, |c| format!("{c}。"))
         ),
     );
     row += 1;
-    g.para_right(row + 1, 0, LAST_COL, &a.scheme.office);
+    g.para_right(row + 1, 0, LAST_COL, &a.scheme.office.name);
     g.para_right(row + 2, 0, LAST_COL, &a.made_on());
     g.render(ws, &super::page(a, row + 2, LAST_COL))
 }

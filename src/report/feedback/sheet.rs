@@ -14,19 +14,21 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 /// The widths of the ten columns, in Excel units (about 93 in all: A4 portrait near 100%).
 const WIDTHS: [f64; 10] = [26.0, 6.0, 8.0, 8.0, 9.0, 7.0, 7.0, 8.0, 8.0, 7.0];
 const LAST_COL: u16 = 9;
-/// The indicator table's columns.
-const HEADERS: [&str; 10] = [
-    "指标",
-    "分值",
-    "分子",
-    "分母",
-    "指标值",
-    "得分",
-    "失分",
-    "全省平均",
-    "全省最高",
-    "本项位次",
-];
+/// The indicator table's columns; `whole` is 全省 or 全市.
+fn headers(whole: &str) -> [String; 10] {
+    [
+        "指标".to_string(),
+        "分值".to_string(),
+        "分子".to_string(),
+        "分母".to_string(),
+        "指标值".to_string(),
+        "得分".to_string(),
+        "失分".to_string(),
+        format!("{whole}平均"),
+        format!("{whole}最高"),
+        "本项位次".to_string(),
+    ]
+}
 
 pub(super) fn write(
     ws: &mut Worksheet,
@@ -187,7 +189,10 @@ fn indicators(
     let s = a.scheme;
     g.section(row, "二、各项指标得分");
     row += 1;
-    g.header(row, &HEADERS, 10.0);
+    let whole = s.office.whole();
+    let headers = headers(whole);
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    g.header(row, &headers, 10.0);
     row += 1;
     let mut empties: Vec<String> = Vec::new();
     for group in &s.groups {
@@ -217,14 +222,14 @@ fn indicators(
         }
     }
     let mut note = format!(
-        "注：失分为分值减得分；黄色底纹为失分超过{}分、列入整改事项的指标。全省平均为已评分地区的平均得分，全省最高为其中的最高得分，本项位次为本地区得分在已评分地区中的名次（同分同名次，“/”后为参与计算的地区数）。",
+        "注：失分为分值减得分；黄色底纹为失分超过{}分、列入整改事项的指标。{whole}平均为已评分地区的平均得分，{whole}最高为其中的最高得分，本项位次为本地区得分在已评分地区中的名次（同分同名次，“/”后为参与计算的地区数）。",
         fmt_num(s.feedback.rectify_above)
     );
     if !empties.is_empty() {
         note.push_str(&format!("本地区{}。", empties.join("；")));
     }
     if empties_excluded(r) {
-        note.push_str("“不计”的指标，其分值按比例折入同组其他指标，失分记为0，全省平均、最高和位次只在计分的地区中计算。");
+        note.push_str(&format!("“不计”的指标，其分值按比例折入同组其他指标，失分记为0，{whole}平均、最高和位次只在计分的地区中计算。"));
     }
     g.para(row, 0, LAST_COL, &note);
     row + 1
@@ -507,11 +512,15 @@ fn closing(g: &mut Grid, a: &Assessment, row: u32) -> u32 {
         0,
         LAST_COL,
         &format!(
-            "请对照以上失分指标和整改事项认真整改，并在下季度报送时一并报告整改情况。对本反馈单所列数据或评分有异议的，请及时与{}联系核实。",
-            a.scheme.office
+            "请对照以上失分指标和整改事项认真整改，并在下季度报送时一并报告整改情况。对本反馈单所列数据或评分有异议的，请及时与{}联系核实{}。",
+            a.scheme.office.name,
+            a.scheme
+                .office
+                .contact_note()
+                .map_or_else(String::new, |c| format!("（{c}）"))
         ),
     );
-    g.para_right(row + 1, 0, LAST_COL, &a.scheme.office);
+    g.para_right(row + 1, 0, LAST_COL, &a.scheme.office.name);
     g.para_right(row + 2, 0, LAST_COL, &a.made_on());
     row + 2
 }

@@ -54,6 +54,7 @@ fn flag_rules(a: &Assessment) -> Vec<String> {
 /// The statistics in words, with the scheme's settings.
 fn statistics(s: &Scheme) -> Vec<String> {
     let st = &s.statistics;
+    let whole = s.office.whole();
     let pct = |x: f64| format!("{}%", fmt_num(x * 100.0));
     let models: Vec<String> = st
         .funnel
@@ -74,7 +75,7 @@ fn statistics(s: &Scheme) -> Vec<String> {
     let r = &st.rank_interval;
     vec![
         format!(
-            "漏斗图（Spiegelhalter 2005）：{}。目标值为全省合计率；比例取反正弦平方根、发生率取平方根后，分母为 n 的地区标准误 s = 1/(2√n)，控制限为 目标 ± z·√(s² + τ²)，z 取 {} 和 {} 的双侧正态分位数。",
+            "漏斗图（Spiegelhalter 2005）：{}。目标值为{whole}合计率；比例取反正弦平方根、发生率取平方根后，分母为 n 的地区标准误 s = 1/(2√n)，控制限为 目标 ± z·√(s² + τ²)，z 取 {} 和 {} 的双侧正态分位数。",
             if models.is_empty() { "未设置".to_string() } else { models.join("、") },
             pct(st.funnel.levels[0]),
             pct(st.funnel.levels[1])
@@ -85,7 +86,7 @@ fn statistics(s: &Scheme) -> Vec<String> {
             if st.funnel.overdispersion { "" } else { "（本方案不做校正，τ² = 0）" }
         ),
         format!(
-            "数据异常，请核实：各地区“件/万户”类指标（取对数）与全省中位数相比，比例类指标较上季度的变化（本季度分母不少于{}）与全省变化中位数相比，稳健z值 = (x − 中位数)/(1.4826 × MAD) 的绝对值超过{}即提示；参与比较的地区少于{}个时不提示。只提示，不影响得分。",
+            "数据异常，请核实：各地区“件/万户”类指标（取对数）与{whole}中位数相比，比例类指标较上季度的变化（本季度分母不少于{}）与{whole}变化中位数相比，稳健z值 = (x − 中位数)/(1.4826 × MAD) 的绝对值超过{}即提示；参与比较的地区少于{}个时不提示。只提示，不影响得分。",
             fmt_num(st.anomaly.min_denominator),
             fmt_num(st.anomaly.threshold),
             st.anomaly.min_regions
