@@ -61,6 +61,12 @@ pub(super) fn init(
         ws.root.display(),
         ws.settings.office.name
     );
+    if !ws.settings.office.has_contact() {
+        say!(
+            "未填写联系人和电话（--contact、--phone）：模板、通知、反馈单和情况通报上只写办公室名称；可在 {} 的 [office] 中补填 contact 和 phone。",
+            ws.root.join(crate::workspace::FILE).display()
+        );
+    }
     Ok(Exit::Ok)
 }
 
