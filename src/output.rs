@@ -76,12 +76,15 @@ fn replace_failed(path: &Path, e: &std::io::Error) -> String {
             || path.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
+        let code = e
+            .raw_os_error()
+            .map_or_else(String::new, |c| format!("（系统错误码{c}）"));
         format!(
             "请先关闭已打开的 {name}（文件正被Excel、WPS或其他程序打开时无法替换），然后重新运行；\
-             若文件并未打开，请检查是否有写入该文件夹的权限（{e}）"
+             若文件并未打开，请检查是否有写入该文件夹的权限{code}"
         )
     } else {
-        e.to_string()
+        crate::text::io_reason(e)
     }
 }
 
@@ -116,8 +119,15 @@ mod tests {
             m.starts_with("请先关闭已打开的 考评排名_2025Q4.xlsx"),
             "{m}"
         );
-        let other = std::io::Error::other("disk full");
-        assert_eq!(replace_failed(Path::new("a.xlsx"), &other), "disk full");
+        // No OS text in English: Windows' own words stay out of the message.
+        let denied = std::io::Error::from_raw_os_error(if cfg!(windows) { 5 } else { 13 });
+        let m = replace_failed(Path::new("a.xlsx"), &denied);
+        assert!(
+            m.starts_with("请先关闭已打开的 a.xlsx") && !m.contains("os error"),
+            "{m}"
+        );
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        assert_eq!(replace_failed(Path::new("a.xlsx"), &full), "磁盘空间已满");
     }
 
     /// The OS error that stopped a write is kept as the error's source, not only in its text.

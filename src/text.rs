@@ -91,7 +91,13 @@ pub fn io_reason(e: &std::io::Error) -> String {
         K::InvalidData => "内容无法识别",
         K::UnexpectedEof => "文件不完整",
         K::Interrupted => "操作被中断",
-        _ => return format!("系统错误（{e}）"),
+        // The OS's own words are English on most machines: only its code is shown.
+        _ => {
+            return match e.raw_os_error() {
+                Some(code) => format!("系统错误（错误码{code}）"),
+                None => format!("系统错误（{e}）"),
+            }
+        }
     };
     said.to_string()
 }

@@ -79,7 +79,7 @@ impl Workspace {
     ///
     /// A `kaoping.toml` that cannot be read or parsed.
     pub fn find(start: &Path) -> Result<Option<Workspace>, WorkspaceError> {
-        let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
+        let start = dunce::canonicalize(start).unwrap_or_else(|_| start.to_path_buf());
         for dir in start.ancestors() {
             if dir.join(FILE).is_file() {
                 return Workspace::open(dir).map(Some);

@@ -86,7 +86,7 @@ pub(super) fn setup(given: &SetupArgs, ws: Option<&Workspace>) -> SetupArgs {
 /// `报送/2026Q1`, when no folder of that name is here); with the quarter when it was one.
 pub(super) fn input(dir: &Path, ws: Option<&Workspace>) -> (PathBuf, Option<Quarter>) {
     let as_quarter = dir.to_str().and_then(|s| s.parse::<Quarter>().ok());
-    let same = |a: &Path, b: &Path| match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+    let same = |a: &Path, b: &Path| match (dunce::canonicalize(a), dunce::canonicalize(b)) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     };

@@ -108,7 +108,7 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
                     r.status.label()
                 ),
             };
-            g.num(row, 0, f64::from(r.rank), Kind::Int, Fill::Grey);
+            super::rank_cell(&mut g, row, 0, r, Fill::Grey);
             g.styled(row, 1, &r.code, Kind::Label, Fill::Grey, Tone::Normal);
             g.text(row, 2, &r.name, Fill::Grey);
             g.styled_span(row, 3, LAST_COL - 2, &what, Kind::Text, Fill::Grey);

@@ -360,6 +360,22 @@ pub fn write_quality(a: &Assessment, path: &Path) -> Result<(), ReportError> {
 
 /// An empty workbook whose document properties depend only on the assessment: the creation date
 /// is the quarter's last day, so output is byte-identical from run to run.
+/// A region's place in a table's rank column: its rank when scored; "—" when it was not (it
+/// takes no part in the ranking and is listed last).
+pub(super) fn rank_cell(
+    g: &mut style::Grid,
+    row: u32,
+    col: u16,
+    r: &RegionResult,
+    fill: style::Fill,
+) {
+    if r.is_scored() {
+        g.num(row, col, f64::from(r.rank), style::Kind::Int, fill);
+    } else {
+        g.styled(row, col, "—", style::Kind::Label, fill, style::Tone::Normal);
+    }
+}
+
 fn new_workbook(a: &Assessment) -> Workbook {
     let mut wb = Workbook::new();
     // Level 3 instead of 6: about half the time to save for a file about a tenth larger.

@@ -77,7 +77,7 @@ fn write_region(
         Fill::Grey
     };
     let scored = r.is_scored();
-    g.num(row, 0, f64::from(r.rank), Kind::Int, fill);
+    super::rank_cell(g, row, 0, r, fill);
     match a.analysis.intervals.get(&r.code) {
         Some(i) => g.styled(row, 1, &i.label(), Kind::Label, fill, Tone::Normal),
         None => g.blank(row, 1, fill),

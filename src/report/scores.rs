@@ -188,7 +188,7 @@ fn pages_across(parts: &[Part], last_col: u16) -> Vec<(u16, u16)> {
 fn write_region(g: &mut Grid, a: &Assessment, r: &RegionResult, parts: &[Part], row: u32) {
     let s = a.scheme;
     let fill = Fill::None;
-    g.num(row, 0, f64::from(r.rank), Kind::Int, fill);
+    super::rank_cell(g, row, 0, r, fill);
     g.text(row, 1, &r.name, fill);
     if !r.is_scored() {
         let first = parts.first().map_or(2, |p| p.first_col);

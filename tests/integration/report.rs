@@ -340,8 +340,9 @@ fn ranking_workbook_reads_back() {
     assert_eq!(text(&r, 5, 7), "↓2");
     assert_eq!(text(&r, 5, 8), "一票否决");
 
-    // A status is not a measure.
-    assert_eq!(num(&r, 6, 0), 4.0);
+    // A status is not a measure, and a region not scored has no place in the ranking (issue
+    // 24): it is listed last, without a rank.
+    assert_eq!(text(&r, 6, 0), "—");
     assert_eq!(text(&r, 6, 3), "天河区");
     assert_eq!(at(&r, 6, 4), Data::Empty, "未报送 shows no total");
     assert_eq!(text(&r, 6, 6), "", "no change without a score");
@@ -409,6 +410,7 @@ fn ranking_workbook_reads_back() {
     assert_eq!(at(&r, 3, 6), Data::Empty);
     assert!(text(&r, 6, 0).starts_with("颜色：深红底白字为一票否决"));
     assert_eq!(text(&r, 8, 0), "未评分的地区（不属于督办措施）");
+    assert_eq!(text(&r, 9, 0), "—");
     assert_eq!(text(&r, 9, 2), "天河区");
     assert!(text(&r, 9, 3).starts_with("未报送："));
 
