@@ -135,12 +135,8 @@ pub fn evaluate(
                     deadline: None,
                 });
             }
-            let position = format!(
-                "总分{}，排名第{}（共{}个有效报送地区）",
-                fmt2(r.total),
-                r.rank,
-                n
-            );
+            // How many regions were ranked is said once where the measures are listed.
+            let position = format!("总分{}分，排名第{}名", fmt2(r.total), r.rank);
             let bad_grade = rules.notify_grades.contains(&r.grade);
             let bottom_notify = k_notify > 0 && below(r) < k_notify;
             let notified = bad_grade || bottom_notify;
@@ -149,7 +145,12 @@ pub fn evaluate(
                     kind: FlagKind::Notify,
                     trigger: Trigger::Position,
                     rule: format!("等次为{}", r.grade),
-                    reason: format!("{position}，等次为{}", r.grade),
+                    // A veto's clause already says the grade it sets.
+                    reason: if r.veto.is_some() {
+                        position.clone()
+                    } else {
+                        format!("{position}，等次为{}", r.grade)
+                    },
                     deadline: None,
                 });
             } else if bottom_notify {
@@ -219,7 +220,7 @@ pub fn evaluate(
                             fmt_num(rules.supervise_min_gain)
                         ),
                         reason: format!(
-                            "上季度（{}）已{}，本季度总分{}，较上季度（{}分）{}分，未达到提高{}分的要求",
+                            "上季度（{}）已{}，本季度总分{}分，较上季度（{}分）{}分，未达到提高{}分的要求",
                             quarter.prev().label(),
                             held_since(last).label(),
                             fmt2(r.total),
@@ -258,15 +259,11 @@ fn funnel_flags<'h>(
     let side = if upper { "高于" } else { "低于" };
     let bound = if upper { "上限" } else { "下限" };
     let level = |l: f64| format!("{}%", fmt_num(l * 100.0));
-    let od = if f.fit.tau2 > 0.0 {
-        format!("，已按过度离散校正，τ²={:.4}", f.fit.tau2)
-    } else {
-        String::new()
-    };
+    // In words a leader reads: the indicator by name, no statistical symbols (the model, the
+    // over-dispersion and its τ² are on the 漏斗图 sheet and in 评分说明).
     let describe = |l: f64| {
         format!(
-            "{} {}为{}{}，{}漏斗图{}控制{}{}（{whole}合计{}{}）",
-            f.setting.id,
+            "{}为{}{}，{}漏斗图{}控制{}{}（{whole}合计{}）",
             f.name,
             f.show(p.value),
             f.figures(p),
@@ -275,7 +272,6 @@ fn funnel_flags<'h>(
             bound,
             f.show(f.fit.limit(l, p.exposure, upper)),
             f.show(f.fit.target),
-            od
         )
     };
     let mut out = Vec::new();
@@ -283,7 +279,7 @@ fn funnel_flags<'h>(
         out.push(Flag {
             kind: FlagKind::Warn,
             trigger: Trigger::Funnel,
-            rule: format!("{}超出漏斗图{}控制限", f.setting.id, level(inner)),
+            rule: format!("{}超出漏斗图{}控制限", f.name, level(inner)),
             reason: describe(inner),
             deadline: None,
         });
@@ -312,12 +308,11 @@ fn funnel_flags<'h>(
                 trigger: Trigger::FunnelStreak,
                 rule: format!(
                     "{}连续{k}个季度超出漏斗图{}控制限{what}",
-                    f.setting.id,
+                    f.name,
                     level(outer)
                 ),
                 reason: format!(
-                    "{} {}{}连续{k}个季度{}漏斗图{}控制{}{what}",
-                    f.setting.id,
+                    "{}{}连续{k}个季度{}漏斗图{}控制{}{what}",
                     f.name,
                     q.next().span_label(quarter),
                     side,
@@ -477,7 +472,7 @@ mod tests {
         assert!(
             interview
                 .reason
-                .contains("2025年第1季度至第2季度连续2个季度被通报"),
+                .contains("2025年第一季度至第二季度连续2个季度被通报"),
             "{}",
             interview.reason
         );
@@ -511,9 +506,9 @@ mod tests {
         );
         assert_eq!(
             m.reason,
-            "总分63.00，排名第10（共10个有效报送地区），处于末位1名；\
-             2025年第1季度至第3季度连续3个季度被通报；\
-             上季度（2025年第2季度）已约谈，本季度总分63.00，较上季度（62.00分）提高1.00分，未达到提高5分的要求；\
+            "总分63.00分，排名第10名，处于末位1名；\
+             2025年第一季度至第三季度连续3个季度被通报；\
+             上季度（2025年第二季度）已约谈，本季度总分63.00分，较上季度（62.00分）提高1.00分，未达到提高5分的要求；\
              挂牌督办，限2025年12月29日前整改到位"
         );
         assert_eq!(m.deadline, NaiveDate::from_ymd_opt(2025, 12, 29));
@@ -540,7 +535,8 @@ mod tests {
         assert_eq!(m.kind, FlagKind::Supervise);
         assert_eq!(m.reason.matches("连续").count(), 1, "{}", m.reason);
         assert!(
-            m.reason.contains("2025年第1季度至第3季度连续3个季度被通报"),
+            m.reason
+                .contains("2025年第一季度至第三季度连续3个季度被通报"),
             "{}",
             m.reason
         );
@@ -564,7 +560,7 @@ mod tests {
         assert_eq!(f[0].kind, FlagKind::Supervise);
         assert_eq!(
             Measure::of(f).unwrap().reason,
-            "上季度（2025年第1季度）已约谈，本季度总分74.99，较上季度（70.00分）提高4.99分，未达到提高5分的要求；\
+            "上季度（2025年第一季度）已约谈，本季度总分74.99分，较上季度（70.00分）提高4.99分，未达到提高5分的要求；\
              挂牌督办，限2025年9月28日前整改到位"
         );
         assert!(kinds(&flags, "r04").is_empty());
@@ -634,7 +630,7 @@ mod tests {
         let flags = evaluate(&scheme, q, &now, &past, &[]);
         let reason = Measure::of(&flags["r05"]).unwrap().reason;
         assert!(
-            reason.contains("上季度（2025年第1季度）已挂牌督办"),
+            reason.contains("上季度（2025年第一季度）已挂牌督办"),
             "{reason}"
         );
         assert!(!reason.contains("已约谈"), "{reason}");
@@ -649,7 +645,7 @@ mod tests {
         let held = [q("2026Q1")];
         assert_eq!(history_gaps(&held, q("2026Q3")), [q("2026Q2")]);
         let notice = history_gap_notice(&scheme, &held, q("2026Q3")).unwrap();
-        assert!(notice.contains("缺少2026年第2季度"), "{notice}");
+        assert!(notice.contains("缺少2026年第二季度"), "{notice}");
         assert!(notice.contains("可能偏轻"), "{notice}");
         assert_eq!(
             history_gap_notice(&scheme, &[q("2026Q2")], q("2026Q3")),
@@ -666,7 +662,7 @@ mod tests {
         ];
         let notice = history_gap_notice(&scheme, &held, q("2026Q3")).unwrap();
         assert!(
-            notice.contains("缺少2025年第2季度") && notice.contains("不影响"),
+            notice.contains("缺少2025年第二季度") && notice.contains("不影响"),
             "{notice}"
         );
     }

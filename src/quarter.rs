@@ -85,16 +85,24 @@ impl Quarter {
         out
     }
 
-    /// `2025年第4季度`.
+    /// `2025年第四季度`, as a 公文 writes it (every document and sheet alike).
     pub fn label(self) -> String {
-        format!("{}年第{}季度", self.year, self.q)
+        format!("{}年第{}季度", self.year, self.ordinal())
     }
 
-    /// The quarters from `self` to `last` in words: `2025年第2季度至第4季度`, or
-    /// `2024年第4季度至2025年第2季度` across a year.
+    /// 一, 二, 三 or 四.
+    fn ordinal(self) -> &'static str {
+        ["一", "二", "三", "四"]
+            .get(usize::try_from(self.q.saturating_sub(1)).unwrap_or(0))
+            .copied()
+            .unwrap_or("四")
+    }
+
+    /// The quarters from `self` to `last` in words: `2025年第二季度至第四季度`, or
+    /// `2024年第四季度至2025年第二季度` across a year.
     pub fn span_label(self, last: Quarter) -> String {
         if self.year == last.year {
-            format!("{}至第{}季度", self.label(), last.q)
+            format!("{}至第{}季度", self.label(), last.ordinal())
         } else {
             format!("{}至{}", self.label(), last.label())
         }
@@ -142,11 +150,11 @@ mod tests {
         let q = |s: &str| s.parse::<Quarter>().unwrap();
         assert_eq!(
             q("2025Q2").span_label(q("2025Q4")),
-            "2025年第2季度至第4季度"
+            "2025年第二季度至第四季度"
         );
         assert_eq!(
             q("2024Q4").span_label(q("2025Q2")),
-            "2024年第4季度至2025年第2季度"
+            "2024年第四季度至2025年第二季度"
         );
     }
 

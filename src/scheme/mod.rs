@@ -195,6 +195,13 @@ impl Scheme {
         round_half_away(v, self.decimals)
     }
 
+    /// A score as published: rounded, with every decimal place shown ("0.90", not "0.9"
+    /// beside "0.58").
+    pub fn fixed(&self, v: f64) -> String {
+        let places = usize::try_from(self.decimals).unwrap_or(2);
+        format!("{:.*}", places, self.round(v))
+    }
+
     /// `v` as printed, in whole units of the scheme's last decimal place (64.02 → 6402): what
     /// every threshold, gain and grade boundary is decided on ([`crate::decimal`]).
     pub fn units(&self, v: f64) -> i64 {

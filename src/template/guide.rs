@@ -73,7 +73,7 @@ pub(super) fn guide(
                     ymd(q.deadline(scheme.deadline_day))
                 ),
                 None => format!(
-                    "每季度结束后次月{}日（含）前报送，如2025年第4季度的截止日期为{}。填报日期晚于截止日期的为迟报，{late}。",
+                    "每季度结束后次月{}日（含）前报送，如2025年第四季度的截止日期为{}。填报日期晚于截止日期的为迟报，{late}。",
                     scheme.deadline_day,
                     ymd(Quarter { year: 2025, q: 4 }.deadline(scheme.deadline_day))
                 ),

@@ -321,6 +321,21 @@ fn demo_bulletin_is_a_gb9704_document_naming_every_measure() {
         }
     }
 
+    // A leader's document carries words (issue 24): no indicator code (B1, D1, G1 …), no
+    // statistical symbol, every total and rank with its unit, one way of writing a quarter.
+    let all: String = paras.iter().map(|p| p.text() + "\n").collect();
+    for ind in &setup.scheme.indicators {
+        assert!(!all.contains(ind.id.as_str()), "{} in {all}", ind.id);
+    }
+    for symbol in ["τ", "φ", "z值", "有效报送地区"] {
+        assert!(!all.contains(symbol), "{symbol} in {all}");
+    }
+    assert!(
+        !all.contains("第4季度") && !all.contains("第2季度"),
+        "{all}"
+    );
+    assert!(all.contains("分，排名第"), "{all}");
+
     // Headings: 一、in 黑体, （一）in 楷体_GB2312, both 3号.
     let headings = [
         "一、总体情况",
@@ -514,15 +529,17 @@ fn a_hand_made_assessment_reads_as_worked_out_by_hand() {
     // (92.345678 + 71.5 + 85) / 3 = 82.9486 → 82.95; the vetoed 海珠区 counts as 不合格.
     has("经评分，3个地区参加排名，平均得分82.95分（满分100分）。按等次分，优秀1个、良好0个、合格1个、不合格1个。");
     // Three scored: all are the first three, none is left for the last three.
-    has("总分排名前三位的是：荔湾区（92.3457分）、越秀区（71.5分）、海珠区（一票否决）。");
+    // Totals as published, with every decimal place (issue 24: not 0.9分 beside 0.58分).
+    has("总分排名前三位的是：荔湾区（92.35分）、越秀区（71.50分）、海珠区（一票否决）。");
     // 2025Q3 ranks 2, 2, 1 → now 1, 2, 3.
     has("与上季度相比，排名上升最多的是荔湾区（由第2名升至第1名，升1位）；排名下降最多的是海珠区（由第1名降至第3名，降2位）。");
     has("按照考核评价办法，本季度对2个地区采取督办措施，其中一票否决1个、挂牌督办1个。");
     has("海珠区：一票否决，否决事由：发生重大制售假冒伪劣食品案件，等次定为不合格。");
-    has("越秀区：总分71.50，排名末位；2025年第2季度至第4季度连续3个季度被通报；挂牌督办，限2026年3月31日前整改到位。");
-    let at = |t: &str| texts.iter().position(|x| x == t).unwrap();
-    assert_eq!(texts[at("（三）约谈") + 1], "无。");
-    assert_eq!(texts[at("（四）通报") + 1], "无。");
+    has("越秀区：总分71.50，排名末位；2025年第二季度至第四季度连续3个季度被通报；挂牌督办，限2026年3月31日前整改到位。");
+    // Only the measures taken have a section, numbered in turn: no "（三）约谈 无。" (issue 24).
+    let headings: Vec<&String> = texts.iter().filter(|t| t.starts_with('（')).collect();
+    assert_eq!(headings, ["（一）一票否决", "（二）挂牌督办"]);
+    assert!(!texts.iter().any(|t| t == "无。"));
     assert_eq!(texts.last().map(String::as_str), Some("2026年1月15日"));
 }
 

@@ -202,7 +202,7 @@ fn feedback_agrees_with_the_ranking_workbook() {
             let r = then.iter().find(|r| r[2] == code).unwrap();
             let row = trend
                 .iter()
-                .find(|t| t[0] == format!("2025年第{}季度", k + 1))
+                .find(|t| t[0] == format!("2025年第{}季度", ["一", "二", "三", "四"][k]))
                 .unwrap_or_else(|| panic!("{name}: no {q} in 近期走势"));
             assert_eq!(row[1], r[4], "{name} {q} 总分");
             assert_eq!(row[5], r[0], "{name} {q} 排名");

@@ -115,11 +115,14 @@ fn funnel_flags_escalate_through_the_history_folder() {
     let s1 = score(&scheme, dir, q1, &quarter(900.0, 60.0), false);
     assert_eq!(s1.written.as_ref().unwrap(), &Written::New);
     assert_eq!(kinds(&s1, LARGE), [FlagKind::Warn]);
-    assert_eq!(rules(&s1, LARGE), ["D1超出漏斗图95%控制限"]);
+    assert_eq!(
+        rules(&s1, LARGE),
+        ["行政处罚案件信息公示率超出漏斗图95%控制限"]
+    );
     assert!(kinds(&s1, SMALL).is_empty(), "{:?}", s1.flags.get(SMALL));
     let reason = &s1.flags[LARGE][0].reason;
     assert!(
-        reason.starts_with("D1 行政处罚案件信息公示率为90.0%（900/1000），低于漏斗图95%控制下限"),
+        reason.starts_with("行政处罚案件信息公示率为90.0%（900/1000），低于漏斗图95%控制下限"),
         "{reason}"
     );
     assert_eq!(kinds(&s1, HIGH_G1), [FlagKind::Warn]);
@@ -128,10 +131,13 @@ fn funnel_flags_escalate_through_the_history_folder() {
     let s2 = score(&scheme, dir, q2, &quarter(905.0, 58.0), false);
     assert_eq!(s2.written.as_ref().unwrap(), &Written::New);
     assert_eq!(kinds(&s2, LARGE), [FlagKind::Interview, FlagKind::Warn]);
-    assert_eq!(rules(&s2, LARGE)[0], "D1连续2个季度超出漏斗图99.8%控制限");
+    assert_eq!(
+        rules(&s2, LARGE)[0],
+        "行政处罚案件信息公示率连续2个季度超出漏斗图99.8%控制限"
+    );
     assert!(
         s2.flags[LARGE][0].reason.starts_with(
-            "D1 行政处罚案件信息公示率2025年第1季度至第2季度连续2个季度低于漏斗图99.8%控制下限"
+            "行政处罚案件信息公示率2025年第一季度至第二季度连续2个季度低于漏斗图99.8%控制下限"
         ),
         "{}",
         s2.flags[LARGE][0].reason
@@ -139,7 +145,7 @@ fn funnel_flags_escalate_through_the_history_folder() {
     assert_eq!(kinds(&s2, HIGH_G1), [FlagKind::Interview, FlagKind::Warn]);
     assert_eq!(
         rules(&s2, HIGH_G1)[0],
-        "G1连续2个季度超出漏斗图99.8%控制限（问题长期高发）"
+        "侵权假冒投诉举报发生率连续2个季度超出漏斗图99.8%控制限（问题长期高发）"
     );
     assert!(kinds(&s2, SMALL).is_empty());
 

@@ -85,7 +85,7 @@ fn three_quarters_escalate_rerun_is_stable_and_order_is_enforced() {
     assert!(
         interview
             .reason
-            .contains("2025年第2季度至第3季度连续2个季度被通报"),
+            .contains("2025年第二季度至第三季度连续2个季度被通报"),
         "{}",
         interview.reason
     );

@@ -157,7 +157,7 @@ pub(crate) fn assessment(scheme: &Scheme) -> Assessment<'_> {
                 FlagKind::Supervise,
                 Trigger::NotifyStreak,
                 "连续3个季度被通报",
-                "2025年第2季度至第4季度连续3个季度被通报",
+                "2025年第二季度至第四季度连续3个季度被通报",
                 NaiveDate::from_ymd_opt(2026, 3, 31),
             ),
             flag(
@@ -288,7 +288,7 @@ fn ranking_workbook_reads_back() {
     let r = wb.worksheet_range("总排名").unwrap();
     assert_eq!(
         text(&r, 0, 0),
-        "广东省打击侵权假冒工作领导小组办公室　2025年第4季度打击侵权假冒工作考核评价　总排名"
+        "广东省打击侵权假冒工作领导小组办公室　2025年第四季度打击侵权假冒工作考核评价　总排名"
     );
     assert_eq!(
         text(&r, 1, 0),
@@ -404,7 +404,7 @@ fn ranking_workbook_reads_back() {
     assert_eq!(text(&r, 4, 4), "末位10%；\n连续3个季度被通报");
     assert_eq!(
         text(&r, 4, 5),
-        "总分71.50，排名末位；2025年第2季度至第4季度连续3个季度被通报；挂牌督办，限2026年3月31日前整改到位"
+        "总分71.50，排名末位；2025年第二季度至第四季度连续3个季度被通报；挂牌督办，限2026年3月31日前整改到位"
     );
     assert_eq!(at(&r, 4, 6).as_date(), NaiveDate::from_ymd_opt(2026, 3, 31));
     assert_eq!(at(&r, 3, 6), Data::Empty);

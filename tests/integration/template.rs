@@ -410,7 +410,7 @@ fn every_visible_sheet_prints_region_and_quarter() {
         }
         let hf = hf.unwrap_or_else(|| panic!("{name} has no page header"));
         let header = format!(
-            "<oddHeader>&amp;L广州市（440100）&amp;C&amp;\"-,Bold\"{name}&amp;R2025年第4季度</oddHeader>"
+            "<oddHeader>&amp;L广州市（440100）&amp;C&amp;\"-,Bold\"{name}&amp;R2025年第四季度</oddHeader>"
         );
         assert!(hf.contains(&header), "{name}: {hf}");
         assert!(

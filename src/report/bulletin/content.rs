@@ -95,8 +95,7 @@ fn number(k: usize) -> String {
 
 /// "2025年第四季度".
 pub(super) fn quarter_words(q: crate::quarter::Quarter) -> String {
-    let ordinal = usize::try_from(q.q.saturating_sub(1)).map_or_else(|_| q.q.to_string(), number);
-    format!("{}年第{ordinal}季度", q.year)
+    q.label()
 }
 
 /// The title in two lines, so it breaks where the sense does.
@@ -224,7 +223,7 @@ fn overall(a: &Assessment) -> Vec<Block> {
     blocks.push(Block::Body(format!(
         "经评分，{}个地区参加排名，平均得分{}分（满分{}分）。按等次分，{}。",
         scored.len(),
-        fmt_num(average),
+        a.scheme.fixed(average),
         fmt_num(a.scheme.total_points),
         grade_sentence(&grade_counts(a.scheme, &scored))
     )));
@@ -268,17 +267,17 @@ pub(super) fn grade_sentence(counts: &[(&str, usize)]) -> String {
 
 /// A region's total as the ranking reads it: "95.12分", or 一票否决 for a vetoed one (its
 /// total does not decide its place).
-fn total_words(r: &RegionResult) -> String {
+fn total_words(s: &Scheme, r: &RegionResult) -> String {
     if r.veto.is_some() {
         "一票否决".to_string()
     } else {
-        format!("{}分", fmt_num(r.total))
+        format!("{}分", s.fixed(r.total))
     }
 }
 
-fn with_totals(rs: &[&RegionResult]) -> String {
+fn with_totals(s: &Scheme, rs: &[&RegionResult]) -> String {
     rs.iter()
-        .map(|r| format!("{}（{}）", r.name, total_words(r)))
+        .map(|r| format!("{}（{}）", r.name, total_words(s, r)))
         .collect::<Vec<_>>()
         .join("、")
 }
@@ -293,7 +292,7 @@ fn ranking(a: &Assessment) -> Vec<Block> {
     let mut p = format!(
         "总分排名前{}位的是：{}",
         number(top.len().saturating_sub(1)),
-        with_totals(top)
+        with_totals(a.scheme, top)
     );
     let bottom_from = scored.len().saturating_sub(NAMED).max(top.len());
     let bottom = &scored[bottom_from..];
@@ -301,7 +300,7 @@ fn ranking(a: &Assessment) -> Vec<Block> {
         p.push_str(&format!(
             "；排名后{}位的是：{}",
             number(bottom.len().saturating_sub(1)),
-            with_totals(bottom)
+            with_totals(a.scheme, bottom)
         ));
     }
     p.push('。');
@@ -358,7 +357,11 @@ pub(super) fn moves_sentence(moves: &[Move]) -> String {
             .filter(|m| if rising { m.gain() > 0 } else { m.gain() < 0 })
             .collect();
         m.sort_by_key(|m| (std::cmp::Reverse(m.gain().abs()), m.to));
-        m.truncate(NAMED);
+        // Those that moved as far as the last one named are named too: 江门市 alone for a
+        // fall of 3 places shared by three others would single it out.
+        if let Some(cut) = m.get(NAMED.saturating_sub(1)).map(|x| x.gain().abs()) {
+            m.retain(|x| x.gain().abs() >= cut);
+        }
         m
     };
     let (rises, falls) = (pick(true), pick(false));
@@ -426,17 +429,20 @@ fn measures(a: &Assessment) -> Vec<Block> {
     }
     intro.push('。');
     let mut out = vec![Block::Body(intro)];
-    for (k, kind) in NAMED_MEASURES.iter().enumerate() {
+    // Only the measures taken: "（三）约谈 无。" is no section.
+    let mut k = 0;
+    for kind in &NAMED_MEASURES {
+        let regions: Vec<&(&RegionResult, Measure)> =
+            with.iter().filter(|(_, m)| m.kind == *kind).collect();
+        if regions.is_empty() {
+            continue;
+        }
         out.push(Block::Heading2(format!(
             "（{}）{}",
             number(k),
             kind.label()
         )));
-        let regions: Vec<&(&RegionResult, Measure)> =
-            with.iter().filter(|(_, m)| m.kind == *kind).collect();
-        if regions.is_empty() {
-            out.push(Block::Body("无。".to_string()));
-        }
+        k += 1;
         for (r, m) in regions {
             out.push(Block::Body(measure_sentence(&r.name, m)));
         }
@@ -444,7 +450,7 @@ fn measures(a: &Assessment) -> Vec<Block> {
     if !warned.is_empty() {
         out.push(Block::Heading2(format!(
             "（{}）{}",
-            number(NAMED_MEASURES.len()),
+            number(k),
             FlagKind::Warn.label()
         )));
         out.push(Block::Body(format!(
@@ -565,17 +571,16 @@ fn loss_sentence(s: &Scheme, k: usize, l: &Loss) -> String {
         .lowest
         .iter()
         .take(NAMED)
-        .map(|(name, v)| format!("{name}（得{}分）", fmt_num(*v)))
+        .map(|(name, v)| format!("{name}（得{}分）", s.fixed(*v)))
         .collect();
     let mut p = format!(
-        "{}是{}{}。{}平均得分{}分（满分{}分），平均失分{}分，失分最多的是{}",
+        "{}是{}。{}平均得分{}分（满分{}分），平均失分{}分，失分最多的是{}",
         number(k),
-        ind.id,
         ind.name,
         s.office.whole(),
-        fmt_num(l.average),
+        s.fixed(l.average),
         fmt_num(ind.points),
-        fmt_num(l.lost),
+        s.fixed(l.lost),
         lowest.join("、")
     );
     if l.rectify > 0 {
@@ -651,6 +656,24 @@ mod tests {
             moves_sentence(&[mv("广州市", 2, 1)]),
             "与上季度相比，排名上升最多的是广州市（由第2名升至第1名，升1位）；没有地区排名下降。"
         );
+    }
+
+    /// Regression (issue 24): 排名下降 named only 江门市, although 湛江市, 惠州市 and 东莞市 fell
+    /// the same 3 places. Every region that moved as far as the last one named is named.
+    #[test]
+    fn regression_every_tie_of_the_biggest_falls_is_named() {
+        let moves = [
+            mv("江门市", 2, 5),
+            mv("湛江市", 6, 9),
+            mv("惠州市", 8, 11),
+            mv("东莞市", 12, 15),
+            mv("中山市", 14, 16),
+        ];
+        let s = moves_sentence(&moves);
+        for name in ["江门市", "湛江市", "惠州市", "东莞市"] {
+            assert!(s.contains(&format!("{name}（由第")), "{name}: {s}");
+        }
+        assert!(!s.contains("中山市"), "{s}");
     }
 
     fn graded(name: &str, grade: &str) -> RegionResult {
