@@ -71,7 +71,9 @@ impl Measure {
             reason.push_str(kind.label());
         }
         if let Some(d) = deadline {
-            reason.push_str(&format!("，限{}前整改到位", d.format("%Y年%-m月%-d日")));
+            let by = format!("限{}前整改到位", d.format("%Y年%-m月%-d日"));
+            reason.push_str(if kind == FlagKind::Veto { "；" } else { "，" });
+            reason.push_str(&by);
         }
         Some(Measure {
             kind,
@@ -132,7 +134,8 @@ pub fn evaluate(
                     trigger: Trigger::Veto,
                     rule: "发生重特大案（事）件，一票否决".to_string(),
                     reason: format!("一票否决：{reason}，等次定为{}", scheme.veto.grade),
-                    deadline: None,
+                    // A vetoed region rectifies within the same period as one under 挂牌督办.
+                    deadline: Some(deadline),
                 });
             }
             // How many regions were ranked is said once where the measures are listed.

@@ -115,23 +115,43 @@ impl Results<'_> {
             "五、整改事项（失分超过{}分的指标，按失分从多到少）",
             fmt_num(s.feedback.rectify_above)
         );
-        if rectify.is_empty() {
+        if rectify.is_empty() && r.veto.is_none() {
             let _ = writeln!(out, "  无");
         }
-        for (k, (ind, lost)) in rectify.iter().enumerate() {
-            let basis = if ind.source.is_empty() {
+        let basis = |source: &str| {
+            if source.is_empty() {
                 String::new()
             } else {
-                format!("；依据：{}", ind.source)
-            };
+                format!("；依据：{source}")
+            }
+        };
+        // The veto first: it, not any indicator, is why the region is 不合格.
+        let first = usize::from(r.veto.is_some());
+        if let Some(incident) = &r.veto {
+            let by = self
+                .measure(&r.code)
+                .and_then(|m| m.deadline)
+                .map_or_else(String::new, |d| {
+                    format!("，{}前完成", d.format("%Y年%-m月%-d日"))
+                });
             let _ = writeln!(
                 out,
-                "  {}. {} {}：失{}分（满分{}分）{basis}",
-                k + 1,
+                "  1. 一票否决：{incident}。整改要求：{}{by}{}",
+                s.veto.action(),
+                basis(&s.veto.source)
+            );
+        }
+        for (k, (ind, lost)) in rectify.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "  {}. {} {}：失{}分（满分{}分）。整改要求：{}{}",
+                k + 1 + first,
                 ind.id,
                 ind.name,
                 fmt_num(*lost),
-                fmt_num(ind.points)
+                fmt_num(ind.points),
+                ind.action(),
+                basis(&ind.source)
             );
         }
         let _ = writeln!(out, "六、预警与督办");

@@ -27,6 +27,34 @@ pub struct Indicator {
     pub unit: String,
     #[serde(default)]
     pub source: String,
+    /// 整改要求: what a region that lost points on it is to do (反馈单, explain); when the
+    /// scheme gives none, [`Indicator::action`] words one from the rule.
+    #[serde(default)]
+    pub action: String,
+}
+
+impl Indicator {
+    /// What a region that lost points on this indicator is to do: the scheme's `action`, or
+    /// words from its rule ("提高…", "降低…", "完成…").
+    pub fn action(&self) -> String {
+        if !self.action.trim().is_empty() {
+            return self.action.trim().to_string();
+        }
+        let lower_is_better = matches!(
+            self.rule,
+            Rule::RatioToBest { inverted: true }
+                | Rule::MinMax { inverted: true }
+                | Rule::Percentile { inverted: true }
+        );
+        match self.rule {
+            Rule::Checklist => format!("按要求完成“{}”并留存佐证材料", self.name),
+            _ if lower_is_better => format!(
+                "查找{}偏高的原因，加强源头治理，降低{}",
+                self.name, self.name
+            ),
+            _ => format!("查找{}失分的原因，制定措施，提高{}", self.name, self.name),
+        }
+    }
 }
 
 /// How an indicator's value is computed.

@@ -50,6 +50,23 @@ pub struct Veto {
     pub column: String,
     pub reason_column: String,
     pub grade: String,
+    /// The policy a veto rests on, cited with its 整改事项.
+    #[serde(default)]
+    pub source: String,
+    /// 整改要求 of a vetoed region; a default when the scheme gives none.
+    #[serde(default)]
+    pub action: String,
+}
+
+impl Veto {
+    /// What a vetoed region is to do, first of its 整改事项.
+    pub fn action(&self) -> String {
+        match self.action.trim() {
+            "" => "查明事件原因，依法依规追究有关人员责任，举一反三堵塞监管漏洞，在整改期限内书面报送整改报告"
+                .to_string(),
+            a => a.to_string(),
+        }
+    }
 }
 
 /// A grade band (等次).

@@ -430,8 +430,19 @@ fn explain_gives_the_ranking_workbooks_total_rank_and_measure() {
     );
     assert!(block[1].contains("失6.16分（满分10分）"), "{}", block[1]);
     assert!(block[0].contains("依据：办字〔2017〕100号"), "{}", block[0]);
+    assert!(block[0].contains("整改要求：对"), "{}", block[0]);
     let jieyang = explain("揭阳市");
     assert!(jieyang.contains("措施：一票否决"), "{jieyang}");
+    // The incident is its first 整改事项, with what to do and by when (issue 24).
+    let first = jieyang
+        .lines()
+        .skip_while(|l| !l.starts_with("五、整改事项"))
+        .nth(1)
+        .unwrap();
+    assert!(
+        first.starts_with("  1. 一票否决：") && first.contains("2026年3月31日前完成"),
+        "{first}"
+    );
     assert!(
         jieyang.contains("+0.5分") && jieyang.contains("-2分"),
         "{jieyang}"

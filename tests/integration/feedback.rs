@@ -218,19 +218,52 @@ fn feedback_agrees_with_the_ranking_workbook() {
     let jieyang = rows(&dir.join("445200_揭阳市_2025Q4_反馈单.xlsx"), "反馈单");
     assert!(after(&jieyang, "措施理由").starts_with("一票否决："));
     assert_eq!(after(&jieyang, "等次"), "不合格");
+    // Its first 整改事项 is the incident itself, with what to do and by when (issue 24): the
+    // veto, not any indicator, is why it is 不合格. The deadline is the scheme's rectify_days
+    // after the quarter (2025-12-31 + 90 days).
+    assert_eq!(after(&jieyang, "整改期限"), "2026年3月31日");
+    let items: Vec<Vec<String>> = section(&jieyang, "六、")
+        .into_iter()
+        .filter(|r| r[0].contains(". "))
+        .cloned()
+        .collect();
+    assert!(items[0][0].starts_with("1. 一票否决："), "{:?}", items[0]);
+    assert!(
+        items[0]
+            .iter()
+            .any(|c| c.contains("整改报告") && c.contains("2026年3月31日前")),
+        "{:?}",
+        items[0]
+    );
+    assert!(items[1][0].starts_with("2. "), "{:?}", items[1]);
 
     // 云浮市's 整改事项, worked out by hand from its scores (points − score, more than 1 point
     // lost, most first, scheme order among equals): D1 10−0; B1 10−3.84; B4 5−0 and E2 5−0;
     // E1 5−0.09; G1 5−0.56; C3 5−0.71 and F2 5−0.71; B2 5−0.83; A2 3−0 and A3 3−0; B3 5−2.01;
     // D2 5−2.14; F1 5−3.13; G2 5−3.49. C1 and C2 (when_empty: full marks) lost nothing.
     let yunfu = rows(&dir.join("445300_云浮市_2025Q4_反馈单.xlsx"), "反馈单");
-    let listed: Vec<(String, f64)> = section(&yunfu, "六、")
-        .iter()
+    // Each item by its name (a region reads words, not codes), each with what to do.
+    let scheme = kaoping::scheme::Scheme::builtin().unwrap();
+    let id_of = |name: &str| {
+        scheme
+            .indicators
+            .iter()
+            .find(|i| i.name == name)
+            .map(|i| i.id.clone())
+            .unwrap_or_else(|| panic!("no indicator named {name}"))
+    };
+    let items: Vec<Vec<String>> = section(&yunfu, "六、")
+        .into_iter()
         .filter(|r| r[0].contains(". "))
-        .map(|r| {
-            let id = r[0].split(' ').nth(1).unwrap().to_string();
-            (id, num(&r[1]))
-        })
+        .cloned()
+        .collect();
+    assert!(
+        items.iter().all(|r| r.len() > 2 && !r[2].is_empty()),
+        "{items:?}"
+    );
+    let listed: Vec<(String, f64)> = items
+        .iter()
+        .map(|r| (id_of(r[0].split_once(". ").unwrap().1), num(&r[1])))
         .collect();
     let expected = [
         ("D1", 10.0),

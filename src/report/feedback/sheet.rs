@@ -116,15 +116,10 @@ fn result(g: &mut Grid, a: &Assessment, r: &RegionResult, mut row: u32) -> u32 {
             "报送情况",
             Value::Text(filed, Fill::None),
             "整改期限",
-            Value::Text(
-                measure
-                    .as_ref()
-                    .and_then(|m| m.deadline)
-                    .map_or("—".to_string(), |d| {
-                        d.format("%Y年%-m月%-d日").to_string()
-                    }),
-                fill,
-            ),
+            match measure.as_ref().and_then(|m| m.deadline) {
+                Some(d) => Value::Text(d.format("%Y年%-m月%-d日").to_string(), fill),
+                None => Value::Text("—".to_string(), Fill::None),
+            },
         ),
     ];
     for (left, lv, right, rv) in pairs {
@@ -151,12 +146,13 @@ fn result(g: &mut Grid, a: &Assessment, r: &RegionResult, mut row: u32) -> u32 {
     }
     let indicator_sum: f64 = r.groups.iter().map(|(_, v)| v).sum();
     label(g, row, 0, 1, "总分构成");
+    let s = a.scheme;
     let sum = format!(
         "指标得分{} + 加分{} − 扣分{} = 总分{}",
-        fmt_num(a.scheme.round(indicator_sum)),
-        fmt_num(r.bonus),
-        fmt_num(r.deductions),
-        fmt_num(r.total)
+        s.fixed(indicator_sum),
+        s.fixed(r.bonus),
+        s.fixed(r.deductions),
+        s.fixed(r.total)
     );
     g.styled_span(row, 1, LAST_COL, &sum, Kind::Text, Fill::None);
     row + 1
@@ -478,28 +474,51 @@ fn rectifications(g: &mut Grid, a: &Assessment, r: &RegionResult, mut row: u32) 
     );
     row += 1;
     let list = standing::rectifications(s, r);
-    if list.is_empty() {
+    if list.is_empty() && r.veto.is_none() {
         g.para(row, 0, LAST_COL, "无。各项指标失分均未超过整改线。");
         return row + 1;
     }
-    label(g, row, 0, 1, "指标");
+    label(g, row, 0, 1, "事项");
     label(g, row, 1, 1, "失分");
-    label(g, row, 2, 8, "政策依据");
+    label(g, row, 2, 4, "整改要求");
+    label(g, row, 6, 4, "政策依据");
     row += 1;
-    for (k, (ind, lost)) in list.iter().enumerate() {
-        g.text(
+    let or_dash = |t: &str| {
+        if t.trim().is_empty() {
+            "—".to_string()
+        } else {
+            t.to_string()
+        }
+    };
+    let mut k = 0;
+    // The veto first: it, not any indicator, is why the region is 不合格.
+    if let Some(incident) = &r.veto {
+        k += 1;
+        let by = a
+            .measure(&r.code)
+            .and_then(|m| m.deadline)
+            .map_or_else(String::new, |d| {
+                format!("（{}前）", d.format("%Y年%-m月%-d日"))
+            });
+        g.text(row, 0, &format!("{k}. 一票否决：{incident}"), Fill::Red);
+        g.styled(row, 1, "—", Kind::Label, Fill::None, Tone::Normal);
+        g.styled_span(
             row,
-            0,
-            &format!("{}. {} {}", k + 1, ind.id, ind.name),
+            2,
+            4,
+            &format!("{}{by}", s.veto.action()),
+            Kind::Text,
             Fill::None,
         );
+        g.styled_span(row, 6, 4, &or_dash(&s.veto.source), Kind::Text, Fill::None);
+        row += 1;
+    }
+    for (ind, lost) in &list {
+        k += 1;
+        g.text(row, 0, &format!("{k}. {}", ind.name), Fill::None);
         g.num(row, 1, *lost, Kind::Score, Fill::PaleYellow);
-        let basis = if ind.source.is_empty() {
-            "—"
-        } else {
-            ind.source.as_str()
-        };
-        g.styled_span(row, 2, 8, basis, Kind::Text, Fill::None);
+        g.styled_span(row, 2, 4, &ind.action(), Kind::Text, Fill::None);
+        g.styled_span(row, 6, 4, &or_dash(&ind.source), Kind::Text, Fill::None);
         row += 1;
     }
     row
