@@ -44,7 +44,7 @@ pub fn run(
     }
     for def in &scheme.ledgers {
         if let Some(ledger) = sub.ledgers.get(&def.id) {
-            found.extend(ledger_totals(sub, def, ledger));
+            found.extend(ledger_totals(scheme, sub, def, ledger));
         }
     }
 
@@ -103,7 +103,12 @@ pub fn run(
 }
 
 /// A ledger's row count and column sums against the summary fields the scheme ties them to.
-fn ledger_totals(sub: &Submission, def: &LedgerDef, ledger: &Ledger) -> Vec<Problem> {
+fn ledger_totals(
+    scheme: &Scheme,
+    sub: &Submission,
+    def: &LedgerDef,
+    ledger: &Ledger,
+) -> Vec<Problem> {
     let mut found = Vec::new();
     let n = ledger.rows.len();
     let field = |code: &Option<String>| {
@@ -117,7 +122,7 @@ fn ledger_totals(sub: &Submission, def: &LedgerDef, ledger: &Ledger) -> Vec<Prob
                 v.source.clone(),
                 format!(
                     "{}为{}，与{}的{}行记录不一致",
-                    code,
+                    scheme.item(&code),
                     fmt_num(v.value),
                     def.sheet,
                     n
@@ -132,7 +137,7 @@ fn ledger_totals(sub: &Submission, def: &LedgerDef, ledger: &Ledger) -> Vec<Prob
                 v.source.clone(),
                 format!(
                     "{}为{}，少于{}的{}行记录（台账记录数不应超过该项）",
-                    code,
+                    scheme.item(&code),
                     fmt_num(v.value),
                     def.sheet,
                     n
@@ -159,7 +164,7 @@ fn ledger_totals(sub: &Submission, def: &LedgerDef, ledger: &Ledger) -> Vec<Prob
                 v.source.clone(),
                 format!(
                     "{}为{}，与{}“{}”列合计{}不一致",
-                    check.field,
+                    scheme.item(&check.field),
                     fmt_num(v.value),
                     def.sheet,
                     check.column,
@@ -231,20 +236,20 @@ mod tests {
         // Three transfers against S20 = 2; weights 4.2 + 6.2 = 10.4 against S03 = 10.5.
         let t = ledger("移送台账", transfer.columns.len(), &[1.0, 1.0, 1.0], 0);
         let d = ledger("销毁台账", destruction.columns.len(), &[4.2, 6.2], 4);
-        let mut found = ledger_totals(&sub, &transfer, &t);
-        found.extend(ledger_totals(&sub, &destruction, &d));
+        let mut found = ledger_totals(&scheme, &sub, &transfer, &t);
+        found.extend(ledger_totals(&scheme, &sub, &destruction, &d));
         let shown: Vec<String> = found.iter().map(|p| p.to_string()).collect();
         assert_eq!(
             shown,
             [
-                "f.xlsx 汇总指标!D19：S20为2，少于移送台账的3行记录（台账记录数不应超过该项）",
-                "f.xlsx 汇总指标!D4：S03为10.5，与销毁台账“重量（千克）”列合计10.4不一致",
+                "f.xlsx 汇总指标!D19：S20（达到刑事追诉标准的案件数）为2，少于移送台账的3行记录（台账记录数不应超过该项）",
+                "f.xlsx 汇总指标!D4：S03（涉案货值）为10.5，与销毁台账“重量（千克）”列合计10.4不一致",
             ]
         );
 
         // Within a cent, and at most as many transfers as S20: nothing.
         sub.fields = [field("S20", 3.0, "D19"), field("S03", 10.404, "D4")].into();
-        assert!(ledger_totals(&sub, &transfer, &t).is_empty());
-        assert!(ledger_totals(&sub, &destruction, &d).is_empty());
+        assert!(ledger_totals(&scheme, &sub, &transfer, &t).is_empty());
+        assert!(ledger_totals(&scheme, &sub, &destruction, &d).is_empty());
     }
 }

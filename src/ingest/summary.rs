@@ -107,8 +107,12 @@ pub fn read(
                 continue;
             }
             Read::Bad(m) => {
-                sub.problems
-                    .push(Problem::error(Kind::BadValue, src(cell), m));
+                // The item by its 编码 and name, as the clerk sees it in the template's row.
+                sub.problems.push(Problem::error(
+                    Kind::BadValue,
+                    src(cell),
+                    format!("{}（{}）{m}", def.code, def.name),
+                ));
                 continue;
             }
         };

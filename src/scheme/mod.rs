@@ -195,6 +195,16 @@ impl Scheme {
         round_half_away(v, self.decimals)
     }
 
+    /// A summary field or work item as a region's clerk finds it in the template: its 编码 and
+    /// name, "S01（行政处罚案件数）"; the code alone when the scheme has no such item.
+    pub fn item(&self, code: &str) -> String {
+        self.fields
+            .iter()
+            .chain(&self.work_items)
+            .find(|f| f.code == code)
+            .map_or_else(|| code.to_string(), |f| format!("{code}（{}）", f.name))
+    }
+
     /// A score as published: rounded, with every decimal place shown ("0.90", not "0.9"
     /// beside "0.58").
     pub fn fixed(&self, v: f64) -> String {

@@ -108,15 +108,15 @@ fn demo_ranks_all_regions_and_raises_every_kind_of_flag() {
         .filter(|r| r[2].starts_with("445100"))
         .collect();
     assert!(
-        chaozhou
-            .iter()
-            .any(|r| r[3] == "汇总指标" && r[4] == "D6" && r[5] == "应为非负整数，实际为“约30”"),
+        chaozhou.iter().any(|r| r[3] == "汇总指标"
+            && r[4] == "D6"
+            && r[5] == "S05（分领域案件数：互联网）应为非负整数，实际为“约30”"),
         "{chaozhou:?}"
     );
     assert!(
         chaozhou
             .iter()
-            .any(|r| r[4] == "D19" && r[5] == "应为非负整数，实际为“-3”"),
+            .any(|r| r[4] == "D19" && r[5] == "S18（抓获犯罪嫌疑人数）应为非负整数，实际为“-3”"),
         "{chaozhou:?}"
     );
     // Both of 广州市's files are listed.

@@ -314,6 +314,23 @@ fn a_returned_region_gets_the_errors_and_the_deadline() {
         .find(|c| c.contains("经校验发现"))
         .unwrap();
     assert!(body.contains("于2026年1月8日前"), "{body}");
+    // 潮州市's file has errors only: no word of warnings the table does not list (issue 24).
+    assert!(!body.contains("警告"), "{body}");
+    // Each error names the item as the clerk sees it in the template: 编码 and name.
+    let named = notice
+        .iter()
+        .flatten()
+        .filter(|c| c.contains("应为非负整数") || c.contains("不一致"))
+        .count();
+    assert_eq!(named, 3);
+    assert!(
+        notice
+            .iter()
+            .flatten()
+            .filter(|c| c.contains("应为非负整数") || c.contains("不一致"))
+            .all(|c| c.starts_with('S') && c.contains('（')),
+        "{notice:?}"
+    );
     // 数据质量: 级别 | 地区 | 文件 | 工作表 | 单元格 | 说明
     let quality = table(&out.join("考评排名_2025Q4.xlsx"), "数据质量", "级别");
     let errors: Vec<&Vec<String>> = quality

@@ -426,7 +426,10 @@ fn hand_worked_fixture_scores_ranks_and_flags() {
     assert_eq!(bad[0].source.file, "440400_丁市_2025Q3.xlsx");
     assert_eq!(bad[0].source.sheet, "汇总指标");
     assert_eq!(bad[0].source.cell, "D6");
-    assert_eq!(bad[0].message, "应为非负整数，实际为“约30”");
+    assert_eq!(
+        bad[0].message,
+        "S05（分领域案件数：互联网）应为非负整数，实际为“约30”"
+    );
 
     // Flags: 丙市 一票否决 first, then 通报 (不合格); 丁 and 戊 have a status, not a measure.
     let kinds = |code: &str| {

@@ -50,8 +50,10 @@ pub(super) fn write(
             a.made_on(),
         ),
         (Form::Returned, Some(file)) => format!(
-            "　　你单位报送的{}考核评价填报文件“{file}”经校验发现{errors}处错误，本季度暂不予评分、不参加排名。请对照下表逐项改正（警告项请一并核实），于{deadline}前（{}后{days}个工作日内）重新报送。逾期未重新报送的，按未报送处理。",
+            "　　你单位报送的{}考核评价填报文件“{file}”经校验发现{errors}处错误，本季度暂不予评分、不参加排名。请对照下表逐项改正{}，于{deadline}前（{}后{days}个工作日内）重新报送。逾期未重新报送的，按未报送处理。",
             a.quarter.label(),
+            // Only when the table lists warnings.
+            if found.len() > errors { "（警告项请一并核实）" } else { "" },
             a.made_on(),
         ),
         (Form::Returned, None) => format!(
