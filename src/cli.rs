@@ -30,9 +30,17 @@ pub struct SetupArgs {
     /// 节假日表（CSV：日期,类型,说明；类型为“休”或“班”），默认使用内置的 templates/holidays.csv
     #[arg(long, value_name = "FILE")]
     pub holidays: Option<PathBuf>,
+    /// 制表日期（年-月-日，如 2026-01-20）：写在排名工作簿、反馈单、通知和情况通报上，通知的重新报送截止日期从它算起；省略时为今天
+    #[arg(long, value_name = "年-月-日", value_parser = parse_date)]
+    pub date: Option<chrono::NaiveDate>,
     /// The office named in titles and forms, from the workspace's kaoping.toml (not a flag).
     #[arg(skip)]
     pub office: Option<crate::office::Office>,
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("“{s}”不是日期，应写作 年-月-日，如 2026-01-20"))
 }
 
 /// What a scoring run reads: the folder, the province's files, the quarter and the history

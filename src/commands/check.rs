@@ -18,6 +18,7 @@ pub fn run(
     out: Option<&Path>,
     feedback: Option<Option<&Path>>,
 ) -> Result<Exit, Error> {
+    let date = setup.date;
     let setup = load(setup)?;
     let quarter = quarter_of(quarter, dir, &setup)?;
     let out = out.map_or_else(
@@ -28,7 +29,15 @@ pub fn run(
         .map(|f| super::or_beside(f.map(Path::to_path_buf), &out, &format!("反馈单_{quarter}")));
     let feedback = feedback.as_deref();
     let progress = super::Bar::new();
-    let checked = pipeline::check(&setup, quarter, dir, &out, &run_time(), feedback, &progress)?;
+    let checked = pipeline::check(
+        &setup,
+        quarter,
+        dir,
+        &out,
+        &run_time(date),
+        feedback,
+        &progress,
+    )?;
     let rows: Vec<[String; 4]> = checked
         .files
         .iter()

@@ -43,11 +43,12 @@ pub fn run(inputs: &Inputs) -> Result<Exit, Error> {
             regions: inputs.regions.map(Path::to_path_buf),
             holidays: inputs.holidays.map(Path::to_path_buf),
             office: None,
+            date: None,
         })
     };
     let (setup_a, setup_b) = (setup(a)?, setup(b)?);
     let quarter = quarter_of(inputs.quarter, inputs.dir, &setup_b)?;
-    let time = run_time();
+    let time = run_time(None);
     let scored_a = assess(&setup_a, quarter, inputs, &time)?;
     let scored_b = assess(&setup_b, quarter, inputs, &time)?;
     let c = Comparison::new(

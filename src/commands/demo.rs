@@ -61,6 +61,7 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
             Some(&history),
             &path,
             &options,
+            None,
         )?;
         print_summary(&setup, &outcome, *q, &path);
         last = Some((outcome, path, *q));

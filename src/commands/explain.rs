@@ -25,7 +25,7 @@ pub fn run(
         out: Path::new(""),
         replace: false,
         without_province_findings,
-        run_time: run_time(),
+        run_time: run_time(inputs.setup.date),
         wait: crate::history::DEFAULT_WAIT,
         on_wait: |message| eprintln!("{message}"),
         progress: &super::Bar::new(),

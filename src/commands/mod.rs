@@ -298,7 +298,9 @@ pub(super) fn today_from_env() -> Result<Option<chrono::NaiveDate>, Error> {
 }
 
 /// 评分时间: `SOURCE_DATE_EPOCH` when set (for byte-identical output), else now.
-fn run_time() -> String {
+/// The run's time, "2026-01-20 09:30:00": the clock's (or `SOURCE_DATE_EPOCH`'s), on the day
+/// `--date` gives when given (the 制表日期 every output prints and deadlines count from).
+fn run_time(date: Option<chrono::NaiveDate>) -> String {
     let fixed = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
@@ -307,5 +309,6 @@ fn run_time() -> String {
         Some(t) => t.naive_utc(),
         None => chrono::Local::now().naive_local(),
     };
+    let t = date.map_or(t, |d| d.and_time(t.time()));
     t.format("%Y-%m-%d %H:%M:%S").to_string()
 }

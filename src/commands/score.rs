@@ -32,7 +32,15 @@ pub fn run(
         ))
     });
     let options = &options;
-    let outcome = score_one(&setup, quarter, dir, history, &out, options)?;
+    let outcome = score_one(
+        &setup,
+        quarter,
+        dir,
+        history,
+        &out,
+        options,
+        inputs.setup.date,
+    )?;
     print_summary(&setup, &outcome, quarter, &out);
     if options.timings {
         eprintln!("各阶段耗时：{}", outcome.timings);
@@ -51,6 +59,7 @@ pub(super) fn score_one(
     history: Option<&Path>,
     out: &Path,
     options: &ScoreOptions,
+    date: Option<chrono::NaiveDate>,
 ) -> Result<ScoreOutcome, Error> {
     let requirements = options
         .requirements
@@ -65,7 +74,7 @@ pub(super) fn score_one(
         out,
         replace: options.replace,
         without_province_findings: options.without_province_findings,
-        run_time: run_time(),
+        run_time: run_time(date),
         wait: Duration::from_secs(options.wait),
         on_wait: |message| eprintln!("{message}"),
         progress: &super::Bar::new(),

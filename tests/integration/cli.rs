@@ -777,3 +777,54 @@ fn a_prefecture_workspace_speaks_as_a_city_office_and_names_its_contact() {
         Some(format!("联系人：{office} 李四，电话：0731-1234567"))
     );
 }
+
+/// Issue 24: the 制表日期 is the office's to set (`--date`), not the clock's: the ranking
+/// workbook, the notices and their resubmission deadline (5 working days on) follow it. A date
+/// that is not one stops with a message saying how to write it.
+#[test]
+fn the_date_on_the_outputs_is_the_one_given() {
+    let tmp = tempfile::tempdir().unwrap();
+    let q4 = samples().join("2025Q4");
+    let o = kaoping(
+        tmp.path(),
+        &[
+            "score",
+            q4.to_str().unwrap(),
+            "--new-history",
+            "--history",
+            "历史",
+            "--date",
+            "2026-01-20",
+            "--feedback",
+        ],
+    );
+    assert!(
+        o.status.code().is_some_and(|c| c < 2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let ranking = all_cells(&tmp.path().join("考评排名_2025Q4.xlsx"));
+    assert!(
+        ranking
+            .iter()
+            .any(|c| c.starts_with("制表：") && c.contains("2026年1月20日")),
+        "{ranking:?}"
+    );
+    // 20 January 2026 is a Tuesday: 21, 22, 23, 26, 27 → 27 January.
+    let notice = all_cells(
+        &tmp.path()
+            .join("反馈单_2025Q4/445100_潮州市_2025Q4_退回修改通知.xlsx"),
+    );
+    assert!(
+        notice
+            .iter()
+            .any(|c| c.contains("于2026年1月27日前（2026年1月20日后5个工作日内）")),
+        "{notice:?}"
+    );
+    let o = kaoping(
+        tmp.path(),
+        &["check", q4.to_str().unwrap(), "--date", "2026-13-01"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("应写作 年-月-日"));
+}
