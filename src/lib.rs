@@ -29,3 +29,4 @@ pub mod template;
 pub mod text;
 pub mod timings;
 pub mod workspace;
+pub mod xlsx;

@@ -19,7 +19,12 @@ pub(super) fn measure_rules(a: &Assessment) -> Vec<(FlagKind, String)> {
             FlagKind::Veto,
             format!(
                 "{}中“{}”为“是”（发生重特大案（事）件），等次定为{}，不论得分，排在未被否决的地区之后",
-                s.province.file, s.veto.column, s.veto.grade
+                // The 省级评定 as leaders know it, not the name of a file.
+                std::path::Path::new(&s.province.file)
+                    .file_stem()
+                    .map_or_else(|| s.province.file.clone(), |n| n.to_string_lossy().into_owned()),
+                s.veto.column,
+                s.veto.grade
             ),
         ),
         (

@@ -169,16 +169,17 @@ impl Assessment<'_> {
         self.subtitle().replacen("　　制表日期", "\n制表日期", 1)
     }
 
-    /// The line under every title: scheme, its version and the 制表日期.
+    /// The line under every title: the scheme by name and version, and the 制表日期.
     pub(crate) fn subtitle(&self) -> String {
         let omitted = match self.findings {
             Findings::Used => "",
             Findings::Omitted(_) => "\n【本表未计入省级评定，不能作为正式考评结果】",
         };
+        // The scheme's id is the engine's key (评分说明 names it); a reader knows the scheme by
+        // its name and version.
         format!(
-            "指标体系：{}（编号{}，版本{}）　　制表日期：{}{omitted}",
+            "指标体系：{}（版本{}）　　制表日期：{}{omitted}",
             self.scheme.name,
-            self.scheme.id,
             self.scheme.version,
             self.made_on()
         )
@@ -377,7 +378,7 @@ pub(super) fn rank_cell(
 }
 
 fn new_workbook(a: &Assessment) -> Workbook {
-    let mut wb = Workbook::new();
+    let mut wb = crate::xlsx::workbook();
     // Level 3 instead of 6: about half the time to save for a file about a tenth larger.
     wb.set_zip_compression_level(3);
     let created = a.quarter.last_day();

@@ -145,6 +145,8 @@ fn notes(g: &mut Grid, a: &Assessment, mut row: u32) -> u32 {
     for (fill, label, meaning) in legend::fills(a) {
         g.styled_span(row, 0, 2, &label, Kind::Label, fill);
         g.para(row, 2, LAST_COL, &meaning);
+        // Every colour box the same height: two lines, whatever the text beside it.
+        g.set_min_lines(row, 2);
         row += 1;
     }
     let s = a.scheme;

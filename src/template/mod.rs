@@ -193,7 +193,7 @@ pub fn build(
     let hash = template_hash(scheme);
     let f = Formats::new();
     let lists = long_lists(scheme);
-    let mut workbook = Workbook::new();
+    let mut workbook = crate::xlsx::workbook();
     let created = ExcelDateTime::from_ymd(2020, 1, 1).on(GUIDE_SHEET)?;
     workbook.set_properties(
         &DocProperties::new()

@@ -13,7 +13,7 @@ use crate::quarter::Quarter;
 use crate::registry::Region;
 use crate::scheme::{FieldDef, Scheme, ValueKind};
 use crate::submission::Cell;
-use rust_xlsxwriter::{Format, Workbook, Worksheet};
+use rust_xlsxwriter::{Workbook, Worksheet};
 use std::path::Path;
 
 /// Writes one region's filled submission, laid out as plainly as the contract allows.
@@ -42,8 +42,8 @@ pub fn build(
     filled: &Filled,
 ) -> Result<Workbook, TemplateError> {
     check_filled(scheme, filled)?;
-    let date = Format::new().set_num_format("yyyy-mm-dd");
-    let mut wb = Workbook::new();
+    let date = crate::xlsx::format().set_num_format("yyyy-mm-dd");
+    let mut wb = crate::xlsx::workbook();
 
     let ws = wb.add_worksheet();
     ws.set_name(BASIC_SHEET).on(BASIC_SHEET)?;

@@ -7,7 +7,7 @@ use super::{validation, OnSheet, TemplateError};
 use crate::quarter::Quarter;
 use crate::registry::Registry;
 use crate::scheme::{Scheme, ValueKind};
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, FormatBorder, Workbook, Worksheet};
 
 /// The sheet's name.
 pub const SHEET: &str = "省级评定";
@@ -37,7 +37,7 @@ pub fn build(
     registry: &Registry,
     quarter: Quarter,
 ) -> Result<Workbook, TemplateError> {
-    let mut wb = Workbook::new();
+    let mut wb = crate::xlsx::workbook();
     let created = ExcelDateTime::from_ymd(2020, 1, 1).on(SHEET)?;
     wb.set_properties(
         &DocProperties::new()
@@ -47,16 +47,16 @@ pub fn build(
     );
     let mut ws = Worksheet::new();
     ws.set_name(SHEET).on(SHEET)?;
-    let header = Format::new()
+    let header = crate::xlsx::format()
         .set_bold()
         .set_border(FormatBorder::Thin)
         .set_background_color("D9E1F2")
         .set_text_wrap();
-    let cell = Format::new().set_border(FormatBorder::Thin);
-    let centred = Format::new()
+    let cell = crate::xlsx::format().set_border(FormatBorder::Thin);
+    let centred = crate::xlsx::format()
         .set_border(FormatBorder::Thin)
         .set_align(rust_xlsxwriter::FormatAlign::Center);
-    let text = Format::new()
+    let text = crate::xlsx::format()
         .set_border(FormatBorder::Thin)
         .set_num_format("@");
     let columns = &scheme.province.columns;

@@ -24,7 +24,7 @@ pub(super) struct Formats {
 
 impl Formats {
     pub(super) fn new() -> Formats {
-        let cell = Format::new()
+        let cell = crate::xlsx::format()
             .set_border(FormatBorder::Thin)
             .set_align(FormatAlign::VerticalCenter);
         let input = cell
@@ -39,15 +39,17 @@ impl Formats {
                 .set_background_color(Color::RGB(0xD9E1F2)),
             label: cell.clone(),
             fixed: cell.clone().set_num_format("@"),
-            prose: Format::new()
+            prose: crate::xlsx::format()
                 .set_border(FormatBorder::Thin)
                 .set_align(FormatAlign::Top)
                 .set_text_wrap(),
-            remark: Format::new().set_align(FormatAlign::Top).set_text_wrap(),
+            remark: crate::xlsx::format()
+                .set_align(FormatAlign::Top)
+                .set_text_wrap(),
             input_text: input.clone().set_num_format("@"),
             input_date: input.clone().set_num_format("yyyy-mm-dd"),
             input,
-            hidden: Format::new(),
+            hidden: crate::xlsx::format(),
         }
     }
 

@@ -292,7 +292,7 @@ fn ranking_workbook_reads_back() {
     );
     assert_eq!(
         text(&r, 1, 0),
-        "指标体系：打击侵权假冒工作考核评价指标体系（2020年版）（编号dqqq-2020，版本2020.1）　　制表日期：2026年1月15日"
+        "指标体系：打击侵权假冒工作考核评价指标体系（2020年版）（版本2020.1）　　制表日期：2026年1月15日"
     );
     let header: Vec<String> = (0..10).map(|c| text(&r, 2, c)).collect();
     assert_eq!(

@@ -38,7 +38,7 @@ const SUMMARY_LAST_COL: u16 = 7;
 const LINE_COL: u16 = SUMMARY_LAST_COL + 2;
 
 pub(super) fn build(c: &Comparison) -> Result<Workbook, ReportError> {
-    let mut wb = Workbook::new();
+    let mut wb = crate::xlsx::workbook();
     wb.set_zip_compression_level(3);
     let props = DocProperties::new()
         .set_title(format!("方案比较 {}", c.quarter.label()))

@@ -156,7 +156,7 @@ pub fn build(
     resubmit_by: NaiveDate,
 ) -> Result<Workbook, ReportError> {
     let form = Form::of(r.status);
-    let mut wb = Workbook::new();
+    let mut wb = crate::xlsx::workbook();
     wb.set_zip_compression_level(3);
     let props = DocProperties::new()
         .set_title(format!("{}{}{}", r.name, a.quarter.label(), form.label()))

@@ -167,7 +167,7 @@ impl Style {
     }
 
     pub(super) fn format(self) -> Format {
-        let base = Format::new().set_align(FormatAlign::VerticalCenter);
+        let base = crate::xlsx::format().set_align(FormatAlign::VerticalCenter);
         match self {
             Style::Title => base
                 .set_bold()

@@ -51,6 +51,8 @@ pub(crate) struct Grid {
     widths: Vec<f64>,
     fixed_widths: BTreeMap<u16, f64>,
     heights: BTreeMap<u32, f64>,
+    /// Rows no lower than this, however little text they hold.
+    min_heights: BTreeMap<u32, f64>,
     /// Whether cells written now widen their columns.
     fitting: bool,
     /// Header texts wrap beyond this width.
@@ -70,6 +72,7 @@ impl Grid {
             widths: Vec::new(),
             fixed_widths: BTreeMap::new(),
             heights: BTreeMap::new(),
+            min_heights: BTreeMap::new(),
             fitting: true,
             header_max: 40.0,
         }
@@ -116,6 +119,13 @@ impl Grid {
     /// Sets row `row` to exactly `height` points.
     pub(crate) fn set_height(&mut self, row: u32, height: f64) {
         self.heights.insert(row, height);
+    }
+
+    /// Makes row `row` at least `lines` lines of text high (a legend's colour boxes alike, however
+    /// short the text beside them).
+    pub(crate) fn set_min_lines(&mut self, row: u32, lines: u32) {
+        self.min_heights
+            .insert(row, f64::from(lines) * LINE_HEIGHT + ROW_PADDING);
     }
 
     /// The title block: the title in row 0 and the line under it in row 1, each across columns
@@ -366,6 +376,10 @@ impl Grid {
                 let h = f64::from(lines) * LINE_HEIGHT + ROW_PADDING;
                 (lines > 1 || h > DEFAULT_HEIGHT + 4.0).then_some(h)
             });
+            let height = match (height, self.min_heights.get(&row)) {
+                (h, Some(&min)) => Some(h.unwrap_or(DEFAULT_HEIGHT).max(min)),
+                (h, None) => h,
+            };
             if let Some(h) = height {
                 ws.set_row_height(row, h)?;
             }
@@ -407,7 +421,7 @@ impl Grid {
             // empty <row> element, when that row has a height of its own (`flush_last_row`), and
             // Excel refuses a sheet with a row twice. An unstyled-looking blank cell in one more
             // row, without a height, becomes the last row instead.
-            let trailer = Format::new().set_align(FormatAlign::VerticalCenter);
+            let trailer = crate::xlsx::format().set_align(FormatAlign::VerticalCenter);
             ws.write_blank(self.rows.len() as u32, 0, &trailer)?;
         }
         page.apply(ws)
