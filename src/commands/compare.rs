@@ -64,6 +64,7 @@ pub fn run(inputs: &Inputs) -> Result<Exit, Error> {
             flags: &scored_b.flags,
         },
         time,
+        history_words(inputs.history),
     );
     let out = inputs.out.map_or_else(
         || PathBuf::from(format!("方案比较_{quarter}.xlsx")),
@@ -96,8 +97,25 @@ pub fn run(inputs: &Inputs) -> Result<Exit, Error> {
             ch.b.total
         );
     }
+    if inputs.history.is_none() {
+        say!(
+            "注意：没有给出 --history，连续季度的约谈、挂牌督办无法判断，两个方案下的督办措施只按本季度判断，可能与排名工作簿不同"
+        );
+    }
     say!("方案比较工作簿：{}", out.display());
     Ok(Exit::Ok)
+}
+
+/// The history read, for page 1: its folder and the quarters it held; `None` without one.
+fn history_words(dir: Option<&Path>) -> Option<String> {
+    let dir = dir?;
+    let quarters = crate::history::quarters(dir).unwrap_or_default();
+    let held = match (quarters.first(), quarters.last()) {
+        (Some(a), Some(b)) if a == b => format!("（{a}）"),
+        (Some(a), Some(b)) => format!("（{a}–{b}，{}个季度）", quarters.len()),
+        _ => "（尚无季度）".to_string(),
+    };
+    Some(format!("历史数据 {}{held}", dir.display()))
 }
 
 /// One scheme's run over the inputs, read-only; the history lock is let go on return.

@@ -641,6 +641,14 @@ fn a_workspace_needs_no_paths_and_keeps_its_own_files() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(root.join("输出/2025Q1/方案比较_2025Q1.xlsx").is_file());
+    // Inside the workspace both schemes read its history, and page 1 says which (issue 24).
+    let summary = all_cells(&root.join("输出/2025Q1/方案比较_2025Q1.xlsx"));
+    assert!(
+        summary
+            .iter()
+            .any(|c| c.starts_with("两个方案都读取了历史数据") && c.contains("2025Q1")),
+        "{summary:?}"
+    );
     // A second init on the same folder changes nothing.
     let o = kaoping(tmp.path(), &["init", "株洲", "--office", "x"]);
     assert_eq!(o.status.code(), Some(2));

@@ -127,8 +127,24 @@ fn compare_agrees_with_the_two_ranking_workbooks() {
             .map(|r| r[1].clone())
             .unwrap_or_else(|| panic!("no {key} in {summary:?}"))
     };
-    assert_eq!(fact("等次变化"), format!("{grade_changes}个地区的等次不同"));
+    // Page 1 names the region whose 等次 changes, and the ones whose measure does (issue 24).
+    assert_eq!(
+        fact("等次变化"),
+        format!("{grade_changes}个地区的等次不同：珠海市（不合格→合格）")
+    );
+    assert!(
+        fact("措施变化").contains("珠海市（通报→预警）"),
+        "{}",
+        fact("措施变化")
+    );
     assert!(said.contains("等次不同1个"), "{said}");
+    // Run without a history: page 1 and the terminal say so, and what it means (issue 24).
+    assert!(
+        fact("历史数据").starts_with("未读取历史数据"),
+        "{}",
+        fact("历史数据")
+    );
+    assert!(said.contains("没有给出 --history"), "{said}");
 
     // Spearman's ρ from the two workbooks' ranks: Pearson's r of the places, k regions tied at
     // place p each taking p + (k − 1)/2 (湛江市 and 江门市 share 7th under both).

@@ -96,11 +96,20 @@ pub struct Comparison<'a> {
     pub run_time: String,
     /// Every region, in rank order under B (those not scored last, by code).
     pub changes: Vec<Change>,
+    /// The history both runs read, in words ("历史 中的 2025Q1–2025Q3"); `None` when none was
+    /// read, and measures that follow from earlier quarters could not be judged.
+    pub history: Option<String>,
 }
 
 impl<'a> Comparison<'a> {
     /// Pairs the regions of the two runs (both cover every region of the registry).
-    pub fn new(quarter: Quarter, a: Side<'a>, b: Side<'a>, run_time: String) -> Comparison<'a> {
+    pub fn new(
+        quarter: Quarter,
+        a: Side<'a>,
+        b: Side<'a>,
+        run_time: String,
+        history: Option<String>,
+    ) -> Comparison<'a> {
         let by_code: BTreeMap<&str, &RegionResult> =
             a.results.iter().map(|r| (r.code.as_str(), r)).collect();
         let mut changes: Vec<Change> = b
@@ -126,7 +135,33 @@ impl<'a> Comparison<'a> {
             b,
             run_time,
             changes,
+            history,
         }
+    }
+
+    /// The regions scored under both whose 等次 differs: "珠海市（不合格→合格）".
+    pub fn grade_changes_named(&self) -> Vec<String> {
+        self.changes
+            .iter()
+            .filter(|c| c.both() && c.a.grade != c.b.grade)
+            .map(|c| format!("{}（{}→{}）", c.name, c.a.grade, c.b.grade))
+            .collect()
+    }
+
+    /// The regions scored under both whose measure differs: "河源市（挂牌督办→通报）".
+    pub fn measure_changes_named(&self) -> Vec<String> {
+        self.changes
+            .iter()
+            .filter(|c| c.both() && c.a.measure != c.b.measure)
+            .map(|c| {
+                format!(
+                    "{}（{}→{}）",
+                    c.name,
+                    c.a.measure_label(),
+                    c.b.measure_label()
+                )
+            })
+            .collect()
     }
 
     /// Regions scored under both schemes.

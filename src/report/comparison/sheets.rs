@@ -104,7 +104,8 @@ fn regions(ws: &mut Worksheet, c: &Comparison) -> Result<(), XlsxError> {
     g.set_width(LAST_COL, 28.0);
     let mut row = TABLE_HEADER_ROW + 1;
     for ch in &c.changes {
-        let changed = |x: bool| if x { Fill::PaleYellow } else { Fill::None };
+        // Not a measure's colour: grey-blue, said in the note under the table.
+        let changed = |x: bool| if x { Fill::Blue } else { Fill::None };
         g.styled(row, 0, &ch.code, Kind::Label, Fill::None, Tone::Normal);
         g.text(row, 1, &ch.name, Fill::None);
         for (col, s, other) in [(2u16, &ch.a, &ch.b), (6, &ch.b, &ch.a)] {
@@ -156,7 +157,7 @@ fn regions(ws: &mut Worksheet, c: &Comparison) -> Result<(), XlsxError> {
         row,
         0,
         LAST_COL,
-        "按方案B的名次排列，未评分的地区在后。名次变化为正表示在方案B下名次上升。浅黄色：两个方案下等次或督办措施不同。\
+        "按方案B的名次排列，未评分的地区在后。名次变化为正表示在方案B下名次上升。浅蓝色：两个方案下等次或督办措施不同。\
          影响最大的指标：该地区得分变化最大的至多三项指标及其得分变化（方案B得分减方案A得分），指标名称见排名工作簿的“评分说明”。",
     );
     let mut page = Page::table(
@@ -189,21 +190,28 @@ fn summary(ws: &mut Worksheet, c: &Comparison) -> Result<(), XlsxError> {
         "无法计算（评分地区少于2个）".to_string(),
         |r| format!("{r:.3}（1表示两个方案的排名完全一致）"),
     );
-    let facts: [(&str, String); 6] = [
+    let named = |n: usize, names: Vec<String>| {
+        if names.is_empty() {
+            String::new()
+        } else {
+            debug_assert_eq!(n, names.len());
+            format!("：{}", names.join("、"))
+        }
+    };
+    let history = match &c.history {
+        Some(h) => format!("两个方案都读取了{h}，连续季度的通报、约谈和挂牌督办按历史判断，与排名工作簿一致"),
+        None => "未读取历史数据（没有给出 --history）：连续季度被通报而升级的约谈、挂牌督办，以及“上季度被约谈”的挂牌督办都无法判断，两个方案下的督办措施只按本季度判断，可能与排名工作簿不同".to_string(),
+    };
+    let facts: [(&str, String); 7] = [
         (
             "方案A",
-            format!(
-                "{}（编号{}，版本{}）",
-                c.a.scheme.name, c.a.scheme.id, c.a.scheme.version
-            ),
+            format!("{}（版本{}）", c.a.scheme.name, c.a.scheme.version),
         ),
         (
             "方案B",
-            format!(
-                "{}（编号{}，版本{}）",
-                c.b.scheme.name, c.b.scheme.id, c.b.scheme.version
-            ),
+            format!("{}（版本{}）", c.b.scheme.name, c.b.scheme.version),
         ),
+        ("历史数据", history),
         (
             "评分地区",
             format!(
@@ -211,12 +219,20 @@ fn summary(ws: &mut Worksheet, c: &Comparison) -> Result<(), XlsxError> {
                 c.status_changes()
             ),
         ),
-        ("等次变化", format!("{}个地区的等次不同", c.grade_changes())),
+        (
+            "等次变化",
+            format!(
+                "{}个地区的等次不同{}",
+                c.grade_changes(),
+                named(c.grade_changes(), c.grade_changes_named())
+            ),
+        ),
         (
             "措施变化",
             format!(
-                "{}个地区的督办措施不同（含由无到有、由有到无）",
-                c.measure_changes()
+                "{}个地区的督办措施不同（含由无到有、由有到无）{}",
+                c.measure_changes(),
+                named(c.measure_changes(), c.measure_changes_named())
             ),
         ),
         ("排名相关", format!("斯皮尔曼等级相关系数 {rho}")),

@@ -21,6 +21,8 @@ pub(crate) enum Fill {
     PaleYellow,
     /// 数据有误，退回修改 and 未报送 (a status, not a measure).
     Grey,
+    /// A difference between two schemes (方案比较): no measure's colour.
+    Blue,
 }
 
 impl Fill {
@@ -46,6 +48,7 @@ impl Fill {
             Fill::Yellow => Some(0xFFFF66),
             Fill::PaleYellow => Some(0xFFF2CC),
             Fill::Grey => Some(0xD9D9D9),
+            Fill::Blue => Some(0xDDEBF7),
         }
     }
 
