@@ -433,7 +433,7 @@ pub fn select(mut subs: Vec<Submission>, ctx: &Context) -> Batch {
                 None => s.file.clone(),
             })
             .collect();
-        let Some(mut chosen) = subs.pop() else {
+        let Some(chosen) = subs.pop() else {
             continue;
         };
         if !subs.is_empty() {
@@ -443,7 +443,9 @@ pub fn select(mut subs: Vec<Submission>, ctx: &Context) -> Batch {
                 names.join("、"),
                 chosen.file
             );
-            for s in subs.iter_mut().chain(std::iter::once(&mut chosen)) {
+            // Said once, on the files not used: the note names the one that was (issue 24:
+            // the same sentence on both files printed it twice in 数据质量).
+            for s in subs.iter_mut() {
                 let mut p =
                     Problem::warning(Kind::Superseded, Source::new(&s.file, "", ""), note.clone());
                 p.region = Some(code.clone());

@@ -96,7 +96,7 @@ pub fn anomalies(
                                     whole,
                                     fmt2(mid),
                                     ind.unit,
-                                    fmt2(v / mid),
+                                    ratio_as_printed(*v, mid),
                                     signed(z, 1),
                                     settings.threshold
                                 ),
@@ -149,7 +149,7 @@ pub fn anomalies(
                     ind.unit,
                     fmt2(*v),
                     ind.unit,
-                    fmt2(v / p),
+                    ratio_as_printed(*v, *p),
                     whole,
                     fmt2(m.exp()),
                     signed(z, 1),
@@ -185,6 +185,17 @@ fn warn(r: &RegionResult, ind: &Indicator, text: String) -> Problem {
     p
 }
 
+/// `a / b` on the figures as the sentence prints them (two decimals): "0.01 … 中位数0.05 … 的
+/// 0.20倍", not 0.17 from the unrounded values; the unrounded quotient when `b` prints as 0.
+fn ratio_as_printed(a: f64, b: f64) -> String {
+    let shown = |x: f64| (x * 100.0).round() / 100.0;
+    if shown(b) > 0.0 {
+        fmt2(shown(a) / shown(b))
+    } else {
+        fmt2(a / b)
+    }
+}
+
 fn fmt2(v: f64) -> String {
     // `+ 0.0` turns −0 (the sum of nothing) into 0.
     format!("{:.2}", v + 0.0)
@@ -216,6 +227,16 @@ mod tests {
     use crate::quarter::Quarter;
     use crate::record::Status;
     use crate::score::IndicatorResult;
+
+    /// Regression (issue 24): "0.01件/万户 … 中位数0.05 … 的0.17倍" — 0.01 / 0.05 is 0.20 as
+    /// printed. The ratio is taken on the printed figures.
+    #[test]
+    fn regression_the_ratio_is_the_printed_figures_ratio() {
+        assert_eq!(ratio_as_printed(0.0087, 0.0512), "0.20");
+        assert_eq!(ratio_as_printed(0.44, 0.19), "2.32");
+        // A denominator that prints as 0: the quotient itself.
+        assert_eq!(ratio_as_printed(0.01, 0.004), "2.50");
+    }
 
     #[test]
     fn robust_scale_by_hand() {

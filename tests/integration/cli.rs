@@ -119,8 +119,16 @@ fn demo_ranks_all_regions_and_raises_every_kind_of_flag() {
             .any(|r| r[4] == "D19" && r[5] == "S18（抓获犯罪嫌疑人数）应为非负整数，实际为“-3”"),
         "{chaozhou:?}"
     );
-    // Both of 广州市's files are listed.
-    assert!(quality.iter().any(|r| r[5].contains("同一地区收到2份报送")));
+    // Both of 广州市's files are named, in one note (issue 24: it was printed twice).
+    let duplicate: Vec<&Vec<String>> = quality
+        .iter()
+        .filter(|r| r[5].contains("同一地区收到2份报送"))
+        .collect();
+    assert_eq!(duplicate.len(), 1, "{duplicate:?}");
+    assert!(
+        duplicate[0][5].contains("初稿")
+            && duplicate[0][5].contains("采用440100_广州市_2025Q4.xlsx")
+    );
 }
 
 #[test]
