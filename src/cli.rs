@@ -80,6 +80,12 @@ pub struct ScoreOptions {
     /// 情况通报中“下一步工作要求”的文本文件（每行一段）；省略时用内置的默认文字
     #[arg(long, value_name = "FILE.txt", requires = "bulletin")]
     pub requirements: Option<PathBuf>,
+    /// 情况通报的发文字号，如 粤打假办〔2026〕3号；省略时留空待填
+    #[arg(long, value_name = "文号", requires = "bulletin")]
+    pub number: Option<String>,
+    /// 情况通报版记中的抄送机关，如 省委政法委，省公安厅
+    #[arg(long, value_name = "机关", requires = "bulletin")]
+    pub copy_to: Option<String>,
     /// 在标准错误输出各阶段耗时（读取报送、评分、统计、写工作簿等），用于性能测量
     #[arg(long)]
     pub timings: bool,
@@ -101,6 +107,8 @@ impl Default for ScoreOptions {
             feedback: None,
             bulletin: None,
             requirements: None,
+            number: None,
+            copy_to: None,
             timings: false,
             new_history: false,
             scheme_change: None,
@@ -115,6 +123,8 @@ impl ScoreOptions {
             feedback: self.feedback.as_ref().and_then(Option::as_deref),
             bulletin: self.bulletin.as_ref().and_then(Option::as_deref),
             requirements,
+            number: self.number.as_deref(),
+            copy_to: self.copy_to.as_deref(),
         }
     }
 }

@@ -233,6 +233,10 @@ pub struct Sends<'a> {
     /// Its 下一步工作要求, one paragraph per line; `report::bulletin::DEFAULT_REQUIREMENTS` when
     /// `None`.
     pub requirements: Option<&'a str>,
+    /// Its 发文字号; blanks for the clerk to fill when `None`.
+    pub number: Option<&'a str>,
+    /// Its 抄送机关 (版记); none when `None`.
+    pub copy_to: Option<&'a str>,
 }
 
 /// The files a scoring run sent.
@@ -806,7 +810,12 @@ fn send(run: &ScoreRun, a: &Assessment) -> Result<Sent, Error> {
             .sends
             .requirements
             .unwrap_or(report::bulletin::DEFAULT_REQUIREMENTS);
-        report::bulletin::write(a, requirements, made_on, path)?;
+        let issue = report::bulletin::Issue {
+            requirements,
+            number: run.sends.number,
+            copy_to: run.sends.copy_to,
+        };
+        report::bulletin::write(a, &issue, made_on, path)?;
         sent.bulletin = Some(path.to_path_buf());
     }
     Ok(sent)

@@ -233,7 +233,13 @@ fn demo_bulletin_is_a_gb9704_document_naming_every_measure() {
     let date = NaiveDate::from_ymd_opt(2026, 1, 20).unwrap();
 
     let path = tmp.path().join("情况通报_2025Q4.docx");
-    bulletin::write(&a, bulletin::DEFAULT_REQUIREMENTS, date, &path).unwrap();
+    bulletin::write(
+        &a,
+        &bulletin::Issue::with(bulletin::DEFAULT_REQUIREMENTS),
+        date,
+        &path,
+    )
+    .unwrap();
     let bytes = std::fs::read(&path).unwrap();
     let keep = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/output");
     std::fs::create_dir_all(&keep).unwrap();
@@ -241,12 +247,26 @@ fn demo_bulletin_is_a_gb9704_document_naming_every_measure() {
 
     // The same inputs give the same bytes, written or not, and the dates are the 成文日期's.
     let again = tmp.path().join("again.docx");
-    bulletin::write(&a, bulletin::DEFAULT_REQUIREMENTS, date, &again).unwrap();
+    bulletin::write(
+        &a,
+        &bulletin::Issue::with(bulletin::DEFAULT_REQUIREMENTS),
+        date,
+        &again,
+    )
+    .unwrap();
     assert!(
         std::fs::read(&again).unwrap() == bytes,
         "a second write differs"
     );
-    assert!(bulletin::bytes(&a, bulletin::DEFAULT_REQUIREMENTS, date).unwrap() == bytes);
+    assert!(
+        bulletin::bytes(
+            &a,
+            &bulletin::Issue::with(bulletin::DEFAULT_REQUIREMENTS),
+            date
+        )
+        .unwrap()
+            == bytes
+    );
 
     let parts = parts(&bytes);
     let core = &parts["docProps/core.xml"];
@@ -431,13 +451,43 @@ fn demo_bulletin_is_a_gb9704_document_naming_every_measure() {
         first_requirement
     );
 
-    // 落款 and 成文日期 at the end, on the right.
-    let n = paras.len();
-    assert_eq!(paras[n - 2].text(), setup.scheme.office.name);
-    assert_eq!(paras[n - 1].text(), "2026年1月20日");
-    assert!(paras[n - 2..]
+    // A complete 公文 (GB/T 9704-2012, issue 24): 发文字号 above the title (blanks for the
+    // clerk when none is given), 附件说明 under the body, 落款 and 成文日期 on the right, then
+    // the 附件 (the ranking, every region a row) and the 版记 last.
+    assert_eq!(paras[0].text(), "　　　　〔2026〕　　号");
+    assert_eq!(paras[0].jc.as_deref(), Some("center"));
+    let note = at("附件：2025年第四季度各地区考核评价排名表");
+    let signed = paras
+        .iter()
+        .position(|p| p.text() == setup.scheme.office.name)
+        .unwrap();
+    assert!(note < signed, "附件说明 after the 落款");
+    assert_eq!(paras[signed + 1].text(), "2026年1月20日");
+    assert!(paras[signed..=signed + 1]
         .iter()
         .all(|p| p.jc.as_deref() == Some("right")));
+    let label = at("附件");
+    assert!(label > signed);
+    assert_eq!(
+        paras[label + 2].text(),
+        "2025年第四季度各地区考核评价排名表"
+    );
+    let table: Vec<String> = paras[label + 3..].iter().map(Para::text).collect();
+    assert_eq!(
+        &table[1..6],
+        ["排名", "地区", "总分（分）", "等次", "督办措施"]
+    );
+    for r in &a.regions {
+        assert!(table.contains(&r.name), "{} not in the 附件", r.name);
+    }
+    // 潮州市 (数据有误) has no place: its row reads —, 潮州市, its status.
+    let chaozhou = table.iter().position(|t| t == "潮州市").unwrap();
+    assert_eq!(table[chaozhou - 1], "—");
+    assert_eq!(table[chaozhou + 1], "数据有误，退回修改");
+    assert_eq!(
+        paras.last().unwrap().text(),
+        format!("{}2026年1月20日印发", setup.scheme.office.name)
+    );
 
     // Footers: "— PAGE —" in 4号 宋体, one right (odd pages), one left (even pages), and the
     // setting that tells them apart.
@@ -498,7 +548,7 @@ fn without_last_quarter_the_ranks_are_not_compared() {
         scheme_change: None,
     };
     let date = NaiveDate::from_ymd_opt(2025, 4, 20).unwrap();
-    let bytes = bulletin::bytes(&a, "一是按时报送。", date).unwrap();
+    let bytes = bulletin::bytes(&a, &bulletin::Issue::with("一是按时报送。"), date).unwrap();
     let (paras, _) = read(&parts(&bytes)["word/document.xml"]);
     let texts: Vec<String> = paras.iter().map(Para::text).collect();
     assert!(
@@ -509,7 +559,7 @@ fn without_last_quarter_the_ranks_are_not_compared() {
         "{texts:#?}"
     );
     assert!(texts.contains(&"一是按时报送。".to_string()));
-    assert_eq!(texts.last().map(String::as_str), Some("2025年4月20日"));
+    assert!(texts.contains(&"2025年4月20日".to_string()));
 }
 
 /// The hand-made assessment of `report.rs` (three districts scored, one vetoed, one not sent),
@@ -519,7 +569,12 @@ fn a_hand_made_assessment_reads_as_worked_out_by_hand() {
     let scheme = kaoping::scheme::Scheme::builtin().unwrap();
     let a = crate::report::assessment(&scheme);
     let date = NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
-    let bytes = bulletin::bytes(&a, bulletin::DEFAULT_REQUIREMENTS, date).unwrap();
+    let bytes = bulletin::bytes(
+        &a,
+        &bulletin::Issue::with(bulletin::DEFAULT_REQUIREMENTS),
+        date,
+    )
+    .unwrap();
     let (paras, _) = read(&parts(&bytes)["word/document.xml"]);
     let texts: Vec<String> = paras.iter().map(Para::text).collect();
     let has = |t: &str| assert!(texts.iter().any(|x| x == t), "no {t} in {texts:#?}");
@@ -540,7 +595,7 @@ fn a_hand_made_assessment_reads_as_worked_out_by_hand() {
     let headings: Vec<&String> = texts.iter().filter(|t| t.starts_with('（')).collect();
     assert_eq!(headings, ["（一）一票否决", "（二）挂牌督办"]);
     assert!(!texts.iter().any(|t| t == "无。"));
-    assert_eq!(texts.last().map(String::as_str), Some("2026年1月15日"));
+    assert!(texts.contains(&"2026年1月15日".to_string()));
 }
 
 /// A .docx as golden text, one file per XML part (`word/document.xml` → key

@@ -134,7 +134,12 @@ fn the_draft_validates_against_the_wordprocessingml_schema() {
     let a = demo_q4(&setup, tmp.path());
     let date = NaiveDate::from_ymd_opt(2026, 1, 20).unwrap();
 
-    let ours = bulletin::bytes(&a, bulletin::DEFAULT_REQUIREMENTS, date).unwrap();
+    let ours = bulletin::bytes(
+        &a,
+        &bulletin::Issue::with(bulletin::DEFAULT_REQUIREMENTS),
+        date,
+    )
+    .unwrap();
     let errors = schema_errors(&ours, tmp.path());
     assert!(errors.is_empty(), "{errors}");
 
@@ -142,10 +147,14 @@ fn the_draft_validates_against_the_wordprocessingml_schema() {
     // paragraph properties (w:jc after w:spacing, the mark's w:rPr first), the section's footer
     // references (after w:docGrid) and the settings (w:zoom after w:defaultTabStop).
     let mut raw = std::io::Cursor::new(Vec::new());
-    bulletin::document(&a, bulletin::DEFAULT_REQUIREMENTS, date)
-        .build()
-        .pack(&mut raw)
-        .unwrap();
+    bulletin::document(
+        &a,
+        &bulletin::Issue::with(bulletin::DEFAULT_REQUIREMENTS),
+        date,
+    )
+    .build()
+    .pack(&mut raw)
+    .unwrap();
     let errors = schema_errors(raw.get_ref(), tmp.path());
     let w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}";
     for element in ["jc", "footerReference", "zoom"] {

@@ -812,6 +812,11 @@ fn the_date_on_the_outputs_is_the_one_given() {
             "--date",
             "2026-01-20",
             "--feedback",
+            "--bulletin",
+            "--number",
+            "粤打假办〔2026〕3号",
+            "--copy-to",
+            "省委政法委，省公安厅",
         ],
     );
     assert!(
@@ -825,6 +830,17 @@ fn the_date_on_the_outputs_is_the_one_given() {
             .iter()
             .any(|c| c.starts_with("制表：") && c.contains("2026年1月20日")),
         "{ranking:?}"
+    );
+    // The 通报: its 发文字号 and 抄送 as given, dated and 印发 on that day (issue 24).
+    let paras = docx_paragraphs(&tmp.path().join("情况通报_2025Q4.docx"));
+    assert_eq!(paras[0], "粤打假办〔2026〕3号");
+    assert!(paras.iter().any(|p| p == "2026年1月20日"), "{paras:?}");
+    let n = paras.len();
+    assert_eq!(paras[n - 2], "抄送：省委政法委，省公安厅");
+    assert!(
+        paras[n - 1].ends_with("2026年1月20日印发"),
+        "{}",
+        paras[n - 1]
     );
     // 20 January 2026 is a Tuesday: 21, 22, 23, 26, 27 → 27 January.
     let notice = all_cells(

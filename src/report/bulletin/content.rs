@@ -35,6 +35,45 @@ pub(super) enum Block {
     Date(String),
     /// 附注 under the date (GB/T 9704-2012 7.3.5.3): "（联系人：李四，电话：…）".
     Note(String),
+    /// 发文字号, centred above the title (7.2.4).
+    Number(String),
+    /// 附件说明 under the body (7.3.4): "附件：2025年第四季度各地区考核评价排名表".
+    AttachmentNote(String),
+    /// The 附件 itself, on a new page (7.3.6): "附件" top left in 黑体, its title centred, then
+    /// its table (the first row the header).
+    Attachment {
+        title: String,
+        rows: Vec<Vec<String>>,
+    },
+    /// 版记 at the end (7.4): 抄送机关 when any, then 印发机关 and 印发日期, between rules.
+    Imprint {
+        copy_to: Option<String>,
+        issuer: String,
+        date: String,
+    },
+}
+
+/// What the office adds to a draft beyond the scoring run: its 下一步工作要求, the 发文字号 and
+/// the 抄送机关.
+#[derive(Debug, Clone, Copy)]
+pub struct Issue<'a> {
+    /// One paragraph per non-empty line.
+    pub requirements: &'a str,
+    /// 发文字号 ("粤打假办〔2026〕3号"); left out, the year with blanks for the clerk to fill.
+    pub number: Option<&'a str>,
+    /// 抄送机关, as the 版记 lists them.
+    pub copy_to: Option<&'a str>,
+}
+
+impl<'a> Issue<'a> {
+    /// A draft with this 下一步工作要求, no 发文字号 yet and no 抄送.
+    pub fn with(requirements: &'a str) -> Issue<'a> {
+        Issue {
+            requirements,
+            number: None,
+            copy_to: None,
+        }
+    }
 }
 
 /// Sections are numbered in this order; each section's sub-headings likewise.
@@ -56,8 +95,16 @@ const MIN_PROBLEMS: usize = 3;
 const NAMED: usize = 3;
 
 /// The whole bulletin.
-pub(super) fn blocks(a: &Assessment, requirements: &str, date: NaiveDate) -> Vec<Block> {
+pub(super) fn blocks(a: &Assessment, issue: &Issue, date: NaiveDate) -> Vec<Block> {
+    let requirements = issue.requirements;
+    // Without a number yet: the year, and blanks where the clerk writes 机关代字 and 序号.
+    let doc_number = issue.number.map_or_else(
+        || format!("　　　　〔{}〕　　号", date.format("%Y")),
+        |n| n.trim().to_string(),
+    );
     let mut out = vec![
+        Block::Number(doc_number),
+        Block::Blank,
         Block::Title(title(a)),
         Block::Blank,
         Block::Addressee(addressee(&a.scheme.office, &a.regions)),
@@ -74,8 +121,10 @@ pub(super) fn blocks(a: &Assessment, requirements: &str, date: NaiveDate) -> Vec
         out.push(Block::Heading1(format!("{}、{name}", number(k))));
         out.extend(body);
     }
+    let attachment = format!("{}各地区考核评价排名表", quarter_words(a.quarter));
     out.extend([
         Block::Blank,
+        Block::AttachmentNote(format!("附件：{attachment}")),
         Block::Blank,
         Block::Signature(a.scheme.office.name.clone()),
         Block::Date(chinese_date(date)),
@@ -83,7 +132,52 @@ pub(super) fn blocks(a: &Assessment, requirements: &str, date: NaiveDate) -> Vec
     if let Some(contact) = a.scheme.office.contact_note() {
         out.push(Block::Note(format!("（{contact}）")));
     }
+    out.push(Block::Attachment {
+        title: attachment,
+        rows: ranking_table(a),
+    });
+    out.push(Block::Imprint {
+        copy_to: issue
+            .copy_to
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string),
+        issuer: a.scheme.office.name.clone(),
+        date: format!("{}印发", chinese_date(date)),
+    });
     out
+}
+
+/// The 附件: every region in rank order with its total, 等次 and measure; a region not scored
+/// has no place, its status instead of a total.
+fn ranking_table(a: &Assessment) -> Vec<Vec<String>> {
+    let mut rows = vec![["排名", "地区", "总分（分）", "等次", "督办措施"]
+        .map(str::to_string)
+        .to_vec()];
+    for r in &a.regions {
+        let measure = a
+            .measure(&r.code)
+            .filter(|_| r.is_scored())
+            .map_or("—", |m| m.kind.label());
+        rows.push(if r.is_scored() {
+            vec![
+                r.rank.to_string(),
+                r.name.clone(),
+                a.scheme.fixed(r.total),
+                r.grade.clone(),
+                measure.to_string(),
+            ]
+        } else {
+            vec![
+                "—".to_string(),
+                r.name.clone(),
+                r.status.label().to_string(),
+                "—".to_string(),
+                "—".to_string(),
+            ]
+        });
+    }
+    rows
 }
 
 /// "一", "二", … for the k-th (0-based) item; Arabic beyond ten.

@@ -10,9 +10,10 @@
 use super::content::Block;
 use crate::text::line_width;
 use docx_rs::{
-    AlignmentType, DocGrid, DocGridType, Document, Docx, FieldCharType, Footer, InstrPAGE,
-    InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph, Run, RunFonts,
-    SpecialIndentType,
+    AlignmentType, BorderType, DocGrid, DocGridType, Document, Docx, FieldCharType, Footer,
+    InstrPAGE, InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph, ParagraphBorder,
+    ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Tab, TabValueType,
+    Table, TableAlignmentType, TableCell, TableRow, VAlignType, WidthType,
 };
 
 /// A4 in twips (1/1440 inch).
@@ -51,6 +52,18 @@ const HEADER_MM: f64 = 15.0;
 pub(super) fn twips(mm: f64) -> i32 {
     (mm * 1440.0 / 25.4).round() as i32
 }
+
+/// The text width in twips: A4 less the left and right margins (156 mm).
+fn text_width() -> i32 {
+    PAGE_WIDTH as i32 - twips(MARGINS_MM[2]) - twips(MARGINS_MM[3])
+}
+
+/// The title's line pitch: 2号 on the 28.95 pt grid would take two grid lines a line (58 pt
+/// apart); off the grid, 35 pt.
+const TITLE_PITCH: i32 = 700;
+/// 版记 and the 附件's table in 4号 (14 pt), 18 pt a line.
+const SMALL_SIZE: usize = 28;
+const SMALL_PITCH: i32 = 360;
 
 /// Paragraph ids (w14:paraId) counted from 1 for each document: docx-rs would take them from a
 /// per-thread counter, so a second document built on the same thread would differ.
@@ -114,19 +127,16 @@ fn indented(p: Paragraph) -> Paragraph {
         .first_line_chars(200)
 }
 
-/// Right indents (twips) of 落款 and 成文日期 as GB/T 9704-2012 7.3.5.2 places them: the office
-/// two characters from the right; the date on the next line starting two characters right of
-/// the office's first character, or, when the date is the longer, the date two characters from
-/// the right and the office moved left to keep that offset. Widths are estimated (`quarters`).
+/// Right indents (twips) of 落款 and 成文日期 for a sealed document, GB/T 9704-2012 7.3.5.1: the
+/// date four characters from the right (右空四字), the office centred over the date (never past
+/// the right edge of the text). Widths are estimated (`quarters`).
 pub(super) fn signature_indents(office: &str, date: &str) -> (i32, i32) {
     let quarter = BODY_CHAR / 4;
     let (o, d) = (quarters(office), quarters(date));
-    let two = 8;
-    if d + two <= o {
-        (two * quarter, (o - d) * quarter)
-    } else {
-        ((two + d + two - o) * quarter, two * quarter)
-    }
+    let four = 16;
+    // Centres alike: office_indent + o/2 = four + d/2, in half quarters to stay exact.
+    let office = ((2 * four + d - o) / 2).max(0);
+    (office * quarter, four * quarter)
 }
 
 /// A line's width in quarter characters: four for a CJK character, two for a digit or Latin
@@ -144,6 +154,165 @@ fn quarters(s: &str) -> i32 {
         last = Some(wide);
     }
     w
+}
+
+fn pitch(twips: i32) -> LineSpacing {
+    LineSpacing::new()
+        .line_rule(LineSpacingType::Exact)
+        .line(twips)
+        .before(0)
+        .after(0)
+}
+
+/// A cell of the 附件's table: 4号, centred, the header in 黑体.
+fn cell(ids: &mut Ids, text: &str, header: bool, width: i32) -> TableCell {
+    let font = if header { HEADING1_FONT } else { BODY_FONT };
+    let p = Paragraph::new()
+        .id(ids.next())
+        .snap_to_grid(false)
+        .line_spacing(pitch(SMALL_PITCH))
+        .fonts(fonts(font))
+        .size(SMALL_SIZE)
+        .align(AlignmentType::Center)
+        .add_run(
+            Run::new()
+                .add_text(text)
+                .fonts(fonts(font))
+                .size(SMALL_SIZE),
+        );
+    TableCell::new()
+        .add_paragraph(p)
+        .width(usize::try_from(width).unwrap_or(0), WidthType::Dxa)
+        .vertical_align(VAlignType::Center)
+}
+
+/// The 附件's table across the text width, its first row the header (repeated on each page).
+fn table(ids: &mut Ids, rows: &[Vec<String>]) -> Table {
+    // 排名, 地区, 总分, 等次, 督办措施 in shares of the width.
+    const SHARES: [i32; 5] = [12, 30, 20, 16, 22];
+    let total: i32 = SHARES.iter().sum();
+    let widths: Vec<i32> = SHARES.iter().map(|s| text_width() * s / total).collect();
+    let out: Vec<TableRow> = rows
+        .iter()
+        .enumerate()
+        .map(|(k, row)| {
+            let cells = row
+                .iter()
+                .zip(&widths)
+                .map(|(t, w)| cell(ids, t, k == 0, *w))
+                .collect();
+            TableRow::new(cells).cant_split()
+        })
+        .collect();
+    Table::new(out)
+        .set_grid(
+            widths
+                .iter()
+                .map(|w| usize::try_from(*w).unwrap_or(0))
+                .collect(),
+        )
+        .align(TableAlignmentType::Center)
+}
+
+/// 版记 (GB/T 9704-2012 7.4): 抄送 (when any) and 印发机关 with 印发日期, in 4号 仿宋 between a
+/// thick rule above and below and a thin one between, kept at the foot of the last page.
+fn imprint(ids: &mut Ids, copy_to: Option<&str>, issuer: &str, date: &str) -> Vec<Paragraph> {
+    let rule = |pos, thick: bool| {
+        ParagraphBorder::new(pos)
+            .val(BorderType::Single)
+            .size(if thick { 8 } else { 4 })
+            .space(1)
+            .color("000000")
+    };
+    let small = |ids: &mut Ids, text: &str| {
+        Paragraph::new()
+            .id(ids.next())
+            .snap_to_grid(false)
+            .line_spacing(pitch(SMALL_PITCH + 100))
+            .fonts(fonts(BODY_FONT))
+            .size(SMALL_SIZE)
+            .add_run(
+                Run::new()
+                    .add_text(text)
+                    .fonts(fonts(BODY_FONT))
+                    .size(SMALL_SIZE),
+            )
+            .keep_next(true)
+    };
+    let one = PAGE_NUMBER_CHAR;
+    let mut out = Vec::new();
+    if let Some(c) = copy_to {
+        let mut p = small(ids, &format!("抄送：{c}")).indent(Some(one), None, Some(one), None);
+        p.property = p.property.set_borders(
+            ParagraphBorders::with_empty()
+                .set(rule(ParagraphBorderPosition::Top, true))
+                .set(rule(ParagraphBorderPosition::Bottom, false)),
+        );
+        out.push(p);
+    }
+    let mut p = small(ids, issuer)
+        .indent(Some(one), None, Some(one), None)
+        .add_tab(
+            Tab::new()
+                .val(TabValueType::Right)
+                .pos(usize::try_from(text_width() - 2 * one).unwrap_or(0)),
+        )
+        .add_run(
+            Run::new()
+                .add_tab()
+                .fonts(fonts(BODY_FONT))
+                .size(SMALL_SIZE),
+        )
+        .add_run(
+            Run::new()
+                .add_text(date)
+                .fonts(fonts(BODY_FONT))
+                .size(SMALL_SIZE),
+        )
+        .keep_next(false);
+    let mut borders =
+        ParagraphBorders::with_empty().set(rule(ParagraphBorderPosition::Bottom, true));
+    if copy_to.is_none() {
+        borders = borders.set(rule(ParagraphBorderPosition::Top, true));
+    }
+    p.property = p.property.set_borders(borders);
+    out.push(p);
+    // In a frame at the foot of the page's text (7.4: 版记 on the last lines of the last page),
+    // the width of the text; consecutive framed paragraphs share one frame.
+    out.into_iter()
+        .map(|p| {
+            p.wrap("around")
+                .h_anchor("margin")
+                .v_anchor("margin")
+                .y_align("bottom")
+                .frame_width(u32::try_from(text_width()).unwrap_or(0))
+        })
+        .collect()
+}
+
+/// The fonts the document names, each with the face most Chinese office PCs have in its place
+/// (w:altName): 仿宋 for 仿宋_GB2312, 楷体 for 楷体_GB2312, 宋体 for 方正小标宋简体.
+pub(super) fn font_table() -> Vec<u8> {
+    let mut xml = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">"#,
+    );
+    for (name, alt, family, pitch) in [
+        (TITLE_FONT, Some("宋体"), "roman", "variable"),
+        (BODY_FONT, Some("仿宋"), "modern", "fixed"),
+        (HEADING1_FONT, None, "modern", "fixed"),
+        (HEADING2_FONT, Some("楷体"), "modern", "fixed"),
+        (PAGE_NUMBER_FONT, None, "auto", "variable"),
+    ] {
+        xml.push_str(&format!(r#"<w:font w:name="{name}">"#));
+        if let Some(alt) = alt {
+            xml.push_str(&format!(r#"<w:altName w:val="{alt}"/>"#));
+        }
+        xml.push_str(&format!(
+            r#"<w:charset w:val="86"/><w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>"#
+        ));
+    }
+    xml.push_str("</w:fonts>");
+    xml.into_bytes()
 }
 
 fn page_number(ids: &mut Ids, odd: bool) -> Footer {
@@ -198,7 +367,10 @@ pub(super) fn document(blocks: &[Block], created: &str) -> Docx {
     for b in blocks {
         let p = match b {
             Block::Title(lines) => {
-                let mut p = line(&mut ids, "", TITLE_FONT, TITLE_SIZE).align(AlignmentType::Center);
+                let mut p = line(&mut ids, "", TITLE_FONT, TITLE_SIZE)
+                    .align(AlignmentType::Center)
+                    .snap_to_grid(false)
+                    .line_spacing(pitch(TITLE_PITCH));
                 for (k, l) in lines.iter().enumerate() {
                     let mut r = run(l, TITLE_FONT, TITLE_SIZE);
                     if k + 1 < lines.len() {
@@ -207,6 +379,38 @@ pub(super) fn document(blocks: &[Block], created: &str) -> Docx {
                     p = p.add_run(r);
                 }
                 p.keep_next(true)
+            }
+            Block::Number(t) => {
+                line(&mut ids, t, BODY_FONT, BODY_SIZE).align(AlignmentType::Center)
+            }
+            Block::AttachmentNote(t) => indented(line(&mut ids, t, BODY_FONT, BODY_SIZE)),
+            Block::Attachment { title, rows } => {
+                // "附件" top left in 黑体 on a new page, the title on the third line, the table.
+                doc = doc.add_paragraph(
+                    line(&mut ids, "附件", HEADING1_FONT, BODY_SIZE)
+                        .align(AlignmentType::Left)
+                        .page_break_before(true),
+                );
+                doc = doc.add_paragraph(line(&mut ids, "", BODY_FONT, BODY_SIZE));
+                doc = doc.add_paragraph(
+                    line(&mut ids, title, TITLE_FONT, TITLE_SIZE)
+                        .align(AlignmentType::Center)
+                        .snap_to_grid(false)
+                        .line_spacing(pitch(TITLE_PITCH)),
+                );
+                doc = doc.add_paragraph(line(&mut ids, "", BODY_FONT, BODY_SIZE));
+                doc = doc.add_table(table(&mut ids, rows));
+                continue;
+            }
+            Block::Imprint {
+                copy_to,
+                issuer,
+                date,
+            } => {
+                for p in imprint(&mut ids, copy_to.as_deref(), issuer, date) {
+                    doc = doc.add_paragraph(p);
+                }
+                continue;
             }
             Block::Addressee(t) => {
                 line(&mut ids, t, BODY_FONT, BODY_SIZE).align(AlignmentType::Both)
@@ -279,18 +483,16 @@ mod tests {
     }
 
     /// "广东省打击侵权假冒工作领导小组办公室" is 18 characters (72 quarters); "2026年1月20日" 3
-    /// characters, 7 digits and 5 changes between them (12 + 14 + 5 = 31 quarters): the office
-    /// 2 characters (640 twips) from the right, the date (72 − 31) quarters, so that it starts
-    /// two characters right of the office.
+    /// characters, 7 digits and 5 changes between them (12 + 14 + 5 = 31 quarters). The date
+    /// four characters (1,280 twips) from the right; the office, longer than the date, centred
+    /// over it would pass the edge, so it ends there. A short office is centred: "某办" (8
+    /// quarters) over 31 → (32 + 31 − 8) / 2 = 27 quarters from the right.
     #[test]
-    fn the_date_starts_two_characters_right_of_the_office() {
+    fn the_date_is_four_characters_from_the_right_and_the_office_centred_over_it() {
         assert_eq!(quarters("2026年1月20日"), 31);
         let (o, d) = signature_indents("广东省打击侵权假冒工作领导小组办公室", "2026年1月20日");
-        assert_eq!(o, 640);
-        assert_eq!(d, 41 * 80);
-        // A short office: the date two characters from the right, the office moved left.
-        let (o, d) = signature_indents("某办", "2026年12月20日");
-        assert_eq!(d, 640);
-        assert_eq!(o, (8 + 33 + 8 - 8) * 80);
+        assert_eq!((o, d), (0, 1280));
+        let (o, d) = signature_indents("某办", "2026年1月20日");
+        assert_eq!((o, d), (27 * 80, 1280));
     }
 }

@@ -8,6 +8,8 @@ mod content;
 mod layout;
 mod schema_order;
 
+pub use content::Issue;
+
 use super::{Assessment, ReportError};
 use chrono::NaiveDate;
 use std::io::Cursor;
@@ -17,9 +19,9 @@ use std::path::Path;
 pub const DEFAULT_REQUIREMENTS: &str = include_str!("../../../templates/下一步工作要求.txt");
 
 /// The 情况通报 of one scoring run, dated `date` (成文日期, also the document's creation date);
-/// `requirements` is the 下一步工作要求, one paragraph per non-empty line.
-pub fn document(a: &Assessment, requirements: &str, date: NaiveDate) -> docx_rs::Docx {
-    let blocks = content::blocks(a, requirements, date);
+/// `issue` gives its 下一步工作要求, 发文字号 and 抄送.
+pub fn document(a: &Assessment, issue: &Issue, date: NaiveDate) -> docx_rs::Docx {
+    let blocks = content::blocks(a, issue, date);
     let created = format!("{}T00:00:00Z", date.format("%Y-%m-%d"));
     layout::document(&blocks, &created)
 }
@@ -29,10 +31,11 @@ pub fn document(a: &Assessment, requirements: &str, date: NaiveDate) -> docx_rs:
 /// # Errors
 ///
 /// [`ReportError::Bulletin`] when docx-rs cannot pack the document.
-pub fn bytes(a: &Assessment, requirements: &str, date: NaiveDate) -> Result<Vec<u8>, ReportError> {
+pub fn bytes(a: &Assessment, issue: &Issue, date: NaiveDate) -> Result<Vec<u8>, ReportError> {
     let bulletin =
         |e: Box<dyn std::error::Error + Send + Sync>| ReportError::Bulletin { source: e };
-    let mut parts = document(a, requirements, date).build();
+    let mut parts = document(a, issue, date).build();
+    parts.font_table = layout::font_table();
     schema_order::apply(&mut parts).map_err(|e| bulletin(Box::new(e)))?;
     let mut out = Cursor::new(Vec::new());
     parts.pack(&mut out).map_err(|e| bulletin(Box::new(e)))?;
@@ -47,11 +50,11 @@ pub fn bytes(a: &Assessment, requirements: &str, date: NaiveDate) -> Result<Vec<
 /// written.
 pub fn write(
     a: &Assessment,
-    requirements: &str,
+    issue: &Issue,
     date: NaiveDate,
     path: &Path,
 ) -> Result<(), ReportError> {
-    let bytes = bytes(a, requirements, date)?;
+    let bytes = bytes(a, issue, date)?;
     crate::output::write_atomically(path, &bytes)?;
     Ok(())
 }

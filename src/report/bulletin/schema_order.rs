@@ -376,6 +376,27 @@ fn is_empty_run_properties(node: &Node) -> bool {
         if start.name().into_inner() == "w:rPr" && children.is_empty() && start.attributes().next().is_none())
 }
 
+/// docx-rs writes `w:type` on `w:gridCol`, where the schema (CT_TblGridCol) allows only `w:w`.
+fn drop_grid_col_type(start: &mut BytesStart<'static>) {
+    if start.name().into_inner() != "w:gridCol" {
+        return;
+    }
+    // Values are kept as written (already escaped).
+    let kept: Vec<(String, String)> = start
+        .attributes()
+        .flatten()
+        .filter(|a| a.key.into_inner() != "w:type")
+        .map(|a| (a.key.into_inner().to_string(), a.value.into_owned()))
+        .collect();
+    start.clear_attributes();
+    for (k, v) in &kept {
+        start.push_attribute(quick_xml::events::attributes::Attribute {
+            key: quick_xml::name::QName(k),
+            value: std::borrow::Cow::Borrowed(v.as_str()),
+        });
+    }
+}
+
 fn sort(nodes: &mut Vec<Node>) {
     nodes.retain(|node| !is_empty_run_properties(node));
     for node in nodes {
@@ -383,6 +404,7 @@ fn sort(nodes: &mut Vec<Node>) {
             start, children, ..
         } = node
         {
+            drop_grid_col_type(start);
             sort(children);
             if let Some(order) = order_of(start.name().into_inner()) {
                 children.sort_by_key(|child| rank(order, child));
