@@ -103,7 +103,7 @@ pub(crate) enum Kind {
     YesNo,
     /// A figure as it is (General).
     General,
-    /// A date: yyyy-mm-dd.
+    /// A date as the reasons beside it write it: 2026年3月31日, centred.
     Date,
 }
 
@@ -117,7 +117,7 @@ impl Kind {
             Kind::Percent => Some("0.0%"),
             Kind::PerUnit => Some("0.0000"),
             Kind::YesNo => Some("\"是\";\"否\";\"否\""),
-            Kind::Date => Some("yyyy-mm-dd"),
+            Kind::Date => Some("yyyy\"年\"m\"月\"d\"日\""),
         }
     }
 
@@ -131,7 +131,7 @@ impl Kind {
             Kind::Percent => format!("{:.1}%", v * 100.0),
             Kind::PerUnit => format!("{v:.4}"),
             Kind::YesNo => "是".to_string(),
-            Kind::Date => "2025-12-31".to_string(),
+            Kind::Date => "2025年12月31日".to_string(),
         }
     }
 }
@@ -201,7 +201,7 @@ impl Style {
                 let mut f = base.set_border(FormatBorder::Thin);
                 match kind {
                     Kind::Text => f = f.set_text_wrap(),
-                    Kind::Label => f = f.set_align(FormatAlign::Center),
+                    Kind::Label | Kind::Date => f = f.set_align(FormatAlign::Center),
                     _ => {}
                 }
                 if let Some(nf) = kind.num_format() {

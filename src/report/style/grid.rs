@@ -303,9 +303,9 @@ impl Grid {
         }
     }
 
-    /// A date shown as yyyy-mm-dd.
+    /// A date shown as 2026年3月31日.
     pub(crate) fn date(&mut self, row: u32, col: u16, d: chrono::NaiveDate, fill: Fill) {
-        self.fit(col, 10.0);
+        self.fit(col, 15.0);
         self.put(
             row,
             col,
