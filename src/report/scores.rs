@@ -70,10 +70,14 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
     // would print cut off in the repeated columns of the later pages).
     let pages = pages_across(&parts, last_col);
     for (i, (first, last)) in pages.iter().enumerate() {
-        // A page holds one or two groups: too narrow for the office in the title (the page
-        // header names it) and for the line under the title on one line.
+        // A page holds one or two groups: too narrow for the office and the rest of the title
+        // on one line, so the office heads the first page's title on a line of its own.
         let title = if i == 0 {
-            format!("{}打击侵权假冒工作考核评价　{NAME}", a.quarter.label())
+            format!(
+                "{}\n{}打击侵权假冒工作考核评价　{NAME}",
+                s.office.name,
+                a.quarter.label()
+            )
         } else {
             format!("{}　{}（续）", a.quarter.label(), NAME)
         };
@@ -99,7 +103,9 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
         let mut c = part.first_col;
         for &i in &part.indicators {
             let ind = &s.indicators[i];
-            let h = format!("{} {}（{}分）", ind.id, ind.name, fmt_num(ind.points));
+            // The points on a line of their own: a narrow column wrapped "（10分" and left "）"
+            // alone on the next line.
+            let h = format!("{} {}\n（{}分）", ind.id, ind.name, fmt_num(ind.points));
             g.header_span(HEADER_ROW, c, 1, &h);
             g.set_width(c, SCORE_WIDTH);
             c += 1;

@@ -369,7 +369,8 @@ fn ranking_workbook_reads_back() {
     let r = wb.worksheet_range("分项得分").unwrap();
     assert_eq!(text(&r, 3, 0), "排名");
     assert_eq!(text(&r, 2, 2), "组织领导（10分）");
-    assert_eq!(text(&r, 3, 2), "A1 领导小组健全（2分）");
+    // The points on their own line, never split from their brackets (issue 24).
+    assert_eq!(text(&r, 3, 2), "A1 领导小组健全\n（2分）");
     assert_eq!(text(&r, 3, 6), "小计");
     let tail = 2 + 19 + 7;
     assert_eq!(text(&r, 3, tail + 2), "总分（分）");
