@@ -182,7 +182,9 @@ fn template_versions(a: &Assessment) -> String {
 fn files(g: &mut Grid, a: &Assessment, mut row: u32) -> u32 {
     let fill = Fill::None;
     row = section(g, row, "七、输入文件");
-    g.header(row, &["文件", "地区", "状态", "SHA-256"], 0.0);
+    g.header(row, &["文件", "地区", "状态"], 0.0);
+    // Over the same columns as the hashes below it: one column alone wrapped it "SHA-/256".
+    g.header_span(row, 3, LAST_COL - 2, "文件校验码（SHA-256）");
     row += 1;
     let regions = Regions::new(&a.regions);
     for f in &a.files {
