@@ -3,6 +3,7 @@
 
 use crate::util::{all_cells, demo, docx_paragraphs, kaoping, samples, table, text};
 use calamine::{open_workbook_auto, Data, Reader};
+use std::path::{Path, PathBuf};
 
 #[test]
 fn demo_ranks_all_regions_and_raises_every_kind_of_flag() {
@@ -537,15 +538,12 @@ fn score_tells_the_measures_and_whom_to_call() {
     );
 }
 
-/// Issue 23, item 1 (first slice): a prefecture's workspace. `init` makes it; inside it (here
-/// from a subfolder) `template 2025Q3`, `check 2025Q1` and `score 2025Q1` need no paths and use
-/// the workspace's scheme, registry and history; the flag form with another scheme stops,
-/// naming both.
-#[test]
-fn a_workspace_needs_no_paths_and_keeps_its_own_files() {
-    let tmp = tempfile::tempdir().unwrap();
+/// The 株洲市 case: six sample prefectures for 2025Q1 and 2025Q2 (seed 7) in `tmp/s`, and a
+/// 市-level workspace `tmp/株洲` made with `init` (`contact` given after `--office … --level 市`)
+/// whose 报送/ holds both quarters. Returns the workspace's root.
+fn zhuzhou(tmp: &Path, contact: &[&str]) -> PathBuf {
     let o = kaoping(
-        tmp.path(),
+        tmp,
         &[
             "samples",
             "--regions",
@@ -561,31 +559,39 @@ fn a_workspace_needs_no_paths_and_keeps_its_own_files() {
         ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = kaoping(
-        tmp.path(),
-        &[
-            "init",
-            "株洲",
-            "--office",
-            "株洲市打击侵权假冒工作领导小组办公室",
-            "--level",
-            "市",
-            "--contact",
-            "李四",
-            "--regions",
-            "s/regions.csv",
-        ],
-    );
+    let mut args = vec![
+        "init",
+        "株洲",
+        "--office",
+        "株洲市打击侵权假冒工作领导小组办公室",
+        "--level",
+        "市",
+        "--regions",
+        "s/regions.csv",
+    ];
+    args.extend_from_slice(contact);
+    let o = kaoping(tmp, &args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let root = tmp.path().join("株洲");
+    let root = tmp.join("株洲");
     for q in ["2025Q1", "2025Q2"] {
         let to = root.join("报送").join(q);
         std::fs::create_dir_all(&to).unwrap();
-        for e in std::fs::read_dir(tmp.path().join("s").join(q)).unwrap() {
+        for e in std::fs::read_dir(tmp.join("s").join(q)).unwrap() {
             let p = e.unwrap().path();
             std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
         }
     }
+    root
+}
+
+/// Issue 23, item 1 (first slice): a prefecture's workspace. `init` makes it; inside it (here
+/// from a subfolder) `template 2025Q3`, `check 2025Q1` and `score 2025Q1` need no paths and use
+/// the workspace's scheme, registry and history; the flag form with another scheme stops,
+/// naming both.
+#[test]
+fn a_workspace_needs_no_paths_and_keeps_its_own_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = zhuzhou(tmp.path(), &["--contact", "李四"]);
     let inside = root.join("报送");
     let o = kaoping(&inside, &["score", "2025Q1"]);
     assert!(
@@ -668,51 +674,11 @@ fn a_workspace_needs_no_paths_and_keeps_its_own_files() {
 #[test]
 fn a_prefecture_workspace_speaks_as_a_city_office_and_names_its_contact() {
     let tmp = tempfile::tempdir().unwrap();
-    let o = kaoping(
-        tmp.path(),
-        &[
-            "samples",
-            "--regions",
-            "6",
-            "--quarters",
-            "2025Q1..2025Q2",
-            "--seed",
-            "7",
-            "--max-ledger-rows",
-            "20",
-            "--out",
-            "s",
-        ],
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let office = "株洲市打击侵权假冒工作领导小组办公室";
-    let o = kaoping(
+    let root = zhuzhou(
         tmp.path(),
-        &[
-            "init",
-            "株洲",
-            "--office",
-            office,
-            "--level",
-            "市",
-            "--contact",
-            "李四",
-            "--phone",
-            "0731-1234567",
-            "--regions",
-            "s/regions.csv",
-        ],
+        &["--contact", "李四", "--phone", "0731-1234567"],
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let root = tmp.path().join("株洲");
-    for q in ["2025Q1", "2025Q2"] {
-        let to = root.join("报送").join(q);
-        std::fs::create_dir_all(&to).unwrap();
-        for e in std::fs::read_dir(tmp.path().join("s").join(q)).unwrap() {
-            let p = e.unwrap().path();
-            std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
-        }
-    }
     // One region has not sent its second quarter.
     for e in std::fs::read_dir(root.join("报送/2025Q2")).unwrap() {
         let p = e.unwrap().path();
