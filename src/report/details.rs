@@ -29,16 +29,12 @@ const HEADER_ROW: u32 = super::TABLE_HEADER_ROW;
 const LAST_COL: u16 = HEADERS.len() as u16 - 1;
 /// Widths of the text columns, so long sources and notes wrap instead of widening the page.
 const NOTE_WIDTH: f64 = 30.0;
+/// The 说明 column when no row has a note: as wide as its header.
+const EMPTY_NOTE_WIDTH: f64 = 6.0;
 const SOURCE_WIDTH: f64 = 26.0;
 const FILE_WIDTH: f64 = 24.0;
 
 pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError> {
-    let mut g = a.table_grid(
-        NAME,
-        &HEADERS,
-        12.0,
-        &[(7, NOTE_WIDTH), (8, SOURCE_WIDTH), (9, FILE_WIDTH)],
-    );
     // Warnings by file, for the 说明 column.
     let mut warnings: HashMap<&str, Vec<&Problem>> = HashMap::new();
     for p in a
@@ -48,11 +44,31 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
     {
         warnings.entry(p.source.file.as_str()).or_default().push(p);
     }
+    let warnings_of = |file: &str| warnings.get(file).map_or(&[][..], Vec::as_slice);
+    // A 说明 column that says nothing for any row takes no room from the figures: the sheet is
+    // printed fitted to the page's width, so every unit it takes shrinks the print.
+    let any_note = a.regions.iter().filter(|r| r.is_scored()).any(|r| {
+        let file = r.file.as_deref().unwrap_or("");
+        r.indicators
+            .iter()
+            .any(|res| !note(res, warnings_of(file)).is_empty())
+    });
+    let note_width = if any_note {
+        NOTE_WIDTH
+    } else {
+        EMPTY_NOTE_WIDTH
+    };
+    let mut g = a.table_grid(
+        NAME,
+        &HEADERS,
+        12.0,
+        &[(7, note_width), (8, SOURCE_WIDTH), (9, FILE_WIDTH)],
+    );
     let fill = Fill::None;
     let mut row = HEADER_ROW + 1;
     for r in a.regions.iter().filter(|r| r.is_scored()) {
         let file = r.file.as_deref().unwrap_or("");
-        let region_warnings = warnings.get(file).map_or(&[][..], Vec::as_slice);
+        let region_warnings = warnings_of(file);
         for (i, res) in r.indicators.iter().enumerate() {
             let ind = a.scheme.indicators.iter().find(|i| i.id == res.id);
             g.styled(row, 0, &r.code, Kind::Label, fill, Tone::Normal);
@@ -108,7 +124,14 @@ fn note(res: &IndicatorResult, warnings: &[&Problem]) -> String {
         parts.push(e.describe().to_string());
     }
     for s in &res.sources {
-        let on_cell = |p: &&&Problem| p.source.sheet == s.sheet && p.source.cell == s.cell;
+        // An anomaly is about one indicator ("数据异常，请核实：B1 办案强度 …"): not repeated on
+        // the others that read the same cell (issue 24: 云浮市's B1 warning stood against C3
+        // and F2 too).
+        let about = |p: &Problem| {
+            p.kind != crate::problem::Kind::Anomaly || p.message.contains(&format!("：{} ", res.id))
+        };
+        let on_cell =
+            |p: &&&Problem| p.source.sheet == s.sheet && p.source.cell == s.cell && about(p);
         for p in warnings.iter().filter(on_cell) {
             parts.push(format!("警告：{}", p.message));
         }
@@ -185,6 +208,37 @@ fn split_cell(cell: &str) -> Option<(&str, u32)> {
 mod tests {
     use super::*;
     use crate::problem::Source;
+
+    /// Regression (issue 24): 云浮市's B1 anomaly, on 汇总指标!D2, stood in the 说明 of C3 and
+    /// F2 as well, which read the same cell. An anomaly is noted on its own indicator only; any
+    /// other warning on the cell on every indicator that reads it.
+    #[test]
+    fn regression_an_anomaly_is_noted_on_its_own_indicator_only() {
+        let on_d2 = |id: &str| IndicatorResult {
+            id: id.into(),
+            numerator: None,
+            denominator: None,
+            value: None,
+            empty: None,
+            raw: 0.0,
+            score: 0.0,
+            sources: vec![Source::new("f.xlsx", "汇总指标", "D2")],
+        };
+        let anomaly = Problem::warning(
+            crate::problem::Kind::Anomaly,
+            Source::new("f.xlsx", "汇总指标", "D2"),
+            "数据异常，请核实：B1 办案强度 由上季度0.19件/万户变为0.44件/万户",
+        );
+        let guessed = Problem::warning(
+            crate::problem::Kind::Note,
+            Source::new("f.xlsx", "汇总指标", "D2"),
+            "“12件”按12读取",
+        );
+        let warnings = [&anomaly, &guessed];
+        assert!(note(&on_d2("B1"), &warnings).contains("B1 办案强度"));
+        let c3 = note(&on_d2("C3"), &warnings);
+        assert!(!c3.contains("数据异常") && c3.contains("按12读取"), "{c3}");
+    }
 
     #[test]
     fn cells_in_a_column_read_as_a_range() {
