@@ -9,6 +9,10 @@ pub const FONT: &str = "宋体";
 /// Its size in points.
 pub const FONT_SIZE: u32 = 11;
 
+/// The default row height and column width in pixels with [`FONT`] (what charts are sized in).
+pub const ROW_PIXELS: u32 = 18;
+pub const COLUMN_PIXELS: u32 = 72;
+
 /// A cell format in [`FONT`]: start every format here.
 pub fn format() -> Format {
     Format::new().set_font_name(FONT).set_font_size(FONT_SIZE)
@@ -20,6 +24,6 @@ pub fn workbook() -> Workbook {
     let mut wb = Workbook::new();
     // Only fails when a sheet was added before, or for a width rust_xlsxwriter has no metrics
     // for; neither can happen here.
-    let _ = wb.set_default_format(&format(), 18, 72);
+    let _ = wb.set_default_format(&format(), ROW_PIXELS, COLUMN_PIXELS);
     wb
 }

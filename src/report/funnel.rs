@@ -9,8 +9,8 @@ use crate::stats::funnel::z_of;
 use crate::stats::{Funnel, Point};
 use crate::text::fmt_num;
 use rust_xlsxwriter::{
-    Chart, ChartDataLabel, ChartDataLabelPosition, ChartFormat, ChartLineDashType, ChartMarker,
-    ChartMarkerType, ChartType, Worksheet, XlsxError,
+    Chart, ChartDataLabel, ChartDataLabelPosition, ChartFormat, ChartLegendPosition,
+    ChartLineDashType, ChartMarker, ChartMarkerType, ChartType, Worksheet, XlsxError,
 };
 
 pub(super) const NAME: &str = "漏斗图";
@@ -63,7 +63,7 @@ impl DataCols {
 }
 /// Denominators along each limit line.
 const LINE_STEPS: u32 = 60;
-/// Rows the chart takes, at the default row height of 20 pixels.
+/// Rows the chart takes, at the default row height (`xlsx::ROW_PIXELS`).
 const CHART_ROWS: u32 = 24;
 /// Marker colours of the flagged points: beyond the inner and the outer limit on the bad side.
 const INNER_COLOUR: u32 = 0xED7D31;
@@ -228,6 +228,30 @@ fn section(
     (bottom, chart)
 }
 
+/// The power of ten at or below the smallest of `xs` (1 when there are none).
+fn axis_floor(xs: impl Iterator<Item = f64>) -> f64 {
+    let lo = xs.filter(|x| *x > 0.0).fold(f64::MAX, f64::min);
+    if lo == f64::MAX {
+        1.0
+    } else {
+        10f64.powf(lo.log10().floor())
+    }
+}
+
+/// The first of 1, 2, 5 × 10ᵏ at or above the largest of `xs` (10 when there are none).
+fn axis_ceiling(xs: impl Iterator<Item = f64>) -> f64 {
+    let hi = xs.fold(0.0f64, f64::max);
+    if hi <= 0.0 {
+        return 10.0;
+    }
+    let p = 10f64.powf(hi.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * p)
+        .find(|v| *v >= hi)
+        .unwrap_or(10.0 * p)
+}
+
 fn level(l: f64) -> String {
     format!("{}%", fmt_num(l * 100.0))
 }
@@ -299,11 +323,20 @@ fn chart(
         (4, OUTER_COLOUR, ChartLineDashType::Solid),
         (5, OUTER_COLOUR, ChartLineDashType::Solid),
     ];
+    // In the legend: the target, and each pair of limits once (the upper one's entry is
+    // deleted below).
+    let [inner, outer] = a.scheme.statistics.funnel.levels;
+    let legend_name = |i: usize| match i {
+        1 => format!("{}合计（目标值）", a.scheme.office.whole()),
+        2 | 3 => format!("{}控制限", level(inner)),
+        4 | 5 => format!("{}控制限", level(outer)),
+        _ => line_headers[i].clone(),
+    };
     for (i, color, dash) in styles {
         let col = cols.line + i as u16;
         chart
             .add_series()
-            .set_name(line_headers[i].as_str())
+            .set_name(legend_name(i).as_str())
             .set_categories((NAME, lines.0, cols.line, lines.1, cols.line))
             .set_values((NAME, lines.0, col, lines.1, col))
             .set_marker(ChartMarker::new().set_none())
@@ -337,7 +370,14 @@ fn chart(
             f.setting.id, f.name, a.quarter
         ))
         .set_overlay(false);
-    chart.x_axis().set_name("分母（对数刻度）").set_log_base(10);
+    // The axis spans the denominators there are (the lines run over the same range), not to the
+    // next power of ten: 19 at most reads from 1 to 20, not to 100.
+    chart
+        .x_axis()
+        .set_name("分母（对数刻度）")
+        .set_log_base(10)
+        .set_min(axis_floor(f.points.iter().map(|p| p.exposure)))
+        .set_max(axis_ceiling(f.points.iter().map(|p| p.exposure)));
     let y_name = match f.setting.model {
         FunnelModel::Binomial => f.name.clone(),
         FunnelModel::Poisson => format!("{}（{}）", f.name, f.unit),
@@ -351,11 +391,29 @@ fn chart(
             chart.y_axis().set_num_format("0.0");
         }
     }
-    // The heading above says what each line and marker is; without a legend the plot is larger.
-    chart.legend().set_hidden();
+    // Series 3 and 5 are the upper limits: the lower ones' entries name each pair.
+    chart
+        .legend()
+        .set_position(ChartLegendPosition::Bottom)
+        .delete_entries(&[3, 5]);
     chart
         // A column's width short of the columns it spans: printers differ in column widths.
-        .set_width(u32::from(CHART_COLS - 1) * 64)
-        .set_height(CHART_ROWS * 20);
+        .set_width(u32::from(CHART_COLS - 1) * crate::xlsx::COLUMN_PIXELS)
+        .set_height(CHART_ROWS * crate::xlsx::ROW_PIXELS);
     chart
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 24: at C1 the largest denominator was 19 and the axis ran to 100.
+    #[test]
+    fn the_denominator_axis_ends_at_the_data() {
+        assert_eq!(axis_ceiling([3.0, 19.0].into_iter()), 20.0);
+        assert_eq!(axis_ceiling([310.0].into_iter()), 500.0);
+        assert_eq!(axis_ceiling([100.0].into_iter()), 100.0);
+        assert_eq!(axis_floor([3.0, 19.0].into_iter()), 1.0);
+        assert_eq!(axis_floor([42.0].into_iter()), 10.0);
+    }
 }

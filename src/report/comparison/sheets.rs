@@ -406,6 +406,8 @@ fn chart(c: &Comparison, max_rank: u32) -> Chart {
         // Reversed (first place at the top), the x axis would cross at the top: keep it below.
         .set_crossing(ChartAxisCrossing::Max);
     chart.legend().set_hidden();
-    chart.set_width(7 * 96).set_height(20 * 20);
+    chart
+        .set_width(7 * 96)
+        .set_height(20 * crate::xlsx::ROW_PIXELS);
     chart
 }
