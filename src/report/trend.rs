@@ -4,9 +4,10 @@
 use super::style::{Fill, Kind};
 use super::{Assessment, Regions};
 use crate::quarter::Quarter;
+use crate::record::FlagKind;
 use crate::record::QuarterRecord;
 use crate::record::Status;
-use rust_xlsxwriter::{Worksheet, XlsxError};
+use rust_xlsxwriter::{Chart, ChartMarkerType, ChartType, Worksheet, XlsxError};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub(super) const NAME: &str = "趋势";
@@ -60,6 +61,7 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
     let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
     let last_col = u16::try_from(headers.len().saturating_sub(1)).unwrap_or(u16::MAX);
 
+    let rows_count = rows.len();
     let mut g = a.table_grid(NAME, &header_refs, 40.0, &[]);
     let fill = Fill::None;
     let mut row = HEADER_ROW + 1;
@@ -83,11 +85,17 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
             };
             match point {
                 Some(p) => {
+                    // A region not scored has no place, as in 总排名.
                     match p.total {
-                        Some(t) => g.num(row, col, t, Kind::Score, fill),
-                        None => g.text(row, col, p.status, fill),
+                        Some(t) => {
+                            g.num(row, col, t, Kind::Score, fill);
+                            g.num(row, col + 1, f64::from(p.rank), Kind::Int, fill);
+                        }
+                        None => {
+                            g.text(row, col, p.status, fill);
+                            g.text(row, col + 1, "—", fill);
+                        }
                     }
-                    g.num(row, col + 1, f64::from(p.rank), Kind::Int, fill);
                 }
                 None => {
                     g.blank(row, col, fill);
@@ -99,8 +107,141 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
         row += 1;
     }
     let last_row = row.saturating_sub(1);
-    g.render(ws, &a.table_page(HEADER_ROW, last_row, last_col, 2))
+    let mut page = a.table_page(HEADER_ROW, last_row, last_col, 2);
+    // The chart of the regions under a measure, under the table, on a page of its own; its
+    // figures right of the print area.
+    let followed = followed(a);
+    let chart_at = row + 1;
+    let mut chart = None;
+    if quarters.len() >= 2 && !followed.is_empty() {
+        // Right of the print area (the chart may be wider than the table).
+        let data_col = last_col.max(CHART_COLS) + 2;
+        g.text(chart_at, data_col, "季度", fill);
+        for (k, q) in quarters.iter().enumerate() {
+            g.text(chart_at + 1 + k as u32, data_col, &q.label(), fill);
+        }
+        for (j, (code, name)) in followed.iter().enumerate() {
+            let col = data_col + 1 + j as u16;
+            g.text(chart_at, col, name, fill);
+            for (k, q) in quarters.iter().enumerate() {
+                let rank = if *q == a.quarter {
+                    regions.get(code).filter(|r| r.is_scored()).map(|r| r.rank)
+                } else {
+                    by_key
+                        .get(&(*code, *q))
+                        .filter(|r| r.scored())
+                        .map(|r| r.rank)
+                };
+                match rank {
+                    Some(rank) => g.num(
+                        chart_at + 1 + k as u32,
+                        col,
+                        f64::from(rank),
+                        Kind::Int,
+                        fill,
+                    ),
+                    None => g.blank(chart_at + 1 + k as u32, col, fill),
+                }
+            }
+        }
+        // Places run to the number of regions (a past quarter may have ranked more than this
+        // one scored).
+        let places = a.regions.len().max(rows_count);
+        chart = Some(rank_chart(
+            a,
+            chart_at,
+            data_col,
+            quarters.len(),
+            followed.len(),
+            places,
+        ));
+        page.row_breaks.push(chart_at);
+        page.print_area = Some((chart_at + CHART_ROWS, last_col.max(CHART_COLS)));
+    }
+    if let Some(chart) = chart {
+        ws.insert_chart(chart_at + 1, 0, &chart)?;
+    }
+    g.render(ws, &page)
 }
+
+/// Rows and columns the rank chart takes.
+const CHART_ROWS: u32 = 26;
+const CHART_COLS: u16 = 12;
+
+/// The regions under a measure this quarter (通报 or more serious), most serious first, then
+/// by rank: whose course leadership follows.
+fn followed<'a>(a: &'a Assessment) -> Vec<(&'a str, &'a str)> {
+    let mut out: Vec<(FlagKind, u32, &str, &str)> = a
+        .regions
+        .iter()
+        .filter(|r| r.is_scored())
+        .filter_map(|r| {
+            let m = a.measure(&r.code)?;
+            (m.kind <= FlagKind::Notify).then_some((
+                m.kind,
+                r.rank,
+                r.code.as_str(),
+                r.name.as_str(),
+            ))
+        })
+        .collect();
+    out.sort();
+    out.into_iter().map(|(_, _, c, n)| (c, n)).collect()
+}
+
+/// Ranks over the quarters, first place at the top, one line per followed region.
+fn rank_chart(
+    a: &Assessment,
+    top: u32,
+    data_col: u16,
+    quarters: usize,
+    regions: usize,
+    scored: usize,
+) -> Chart {
+    let mut chart = Chart::new(ChartType::Line);
+    let (first, last) = (top + 1, top + quarters as u32);
+    for j in 0..regions {
+        let col = data_col + 1 + j as u16;
+        chart
+            .add_series()
+            .set_name((NAME, top, col))
+            .set_categories((NAME, first, data_col, last, data_col))
+            .set_values((NAME, first, col, last, col))
+            .set_marker(&super::style::chart::marker(
+                ChartMarkerType::Circle,
+                6,
+                SERIES_COLOURS[j % SERIES_COLOURS.len()],
+            ))
+            .set_format(&mut super::style::chart::line(
+                SERIES_COLOURS[j % SERIES_COLOURS.len()],
+                2.0,
+                rust_xlsxwriter::ChartLineDashType::Solid,
+            ));
+    }
+    chart
+        .title()
+        .set_name(&format!("{}督办地区的名次走势", a.quarter.label()))
+        .set_overlay(false);
+    chart
+        .y_axis()
+        .set_name("名次")
+        .set_min(1.0)
+        .set_max(scored.max(2) as f64)
+        .set_reverse()
+        .set_crossing(rust_xlsxwriter::ChartAxisCrossing::Max);
+    chart
+        .legend()
+        .set_position(rust_xlsxwriter::ChartLegendPosition::Bottom);
+    chart
+        .set_width(u32::from(CHART_COLS) * crate::xlsx::COLUMN_PIXELS)
+        .set_height((CHART_ROWS - 1) * crate::xlsx::ROW_PIXELS);
+    chart
+}
+
+/// Line colours, one per followed region.
+const SERIES_COLOURS: [u32; 8] = [
+    0xC00000, 0xED7D31, 0x7030A0, 0x2E75B6, 0x00B050, 0x806000, 0x595959, 0xFF66CC,
+];
 
 /// A short word for a region that was not scored, shown in place of its total.
 fn short_status(status: Status) -> &'static str {

@@ -435,7 +435,14 @@ fn ranking_workbook_reads_back() {
     assert!(close(num(&r, 4, 4), 68.25));
     assert!(close(num(&r, 4, 6), 71.5));
     assert_eq!(text(&r, 6, 6), "未报送");
-    assert_eq!(num(&r, 6, 7), 4.0);
+    // Not scored, no place (issue 24), as in 总排名.
+    assert_eq!(text(&r, 6, 7), "—");
+    // Under the table, the figures of the chart of the regions under a measure (issue 24):
+    // most serious first — 海珠区 (一票否决) then 越秀区 (挂牌督办) — one row a quarter.
+    assert_eq!(text(&r, 8, 14), "季度");
+    assert_eq!([text(&r, 8, 15), text(&r, 8, 16)], ["海珠区", "越秀区"]);
+    assert_eq!(text(&r, 11, 14), "2025年第四季度");
+    assert_eq!(num(&r, 11, 15), 3.0);
 
     // 数据质量: errors first; the "=" message is text, not a formula.
     let r = wb.worksheet_range("数据质量").unwrap();
