@@ -6,8 +6,8 @@ use super::ranking;
 use super::style::{Fill, Fit, Grid};
 use super::Assessment;
 use rust_xlsxwriter::{
-    Chart, ChartAxisCrossing, ChartDataLabel, ChartFont, ChartFormat, ChartLine, ChartPoint,
-    ChartSolidFill, ChartType, Worksheet, XlsxError,
+    Chart, ChartAxisCrossing, ChartDataLabel, ChartFormat, ChartLine, ChartPoint, ChartSolidFill,
+    ChartType, Worksheet, XlsxError,
 };
 
 pub(super) const NAME: &str = "总分图";
@@ -78,14 +78,14 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
                 .y_axis()
                 .set_reverse()
                 .set_crossing(ChartAxisCrossing::Max)
-                .set_label_interval(1)
-                .set_font(ChartFont::new().set_size(9));
+                .set_label_interval(1);
             chart
                 .x_axis()
                 .set_name("总分（分）")
                 .set_min(0.0)
                 .set_num_format("0");
             chart.legend().set_hidden();
+            super::style::chart::in_font(&mut chart, 9.0);
             chart.set_width(CHART_WIDTH).set_height(height);
             ws.insert_chart(2, 0, &chart)?;
             // Rows of 20 pixels the chart covers, then what the colours mean.

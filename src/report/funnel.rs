@@ -396,6 +396,7 @@ fn chart(
         .legend()
         .set_position(ChartLegendPosition::Bottom)
         .delete_entries(&[3, 5]);
+    super::style::chart::in_font(&mut chart, 9.0);
     chart
         // A column's width short of the columns it spans: printers differ in column widths.
         .set_width(u32::from(CHART_COLS - 1) * crate::xlsx::COLUMN_PIXELS)

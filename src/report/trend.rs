@@ -232,6 +232,7 @@ fn rank_chart(
     chart
         .legend()
         .set_position(rust_xlsxwriter::ChartLegendPosition::Bottom);
+    super::style::chart::in_font(&mut chart, 9.0);
     chart
         .set_width(u32::from(CHART_COLS) * crate::xlsx::COLUMN_PIXELS)
         .set_height((CHART_ROWS - 1) * crate::xlsx::ROW_PIXELS);

@@ -406,6 +406,7 @@ fn chart(c: &Comparison, max_rank: u32) -> Chart {
         // Reversed (first place at the top), the x axis would cross at the top: keep it below.
         .set_crossing(ChartAxisCrossing::Max);
     chart.legend().set_hidden();
+    crate::report::style::chart::in_font(&mut chart, 9.0);
     chart
         .set_width(7 * 96)
         .set_height(20 * crate::xlsx::ROW_PIXELS);

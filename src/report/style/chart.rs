@@ -28,3 +28,27 @@ pub(crate) fn line(colour: u32, width: f64, dash: ChartLineDashType) -> ChartFor
     );
     f
 }
+
+/// Every text of `chart` in the workbook's font (`xlsx::FONT`, not the chart default Calibri):
+/// the title bold at 14 points, axis titles bold, axis labels and legend at `label_size`.
+pub(crate) fn in_font(chart: &mut rust_xlsxwriter::Chart, label_size: f64) {
+    use rust_xlsxwriter::ChartFont;
+    let font = |size: f64, bold: bool| {
+        let mut f = ChartFont::new();
+        f.set_name(crate::xlsx::FONT).set_size(size);
+        if bold {
+            f.set_bold();
+        }
+        f
+    };
+    chart.title().set_font(&font(14.0, true));
+    chart
+        .x_axis()
+        .set_font(&font(label_size, false))
+        .set_name_font(&font(label_size, true));
+    chart
+        .y_axis()
+        .set_font(&font(label_size, false))
+        .set_name_font(&font(label_size, true));
+    chart.legend().set_font(&font(label_size, false));
+}
