@@ -400,6 +400,26 @@ mod tests {
     use chrono::NaiveDate;
 
     /// Excel's serial number of a date.
+    /// `grid` read as ledger `id` of f.xlsx for 2025Q4, on 15 January 2026.
+    fn read_2025q4(grid: &Grid, scheme: &Scheme, id: &str) -> Submission {
+        let mut sub = Submission {
+            file: "f.xlsx".into(),
+            ..Submission::default()
+        };
+        read(
+            &mut grid.rows(),
+            scheme.ledger(id).unwrap(),
+            (
+                "2025Q4".parse().unwrap(),
+                NaiveDate::from_ymd_opt(2026, 1, 15).unwrap(),
+            ),
+            (&date_orders(scheme, id), &scheme.scored_columns(id)),
+            false,
+            &mut sub,
+        );
+        sub
+    }
+
     fn serial(y: i32, m: u32, d: u32) -> Data {
         let base = NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
         let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
@@ -501,24 +521,7 @@ mod tests {
         grid.set(1, col("重量（千克）"), Data::Float(10.0));
         grid.set(1, n + 1, Data::Float(99.0));
         grid.set(1, col("应销毁日期"), serial(2025, 11, 1));
-        let mut sub = Submission {
-            file: "f.xlsx".into(),
-            ..Submission::default()
-        };
-        read(
-            &mut grid.rows(),
-            def,
-            (
-                "2025Q4".parse().unwrap(),
-                NaiveDate::from_ymd_opt(2026, 1, 15).unwrap(),
-            ),
-            (
-                &date_orders(&scheme, "destruction"),
-                &scheme.scored_columns("destruction"),
-            ),
-            false,
-            &mut sub,
-        );
+        let sub = read_2025q4(&grid, &scheme, "destruction");
         let dup: Vec<_> = sub
             .problems
             .iter()
@@ -570,24 +573,7 @@ mod tests {
         }
         put(1, "数量", Data::String("约100".into()), &mut grid);
         put(2, "重量（千克）", Data::String("约100".into()), &mut grid);
-        let mut sub = Submission {
-            file: "f.xlsx".into(),
-            ..Submission::default()
-        };
-        read(
-            &mut grid.rows(),
-            def,
-            (
-                "2025Q4".parse().unwrap(),
-                NaiveDate::from_ymd_opt(2026, 1, 15).unwrap(),
-            ),
-            (
-                &date_orders(&scheme, "destruction"),
-                &scheme.scored_columns("destruction"),
-            ),
-            false,
-            &mut sub,
-        );
+        let sub = read_2025q4(&grid, &scheme, "destruction");
         let shown: Vec<String> = sub.problems.iter().map(|p| p.to_string()).collect();
         let (quantity, weight) = (a1(1, col("数量")), a1(2, col("重量（千克）")));
         let at = |cell: &str| {

@@ -209,12 +209,9 @@ mod tests {
     use super::*;
     use crate::problem::Source;
 
-    /// Regression (issue 24): 云浮市's B1 anomaly, on 汇总指标!D2, stood in the 说明 of C3 and
-    /// F2 as well, which read the same cell. An anomaly is noted on its own indicator only; any
-    /// other warning on the cell on every indicator that reads it.
-    #[test]
-    fn regression_an_anomaly_is_noted_on_its_own_indicator_only() {
-        let on_d2 = |id: &str| IndicatorResult {
+    /// Indicator `id`'s result with no figures, read from `sources`.
+    fn reading(id: &str, sources: Vec<Source>) -> IndicatorResult {
+        IndicatorResult {
             id: id.into(),
             numerator: None,
             denominator: None,
@@ -222,8 +219,16 @@ mod tests {
             empty: None,
             raw: 0.0,
             score: 0.0,
-            sources: vec![Source::new("f.xlsx", "汇总指标", "D2")],
-        };
+            sources,
+        }
+    }
+
+    /// Regression (issue 24): 云浮市's B1 anomaly, on 汇总指标!D2, stood in the 说明 of C3 and
+    /// F2 as well, which read the same cell. An anomaly is noted on its own indicator only; any
+    /// other warning on the cell on every indicator that reads it.
+    #[test]
+    fn regression_an_anomaly_is_noted_on_its_own_indicator_only() {
+        let on_d2 = |id: &str| reading(id, vec![Source::new("f.xlsx", "汇总指标", "D2")]);
         let anomaly = Problem::warning(
             crate::problem::Kind::Anomaly,
             Source::new("f.xlsx", "汇总指标", "D2"),
@@ -242,20 +247,14 @@ mod tests {
 
     #[test]
     fn cells_in_a_column_read_as_a_range() {
-        let res = IndicatorResult {
-            id: "B2".into(),
-            numerator: None,
-            denominator: None,
-            value: None,
-            empty: None,
-            raw: 0.0,
-            score: 0.0,
-            sources: ["D6", "D7", "D8", "D10", "A2:G13"]
+        let res = reading(
+            "B2",
+            ["D6", "D7", "D8", "D10", "A2:G13"]
                 .iter()
                 .map(|c| Source::new("f.xlsx", "汇总指标", *c))
                 .chain([Source::new("f.xlsx", "移送台账", "A2:G13")])
                 .collect(),
-        };
+        );
         assert_eq!(
             sources(&res),
             "汇总指标!D6:D8；汇总指标!D10；汇总指标!A2:G13；移送台账!A2:G13"
