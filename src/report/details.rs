@@ -47,12 +47,18 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
     let warnings_of = |file: &str| warnings.get(file).map_or(&[][..], Vec::as_slice);
     // A 说明 column that says nothing for any row takes no room from the figures: the sheet is
     // printed fitted to the page's width, so every unit it takes shrinks the print.
-    let any_note = a.regions.iter().filter(|r| r.is_scored()).any(|r| {
-        let file = r.file.as_deref().unwrap_or("");
-        r.indicators
-            .iter()
-            .any(|res| !note(res, warnings_of(file)).is_empty())
-    });
+    // The notes are worked out once, row by row, before the columns are sized.
+    let notes: Vec<String> = a
+        .regions
+        .iter()
+        .filter(|r| r.is_scored())
+        .flat_map(|r| {
+            let warned = warnings_of(r.file.as_deref().unwrap_or(""));
+            r.indicators.iter().map(move |res| note(res, warned))
+        })
+        .collect();
+    let mut notes = notes.into_iter();
+    let any_note = notes.as_slice().iter().any(|n| !n.is_empty());
     let note_width = if any_note {
         NOTE_WIDTH
     } else {
@@ -68,7 +74,6 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
     let mut row = HEADER_ROW + 1;
     for r in a.regions.iter().filter(|r| r.is_scored()) {
         let file = r.file.as_deref().unwrap_or("");
-        let region_warnings = warnings_of(file);
         for (i, res) in r.indicators.iter().enumerate() {
             let ind = a.scheme.indicators.iter().find(|i| i.id == res.id);
             g.styled(row, 0, &r.code, Kind::Label, fill, Tone::Normal);
@@ -84,7 +89,7 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
             } else {
                 g.num(row, 6, res.score, Kind::Score, fill);
             }
-            g.text(row, 7, &note(res, region_warnings), fill);
+            g.text(row, 7, &notes.next().unwrap_or_default(), fill);
             g.text(row, 8, &sources(res), fill);
             g.text(row, 9, if i == 0 { file } else { "" }, fill);
             row += 1;
