@@ -88,7 +88,7 @@ pub fn anomalies(
                                 r,
                                 ind,
                                 format!(
-                                    "{} {} 为{}{}，是{}中位数{}{}的{}倍（稳健z值{}，阈值{}）",
+                                    "{} {} 为{}{}，是{}中位数{}{}的{}倍（{}）",
                                     ind.id,
                                     ind.name,
                                     fmt2(*v),
@@ -97,8 +97,7 @@ pub fn anomalies(
                                     fmt2(mid),
                                     ind.unit,
                                     ratio_as_printed(*v, mid),
-                                    signed(z, 1),
-                                    settings.threshold
+                                    departure(z, settings.threshold)
                                 ),
                             ));
                         }
@@ -142,7 +141,7 @@ pub fn anomalies(
             }
             let text = if per_unit {
                 format!(
-                    "{} {} 由上季度{}{}变为{}{}，为上季度的{}倍（{}中位数为{}倍，稳健z值{}，阈值{}）",
+                    "{} {} 由上季度{}{}变为{}{}，为上季度的{}倍（{}中位数为{}倍；{}）",
                     ind.id,
                     ind.name,
                     fmt2(*p),
@@ -152,12 +151,11 @@ pub fn anomalies(
                     ratio_as_printed(*v, *p),
                     whole,
                     fmt2(m.exp()),
-                    signed(z, 1),
-                    settings.threshold
+                    departure(z, settings.threshold)
                 )
             } else {
                 format!(
-                    "{} {} 由上季度{}变为{}，变化{}个百分点（{}变化中位数{}个百分点，稳健z值{}，阈值{}）",
+                    "{} {} 由上季度{}变为{}，变化{}个百分点（{}变化中位数{}个百分点；{}）",
                     ind.id,
                     ind.name,
                     pct(*p),
@@ -165,8 +163,7 @@ pub fn anomalies(
                     signed_points(c * 100.0),
                     whole,
                     signed_points(m * 100.0),
-                    signed(z, 1),
-                    settings.threshold
+                    departure(z, settings.threshold)
                 )
             };
             out.push(warn(r, ind, text));
@@ -208,6 +205,15 @@ fn pct(v: f64) -> String {
 /// "+6.9" or "−16.7" (a real minus sign, as the workbook shows changes).
 fn signed_points(v: f64) -> String {
     signed(v, 1)
+}
+
+/// The robust z-value in words a region's clerk reads ("偏离程度为各地区通常差异的4.2倍，超过3.5倍
+/// 即提示"); 评分说明 says that this is |稳健z值|.
+fn departure(z: f64, threshold: f64) -> String {
+    format!(
+        "偏离程度为各地区通常差异的{:.1}倍，超过{threshold}倍即提示",
+        z.abs()
+    )
 }
 
 fn signed(v: f64, decimals: usize) -> String {

@@ -86,7 +86,7 @@ fn statistics(s: &Scheme) -> Vec<String> {
             if st.funnel.overdispersion { "" } else { "（本方案不做校正，τ² = 0）" }
         ),
         format!(
-            "数据异常，请核实：各地区“件/万户”类指标（取对数）与{whole}中位数相比，比例类指标较上季度的变化（本季度分母不少于{}）与{whole}变化中位数相比，稳健z值 = (x − 中位数)/(1.4826 × MAD) 的绝对值超过{}即提示；参与比较的地区少于{}个时不提示。只提示，不影响得分。",
+            "数据异常，请核实：各地区“件/万户”类指标（取对数）与{whole}中位数相比，比例类指标较上季度的变化（本季度分母不少于{}）与{whole}变化中位数相比，稳健z值 = (x − 中位数)/(1.4826 × MAD) 的绝对值（提示中称“偏离程度为各地区通常差异的N倍”）超过{}即提示；参与比较的地区少于{}个时不提示。只提示，不影响得分。",
             fmt_num(st.anomaly.min_denominator),
             fmt_num(st.anomaly.threshold),
             st.anomaly.min_regions
