@@ -6,7 +6,8 @@
 #
 # Without a workbook it runs the demo (SOURCE_DATE_EPOCH=1767225600) and renders
 # out/考评排名_2025Q4.xlsx. The output folder (default out/render) gets <name>.pdf and
-# page-N.png (70 dpi). A page belongs to the sheet whose name is at its top: every sheet prints
+# page-N.png (70 dpi). The Chinese office faces the documents name are drawn with Noto CJK (see
+# below), so pages break where they do in Excel or WPS. A page belongs to the sheet whose name is at its top: every sheet prints
 # its name in the page header (&A); the names are read from xl/workbook.xml. Installs
 # libreoffice-calc-nogui, poppler-utils and fonts-noto-cjk (and fontconfig, unzip) with apt-get
 # when they are missing.
@@ -54,6 +55,28 @@ rm -f "$pdf" "$outdir"/page-*.png
 # A throwaway LibreOffice profile: no first-start dialogs, no lock on the user's own profile.
 profile="$(mktemp -d)"
 trap 'rm -rf "$profile"' EXIT
+
+# The faces a Chinese office PC has (宋体, 仿宋, 楷体, 黑体, 等线) are not on this machine; without a
+# hint fontconfig gives LibreOffice DejaVu Sans for them, whose digits are a quarter wider than
+# 宋体's, so every column (measured in digits) prints wider and the whole sheet smaller than in
+# Excel or WPS. Noto Serif CJK (a 宋体 style) and Noto Sans CJK (a 黑体 style) stand in instead.
+serif="Noto Serif CJK SC"
+sans="Noto Sans CJK SC"
+alias() { printf '  <alias binding="same"><family>%s</family><prefer><family>%s</family></prefer></alias>\n' "$1" "$2"; }
+{
+    echo '<?xml version="1.0"?>'
+    echo '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">'
+    echo '<fontconfig>'
+    echo "  <include ignore_missing=\"yes\">${FONTCONFIG_FILE:-/etc/fonts/fonts.conf}</include>"
+    for f in 宋体 SimSun 新宋体 NSimSun 仿宋 仿宋_GB2312 FangSong 楷体 楷体_GB2312 KaiTi 方正小标宋简体 \
+        方正仿宋_GBK 方正楷体_GBK; do
+        alias "$f" "$serif"
+    done
+    for f in 黑体 SimHei 等线 DengXian 微软雅黑 "Microsoft YaHei" 方正黑体_GBK; do alias "$f" "$sans"; done
+    echo '</fontconfig>'
+} >"$profile/fonts.conf"
+export FONTCONFIG_FILE="$profile/fonts.conf"
+
 timeout 600 soffice "-env:UserInstallation=file://$profile" --headless --norestore \
     --convert-to pdf --outdir "$outdir" "$xlsx" >"$outdir/soffice.log" 2>&1 || {
     cat "$outdir/soffice.log" >&2

@@ -13,6 +13,15 @@ pub const FONT_SIZE: u32 = 11;
 pub const ROW_PIXELS: u32 = 18;
 pub const COLUMN_PIXELS: u32 = 72;
 
+/// The width of a digit in [`FONT`], in pixels: Excel's unit of column width.
+pub const DIGIT_PIXELS: f64 = 8.0;
+
+/// A column `width` units wide in points, as Excel draws it (the width plus 5 pixels of padding,
+/// at 96 pixels to the inch).
+pub fn column_points(width: f64) -> f64 {
+    (width * DIGIT_PIXELS + 5.0) * 0.75
+}
+
 /// A cell format in [`FONT`]: start every format here.
 pub fn format() -> Format {
     Format::new().set_font_name(FONT).set_font_size(FONT_SIZE)

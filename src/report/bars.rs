@@ -12,9 +12,9 @@ use rust_xlsxwriter::{
 
 pub(super) const NAME: &str = "总分图";
 
-/// Columns the chart and its title span (at the default column width of 64 pixels).
+/// Columns the chart and its title span, at the default column width.
 const COLS: u16 = 14;
-const CHART_WIDTH: u32 = 64 * COLS as u32;
+const CHART_WIDTH: u32 = crate::xlsx::COLUMN_PIXELS * COLS as u32;
 /// The colour of a bar with no measure.
 const PLAIN_BAR: u32 = 0x5B9BD5;
 
@@ -88,8 +88,9 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
             super::style::chart::in_font(&mut chart, 9.0);
             chart.set_width(CHART_WIDTH).set_height(height);
             ws.insert_chart(2, 0, &chart)?;
-            // Rows of 20 pixels the chart covers, then what the colours mean.
-            let below = 2 + height / 20 + 1;
+            // The rows the chart covers (regression, issue 24: counted at 20 pixels when rows of
+            // 宋体 are 18, the line below printed under the chart), then what the colours mean.
+            let below = 2 + height.div_ceil(crate::xlsx::ROW_PIXELS) + 1;
             g.para(
                 below,
                 0,

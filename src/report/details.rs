@@ -27,12 +27,17 @@ const HEADERS: [&str; 10] = [
 ];
 const HEADER_ROW: u32 = super::TABLE_HEADER_ROW;
 const LAST_COL: u16 = HEADERS.len() as u16 - 1;
-/// Widths of the text columns, so long sources and notes wrap instead of widening the page.
-const NOTE_WIDTH: f64 = 30.0;
-/// The 说明 column when no row has a note: as wide as its header.
+/// The last printed column: 报送文件 stays on screen only. Named once per region, it took a
+/// sixth of the printed width and shrank every figure with it (issue 24: about 7 pt on paper).
+const PRINT_LAST_COL: u16 = LAST_COL - 1;
+/// Under the table, on paper, where the file names are.
+const UNPRINTED_NOTE: &str =
+    "注：各地区的报送文件名在本表“报送文件”一列（不打印），在工作表中查看。";
+/// The 说明 column, where the few notes wrap rather than widen the page (issue 24: at 30 units
+/// it took a fifth of the width for two notes); as wide as its header when no row has a note.
+/// The other columns fit their text on one line, so every row without a note is one line high.
+const NOTE_WIDTH: f64 = 18.0;
 const EMPTY_NOTE_WIDTH: f64 = 6.0;
-const SOURCE_WIDTH: f64 = 26.0;
-const FILE_WIDTH: f64 = 24.0;
 
 pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError> {
     // Warnings by file, for the 说明 column.
@@ -64,16 +69,16 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
     } else {
         EMPTY_NOTE_WIDTH
     };
-    let mut g = a.table_grid(
-        NAME,
-        &HEADERS,
-        12.0,
-        &[(7, note_width), (8, SOURCE_WIDTH), (9, FILE_WIDTH)],
-    );
+    let mut g = a.table_grid(NAME, &HEADERS, 12.0, &[(7, note_width)]);
+    // The title centred over what is printed.
+    g.title(&a.title(NAME), &a.subtitle(), PRINT_LAST_COL);
     let fill = Fill::None;
     let mut row = HEADER_ROW + 1;
+    // Each region's rows, kept on one page.
+    let mut regions: Vec<(u32, u32)> = Vec::new();
     for r in a.regions.iter().filter(|r| r.is_scored()) {
         let file = r.file.as_deref().unwrap_or("");
+        let first = row;
         for (i, res) in r.indicators.iter().enumerate() {
             let ind = a.scheme.indicators.iter().find(|i| i.id == res.id);
             g.styled(row, 0, &r.code, Kind::Label, fill, Tone::Normal);
@@ -94,9 +99,19 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
             g.text(row, 9, if i == 0 { file } else { "" }, fill);
             row += 1;
         }
+        if row > first {
+            regions.push((first, row - 1));
+        }
     }
     let last_row = row.saturating_sub(1).max(HEADER_ROW);
-    g.render(ws, &a.table_page(HEADER_ROW, last_row, LAST_COL, 3))
+    let note_row = last_row + 2;
+    g.para(note_row, 0, PRINT_LAST_COL, UNPRINTED_NOTE);
+    let mut page = a.table_page(HEADER_ROW, last_row, LAST_COL, 3);
+    page.print_area = Some((note_row, PRINT_LAST_COL));
+    let widths = g.column_widths();
+    let printed = &widths[..=usize::from(PRINT_LAST_COL).min(widths.len().saturating_sub(1))];
+    page.keep_together(printed, &g.row_heights(), &regions);
+    g.render(ws, &page)
 }
 
 /// "B1 办案强度（件/万户）": per-unit values carry their unit; rates show as percentages.

@@ -384,7 +384,9 @@ fn ranking_workbook_reads_back() {
     // once per region.
     let r = wb.worksheet_range("指标明细").unwrap();
     assert_eq!(text(&r, 2, 8), "数据来源（工作表!单元格）");
-    assert_eq!(r.end().map(|(row, _)| row), Some(2 + 3 * 19));
+    // The rows, an empty row, then the note saying where the unprinted file names are.
+    assert_eq!(r.end().map(|(row, _)| row), Some(2 + 3 * 19 + 2));
+    assert!(text(&r, 2 + 3 * 19 + 2, 0).contains("报送文件"));
     assert_eq!(text(&r, 3, 2), "A1 领导小组健全");
     assert_eq!(text(&r, 3 + 4, 2), "B1 办案强度（件/万户）");
     assert!(close(num(&r, 3, 5), 0.75));
@@ -394,6 +396,23 @@ fn ranking_workbook_reads_back() {
     assert_eq!(text(&r, 3, 8), "汇总指标!D2；移送台账");
     assert_eq!(text(&r, 3, 9), "荔湾区.xlsx");
     assert_eq!(text(&r, 4, 9), "");
+    // On paper (issue 24): 报送文件 is not printed, so the figures print larger, and a page
+    // breaks only where a region begins.
+    let dump = xlsx_dump::dump(&path);
+    let sheet = dump
+        .iter()
+        .find(|(k, _)| k.ends_with("指标明细"))
+        .map(|(_, v)| v.as_str())
+        .unwrap();
+    assert!(sheet.contains("print area 指标明细!$A$1:$I$"), "{sheet}");
+    let starts: Vec<u32> = (0..3).map(|i| 3 + i * 19).collect();
+    for line in sheet.lines().filter_map(|l| l.strip_prefix("row break ")) {
+        let row: u32 = line.split_whitespace().next().unwrap().parse().unwrap();
+        assert!(
+            starts.contains(&row),
+            "page break at row {row}, inside a region"
+        );
+    }
 
     // 预警与督办: one row per region with a measure, by seriousness, the deadline as a date;
     // then the regions not scored, with their status.
@@ -687,7 +706,8 @@ fn nationwide_workbook_is_complete_and_prints_one_page_wide() {
     let r = wb.worksheet_range("总排名").unwrap();
     assert_eq!(text(&r, 3 + 2849, 3), "县2849");
     let r = wb.worksheet_range("指标明细").unwrap();
-    assert_eq!(r.end().map(|(row, _)| row), Some(2 + 2850 * 19));
+    // Every region's rows, then the note under the table.
+    assert_eq!(r.end().map(|(row, _)| row), Some(2 + 2850 * 19 + 2));
     // One page wide, any number tall: fitToHeight 0.
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
     let mut xml = String::new();
@@ -743,7 +763,9 @@ fn demo_workbook_matches_golden_files() {
     let mut failures = Vec::new();
     for (name, path) in &books {
         let dir = root.join("tests/golden").join(name);
-        failures.extend(golden(&xlsx_dump::dump(path), &dir, update));
+        let dump = xlsx_dump::dump(path);
+        failures.extend(text_under_charts(&dump));
+        failures.extend(golden(&dump, &dir, update));
     }
     let bulletin = std::fs::read(out.join("情况通报_2025Q4.docx")).unwrap();
     let dir = root.join("tests/golden/情况通报_2025Q4");
@@ -755,6 +777,49 @@ fn demo_workbook_matches_golden_files() {
          and review the diff of tests/golden/ before committing it.",
         failures.join("\n\n")
     );
+}
+
+/// Text cells a chart covers, in a workbook's dump: a chart's anchor ("twoCellAnchor from A3 … to
+/// M41 …") against the sheet's text cells ("A39 s …").
+/// Regression (issue 24): 总分图's line on the colours sat under the chart, its row counted at 20
+/// pixels a row when rows of 宋体 are 18.
+fn text_under_charts(dump: &BTreeMap<String, String>) -> Vec<String> {
+    fn cell(s: &str) -> Option<(u32, u32)> {
+        let digits = s.find(|c: char| c.is_ascii_digit())?;
+        let (col, row) = s.split_at(digits);
+        let col = col.bytes().try_fold(0u32, |n, b| {
+            b.is_ascii_uppercase()
+                .then(|| n * 26 + u32::from(b - b'A' + 1))
+        })?;
+        Some((col, row.parse().ok()?))
+    }
+    let mut found = Vec::new();
+    for (sheet, text) in dump {
+        let anchors: Vec<((u32, u32), (u32, u32))> = text
+            .lines()
+            .filter_map(|l| {
+                let rest = l.strip_prefix("twoCellAnchor from ")?;
+                let mut words = rest.split_whitespace();
+                let from = cell(words.next()?)?;
+                let to = cell(words.nth(1).filter(|w| *w == "to").and(words.next())?)?;
+                Some((from, to))
+            })
+            .collect();
+        for line in text.lines() {
+            let Some((addr, rest)) = line.split_once(' ') else {
+                continue;
+            };
+            let Some((col, row)) = cell(addr).filter(|_| rest.starts_with("s ")) else {
+                continue;
+            };
+            for (from, to) in &anchors {
+                if (from.0..=to.0).contains(&col) && (from.1..=to.1).contains(&row) {
+                    found.push(format!("{sheet}: {addr} lies under a chart: {line}"));
+                }
+            }
+        }
+    }
+    found
 }
 
 /// A workbook's dump (`key` → text) against the golden files in `dir`: the differences, each

@@ -345,15 +345,47 @@ impl Grid {
             .collect()
     }
 
-    /// Writes the recorded sheet in row order: column widths, row heights from the wrapped text,
-    /// merged ranges, values, then the page setup.
-    pub(crate) fn render(self, ws: &mut Worksheet, page: &Page) -> Result<(), XlsxError> {
-        let widths = self.column_widths();
+    /// The height row `row` will be given, if not the default: set, or from its wrapped text
+    /// in the final `widths`, and no lower than its minimum.
+    fn height_of(&self, row: u32, widths: &[f64]) -> Option<f64> {
         let width_of = |col: u16, span: u16| -> f64 {
             (col..col.saturating_add(span))
                 .map(|c| widths.get(usize::from(c)).copied().unwrap_or(8.43))
                 .sum()
         };
+        let cells = self.rows.get(row as usize).map_or(&[][..], Vec::as_slice);
+        let height = self.heights.get(&row).copied().or_else(|| {
+            let lines = cells
+                .iter()
+                .filter(|(_, c)| c.style.wraps())
+                .filter_map(|(col, c)| match &c.value {
+                    Value::Text(t) => Some(lines_in(t, width_of(*col, c.span))),
+                    _ => None,
+                })
+                .max()
+                .unwrap_or(1);
+            let h = f64::from(lines) * LINE_HEIGHT + ROW_PADDING;
+            (lines > 1 || h > DEFAULT_HEIGHT + 4.0).then_some(h)
+        });
+        match (height, self.min_heights.get(&row)) {
+            (h, Some(&min)) => Some(h.unwrap_or(DEFAULT_HEIGHT).max(min)),
+            (h, None) => h,
+        }
+    }
+
+    /// The printed height of every recorded row in points, as [`Grid::render`] will set it.
+    pub(crate) fn row_heights(&self) -> Vec<f64> {
+        let widths = self.column_widths();
+        let default = f64::from(crate::xlsx::ROW_PIXELS) * 0.75;
+        (0..self.rows.len() as u32)
+            .map(|r| self.height_of(r, &widths).unwrap_or(default))
+            .collect()
+    }
+
+    /// Writes the recorded sheet in row order: column widths, row heights from the wrapped text,
+    /// merged ranges, values, then the page setup.
+    pub(crate) fn render(self, ws: &mut Worksheet, page: &Page) -> Result<(), XlsxError> {
+        let widths = self.column_widths();
         for (col, w) in (0u16..).zip(&widths) {
             ws.set_column_width(col, *w)?;
         }
@@ -363,23 +395,7 @@ impl Grid {
             let row = r as u32;
             let mut sorted: Vec<&(u16, Cell)> = cells.iter().collect();
             sorted.sort_by_key(|(c, _)| *c);
-            let height = self.heights.get(&row).copied().or_else(|| {
-                let lines = sorted
-                    .iter()
-                    .filter(|(_, c)| c.style.wraps())
-                    .filter_map(|(col, c)| match &c.value {
-                        Value::Text(t) => Some(lines_in(t, width_of(*col, c.span))),
-                        _ => None,
-                    })
-                    .max()
-                    .unwrap_or(1);
-                let h = f64::from(lines) * LINE_HEIGHT + ROW_PADDING;
-                (lines > 1 || h > DEFAULT_HEIGHT + 4.0).then_some(h)
-            });
-            let height = match (height, self.min_heights.get(&row)) {
-                (h, Some(&min)) => Some(h.unwrap_or(DEFAULT_HEIGHT).max(min)),
-                (h, None) => h,
-            };
+            let height = self.height_of(row, &widths);
             if let Some(h) = height {
                 ws.set_row_height(row, h)?;
             }

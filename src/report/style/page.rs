@@ -3,6 +3,14 @@
 use super::*;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
+/// A4 in points (width, height, portrait), and the margins every sheet has, in inches: left,
+/// right, top, bottom, header, footer.
+const A4_POINTS: (f64, f64) = (595.0, 842.0);
+const MARGINS: [f64; 6] = [0.5, 0.5, 0.65, 0.6, 0.3, 0.3];
+
+/// The most manual page breaks a sheet may have in Excel.
+const MAX_BREAKS: usize = 1023;
+
 /// How a sheet is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Fit {
@@ -74,6 +82,61 @@ impl Page {
         }
     }
 
+    /// The width and height of the paper inside the margins, in points.
+    fn printable(&self) -> (f64, f64) {
+        let (w, h) = if self.landscape {
+            (A4_POINTS.1, A4_POINTS.0)
+        } else {
+            A4_POINTS
+        };
+        let [left, right, top, bottom, ..] = MARGINS;
+        (w - (left + right) * 72.0, h - (top + bottom) * 72.0)
+    }
+
+    /// The percentage at which the sheet prints: its [`Fit::Scale`], or for [`Fit::Width`] the
+    /// largest at which columns of `widths` fit across, with Excel's metrics for 宋体 (the
+    /// widest print of the two programs: LibreOffice, measuring with a substitute font, prints
+    /// smaller).
+    fn percent(&self, widths: &[f64]) -> f64 {
+        match self.fit {
+            Fit::Scale(p) => f64::from(p),
+            Fit::Width | Fit::OnePage => {
+                let points: f64 = widths.iter().map(|w| crate::xlsx::column_points(*w)).sum();
+                (self.printable().0 / points.max(1.0) * 100.0).clamp(10.0, 100.0)
+            }
+        }
+    }
+
+    /// Page breaks so that no group of rows (first, last) is split across pages, for a sheet of
+    /// columns `widths` wide and rows `heights` points high, below the repeated rows. A group
+    /// taller than a page starts a page and runs on. The page is reckoned at the largest print
+    /// Excel or LibreOffice would make, so a break comes early rather than late. (Fitted to one
+    /// page wide and any number tall, both keep manual breaks.)
+    pub(crate) fn keep_together(&mut self, widths: &[f64], heights: &[f64], groups: &[(u32, u32)]) {
+        let height = |first: u32, last: u32| -> f64 {
+            (first..=last)
+                .map(|r| heights.get(r as usize).copied().unwrap_or(0.0))
+                .sum()
+        };
+        let repeated = self.repeat_rows.map_or(0.0, |(a, b)| height(a, b));
+        // A little room for rounding of row heights to pixels.
+        let room = (self.printable().1 / (self.percent(widths) / 100.0) - repeated) * 0.97;
+        let mut used = 0.0;
+        self.row_breaks.clear();
+        for &(first, last) in groups {
+            let h = height(first, last);
+            if self.row_breaks.len() == MAX_BREAKS {
+                // Excel keeps no more; the pages after follow its own breaks.
+                break;
+            }
+            if used > 0.0 && used + h > room {
+                self.row_breaks.push(first);
+                used = 0.0;
+            }
+            used += h;
+        }
+    }
+
     pub(super) fn apply(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
         if self.landscape {
             ws.set_landscape();
@@ -81,7 +144,8 @@ impl Page {
             ws.set_portrait();
         }
         ws.set_paper_size(PAPER_A4);
-        ws.set_margins(0.5, 0.5, 0.65, 0.6, 0.3, 0.3);
+        let [left, right, top, bottom, header, footer] = MARGINS;
+        ws.set_margins(left, right, top, bottom, header, footer);
         ws.set_print_center_horizontally(true);
         match self.fit {
             Fit::Width => {
@@ -124,5 +188,27 @@ impl Page {
             ws.set_vertical_page_breaks(&cols)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Groups are never split, each page holds as many whole groups as fit, and a group taller
+    /// than a page starts one of its own.
+    #[test]
+    fn keep_together_breaks_only_between_groups() {
+        let mut page = Page::table("办", "2025年第四季度", 2, 200, 5, 0);
+        // Three repeated rows, then groups of 10, 30, 10, 10 and 200 rows of 15 points.
+        let heights = vec![15.0; 300];
+        let groups = [(3, 12), (13, 42), (43, 52), (53, 62), (63, 262)];
+        // Columns that print at 100%: the page (505 points) holds (505 − 45) × 0.97 = 446
+        // points, 29 rows.
+        page.keep_together(&[40.0, 40.0], &heights, &groups);
+        assert_eq!(page.row_breaks, [13, 43, 63]);
+        // Twice as wide prints at about half size: everything up to the tall group on one page.
+        page.keep_together(&[150.0, 150.0], &heights, &groups);
+        assert_eq!(page.row_breaks, [63]);
     }
 }
