@@ -24,9 +24,10 @@ const POINT_HEADERS: [&str; 7] = [
     "校正z值",
     "位置",
 ];
-/// The chart starts here, after one empty column, and spans `CHART_COLS` columns of 64 pixels.
+/// The chart starts here, after one empty column, and spans `CHART_COLS` columns of the default
+/// width: wide enough that two indicators print on one landscape page (issue 24).
 const CHART_COL: u16 = POINT_HEADERS.len() as u16 + 1;
-const CHART_COLS: u16 = 9;
+const CHART_COLS: u16 = 11;
 /// The last printed column: the region table and the chart; the tables the chart plots lie to
 /// the right of it, off the printed page.
 const PRINT_LAST_COL: u16 = CHART_COL + CHART_COLS - 1;
@@ -63,8 +64,9 @@ impl DataCols {
 }
 /// Denominators along each limit line.
 const LINE_STEPS: u32 = 60;
-/// Rows the chart takes, at the default row height (`xlsx::ROW_PIXELS`).
-const CHART_ROWS: u32 = 24;
+/// Rows the chart takes at the least, at the default row height (`xlsx::ROW_PIXELS`); else as
+/// many as the region table beside it.
+const MIN_CHART_ROWS: u32 = 16;
 /// Marker colours of the flagged points: beyond the inner and the outer limit on the bad side.
 const INNER_COLOUR: u32 = 0xED7D31;
 const OUTER_COLOUR: u32 = 0xC00000;
@@ -89,17 +91,20 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
     let regions = Regions::new(&a.regions);
     let mut row = 2;
     let mut charts = Vec::new();
+    let mut sections = Vec::new();
     for (i, f) in a.analysis.funnels.iter().enumerate() {
-        if i > 0 {
-            // Each indicator starts a page, so its chart is never split.
-            page.row_breaks.push(row);
-        }
         let (next, chart) = section(&mut g, a, &regions, f, row, DataCols::of(i));
         charts.push((row + 1, chart));
+        // With the empty row after it.
+        sections.push((row, next + 1));
         row = next + 2;
     }
     page.print_area = Some((row.saturating_sub(2), PRINT_LAST_COL));
     page.repeat_rows = Some((TITLE_ROW, TITLE_ROW + 1));
+    // As many indicators a page as fit, none split (two of 21 regions on a landscape page).
+    let widths = g.column_widths();
+    let printed = &widths[..=usize::from(PRINT_LAST_COL).min(widths.len().saturating_sub(1))];
+    page.keep_together(printed, &g.row_heights(), &sections);
     for (at, chart) in charts {
         ws.insert_chart(at, CHART_COL, &chart)?;
     }
@@ -216,6 +221,8 @@ fn section(
         row += 1;
     }
     let last_line = row - 1;
+    // From the header row down to the table's last row.
+    let chart_rows = (last_point - header + 1).max(MIN_CHART_ROWS);
     let chart = chart(
         f,
         (first, last_point),
@@ -223,8 +230,9 @@ fn section(
         (&flagged, cols),
         &line_headers,
         a,
+        chart_rows,
     );
-    let bottom = last_point.max(top + CHART_ROWS + 1);
+    let bottom = last_point.max(header + chart_rows - 1);
     (bottom, chart)
 }
 
@@ -303,6 +311,7 @@ fn chart(
     (flagged, cols): (&[(u32, &str, u8)], DataCols),
     line_headers: &[String],
     a: &Assessment,
+    rows: u32,
 ) -> Chart {
     let mut chart = Chart::new(ChartType::ScatterStraight);
     chart
@@ -400,7 +409,7 @@ fn chart(
     chart
         // A column's width short of the columns it spans: printers differ in column widths.
         .set_width(u32::from(CHART_COLS - 1) * crate::xlsx::COLUMN_PIXELS)
-        .set_height(CHART_ROWS * crate::xlsx::ROW_PIXELS);
+        .set_height(rows * crate::xlsx::ROW_PIXELS);
     chart
 }
 

@@ -54,6 +54,11 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
     let row = files(&mut g, a, row);
 
     let mut page = a.document_page();
+    // A table running on to the next page carries its header there (issue 24); the rows it adds
+    // move the end of the print area down.
+    let before = g.row_count();
+    g.paginate(&mut page, LAST_COL);
+    let row = row + (g.row_count() - before);
     page.print_area = Some((row.saturating_sub(1), LAST_COL));
     g.render(ws, &page)
 }

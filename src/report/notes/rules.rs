@@ -39,20 +39,35 @@ pub(super) fn indicator_section(g: &mut Grid, s: &Scheme, mut row: u32) -> u32 {
     row
 }
 
+/// The columns (first, span) of the small tables (bonus, deductions, grades) over the indicator
+/// table's: an item across 编号–二级指标, its basis across 分值–评分规则, its points across the
+/// rest. In the indicator table's narrow columns they wrapped a word a line (issue 24).
+const SMALL_COLUMNS: [(u16, u16); 3] = [(0, 3), (3, 3), (6, 2)];
+
+fn small_header(g: &mut Grid, row: u32, headers: [&str; 3]) {
+    for ((col, span), h) in SMALL_COLUMNS.into_iter().zip(headers) {
+        g.header_span(row, col, span, h);
+    }
+}
+
+fn small_row(g: &mut Grid, row: u32, item: &str, basis: &str, points: f64) {
+    let [(a, a_span), (b, b_span), (c, c_span)] = SMALL_COLUMNS;
+    g.styled_span(row, a, a_span, item, Kind::Text, Fill::None);
+    g.styled_span(row, b, b_span, basis, Kind::Text, Fill::None);
+    g.num_span(row, c, c_span, points, Kind::General);
+}
+
 /// 二、加分: one row per bonus item.
 pub(super) fn bonus_section(g: &mut Grid, s: &Scheme, mut row: u32) -> u32 {
-    let fill = Fill::None;
     row = section(
         g,
         row,
         &format!("二、加分（合计不超过{}分）", fmt_num(s.bonus.cap)),
     );
-    g.header(row, &["项目", "填报项", "每次加分"], 0.0);
+    small_header(g, row, ["项目", "填报项", "每次加分"]);
     row += 1;
     for b in &s.bonus.items {
-        g.text(row, 0, &b.label, fill);
-        g.text(row, 1, &field_label(s, &b.field), fill);
-        g.num(row, 2, b.points, Kind::General, fill);
+        small_row(g, row, &b.label, &field_label(s, &b.field), b.points);
         row += 1;
     }
     row + 1
@@ -60,9 +75,8 @@ pub(super) fn bonus_section(g: &mut Grid, s: &Scheme, mut row: u32) -> u32 {
 
 /// 三、扣分: one row per deduction, with what it is based on.
 pub(super) fn deduction_section(g: &mut Grid, s: &Scheme, mut row: u32) -> u32 {
-    let fill = Fill::None;
     row = section(g, row, "三、扣分（不设上限）");
-    g.header(row, &["项目", "依据", "扣分"], 0.0);
+    small_header(g, row, ["项目", "依据", "扣分"]);
     row += 1;
     for d in &s.deductions.items {
         let basis = match (d.source, &d.column) {
@@ -84,9 +98,7 @@ pub(super) fn deduction_section(g: &mut Grid, s: &Scheme, mut row: u32) -> u32 {
             }
             (DeductionSource::Province, None) => s.province.file.clone(),
         };
-        g.text(row, 0, &d.label, fill);
-        g.text(row, 1, &basis, fill);
-        g.num(row, 2, d.points, Kind::General, fill);
+        small_row(g, row, &d.label, &basis, d.points);
         row += 1;
     }
     row + 1
@@ -113,7 +125,9 @@ pub(super) fn total_section(g: &mut Grid, s: &Scheme, mut row: u32) -> u32 {
         row += 1;
     }
     row += 1;
-    g.header(row, &["等次", "总分"], 0.0);
+    let [(first, first_span), (second, second_span), _] = SMALL_COLUMNS;
+    g.header_span(row, first, first_span, "等次");
+    g.header_span(row, second, second_span, "总分");
     row += 1;
     for (i, grade) in s.grades.iter().enumerate() {
         let above = i.checked_sub(1).and_then(|p| s.grades.get(p));
@@ -124,8 +138,8 @@ pub(super) fn total_section(g: &mut Grid, s: &Scheme, mut row: u32) -> u32 {
         } else {
             "任意".to_string()
         };
-        g.text(row, 0, &grade.name, fill);
-        g.text(row, 1, &band, fill);
+        g.styled_span(row, first, first_span, &grade.name, Kind::Text, fill);
+        g.styled_span(row, second, second_span, &band, Kind::Text, fill);
         row += 1;
     }
     row + 1

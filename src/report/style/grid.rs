@@ -373,6 +373,114 @@ impl Grid {
         }
     }
 
+    /// Breaks a sheet of headings, paragraphs and tables (no repeated rows) into `page`'s pages,
+    /// printed to column `last_col`: a page ends where the next row does not fit, but never
+    /// right after a heading or a table's header; where a table runs on to the next page, a copy
+    /// of its header row is inserted there. A table is a header row and the body rows under it.
+    /// Rows after an inserted header move down one, so call this last, on a sheet nothing else
+    /// refers to by row.
+    pub(crate) fn paginate(&mut self, page: &mut Page, last_col: u16) {
+        let widths = self.column_widths();
+        let printed = &widths[..=usize::from(last_col).min(widths.len().saturating_sub(1))];
+        let room = page.room(printed, 0.0);
+        let default = f64::from(crate::xlsx::ROW_PIXELS) * 0.75;
+        let mut tables = self.tables();
+        page.row_breaks.clear();
+        let is_heading = |g: &Grid, r: u32| {
+            g.rows
+                .get(r as usize)
+                .is_some_and(|cells| cells.iter().any(|(_, c)| c.style == Style::Section))
+        };
+        let mut used = 0.0;
+        let mut r = 0u32;
+        while (r as usize) < self.rows.len() {
+            let h = self.height_of(r, &widths).unwrap_or(default);
+            if used == 0.0 || used + h <= room {
+                used += h;
+                r += 1;
+                continue;
+            }
+            let table = tables.iter().position(|&(hd, last)| hd <= r && r <= last);
+            let mut at = r;
+            match table {
+                // Inside a table, past its first row: its header again on the next page.
+                Some(i) if r > tables[i].0 + 1 => {
+                    self.insert_row_copy(r, tables[i].0);
+                    tables[i].1 += 1;
+                    for t in &mut tables[i + 1..] {
+                        t.0 += 1;
+                        t.1 += 1;
+                    }
+                }
+                // The header or the first row: the header goes with it.
+                Some(i) => at = tables[i].0,
+                None => {}
+            }
+            // A heading stays with what follows it.
+            while at > 0 && is_heading(self, at - 1) && page.row_breaks.last() != Some(&(at - 1)) {
+                at -= 1;
+            }
+            if page.row_breaks.last().is_some_and(|b| *b >= at) {
+                // Nothing left to move back: a block taller than a page runs on.
+                at = r;
+            }
+            page.row_breaks.push(at);
+            used = (at..r)
+                .map(|x| self.height_of(x, &widths).unwrap_or(default))
+                .sum();
+        }
+    }
+
+    /// The tables recorded: (header row, last body row) of each run of body rows under a header.
+    fn tables(&self) -> Vec<(u32, u32)> {
+        let has = |r: usize, f: fn(&Style) -> bool| {
+            self.rows
+                .get(r)
+                .is_some_and(|cells| cells.iter().any(|(_, c)| f(&c.style)))
+        };
+        let mut out = Vec::new();
+        let mut r = 0;
+        while r < self.rows.len() {
+            if has(r, |s| *s == Style::Header) {
+                let mut last = r;
+                while has(last + 1, |s| matches!(s, Style::Body(..))) {
+                    last += 1;
+                }
+                if last > r {
+                    out.push((r as u32, last as u32));
+                }
+                r = last + 1;
+            } else {
+                r += 1;
+            }
+        }
+        out
+    }
+
+    /// Inserts at `at` a copy of row `from` (< `at`), moving the rows from `at` down one.
+    fn insert_row_copy(&mut self, at: u32, from: u32) {
+        let copy = self.rows.get(from as usize).cloned().unwrap_or_default();
+        let at_index = (at as usize).min(self.rows.len());
+        self.rows.insert(at_index, copy);
+        for map in [&mut self.heights, &mut self.min_heights] {
+            let moved: Vec<(u32, f64)> = map.range(at..).map(|(k, v)| (*k, *v)).collect();
+            for (k, _) in &moved {
+                map.remove(k);
+            }
+            for (k, v) in moved {
+                map.insert(k + 1, v);
+            }
+            if let Some(h) = map.get(&from).copied() {
+                map.insert(at, h);
+            }
+        }
+    }
+
+    /// How many rows are recorded (the last row written, plus one).
+    pub(crate) fn row_count(&self) -> u32 {
+        self.rows.len() as u32
+    }
+
     /// The printed height of every recorded row in points, as [`Grid::render`] will set it.
     pub(crate) fn row_heights(&self) -> Vec<f64> {
         let widths = self.column_widths();
@@ -441,5 +549,57 @@ impl Grid {
             ws.write_blank(self.rows.len() as u32, 0, &trailer)?;
         }
         page.apply(ws)
+    }
+}
+
+#[cfg(test)]
+mod pagination_tests {
+    use super::*;
+
+    fn text_at(g: &Grid, row: u32) -> String {
+        match g
+            .rows
+            .get(row as usize)
+            .and_then(|c| c.first())
+            .map(|c| &c.1.value)
+        {
+            Some(Value::Text(t)) => t.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// Regression (issue 24): on 评分说明 a table that ran on to the next page did so without its
+    /// header. Each continuation page now starts with a copy of it, no row is lost, and a heading
+    /// never ends a page.
+    #[test]
+    fn a_table_split_across_pages_repeats_its_header() {
+        let mut g = Grid::new();
+        g.section(0, "一、指标");
+        g.header(1, &["编号", "名称"], 0.0);
+        for i in 0..100u32 {
+            g.text(2 + i, 0, &format!("第{i}行"), Fill::None);
+            g.text(2 + i, 1, "内容", Fill::None);
+        }
+        g.section(103, "二、其他");
+        g.header(104, &["项目", "分"], 0.0);
+        g.text(105, 0, "加分", Fill::None);
+        let mut page = Page::document("办", "2025年第四季度");
+        g.paginate(&mut page, 1);
+        assert!(page.row_breaks.len() >= 2, "{:?}", page.row_breaks);
+        for &b in &page.row_breaks {
+            let first = text_at(&g, b);
+            assert!(
+                first == "编号" || first == "二、其他",
+                "page starts with {first:?}"
+            );
+            assert_ne!(text_at(&g, b - 1), "一、指标");
+            assert_ne!(text_at(&g, b - 1), "二、其他");
+        }
+        let body: Vec<String> = (0..g.row_count())
+            .map(|r| text_at(&g, r))
+            .filter(|t| t.starts_with('第'))
+            .collect();
+        let expected: Vec<String> = (0..100).map(|i| format!("第{i}行")).collect();
+        assert_eq!(body, expected);
     }
 }

@@ -107,6 +107,13 @@ impl Page {
         }
     }
 
+    /// The height in points (at the sheet's own row heights) that one printed page holds below
+    /// `repeated` points of repeated rows, for columns `widths` wide; a little less, for rounding
+    /// of row heights to pixels.
+    pub(crate) fn room(&self, widths: &[f64], repeated: f64) -> f64 {
+        (self.printable().1 / (self.percent(widths) / 100.0) - repeated) * 0.97
+    }
+
     /// Page breaks so that no group of rows (first, last) is split across pages, for a sheet of
     /// columns `widths` wide and rows `heights` points high, below the repeated rows. A group
     /// taller than a page starts a page and runs on. The page is reckoned at the largest print
@@ -119,8 +126,7 @@ impl Page {
                 .sum()
         };
         let repeated = self.repeat_rows.map_or(0.0, |(a, b)| height(a, b));
-        // A little room for rounding of row heights to pixels.
-        let room = (self.printable().1 / (self.percent(widths) / 100.0) - repeated) * 0.97;
+        let room = self.room(widths, repeated);
         let mut used = 0.0;
         self.row_breaks.clear();
         for &(first, last) in groups {
