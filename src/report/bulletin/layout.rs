@@ -15,6 +15,7 @@ use docx_rs::{
     ParagraphBorderPosition, ParagraphBorders, Run, RunFonts, SpecialIndentType, Tab, TabValueType,
     Table, TableAlignmentType, TableCell, TableRow, VAlignType, WidthType,
 };
+use std::borrow::Cow;
 
 /// A4 in twips (1/1440 inch).
 pub(super) const PAGE_WIDTH: u32 = 11906;
@@ -91,6 +92,25 @@ fn run(text: &str, font: &str, size: usize) -> Run {
     } else {
         r
     }
+}
+
+/// In a body paragraph (not the 发文字号, which a clerk searches for as typed), a zero-width
+/// space after "〕" where a number follows ("〔2017〕\u{200B}100号"): Word, WPS and
+/// LibreOffice take "〔2017〕100" for one word and move it whole to the next line, stretching the
+/// justified line before it with visible gaps (issue 24); they may now break after the bracket.
+fn breakable(text: &str) -> Cow<'_, str> {
+    let mut chars = text.chars().peekable();
+    if !text.contains('〕') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 6);
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '〕' && chars.peek().is_some_and(|n| n.is_ascii_alphanumeric()) {
+            out.push('\u{200B}');
+        }
+    }
+    Cow::Owned(out)
 }
 
 fn exact() -> LineSpacing {
@@ -187,11 +207,15 @@ fn cell(ids: &mut Ids, text: &str, header: bool, width: i32) -> TableCell {
 }
 
 /// The 附件's table across the text width, its first row the header (repeated on each page).
-fn table(ids: &mut Ids, rows: &[Vec<String>]) -> Table {
-    // 排名, 地区, 总分, 等次, 督办措施 in shares of the width.
+/// The 附件's columns (排名, 地区, 总分, 等次, 督办措施) in twips: shares of the text's width.
+fn column_widths() -> Vec<i32> {
     const SHARES: [i32; 5] = [12, 30, 20, 16, 22];
     let total: i32 = SHARES.iter().sum();
-    let widths: Vec<i32> = SHARES.iter().map(|s| text_width() * s / total).collect();
+    SHARES.iter().map(|s| text_width() * s / total).collect()
+}
+
+fn table(ids: &mut Ids, rows: &[Vec<String>]) -> Table {
+    let widths = column_widths();
     let out: Vec<TableRow> = rows
         .iter()
         .enumerate()
@@ -348,8 +372,86 @@ fn page_number(ids: &mut Ids, odd: bool) -> Footer {
 }
 
 /// The document from its blocks; `created` (W3CDTF) is both its creation and modification date.
+/// The text area's height in twips: 22 lines of the grid.
+fn text_height() -> i32 {
+    PAGE_HEIGHT as i32 - twips(MARGINS_MM[0]) - twips(MARGINS_MM[1])
+}
+
+/// Lines `text` takes at 28 characters a line, its first line indented `indent` characters (a
+/// CJK character is one, a digit or Latin letter half).
+fn lines_of(text: &str, indent: usize) -> i32 {
+    let halves = line_width(text) + 2 * indent;
+    i32::try_from(halves.div_ceil(2 * 28).max(1)).unwrap_or(i32::MAX)
+}
+
+/// Pages the document takes, reckoned on its grid: every line of text is one of 22 a page, the
+/// title and the table at their own pitch; the 附件 starts a page; the 版记 needs room at the foot
+/// of the last one. Word, WPS and LibreOffice break lines alike on a grid of 28 characters, so
+/// this agrees with what they print unless a page ends within a line of full.
+pub(super) fn estimated_pages(blocks: &[Block]) -> usize {
+    let page = text_height();
+    let (mut pages, mut used) = (1usize, 0i32);
+    let add = |h: i32, pages: &mut usize, used: &mut i32| {
+        if *used + h > page && *used > 0 {
+            *pages += 1;
+            *used = 0;
+        }
+        *used += h;
+    };
+    for b in blocks {
+        let h = match b {
+            Block::Title(lines) => TITLE_PITCH * i32::try_from(lines.len()).unwrap_or(1),
+            Block::Number(_)
+            | Block::Blank
+            | Block::Signature(_)
+            | Block::Date(_)
+            | Block::Addressee(_) => LINE_PITCH,
+            Block::Heading1(t)
+            | Block::Heading2(t)
+            | Block::Body(t)
+            | Block::Note(t)
+            | Block::AttachmentNote(t) => LINE_PITCH * lines_of(t, 2),
+            Block::Attachment { rows, .. } => {
+                pages += 1;
+                used = 0;
+                // "附件", a blank line, the title, a blank line, then the rows (a row as many
+                // lines as its longest cell needs in its share of the width, and its border).
+                let head = 3 * LINE_PITCH + TITLE_PITCH;
+                let widths = column_widths();
+                let rows: i32 = rows
+                    .iter()
+                    .map(|r| {
+                        let lines = r
+                            .iter()
+                            .zip(&widths)
+                            .map(|(c, w)| {
+                                // A half-width unit of 4号 is 140 twips; the cell's margins.
+                                let room = (w - 2 * 108).max(140);
+                                let need = i32::try_from(line_width(c)).unwrap_or(0) * 140;
+                                (need + room - 1) / room
+                            })
+                            .max()
+                            .unwrap_or(1)
+                            .max(1);
+                        SMALL_PITCH * lines + 10
+                    })
+                    .sum();
+                head + rows
+            }
+            Block::Imprint { copy_to, .. } => {
+                (SMALL_PITCH + 100) * (1 + i32::from(copy_to.is_some())) + 200
+            }
+        };
+        add(h, &mut pages, &mut used);
+    }
+    pages
+}
+
 pub(super) fn document(blocks: &[Block], created: &str) -> Docx {
     let mut ids = Ids(0);
+    // 版记 on an even page (GB/T 9704-2012 7.4, 7.5: the back of the last sheet); when the text
+    // ends on an odd one, the 版记 takes the next page on its own.
+    let odd_pages = estimated_pages(blocks) % 2 == 1;
     // A grid of lines only. With a grid of lines and characters (linesAndChars, charSpace −841
     // for 28 characters of 15.79 pt) LibreOffice gives every 16 pt character two cells, as it
     // does not fit in one: 17 characters a line and seven pages instead of five. Condensed
@@ -407,6 +509,11 @@ pub(super) fn document(blocks: &[Block], created: &str) -> Docx {
                 issuer,
                 date,
             } => {
+                if odd_pages {
+                    doc = doc.add_paragraph(
+                        line(&mut ids, "", BODY_FONT, BODY_SIZE).page_break_before(true),
+                    );
+                }
                 for p in imprint(&mut ids, copy_to.as_deref(), issuer, date) {
                     doc = doc.add_paragraph(p);
                 }
@@ -421,7 +528,8 @@ pub(super) fn document(blocks: &[Block], created: &str) -> Docx {
             Block::Heading2(t) => {
                 indented(line(&mut ids, t, HEADING2_FONT, BODY_SIZE)).keep_next(true)
             }
-            Block::Body(t) | Block::Note(t) => indented(line(&mut ids, t, BODY_FONT, BODY_SIZE)),
+            Block::Body(t) => indented(line(&mut ids, &breakable(t), BODY_FONT, BODY_SIZE)),
+            Block::Note(t) => indented(line(&mut ids, t, BODY_FONT, BODY_SIZE)),
             Block::Blank => line(&mut ids, "", BODY_FONT, BODY_SIZE),
             Block::Signature(t) => {
                 let end = blocks
@@ -494,5 +602,47 @@ mod tests {
         assert_eq!((o, d), (0, 1280));
         let (o, d) = signature_indents("某办", "2026年1月20日");
         assert_eq!((o, d), (27 * 80, 1280));
+    }
+
+    /// 22 lines a page of 28 characters: 44 one-line paragraphs are two pages, 45 three; the 附件
+    /// starts a page. Regression (issue 24): the 版记 then lands on an even page, a page of its
+    /// own when the text ends on an odd one.
+    #[test]
+    fn the_imprint_is_on_an_even_page() {
+        let body = |n: usize| -> Vec<Block> {
+            let mut b: Vec<Block> = (0..n).map(|_| Block::Body("一".repeat(20))).collect();
+            b.push(Block::Attachment {
+                title: "排名表".into(),
+                rows: vec![vec!["排名".into(), "地区".into()]; 10],
+            });
+            b.push(Block::Imprint {
+                copy_to: None,
+                issuer: "某办".into(),
+                date: "2026年1月20日印发".into(),
+            });
+            b
+        };
+        assert_eq!(lines_of(&"一".repeat(26), 2), 1);
+        assert_eq!(lines_of(&"一".repeat(27), 2), 2);
+        assert_eq!(lines_of("〔2017〕100号", 0), 1);
+        assert_eq!(estimated_pages(&body(22)), 2);
+        assert_eq!(estimated_pages(&body(23)), 3);
+        let page_breaks = |blocks: &[Block]| {
+            let xml = String::from_utf8(document(blocks, "2026-01-20T00:00:00Z").build().document)
+                .unwrap();
+            xml.matches("<w:pageBreakBefore").count()
+        };
+        // The 附件's own break; and one more before the 版记 when the pages are odd.
+        assert_eq!(page_breaks(&body(22)), 1);
+        assert_eq!(page_breaks(&body(23)), 2);
+    }
+
+    #[test]
+    fn a_number_after_a_bracket_may_start_a_line() {
+        assert_eq!(
+            breakable("国办发〔2017〕46号"),
+            "国办发〔2017〕\u{200B}46号"
+        );
+        assert_eq!(breakable("〔2017〕）"), "〔2017〕）");
     }
 }
