@@ -185,7 +185,9 @@ fn notes(g: &mut Grid, a: &Assessment, mut row: u32) -> u32 {
         0,
         LAST_COL,
         &format!(
-            "制表：＿＿＿＿＿＿　　　审核：＿＿＿＿＿＿　　　签发：＿＿＿＿＿＿　　　（{}，{}）",
+            // The office and date on a line of their own: after the blanks on one line, the
+            // closing bracket wrapped onto a line by itself (issue 24).
+            "制表：＿＿＿＿＿＿　　　审核：＿＿＿＿＿＿　　　签发：＿＿＿＿＿＿\n（{}，{}）",
             s.office.name,
             a.made_on()
         ),
