@@ -476,6 +476,35 @@ impl Grid {
         }
     }
 
+    /// A one-line title wider than the columns under it wraps, its row two lines high (issue 24:
+    /// 方案比较's title ran past both edges of its page and was cut).
+    fn wrap_wide_titles(&mut self, widths: &[f64]) {
+        let span_width = |col: u16, span: u16| -> f64 {
+            (col..col.saturating_add(span))
+                .map(|c| widths.get(usize::from(c)).copied().unwrap_or(8.43))
+                .sum()
+        };
+        let Some(cells) = self.rows.get_mut(TITLE_ROW as usize) else {
+            return;
+        };
+        let mut wrapped = false;
+        for (col, cell) in cells.iter_mut() {
+            if let (Style::Title, Value::Text(t)) = (cell.style, &cell.value) {
+                // A CJK character of 16 pt is 21⅓ pixels, 2⅔ units of 8 (two in `text_width`).
+                if text_width(t) * 4.0 / 3.0 > span_width(*col, cell.span) {
+                    // The office on the first line ("办公室　2025年…" → "办公室\n2025年…").
+                    let text = t.replacen('\u{3000}', "\n", 1);
+                    cell.value = Value::Text(text.into());
+                    cell.style = Style::TitleWrapped;
+                    wrapped = true;
+                }
+            }
+        }
+        if wrapped {
+            self.grow(TITLE_ROW, 22.0 * 2.0 + 6.0);
+        }
+    }
+
     /// How many rows are recorded (the last row written, plus one).
     pub(crate) fn row_count(&self) -> u32 {
         self.rows.len() as u32
@@ -492,8 +521,9 @@ impl Grid {
 
     /// Writes the recorded sheet in row order: column widths, row heights from the wrapped text,
     /// merged ranges, values, then the page setup.
-    pub(crate) fn render(self, ws: &mut Worksheet, page: &Page) -> Result<(), XlsxError> {
+    pub(crate) fn render(mut self, ws: &mut Worksheet, page: &Page) -> Result<(), XlsxError> {
         let widths = self.column_widths();
+        self.wrap_wide_titles(&widths);
         for (col, w) in (0u16..).zip(&widths) {
             ws.set_column_width(col, *w)?;
         }
@@ -601,5 +631,21 @@ mod pagination_tests {
             .collect();
         let expected: Vec<String> = (0..100).map(|i| format!("第{i}行")).collect();
         assert_eq!(body, expected);
+    }
+
+    /// Regression (issue 24): 方案比较's one-line title was wider than its columns and printed cut
+    /// at both edges. It now wraps after the office; a title that fits stays on one line.
+    #[test]
+    fn a_title_wider_than_its_columns_wraps_after_the_office() {
+        let title =
+            "广东省打击侵权假冒工作领导小组办公室\u{3000}2025年第四季度考核评价\u{3000}比较摘要";
+        let mut g = Grid::new();
+        g.title(title, "", 3);
+        g.wrap_wide_titles(&[10.0; 4]);
+        assert_eq!(text_at(&g, 0), title.replacen('\u{3000}', "\n", 1));
+        let mut g = Grid::new();
+        g.title(title, "", 3);
+        g.wrap_wide_titles(&[30.0; 4]);
+        assert_eq!(text_at(&g, 0), title);
     }
 }
