@@ -1,7 +1,7 @@
 //! 趋势: each region's total and rank over the quarters in history and the current one, so that
 //! leadership sees who is improving and who keeps falling behind.
 
-use super::style::{Fill, Kind};
+use super::style::{Fill, Kind, SUBTITLE_ROW, TITLE_ROW};
 use super::{Assessment, Regions};
 use crate::quarter::Quarter;
 use crate::record::FlagKind;
@@ -160,6 +160,15 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
     }
     if let Some(chart) = chart {
         ws.insert_chart(chart_at + 1, 0, &chart)?;
+        // A table that fits on the first page needs no header repeated over the chart's page
+        // (issue 24: the chart's page carried the table's header row); a longer one does.
+        let heights = g.row_heights();
+        let table: f64 = heights.iter().take(chart_at as usize).sum();
+        let widths = g.column_widths();
+        let printed = &widths[..=usize::from(last_col).min(widths.len().saturating_sub(1))];
+        if table <= page.room(printed, 0.0) {
+            page.repeat_rows = Some((TITLE_ROW, SUBTITLE_ROW));
+        }
     }
     g.render(ws, &page)
 }
