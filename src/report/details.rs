@@ -108,9 +108,7 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
     g.para(note_row, 0, PRINT_LAST_COL, UNPRINTED_NOTE);
     let mut page = a.table_page(HEADER_ROW, last_row, LAST_COL, 3);
     page.print_area = Some((note_row, PRINT_LAST_COL));
-    let widths = g.column_widths();
-    let printed = &widths[..=usize::from(PRINT_LAST_COL).min(widths.len().saturating_sub(1))];
-    page.keep_together(printed, &g.row_heights(), &regions);
+    g.keep_together(&mut page, PRINT_LAST_COL, &regions);
     g.render(ws, &page)
 }
 

@@ -102,9 +102,7 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
     page.print_area = Some((row.saturating_sub(2), PRINT_LAST_COL));
     page.repeat_rows = Some((TITLE_ROW, TITLE_ROW + 1));
     // As many indicators a page as fit, none split (two of 21 regions on a landscape page).
-    let widths = g.column_widths();
-    let printed = &widths[..=usize::from(PRINT_LAST_COL).min(widths.len().saturating_sub(1))];
-    page.keep_together(printed, &g.row_heights(), &sections);
+    g.keep_together(&mut page, PRINT_LAST_COL, &sections);
     for (at, chart) in charts {
         ws.insert_chart(at, CHART_COL, &chart)?;
     }

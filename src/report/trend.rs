@@ -164,9 +164,7 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
         // (issue 24: the chart's page carried the table's header row); a longer one does.
         let heights = g.row_heights();
         let table: f64 = heights.iter().take(chart_at as usize).sum();
-        let widths = g.column_widths();
-        let printed = &widths[..=usize::from(last_col).min(widths.len().saturating_sub(1))];
-        if table <= page.room(printed, 0.0) {
+        if table <= page.room(&g.printed_widths(last_col), 0.0) {
             page.repeat_rows = Some((TITLE_ROW, SUBTITLE_ROW));
         }
     }

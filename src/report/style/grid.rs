@@ -29,6 +29,18 @@ pub(crate) fn clip(s: &str) -> Cow<'_, str> {
     crate::text::clip_marked(s, MAX_TEXT_UNITS)
 }
 
+/// The width of columns `col..col + span`, in units.
+fn span_width(widths: &[f64], col: u16, span: u16) -> f64 {
+    (col..col.saturating_add(span))
+        .map(|c| widths.get(usize::from(c)).copied().unwrap_or(8.43))
+        .sum()
+}
+
+/// The height of a row without one of its own, in points (18 pixels of 宋体 11).
+fn default_row_height() -> f64 {
+    f64::from(crate::xlsx::ROW_PIXELS) * 0.75
+}
+
 #[derive(Debug, Clone)]
 enum Value {
     Text(Box<str>),
@@ -348,18 +360,13 @@ impl Grid {
     /// The height row `row` will be given, if not the default: set, or from its wrapped text
     /// in the final `widths`, and no lower than its minimum.
     fn height_of(&self, row: u32, widths: &[f64]) -> Option<f64> {
-        let width_of = |col: u16, span: u16| -> f64 {
-            (col..col.saturating_add(span))
-                .map(|c| widths.get(usize::from(c)).copied().unwrap_or(8.43))
-                .sum()
-        };
         let cells = self.rows.get(row as usize).map_or(&[][..], Vec::as_slice);
         let height = self.heights.get(&row).copied().or_else(|| {
             let lines = cells
                 .iter()
                 .filter(|(_, c)| c.style.wraps())
                 .filter_map(|(col, c)| match &c.value {
-                    Value::Text(t) => Some(lines_in(t, width_of(*col, c.span))),
+                    Value::Text(t) => Some(lines_in(t, span_width(widths, *col, c.span))),
                     _ => None,
                 })
                 .max()
@@ -381,9 +388,8 @@ impl Grid {
     /// refers to by row.
     pub(crate) fn paginate(&mut self, page: &mut Page, last_col: u16) {
         let widths = self.column_widths();
-        let printed = &widths[..=usize::from(last_col).min(widths.len().saturating_sub(1))];
-        let room = page.room(printed, 0.0);
-        let default = f64::from(crate::xlsx::ROW_PIXELS) * 0.75;
+        let room = page.room(&self.printed_widths(last_col), 0.0);
+        let default = default_row_height();
         let mut tables = self.tables();
         page.row_breaks.clear();
         let is_heading = |g: &Grid, r: u32| {
@@ -479,11 +485,6 @@ impl Grid {
     /// A one-line title wider than the columns under it wraps, its row two lines high (issue 24:
     /// 方案比较's title ran past both edges of its page and was cut).
     fn wrap_wide_titles(&mut self, widths: &[f64]) {
-        let span_width = |col: u16, span: u16| -> f64 {
-            (col..col.saturating_add(span))
-                .map(|c| widths.get(usize::from(c)).copied().unwrap_or(8.43))
-                .sum()
-        };
         let Some(cells) = self.rows.get_mut(TITLE_ROW as usize) else {
             return;
         };
@@ -491,7 +492,7 @@ impl Grid {
         for (col, cell) in cells.iter_mut() {
             if let (Style::Title, Value::Text(t)) = (cell.style, &cell.value) {
                 // A CJK character of 16 pt is 21⅓ pixels, 2⅔ units of 8 (two in `text_width`).
-                if text_width(t) * 4.0 / 3.0 > span_width(*col, cell.span) {
+                if text_width(t) * 4.0 / 3.0 > span_width(widths, *col, cell.span) {
                     // The office on the first line ("办公室　2025年…" → "办公室\n2025年…").
                     let text = t.replacen('\u{3000}', "\n", 1);
                     cell.value = Value::Text(text.into());
@@ -505,6 +506,19 @@ impl Grid {
         }
     }
 
+    /// The widths of the columns printed, up to `last_col`.
+    pub(crate) fn printed_widths(&self, last_col: u16) -> Vec<f64> {
+        let mut widths = self.column_widths();
+        widths.truncate(usize::from(last_col) + 1);
+        widths
+    }
+
+    /// Sets `page`'s breaks so that no group of rows (first, last) is split, the sheet printed
+    /// to column `last_col` (see [`Page::keep_together`]).
+    pub(crate) fn keep_together(&self, page: &mut Page, last_col: u16, groups: &[(u32, u32)]) {
+        page.keep_together(&self.printed_widths(last_col), &self.row_heights(), groups);
+    }
+
     /// How many rows are recorded (the last row written, plus one).
     pub(crate) fn row_count(&self) -> u32 {
         self.rows.len() as u32
@@ -513,7 +527,7 @@ impl Grid {
     /// The printed height of every recorded row in points, as [`Grid::render`] will set it.
     pub(crate) fn row_heights(&self) -> Vec<f64> {
         let widths = self.column_widths();
-        let default = f64::from(crate::xlsx::ROW_PIXELS) * 0.75;
+        let default = default_row_height();
         (0..self.rows.len() as u32)
             .map(|r| self.height_of(r, &widths).unwrap_or(default))
             .collect()
