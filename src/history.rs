@@ -2,7 +2,7 @@
 //! consecutive-quarter rules and trends can look back.
 
 use crate::quarter::Quarter;
-use crate::record::{FlagKind, QuarterRecord, Status};
+use crate::record::{Held, QuarterRecord, Status};
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -256,6 +256,17 @@ fn from_frame(df: &DataFrame, quarter: Quarter) -> PolarsResult<Vec<QuarterRecor
         s("grade")?,
         s("flags")?,
     );
+    // Kept since the ladder became data; absent from older files.
+    let rules = df
+        .column("rules")
+        .ok()
+        .map(|c| c.str().cloned())
+        .transpose()?;
+    let late = df
+        .column("late")
+        .ok()
+        .map(|c| c.bool().cloned())
+        .transpose()?;
     let totals = required("total")?;
     let rank_ca = df.column("rank")?.u32()?;
     let ranks: Vec<u32> = (0..n)
@@ -302,11 +313,22 @@ fn from_frame(df: &DataFrame, quarter: Quarter) -> PolarsResult<Vec<QuarterRecor
                     .split([FLAG_SEPARATOR, '、'])
                     .filter(|f| !f.is_empty())
                     .map(|f| {
-                        FlagKind::parse(f).ok_or_else(|| {
-                        polars_err!(ComputeError: "第{}行的预警和处置“{}”无法识别", i + 1, f)
-                    })
+                        Held::parse(f).ok_or_else(|| {
+                            polars_err!(ComputeError: "第{}行的预警和处置“{}”无法识别", i + 1, f)
+                        })
                     })
                     .collect::<PolarsResult<_>>()?,
+                rules: rules
+                    .as_ref()
+                    .and_then(|c| c.get(i))
+                    .map(|v| {
+                        v.split(FLAG_SEPARATOR)
+                            .filter(|x| !x.is_empty())
+                            .map(str::to_string)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                late: late.as_ref().and_then(|c| c.get(i)).unwrap_or(false),
                 indicators: ind_cols
                     .iter()
                     .map(|(id, v, sc)| (id.clone(), v[i], sc[i]))
@@ -320,7 +342,8 @@ fn from_frame(df: &DataFrame, quarter: Quarter) -> PolarsResult<Vec<QuarterRecor
         .collect()
 }
 
-/// Between the codes of the flags a region carried (older files used `、` between labels).
+/// Between the measures a region held, and between the rules that fired (older files used `、`
+/// between labels).
 const FLAG_SEPARATOR: char = ',';
 
 /// Suffix of the columns that hold a region's adjusted z-score on a funnel.
@@ -347,10 +370,15 @@ fn to_frame(records: &[QuarterRecord], made: Option<&Provenance>) -> PolarsResul
         col_s("flags", &|r| {
             r.flags
                 .iter()
-                .map(|k| k.code())
+                .map(Held::code)
                 .collect::<Vec<_>>()
                 .join(&FLAG_SEPARATOR.to_string())
         }),
+        col_s("rules", &|r| r.rules.join(&FLAG_SEPARATOR.to_string())),
+        Column::new(
+            "late".into(),
+            records.iter().map(|r| r.late).collect::<Vec<bool>>(),
+        ),
     ];
     // Indicator ids in first-seen order (unscored regions have none).
     let mut ids: Vec<String> = Vec::new();

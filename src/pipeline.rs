@@ -6,7 +6,7 @@ use crate::history::{self, HistoryError, Written};
 use crate::ingest::{self, Context, IngestError, Limits, Progress};
 use crate::problem::{Kind, Problem, Severity};
 use crate::quarter::Quarter;
-use crate::record::{FlagKind, QuarterRecord, Status};
+use crate::record::{Held, QuarterRecord, Status};
 use crate::registry::{Calendar, Registry, RegistryError};
 use crate::report::{self, Assessment, ReportError};
 use crate::scheme::{Scheme, SchemeError};
@@ -489,6 +489,30 @@ fn resubmit_deadline(setup: &Setup, run_time: &str) -> chrono::NaiveDate {
     )
 }
 
+/// A measure id the history holds that the scheme does not define: named in 数据质量, since
+/// the rules still count it, by the severity recorded with it.
+fn unknown_measures(
+    scheme: &crate::scheme::Scheme,
+    past: &[QuarterRecord],
+    dir: Option<&Path>,
+) -> Vec<Problem> {
+    let folder = dir.map_or_else(String::new, |d| d.display().to_string());
+    flag::unknown_measures(scheme, past)
+        .into_iter()
+        .map(|(id, quarters)| {
+            let qs: Vec<String> = quarters.iter().map(ToString::to_string).collect();
+            Problem::warning(
+                Kind::UnknownMeasure,
+                crate::problem::Source::new(&folder, "", ""),
+                format!(
+                    "历史数据中{}的督办措施 {id} 未在本指标体系的 [[measures]] 中定义：连续季度等规则按历史记录的严重程度计算它，请核对指标体系是否改过措施的 id",
+                    qs.join("、")
+                ),
+            )
+        })
+        .collect()
+}
+
 /// Stops a run for a quarter that none of the folder's submissions states in 基本情况 (a
 /// mistyped `--quarter`, last quarter's folder): such a run would record a quarter in which every
 /// region is 数据有误 or 未报送, and that record would then stand in the way of the real one.
@@ -641,7 +665,7 @@ pub fn assess(run: &ScoreRun) -> Result<Assessed, Error> {
         province: &province,
         returned: &returned,
     };
-    let results = t.time("评分", || score::score(&setup.registry, &batch, &inputs))?;
+    let mut results = t.time("评分", || score::score(&setup.registry, &batch, &inputs))?;
     let contacts = batch
         .submissions
         .iter()
@@ -666,8 +690,20 @@ pub fn assess(run: &ScoreRun) -> Result<Assessed, Error> {
     let analysis = t.time("统计", || {
         stats::analyse(&setup.scheme, &results, &previous)
     });
+    let clock = flag::Clock {
+        made_on: made_on(setup, &run.run_time),
+        calendar: &setup.calendar,
+    };
     let flags = t.time("督办措施", || {
-        flag::evaluate(
+        flag::adjust(
+            &setup.scheme,
+            run.quarter,
+            &mut results,
+            &past,
+            &analysis.funnels,
+        );
+        flag::evaluate_at(
+            &clock,
             &setup.scheme,
             run.quarter,
             &results,
@@ -675,6 +711,9 @@ pub fn assess(run: &ScoreRun) -> Result<Assessed, Error> {
             &analysis.funnels,
         )
     });
+    batch
+        .problems
+        .extend(unknown_measures(&setup.scheme, &past, run.history));
     Ok(Assessed {
         results,
         flags,
@@ -832,11 +871,23 @@ pub fn records(
     results
         .iter()
         .map(|r| {
-            let mut kinds: Vec<FlagKind> = flags
-                .get(&r.code)
-                .map(|f| f.iter().map(|f| f.kind).collect())
-                .unwrap_or_default();
-            kinds.dedup();
+            let fired = flags.get(&r.code).map(Vec::as_slice).unwrap_or_default();
+            let mut held: Vec<Held> = fired
+                .iter()
+                .map(|f| Held {
+                    id: f.measure.id.clone(),
+                    severity: Some(f.measure.severity),
+                })
+                .collect();
+            held.dedup();
+            let mut told: Vec<&Flag> = fired.iter().collect();
+            told.sort_by_key(|f| f.order);
+            let mut rules: Vec<String> = Vec::new();
+            for f in told {
+                if !rules.contains(&f.rule_id) {
+                    rules.push(f.rule_id.clone());
+                }
+            }
             QuarterRecord {
                 quarter,
                 code: r.code.clone(),
@@ -845,7 +896,9 @@ pub fn records(
                 total: r.total,
                 rank: r.rank,
                 grade: r.grade.clone(),
-                flags: kinds,
+                flags: held,
+                rules,
+                late: r.late,
                 indicators: r
                     .indicators
                     .iter()

@@ -66,6 +66,8 @@ pub enum Kind {
     Rerun,
     /// A working-day count the holiday table cannot decide.
     Calendar,
+    /// A measure the history holds that the scheme's ladder does not define.
+    UnknownMeasure,
     /// The engine itself failed on this file.
     Internal,
 }

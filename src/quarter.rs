@@ -100,8 +100,11 @@ impl Quarter {
 
     /// The quarters from `self` to `last` in words: `2025年第二季度至第四季度`, or
     /// `2024年第四季度至2025年第二季度` across a year.
+    /// A single quarter is told alone.
     pub fn span_label(self, last: Quarter) -> String {
-        if self.year == last.year {
+        if self == last {
+            self.label()
+        } else if self.year == last.year {
             format!("{}至第{}季度", self.label(), last.ordinal())
         } else {
             format!("{}至{}", self.label(), last.label())

@@ -1,5 +1,5 @@
 //! One region in one quarter as the history keeps it, and the two closed vocabularies it
-//! carries: the region's status and the kinds of flag. Each has a stable ASCII code, which is
+//! carries: the region's status and the measures it held. Each has a stable ASCII code, which is
 //! what the history's Parquet files hold, and a Chinese label, which is what a reader sees.
 //! Plain data at the bottom of the pipeline: score, flag, stats and history all use it.
 
@@ -57,53 +57,46 @@ impl Status {
     }
 }
 
-/// The kind of flag. The order is the order of seriousness (most serious first).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum FlagKind {
-    Veto,
-    Supervise,
-    Interview,
-    Notify,
-    Warn,
+/// A measure a region held in a quarter, as the history keeps it: the measure's id and the
+/// severity it had then, so that a ladder revised later still reads older quarters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
+    pub id: String,
+    /// `None` in files written before severities were kept.
+    pub severity: Option<u32>,
 }
 
-impl FlagKind {
-    /// Every kind, most serious first.
-    pub const ALL: [FlagKind; 5] = [
-        FlagKind::Veto,
-        FlagKind::Supervise,
-        FlagKind::Interview,
-        FlagKind::Notify,
-        FlagKind::Warn,
-    ];
-
-    /// The Chinese name shown in workbooks.
-    pub fn label(self) -> &'static str {
-        match self {
-            FlagKind::Veto => "一票否决",
-            FlagKind::Supervise => "挂牌督办",
-            FlagKind::Interview => "约谈",
-            FlagKind::Notify => "通报",
-            FlagKind::Warn => "预警",
+impl Held {
+    /// "notify=20", or "notify" without a severity.
+    pub fn code(&self) -> String {
+        match self.severity {
+            Some(s) => format!("{}={s}", self.id),
+            None => self.id.clone(),
         }
     }
 
-    /// The code kept in history files; never changes once written.
-    pub fn code(self) -> &'static str {
-        match self {
-            FlagKind::Veto => "veto",
-            FlagKind::Supervise => "supervise",
-            FlagKind::Interview => "interview",
-            FlagKind::Notify => "notify",
-            FlagKind::Warn => "warn",
+    /// Reads [`Held::code`]; the Chinese labels of the five measures of earlier versions read as
+    /// their ids. `None` for an empty or malformed entry.
+    pub fn parse(s: &str) -> Option<Held> {
+        let (id, severity) = match s.split_once('=') {
+            Some((id, sev)) => (id.trim(), Some(sev.trim().parse().ok()?)),
+            None => (s.trim(), None),
+        };
+        if id.is_empty() {
+            return None;
         }
-    }
-
-    /// The kind with this code, or with this Chinese label (older history files).
-    pub fn parse(s: &str) -> Option<FlagKind> {
-        FlagKind::ALL
-            .into_iter()
-            .find(|k| k.code() == s || k.label() == s)
+        let id = match id {
+            "一票否决" => "veto",
+            "挂牌督办" => "supervise",
+            "约谈" => "interview",
+            "通报" => "notify",
+            "预警" => "warn",
+            other => other,
+        };
+        Some(Held {
+            id: id.to_string(),
+            severity,
+        })
     }
 }
 
@@ -117,8 +110,12 @@ pub struct QuarterRecord {
     pub total: f64,
     pub rank: u32,
     pub grade: String,
-    /// Every flag kind that fired, most serious first.
-    pub flags: Vec<FlagKind>,
+    /// Every measure raised, most serious first.
+    pub flags: Vec<Held>,
+    /// The ids of the rules that fired, in the scheme's order.
+    pub rules: Vec<String>,
+    /// Scored, but sent after the deadline (逾期报送).
+    pub late: bool,
     /// Indicator id, value and score.
     pub indicators: Vec<(String, Option<f64>, f64)>,
     /// Funnel indicator id and the region's adjusted z-score on that funnel.
@@ -126,8 +123,9 @@ pub struct QuarterRecord {
 }
 
 impl QuarterRecord {
-    pub fn has(&self, kind: FlagKind) -> bool {
-        self.flags.contains(&kind)
+    /// Whether the region held the measure with this id.
+    pub fn has(&self, id: &str) -> bool {
+        self.flags.iter().any(|h| h.id == id)
     }
 
     /// The region's adjusted z-score on an indicator's funnel that quarter.
@@ -153,12 +151,21 @@ mod tests {
             assert_eq!(Status::parse(s.label()), Some(s));
             assert!(s.code().is_ascii());
         }
-        for k in FlagKind::ALL {
-            assert_eq!(FlagKind::parse(k.code()), Some(k));
-            assert_eq!(FlagKind::parse(k.label()), Some(k));
-            assert!(k.code().is_ascii());
+        for h in [
+            Held {
+                id: "notify".into(),
+                severity: Some(20),
+            },
+            Held {
+                id: "tixing".into(),
+                severity: None,
+            },
+        ] {
+            assert_eq!(Held::parse(&h.code()), Some(h));
         }
+        assert_eq!(Held::parse("约谈").unwrap().id, "interview");
         assert_eq!(Status::parse("已评分 "), None);
-        assert_eq!(FlagKind::parse(""), None);
+        assert_eq!(Held::parse(""), None);
+        assert_eq!(Held::parse("notify=x"), None);
     }
 }

@@ -90,7 +90,7 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
             .flags
             .get(&r.code)
             .and_then(|f| crate::flag::Measure::of(f))
-            .map_or("", |m| m.kind.label());
+            .map_or_else(String::new, |m| m.measure.label);
         let total = if r.is_scored() {
             format!("{:.2}", r.total)
         } else {

@@ -143,7 +143,7 @@ pub(super) fn print_summary(setup: &Setup, o: &ScoreOutcome, quarter: Quarter, o
     if let Some(warning) = o.findings.warning(&setup.scheme) {
         say!("注意：{warning}");
     }
-    say_part!("{}", measures_and_calls(o));
+    say_part!("{}", measures_and_calls(&setup.scheme, o));
     say!("排名工作簿：{}", out.display());
     if let Some((dir, files)) = &o.sent.feedback {
         say!("反馈单：{}（{}份）", dir.display(), files.len());
@@ -163,11 +163,11 @@ pub(super) fn print_summary(setup: &Setup, o: &ScoreOutcome, quarter: Quarter, o
 }
 
 /// What a leader asks after a run: the measures by region, most serious first (with the 整改期限
-/// of 挂牌督办), then whom to call (regions with a measure from 约谈 up, or not scored) with the
+/// a measure carries), then whom to call (regions under a measure marked `contact`, or not
+/// scored) with the
 /// 填报人 and 联系电话 their file gives.
-fn measures_and_calls(o: &ScoreOutcome) -> String {
+fn measures_and_calls(scheme: &crate::scheme::Scheme, o: &ScoreOutcome) -> String {
     use crate::flag::Measure;
-    use crate::record::FlagKind;
     use std::fmt::Write as _;
     let name = |code: &str| {
         o.results
@@ -185,10 +185,10 @@ fn measures_and_calls(o: &ScoreOutcome) -> String {
         let _ = writeln!(out, "督办措施：无");
     } else {
         let _ = writeln!(out, "督办措施：");
-        for kind in FlagKind::ALL {
+        for def in scheme.measures_by_severity() {
             let who: Vec<String> = measures
                 .iter()
-                .filter(|(_, m)| m.kind == kind)
+                .filter(|(_, m)| m.measure == *def)
                 .map(|(code, m)| match m.deadline {
                     Some(d) => format!("{}（限{}前整改）", name(code), d.format("%Y年%-m月%-d日")),
                     None => name(code),
@@ -198,7 +198,7 @@ fn measures_and_calls(o: &ScoreOutcome) -> String {
                 let _ = writeln!(
                     out,
                     "  {}（{}个）：{}",
-                    kind.label(),
+                    def.label,
                     who.len(),
                     who.join("、")
                 );
@@ -208,7 +208,7 @@ fn measures_and_calls(o: &ScoreOutcome) -> String {
     let mut calls: Vec<[String; 4]> = Vec::new();
     for r in &o.results {
         let why = match measures.iter().find(|(c, _)| **c == r.code) {
-            Some((_, m)) if m.kind <= FlagKind::Interview => m.kind.label().to_string(),
+            Some((_, m)) if m.measure.contact => m.measure.label.clone(),
             _ if !r.is_scored() => r.status.label().to_string(),
             _ => continue,
         };

@@ -157,7 +157,7 @@ impl Results<'_> {
         let _ = writeln!(out, "六、预警与督办");
         match self.measure(&r.code) {
             Some(m) => {
-                let _ = writeln!(out, "  措施：{}", m.kind.label());
+                let _ = writeln!(out, "  措施：{}", m.measure.label);
                 if let Some(d) = m.deadline {
                     let _ = writeln!(out, "  整改期限：{}", d.format("%Y年%-m月%-d日"));
                 }
@@ -189,8 +189,8 @@ impl Results<'_> {
             let _ = write!(line, "，排名区间{}", i.label());
         }
         let _ = write!(line, "，等次{}", r.grade);
-        let measure = self.measure(&r.code).map(|m| m.kind.label());
-        let _ = write!(line, "，措施{}", measure.unwrap_or("无"));
+        let measure = self.measure(&r.code).map(|m| m.measure.label);
+        let _ = write!(line, "，措施{}", measure.as_deref().unwrap_or("无"));
         line
     }
 

@@ -29,12 +29,12 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
     let regions = Regions::new(&a.regions);
     let mut row = HEADER_ROW + 1;
     for (code, m) in ordered(a, &regions) {
-        let fill = Fill::for_measure(Some(m.kind));
+        let fill = Fill::for_measure(Some(&m.measure));
         let r = regions.get(code);
         g.opt_num(row, 0, r.map(|r| f64::from(r.rank)), Kind::Int, fill);
         g.styled(row, 1, code, Kind::Label, fill, Tone::Normal);
         g.text(row, 2, r.map_or("", |r| r.name.as_str()), fill);
-        g.styled(row, 3, m.kind.label(), Kind::Label, fill, Tone::Bold);
+        g.styled(row, 3, &m.measure.label, Kind::Label, fill, Tone::Bold);
         g.text(row, 4, &m.rules.join("；\n"), fill);
         g.text(row, 5, &m.reason, fill);
         match m.deadline {
@@ -48,7 +48,10 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
             row,
             0,
             LAST_COL,
-            "本季度没有地区被预警、通报、约谈、挂牌督办或一票否决。",
+            &format!(
+                "本季度没有地区被{}。",
+                super::legend::measures_or(a.scheme, false)
+            ),
         );
         row += 1;
     }
@@ -60,7 +63,7 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
         LAST_COL,
         &format!(
             "颜色：{}的地区。每个地区只列最严重的一项措施，触发的每条规则按升级的先后写入同一句情况说明。",
-            super::legend::COLOURS
+            super::legend::colours(a.scheme)
         ),
     );
     row += 1;
@@ -131,6 +134,6 @@ fn ordered<'a>(a: &'a Assessment, regions: &Regions) -> Vec<(&'a str, Measure)> 
             Some((regions.place(code).unwrap_or(usize::MAX), code.as_str(), m))
         })
         .collect();
-    rows.sort_by(|x, y| (x.2.kind, x.0, x.1).cmp(&(y.2.kind, y.0, y.1)));
+    rows.sort_by(|x, y| (&x.2.measure, x.0, x.1).cmp(&(&y.2.measure, y.0, y.1)));
     rows.into_iter().map(|(_, code, m)| (code, m)).collect()
 }

@@ -28,8 +28,8 @@ use crate::flag::{Flag, Measure};
 use crate::output::OutputError;
 use crate::problem::Problem;
 use crate::quarter::Quarter;
-use crate::record::FlagKind;
 use crate::record::QuarterRecord;
+use crate::scheme::MeasureDef;
 use crate::scheme::Scheme;
 use crate::score::RegionResult;
 use crate::stats::Analysis;
@@ -70,6 +70,30 @@ pub struct Assessment<'a> {
 }
 
 impl Assessment<'_> {
+    /// The 制表日期 (the day of 评分时间, else the quarter's last day) with the shipped holiday
+    /// calendar: what the legends count a measure's 整改期限 from when no region carries it.
+    pub(crate) fn clock(&self) -> crate::flag::Clock<'static> {
+        crate::flag::Clock {
+            made_on: self
+                .run_time
+                .get(..10)
+                .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                .unwrap_or_else(|| self.quarter.last_day()),
+            calendar: crate::flag::builtin_calendar(),
+        }
+    }
+
+    /// The 整改期限 a measure gives this quarter: as a region under it carries it, else counted.
+    pub(crate) fn deadline_of(&self, m: &MeasureDef) -> Option<chrono::NaiveDate> {
+        let d = m.deadline.as_ref()?;
+        self.flags
+            .values()
+            .flatten()
+            .filter(|f| f.measure.id == m.id)
+            .find_map(|f| f.deadline)
+            .or_else(|| Some(self.clock().deadline(d, self.quarter)))
+    }
+
     /// The region's record for the quarter before this one, if history has it.
     /// The quarters the history held before this one, oldest first.
     pub fn history_quarters(&self) -> Vec<Quarter> {
@@ -146,11 +170,11 @@ impl Assessment<'_> {
         self.flags.get(code).and_then(|fs| Measure::of(fs))
     }
 
-    /// The kind of the region's measure this quarter.
-    pub fn top_flag(&self, code: &str) -> Option<FlagKind> {
+    /// The region's measure this quarter, as the scheme defines it.
+    pub fn top_flag(&self, code: &str) -> Option<&MeasureDef> {
         self.flags
             .get(code)
-            .and_then(|fs| fs.iter().map(|f| f.kind).min())
+            .and_then(|fs| fs.iter().map(|f| &f.measure).min())
     }
 
     /// What to tell the reader about quarters to score again, if any (`history::notice`).

@@ -92,7 +92,7 @@ fn write_region(
             &r.grade,
             Kind::Label,
             fill,
-            Tone::for_grade(&r.grade),
+            Tone::for_grade(a.scheme, &r.grade),
         );
     } else {
         g.blank(row, COL_TOTAL, fill);
@@ -122,7 +122,7 @@ fn write_region(
             g.blank(row, 7, fill);
         }
     }
-    let label = measure.filter(|_| scored).map_or("", |k| k.label());
+    let label = measure.filter(|_| scored).map_or("", |k| k.label.as_str());
     g.styled(row, 8, label, Kind::Label, fill, Tone::Bold);
     g.text(row, 9, r.status.label(), fill);
 }

@@ -239,10 +239,17 @@ fn write_region(g: &mut Grid, a: &Assessment, r: &RegionResult, parts: &[Part], 
                     &r.grade,
                     Kind::Label,
                     fill,
-                    Tone::for_grade(&r.grade),
+                    Tone::for_grade(a.scheme, &r.grade),
                 );
                 let veto = if r.veto.is_some() { "是" } else { "" };
-                g.styled(row, c + 4, veto, Kind::Label, fill, Tone::Fail);
+                g.styled(
+                    row,
+                    c + 4,
+                    veto,
+                    Kind::Label,
+                    fill,
+                    Tone::for_grade(a.scheme, &a.scheme.veto.grade),
+                );
             }
         }
     }

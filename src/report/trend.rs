@@ -4,9 +4,9 @@
 use super::style::{Fill, Kind, SUBTITLE_ROW, TITLE_ROW};
 use super::{Assessment, Regions};
 use crate::quarter::Quarter;
-use crate::record::FlagKind;
 use crate::record::QuarterRecord;
 use crate::record::Status;
+use crate::scheme::MeasureDef;
 use rust_xlsxwriter::{Chart, ChartMarkerType, ChartType, Worksheet, XlsxError};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -175,21 +175,18 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
 const CHART_ROWS: u32 = 26;
 const CHART_COLS: u16 = 12;
 
-/// The regions under a measure this quarter (通报 or more serious), most serious first, then
+/// The regions under a measure the 情况通报 names (通报 or more serious), most serious first, then
 /// by rank: whose course leadership follows.
 fn followed<'a>(a: &'a Assessment) -> Vec<(&'a str, &'a str)> {
-    let mut out: Vec<(FlagKind, u32, &str, &str)> = a
+    let mut out: Vec<(MeasureDef, u32, &str, &str)> = a
         .regions
         .iter()
         .filter(|r| r.is_scored())
         .filter_map(|r| {
             let m = a.measure(&r.code)?;
-            (m.kind <= FlagKind::Notify).then_some((
-                m.kind,
-                r.rank,
-                r.code.as_str(),
-                r.name.as_str(),
-            ))
+            m.measure
+                .named
+                .then_some((m.measure, r.rank, r.code.as_str(), r.name.as_str()))
         })
         .collect();
     out.sort();

@@ -12,6 +12,8 @@
 mod describe;
 mod indicators;
 mod inputs;
+pub mod ladder;
+mod ladder_check;
 mod outcomes;
 mod references;
 mod statistics;
@@ -19,8 +21,9 @@ mod validate;
 
 pub use indicators::{Filter, GroupDef, Indicator, Quantity, Rule, ValueDef, WhenEmpty};
 pub use inputs::{ColumnDef, FieldDef, LedgerDef, ProvinceDef, SumEqual, ValueKind};
+pub use ladder::{Condition, DeadlineDef, LadderIssue, MeasureDef, RuleDef};
 pub use outcomes::{
-    Bonus, BonusItem, DeductionItem, DeductionSource, Deductions, Feedback, FlagRules, Grade, Veto,
+    Bonus, BonusItem, DeductionItem, DeductionSource, Deductions, Feedback, Grade, Veto,
 };
 pub use statistics::{
     AnomalySettings, BadSide, FunnelIndicator, FunnelModel, FunnelSettings, RankIntervalSettings,
@@ -85,7 +88,15 @@ pub struct Scheme {
     pub deductions: Deductions,
     pub veto: Veto,
     pub grades: Vec<Grade>,
-    pub flags: FlagRules,
+    /// The measures rules can raise (`[[measures]]`), in any order; severity orders them.
+    #[serde(default)]
+    pub measures: Vec<MeasureDef>,
+    /// The ladder's rules (`[[rules]]`), in the order they are tried and told.
+    #[serde(default)]
+    pub rules: Vec<RuleDef>,
+    /// The fixed ladder of earlier versions; refused on load with a word on what replaced it.
+    #[serde(default)]
+    pub flags: Option<toml::Value>,
     /// Funnel limits, anomaly warnings and rank intervals; defaults when the file has none.
     #[serde(default)]
     pub statistics: Statistics,
@@ -238,7 +249,11 @@ impl Scheme {
 
     /// Parses and validates scheme text.
     pub fn from_toml(text: &str) -> Result<Scheme, SchemeError> {
-        let scheme: Scheme = toml::from_str(text).map_err(|e| SchemeError::Parse(e.to_string()))?;
+        let mut scheme: Scheme =
+            toml::from_str(text).map_err(|e| SchemeError::Parse(e.to_string()))?;
+        for (i, r) in scheme.rules.iter_mut().enumerate() {
+            r.condition = ladder::Condition::parse(&r.when, &format!("rules[{i}].when")).ok();
+        }
         let problems = scheme.validate();
         if problems.is_empty() {
             Ok(scheme)
@@ -272,6 +287,41 @@ impl Scheme {
             .filter(|i| i.group == id)
             .map(|i| i.points)
             .sum()
+    }
+
+    /// The measure with this id.
+    pub fn measure(&self, id: &str) -> Option<&MeasureDef> {
+        self.measures.iter().find(|m| m.id == id)
+    }
+
+    /// The measures, most serious first.
+    pub fn measures_by_severity(&self) -> Vec<&MeasureDef> {
+        let mut out: Vec<&MeasureDef> = self.measures.iter().collect();
+        out.sort();
+        out
+    }
+
+    /// The label of the most serious of the measures a region held in a quarter (by this
+    /// scheme's severities, else the one recorded), "无" when none.
+    pub fn held_label(&self, held: &[crate::record::Held]) -> String {
+        let severity = |h: &crate::record::Held| {
+            self.measure(&h.id)
+                .map(|m| m.severity)
+                .or(h.severity)
+                .unwrap_or(0)
+        };
+        held.iter().max_by_key(|h| severity(h)).map_or_else(
+            || "无".to_string(),
+            |h| {
+                self.measure(&h.id)
+                    .map_or_else(|| h.id.clone(), |m| m.label.clone())
+            },
+        )
+    }
+
+    /// The grade band with this name.
+    pub fn grade(&self, name: &str) -> Option<&Grade> {
+        self.grades.iter().find(|g| g.name == name)
     }
 
     /// The grade for a total.

@@ -1,5 +1,4 @@
-//! What follows from the scores: bonus points, deductions, the veto, the grade bands and the
-//! flag rules (预警与督办).
+//! What follows from the scores: bonus points, deductions, the veto and the grade bands.
 
 use serde::Deserialize;
 
@@ -75,19 +74,15 @@ impl Veto {
 pub struct Grade {
     pub name: String,
     pub min: f64,
-}
-
-/// Flag rules (预警与督办).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FlagRules {
-    pub warn_share: f64,
-    pub notify_share: f64,
-    pub notify_grades: Vec<String>,
-    pub interview_after: u32,
-    pub supervise_after: u32,
-    pub supervise_min_gain: f64,
-    pub rectify_days: i64,
+    /// The 等次's text colour in the workbooks, "RRGGBB"; plain when absent.
+    #[serde(default)]
+    pub colour: Option<String>,
+    /// Whether the 等次 is printed bold.
+    #[serde(default)]
+    pub bold: bool,
+    /// Colour and weight in words, for the legends: "绿色粗体".
+    #[serde(default)]
+    pub colour_name: Option<String>,
 }
 
 /// What the office tells each region after scoring (`[feedback]`).

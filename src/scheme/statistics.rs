@@ -22,8 +22,9 @@ pub struct FunnelSettings {
     pub winsorise: f64,
     /// Whether an additive random-effects τ² widens the limits when φ shows overdispersion.
     pub overdispersion: bool,
-    /// Consecutive quarters beyond the outer limit on the bad side that lead to 约谈.
-    pub interview_after: u32,
+    /// Of earlier versions (quarters beyond the outer limit that led to 约谈); refused on load,
+    /// since a rule with a `funnel` condition now says it.
+    pub interview_after: Option<u32>,
     pub indicators: Vec<FunnelIndicator>,
 }
 
@@ -33,7 +34,7 @@ impl Default for FunnelSettings {
             levels: [0.95, 0.998],
             winsorise: 0.10,
             overdispersion: true,
-            interview_after: 2,
+            interview_after: None,
             indicators: Vec::new(),
         }
     }

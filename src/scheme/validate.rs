@@ -1,7 +1,7 @@
 //! Validation of a loaded scheme: every problem, each naming the key it is about, in the order
 //! of the file (basics, fields, ledgers, indicators, bonus to flag rules, statistics).
 
-use super::{DeductionSource, FunnelModel, Rule, Scheme, ValueDef, ValueKind};
+use super::{DeductionSource, FunnelModel, LadderIssue, Rule, Scheme, ValueDef, ValueKind};
 use crate::text::fmt_num;
 use std::collections::{BTreeSet, HashMap};
 
@@ -16,8 +16,10 @@ pub enum Part {
     Ledgers,
     /// `[[groups]]` and `[[indicators]]`.
     Indicators,
-    /// `[bonus]`, `[deductions]`, `[veto]`, `[[grades]]`, `[flags]`, `[feedback]`.
+    /// `[bonus]`, `[deductions]`, `[veto]`, `[[grades]]`, `[feedback]`.
     Outcomes,
+    /// `[[measures]]` and `[[rules]]` (the ladder).
+    Ladder,
     /// `[statistics]`.
     Statistics,
 }
@@ -27,6 +29,8 @@ pub enum Part {
 pub struct SchemeProblem {
     pub part: Part,
     pub message: String,
+    /// What kind of ladder problem it is, for problems of `[[measures]]` and `[[rules]]`.
+    pub issue: Option<LadderIssue>,
 }
 
 impl std::fmt::Display for SchemeProblem {
@@ -40,11 +44,11 @@ impl Scheme {
     pub fn validate(&self) -> Vec<SchemeProblem> {
         let mut found: Vec<SchemeProblem> = Vec::new();
         let mut tag = |part: Part, messages: Vec<String>| {
-            found.extend(
-                messages
-                    .into_iter()
-                    .map(|message| SchemeProblem { part, message }),
-            );
+            found.extend(messages.into_iter().map(|message| SchemeProblem {
+                part,
+                message,
+                issue: None,
+            }));
         };
         let mut p = Vec::new();
         self.validate_basics(&mut p);
@@ -63,8 +67,23 @@ impl Scheme {
         tag(Part::Indicators, std::mem::take(&mut p));
         self.validate_outcomes(&codes, &province_cols, &mut p);
         tag(Part::Outcomes, std::mem::take(&mut p));
+        let ladder: Vec<SchemeProblem> = self
+            .validate_ladder()
+            .into_iter()
+            .map(|(issue, message)| SchemeProblem {
+                part: Part::Ladder,
+                message,
+                issue: Some(issue),
+            })
+            .collect();
         self.validate_statistics(&mut p);
         tag(Part::Statistics, p);
+        // In the order of the file: the ladder before the statistics.
+        let at = found
+            .iter()
+            .position(|x| x.part > Part::Ladder)
+            .unwrap_or(found.len());
+        found.splice(at..at, ladder);
         found
     }
 
@@ -302,6 +321,17 @@ impl Scheme {
                 self.veto.reason_column
             ));
         }
+        for g in &self.grades {
+            if g.colour
+                .as_deref()
+                .is_some_and(|c| super::ladder::parse_rgb(c).is_none())
+            {
+                p.push(format!(
+                    "grades.{}.colour：应为六位十六进制颜色，如 \"006100\"",
+                    g.name
+                ));
+            }
+        }
         if self.grades.is_empty() {
             p.push("grades：至少需要一个等次".to_string());
         }
@@ -310,21 +340,6 @@ impl Scheme {
         }
         if !self.grades.iter().any(|g| g.name == self.veto.grade) {
             p.push(format!("veto.grade：等次 {} 不存在", self.veto.grade));
-        }
-        for g in &self.flags.notify_grades {
-            if !self.grades.iter().any(|x| &x.name == g) {
-                p.push(format!("flags.notify_grades：等次 {g} 不存在"));
-            }
-        }
-        let f = &self.flags;
-        if !(0.0..=1.0).contains(&f.warn_share) || !(0.0..=1.0).contains(&f.notify_share) {
-            p.push("flags.warn_share/notify_share：应在0至1之间".to_string());
-        }
-        if f.interview_after < 1 || f.supervise_after < 1 {
-            p.push("flags.interview_after/supervise_after：应不小于1".to_string());
-        }
-        if !(0..=3650).contains(&f.rectify_days) {
-            p.push("flags.rectify_days：应在0至3650之间".to_string());
         }
         let fb = &self.feedback;
         if !fb.rectify_above.is_finite() || fb.rectify_above < 0.0 {
@@ -347,8 +362,11 @@ impl Scheme {
         if !(0.0..0.5).contains(&s.funnel.winsorise) {
             p.push("statistics.funnel.winsorise：应在0至0.5之间".to_string());
         }
-        if s.funnel.interview_after < 1 {
-            p.push("statistics.funnel.interview_after：应不小于1".to_string());
+        if s.funnel.interview_after.is_some() {
+            p.push(
+                "statistics.funnel.interview_after：已不再使用，漏斗图连续超限的约谈改由 [[rules]] 中的 funnel 条件规定（quarters = 连续季度数），请参照 templates/scheme-2020.toml 改写"
+                    .to_string(),
+            );
         }
         let mut seen = BTreeSet::new();
         for f in &s.funnel.indicators {

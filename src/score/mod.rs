@@ -192,6 +192,7 @@ fn scored(
         bonus_items,
         deductions,
         deduction_items,
+        adjustments: Vec::new(),
         veto,
         total,
         grade,

@@ -50,6 +50,9 @@ pub struct RegionResult {
     pub bonus_items: Vec<Item>,
     pub deductions: f64,
     pub deduction_items: Vec<Item>,
+    /// Points the ladder's rules added or deducted (`[[rules]]` with `points`): the rule's name
+    /// as the label and its reason as the detail; part of the total.
+    pub adjustments: Vec<Item>,
     /// 一票否决 with its 否决事由.
     pub veto: Option<String>,
     pub total: f64,
@@ -74,6 +77,7 @@ impl RegionResult {
             bonus_items: Vec::new(),
             deductions: 0.0,
             deduction_items: Vec::new(),
+            adjustments: Vec::new(),
             veto: None,
             total: 0.0,
             grade: String::new(),

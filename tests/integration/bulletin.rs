@@ -10,7 +10,6 @@ use kaoping::flag::Measure;
 use kaoping::history;
 use kaoping::pipeline::{self, Assessed, ScoreRun, Setup};
 use kaoping::quarter::Quarter;
-use kaoping::record::FlagKind;
 use kaoping::report::{bulletin, Assessment};
 use kaoping::text::fmt_num;
 use quick_xml::events::{BytesStart, Event};
@@ -379,12 +378,7 @@ fn demo_bulletin_is_a_gb9704_document_naming_every_measure() {
 
     // Every region the demo flags 一票否决, 挂牌督办, 约谈 or 通报 is named with its measure and
     // its reason, in the section for that measure.
-    let named = [
-        FlagKind::Veto,
-        FlagKind::Supervise,
-        FlagKind::Interview,
-        FlagKind::Notify,
-    ];
+    let named = ["veto", "supervise", "interview", "notify"];
     let mut expected = 0;
     let section_of = |i: usize| {
         paras[..i]
@@ -398,17 +392,17 @@ fn demo_bulletin_is_a_gb9704_document_naming_every_measure() {
         let Some(m) = a.flags.get(&r.code).and_then(|f| Measure::of(f)) else {
             continue;
         };
-        if !named.contains(&m.kind) {
+        if !named.contains(&m.measure.id.as_str()) {
             continue;
         }
         expected += 1;
         let i = paras
             .iter()
             .position(|p| p.text().starts_with(&format!("{}：", r.name)))
-            .unwrap_or_else(|| panic!("{} ({}) is not named", r.name, m.kind.label()));
+            .unwrap_or_else(|| panic!("{} ({}) is not named", r.name, m.measure.label.as_str()));
         let text = paras[i].text();
-        assert!(text.contains(m.kind.label()), "{text}");
-        assert!(section_of(i).ends_with(m.kind.label()), "{text}");
+        assert!(text.contains(m.measure.label.as_str()), "{text}");
+        assert!(section_of(i).ends_with(m.measure.label.as_str()), "{text}");
         if let Some(d) = m.deadline {
             assert!(
                 text.contains(&d.format("%Y年%-m月%-d日").to_string()),

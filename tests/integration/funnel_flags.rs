@@ -5,7 +5,7 @@
 use kaoping::flag::{self, Flag};
 use kaoping::history::{self, HistoryError, Written};
 use kaoping::quarter::Quarter;
-use kaoping::record::{FlagKind, Status};
+use kaoping::record::Status;
 use kaoping::scheme::Scheme;
 use kaoping::score::{IndicatorResult, RegionResult};
 use kaoping::stats;
@@ -88,10 +88,10 @@ fn score(
     Scored { flags, written }
 }
 
-fn kinds(s: &Scored, code: &str) -> Vec<FlagKind> {
+fn kinds(s: &Scored, code: &str) -> Vec<String> {
     s.flags
         .get(code)
-        .map(|f| f.iter().map(|f| f.kind).collect())
+        .map(|f| f.iter().map(|f| f.measure.id.clone()).collect())
         .unwrap_or_default()
 }
 
@@ -114,7 +114,7 @@ fn funnel_flags_escalate_through_the_history_folder() {
     // complaints per 10 万户 are beyond G1's upper limits. No history yet: 预警 only.
     let s1 = score(&scheme, dir, q1, &quarter(900.0, 60.0), false);
     assert_eq!(s1.written.as_ref().unwrap(), &Written::New);
-    assert_eq!(kinds(&s1, LARGE), [FlagKind::Warn]);
+    assert_eq!(kinds(&s1, LARGE), ["warn"]);
     assert_eq!(
         rules(&s1, LARGE),
         ["行政处罚案件信息公示率超出漏斗图95%控制限"]
@@ -125,12 +125,12 @@ fn funnel_flags_escalate_through_the_history_folder() {
         reason.starts_with("行政处罚案件信息公示率为90.0%（900/1000），低于漏斗图95%控制下限"),
         "{reason}"
     );
-    assert_eq!(kinds(&s1, HIGH_G1), [FlagKind::Warn]);
+    assert_eq!(kinds(&s1, HIGH_G1), ["warn"]);
 
     // Q2: beyond 99.8% again → 约谈, read from the Q1 Parquet file.
     let s2 = score(&scheme, dir, q2, &quarter(905.0, 58.0), false);
     assert_eq!(s2.written.as_ref().unwrap(), &Written::New);
-    assert_eq!(kinds(&s2, LARGE), [FlagKind::Interview, FlagKind::Warn]);
+    assert_eq!(kinds(&s2, LARGE), ["interview", "warn"]);
     assert_eq!(
         rules(&s2, LARGE)[0],
         "行政处罚案件信息公示率连续2个季度超出漏斗图99.8%控制限"
@@ -142,7 +142,7 @@ fn funnel_flags_escalate_through_the_history_folder() {
         "{}",
         s2.flags[LARGE][0].reason
     );
-    assert_eq!(kinds(&s2, HIGH_G1), [FlagKind::Interview, FlagKind::Warn]);
+    assert_eq!(kinds(&s2, HIGH_G1), ["interview", "warn"]);
     assert_eq!(
         rules(&s2, HIGH_G1)[0],
         "侵权假冒投诉举报发生率连续2个季度超出漏斗图99.8%控制限（问题长期高发）"
@@ -169,16 +169,13 @@ fn funnel_flags_escalate_through_the_history_folder() {
     // high: 约谈 again, and 挂牌督办 by the same rule.
     let s3 = score(&scheme, dir, q3, &quarter(970.0, 61.0), false);
     assert_eq!(s3.written.as_ref().unwrap(), &Written::New);
-    assert_eq!(kinds(&s3, LARGE), [FlagKind::Supervise]);
+    assert_eq!(kinds(&s3, LARGE), ["supervise"]);
     assert_eq!(rules(&s3, LARGE), ["上季度被约谈且本季度总分提高不足5分"]);
     assert_eq!(
         s3.flags[LARGE][0].deadline,
         chrono::NaiveDate::from_ymd_opt(2025, 12, 29)
     );
-    assert_eq!(
-        kinds(&s3, HIGH_G1),
-        [FlagKind::Supervise, FlagKind::Interview, FlagKind::Warn]
-    );
+    assert_eq!(kinds(&s3, HIGH_G1), ["supervise", "interview", "warn"]);
 
     // The z-scores behind the rule are in the Parquet files.
     let all = history::read(dir, None).unwrap();

@@ -7,7 +7,6 @@ use crate::util::samples;
 use kaoping::history::{self, Written};
 use kaoping::pipeline::{self, Error, ScoreOutcome, ScoreRun, Setup};
 use kaoping::quarter::Quarter;
-use kaoping::record::FlagKind;
 use kaoping::samples::{self, cast, Plan};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -32,10 +31,10 @@ fn run(setup: &Setup, q: Quarter, dir: &Path, replace: bool) -> Result<ScoreOutc
     })
 }
 
-fn kinds(o: &ScoreOutcome, code: &str) -> Vec<FlagKind> {
+fn kinds(o: &ScoreOutcome, code: &str) -> Vec<String> {
     o.flags
         .get(code)
-        .map(|f| f.iter().map(|f| f.kind).collect())
+        .map(|f| f.iter().map(|f| f.measure.id.clone()).collect())
         .unwrap_or_default()
 }
 
@@ -61,9 +60,9 @@ fn three_quarters_escalate_rerun_is_stable_and_order_is_enforced() {
     .unwrap();
 
     let q1 = run(&setup, quarters[0], tmp.path(), false).unwrap();
-    assert!(!kinds(&q1, cast::ESCALATES).contains(&FlagKind::Notify));
+    assert!(!kinds(&q1, cast::ESCALATES).contains(&"notify".to_string()));
     let q2 = run(&setup, quarters[1], tmp.path(), false).unwrap();
-    assert_eq!(kinds(&q2, cast::ESCALATES), [FlagKind::Notify]);
+    assert_eq!(kinds(&q2, cast::ESCALATES), ["notify"]);
     // 韶关市 sent nothing in Q2.
     assert!(
         kinds(&q2, cast::MISSING).is_empty(),
@@ -77,10 +76,7 @@ fn three_quarters_escalate_rerun_is_stable_and_order_is_enforced() {
         Some(kaoping::record::Status::Missing)
     );
     let q3 = run(&setup, quarters[2], tmp.path(), false).unwrap();
-    assert_eq!(
-        kinds(&q3, cast::ESCALATES),
-        [FlagKind::Interview, FlagKind::Notify]
-    );
+    assert_eq!(kinds(&q3, cast::ESCALATES), ["interview", "notify"]);
     let interview = &q3.flags[cast::ESCALATES][0];
     assert!(
         interview
@@ -102,7 +98,8 @@ fn three_quarters_escalate_rerun_is_stable_and_order_is_enforced() {
         .iter()
         .find(|r| r.code == cast::ESCALATES)
         .unwrap();
-    assert_eq!(rec.flags, [FlagKind::Interview, FlagKind::Notify]);
+    let ids: Vec<&str> = rec.flags.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, ["interview", "notify"]);
     assert_eq!(rec.rank, res.rank);
     assert_eq!(rec.total, res.total);
     assert_eq!(rec.indicators.len(), setup.scheme.indicators.len());
@@ -453,7 +450,7 @@ fn history_written_with_chinese_labels_reads_as_the_codes() {
     let q4 = Quarter::new(2025, 4).unwrap();
     let vetoed = records
         .iter()
-        .find(|r| r.quarter == q4 && r.has(FlagKind::Veto))
+        .find(|r| r.quarter == q4 && r.has("veto"))
         .expect("the demo's 2025Q4 has a vetoed region");
     assert_eq!(vetoed.status, kaoping::record::Status::Scored);
     assert!(records

@@ -8,10 +8,10 @@ mod xlsx_dump;
 
 use calamine::{open_workbook_auto, Data, DataType, Range, Reader};
 use chrono::NaiveDate;
-use kaoping::flag::{Flag, Trigger};
+use kaoping::flag::Flag;
 use kaoping::problem::{Kind, Problem, Source};
 use kaoping::quarter::Quarter;
-use kaoping::record::{FlagKind, QuarterRecord, Status};
+use kaoping::record::{QuarterRecord, Status};
 use kaoping::report::{self, Assessment};
 use kaoping::scheme::{Scheme, WhenEmpty};
 use kaoping::score::{IndicatorResult, Item, RegionResult};
@@ -83,6 +83,7 @@ fn scored(
         }],
         deductions: 0.0,
         deduction_items: vec![],
+        adjustments: vec![],
         veto: None,
         total,
         grade: grade.into(),
@@ -100,21 +101,20 @@ fn record(quarter: &str, code: &str, name: &str, total: f64, rank: u32) -> Quart
         rank,
         grade: "合格".into(),
         flags: vec![],
+        rules: vec![],
+        late: false,
         indicators: vec![],
         funnel: vec![],
     }
 }
 
-fn flag(
-    kind: FlagKind,
-    trigger: Trigger,
-    rule: &str,
-    reason: &str,
-    deadline: Option<NaiveDate>,
-) -> Flag {
+/// A flag of the builtin scheme's measure `id`, told in the place of the rule `order`.
+fn flag(id: &str, order: usize, rule: &str, reason: &str, deadline: Option<NaiveDate>) -> Flag {
+    let scheme = Scheme::builtin().unwrap();
     Flag {
-        kind,
-        trigger,
+        measure: scheme.measure(id).unwrap().clone(),
+        rule_id: id.into(),
+        order,
         rule: rule.into(),
         reason: reason.into(),
         deadline,
@@ -137,6 +137,7 @@ pub(crate) fn assessment(scheme: &Scheme) -> Assessment<'_> {
         bonus_items: vec![],
         deductions: 0.0,
         deduction_items: vec![],
+        adjustments: vec![],
         veto: None,
         total: 0.0,
         grade: String::new(),
@@ -154,26 +155,20 @@ pub(crate) fn assessment(scheme: &Scheme) -> Assessment<'_> {
         "440104".to_string(),
         vec![
             flag(
-                FlagKind::Supervise,
-                Trigger::NotifyStreak,
+                "supervise",
+                7,
                 "连续3个季度被通报",
                 "2025年第二季度至第四季度连续3个季度被通报",
                 NaiveDate::from_ymd_opt(2026, 3, 31),
             ),
-            flag(
-                FlagKind::Notify,
-                Trigger::Position,
-                "末位10%",
-                "总分71.50，排名末位",
-                None,
-            ),
+            flag("notify", 2, "末位10%", "总分71.50，排名末位", None),
         ],
     );
     flags.insert(
         "440105".to_string(),
         vec![flag(
-            FlagKind::Veto,
-            Trigger::Veto,
+            "veto",
+            0,
             "一票否决",
             "一票否决：发生重大制售假冒伪劣食品案件，等次定为不合格",
             None,

@@ -123,7 +123,7 @@ fn files_another_program_writes_score_as_the_templates_do() {
                 let flags: Vec<String> = x
                     .flags
                     .get(&r.code)
-                    .map(|f| f.iter().map(|f| format!("{:?}", f.kind)).collect())
+                    .map(|f| f.iter().map(|f| f.measure.id.clone()).collect())
                     .unwrap_or_default();
                 format!(
                     "{} {:?} {:.2} {:?} {} {}",

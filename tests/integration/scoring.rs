@@ -43,7 +43,6 @@
 use chrono::NaiveDate;
 use kaoping::pipeline::{self, ScoreRun, Setup};
 use kaoping::problem::Severity;
-use kaoping::record::FlagKind;
 use kaoping::record::Status;
 use kaoping::registry::{Calendar, Registry};
 use kaoping::scheme::{Scheme, WhenEmpty};
@@ -435,10 +434,10 @@ fn hand_worked_fixture_scores_ranks_and_flags() {
     let kinds = |code: &str| {
         o.flags
             .get(code)
-            .map(|f| f.iter().map(|f| f.kind).collect::<Vec<_>>())
+            .map(|f| f.iter().map(|f| f.measure.id.clone()).collect::<Vec<_>>())
             .unwrap_or_default()
     };
-    assert_eq!(kinds("440300"), [FlagKind::Veto, FlagKind::Notify]);
+    assert_eq!(kinds("440300"), ["veto", "notify"]);
     assert!(kinds("440400").is_empty() && kinds("440500").is_empty());
     assert!(kinds("440100").is_empty() && kinds("440200").is_empty());
 }

@@ -7,7 +7,8 @@ use super::super::explain::Results;
 use super::super::Assessment;
 use crate::flag::Measure;
 use crate::office::{Level, Office};
-use crate::record::{FlagKind, QuarterRecord, Status};
+use crate::record::{QuarterRecord, Status};
+use crate::scheme::MeasureDef;
 use crate::scheme::{Scheme, WhenEmpty};
 use crate::score::RegionResult;
 use crate::text::fmt_num;
@@ -78,14 +79,6 @@ impl<'a> Issue<'a> {
 
 /// Sections are numbered in this order; each section's sub-headings likewise.
 const SECTION_NUMBERS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
-
-/// The kinds the bulletin names region by region, most serious first.
-const NAMED_MEASURES: [FlagKind; 4] = [
-    FlagKind::Veto,
-    FlagKind::Supervise,
-    FlagKind::Interview,
-    FlagKind::Notify,
-];
 
 /// At most this many indicators are discussed under 存在问题.
 const MAX_PROBLEMS: usize = 5;
@@ -158,7 +151,7 @@ fn ranking_table(a: &Assessment) -> Vec<Vec<String>> {
         let measure = a
             .measure(&r.code)
             .filter(|_| r.is_scored())
-            .map_or("—", |m| m.kind.label());
+            .map_or_else(|| "—".to_string(), |m| m.measure.label);
         rows.push(if r.is_scored() {
             vec![
                 r.rank.to_string(),
@@ -498,58 +491,71 @@ fn measures(a: &Assessment) -> Vec<Block> {
         .iter()
         .filter_map(|r| a.measure(&r.code).map(|m| (r, m)))
         .collect();
-    let count = |k: FlagKind| with.iter().filter(|(_, m)| m.kind == k).count();
-    let named: usize = NAMED_MEASURES.iter().map(|k| count(*k)).sum();
+    let count = |id: &str| with.iter().filter(|(_, m)| m.measure.id == id).count();
+    // The measures the bulletin names region by region, most serious first; the others (预警)
+    // it counts.
+    let (named_defs, counted_defs): (Vec<&MeasureDef>, Vec<&MeasureDef>) = a
+        .scheme
+        .measures_by_severity()
+        .into_iter()
+        .partition(|m| m.named);
+    let named: usize = named_defs.iter().map(|m| count(&m.id)).sum();
     let mut intro = if named == 0 {
-        "本季度无被一票否决、挂牌督办、约谈或通报的地区".to_string()
+        format!(
+            "本季度无被{}的地区",
+            super::super::legend::measures_or(a.scheme, true)
+        )
     } else {
-        let parts: Vec<String> = NAMED_MEASURES
+        let parts: Vec<String> = named_defs
             .iter()
-            .filter(|k| count(**k) > 0)
-            .map(|k| format!("{}{}个", k.label(), count(*k)))
+            .filter(|m| count(&m.id) > 0)
+            .map(|m| format!("{}{}个", m.label, count(&m.id)))
             .collect();
         format!(
             "按照考核评价办法，本季度对{named}个地区采取督办措施，其中{}",
             parts.join("、")
         )
     };
-    let warned: Vec<&RegionResult> = with
+    let counted: Vec<(&MeasureDef, Vec<&RegionResult>)> = counted_defs
         .iter()
-        .filter(|(_, m)| m.kind == FlagKind::Warn)
-        .map(|(r, _)| *r)
+        .map(|m| {
+            let regions: Vec<&RegionResult> = with
+                .iter()
+                .filter(|(_, x)| x.measure.id == m.id)
+                .map(|(r, _)| *r)
+                .collect();
+            (*m, regions)
+        })
+        .filter(|(_, rs)| !rs.is_empty())
         .collect();
-    if !warned.is_empty() {
-        intro.push_str(&format!("；另有{}个地区列入预警", warned.len()));
+    for (m, regions) in &counted {
+        intro.push_str(&format!("；另有{}个地区列入{}", regions.len(), m.label));
     }
     intro.push('。');
     let mut out = vec![Block::Body(intro)];
     // Only the measures taken: "（三）约谈 无。" is no section.
     let mut k = 0;
-    for kind in &NAMED_MEASURES {
-        let regions: Vec<&(&RegionResult, Measure)> =
-            with.iter().filter(|(_, m)| m.kind == *kind).collect();
+    for def in &named_defs {
+        let regions: Vec<&(&RegionResult, Measure)> = with
+            .iter()
+            .filter(|(_, m)| m.measure.id == def.id)
+            .collect();
         if regions.is_empty() {
             continue;
         }
-        out.push(Block::Heading2(format!(
-            "（{}）{}",
-            number(k),
-            kind.label()
-        )));
+        out.push(Block::Heading2(format!("（{}）{}", number(k), def.label)));
         k += 1;
         for (r, m) in regions {
-            out.push(Block::Body(measure_sentence(&r.name, m)));
+            out.push(Block::Body(measure_sentence(&r.name, m, r.veto.is_some())));
         }
     }
-    if !warned.is_empty() {
-        out.push(Block::Heading2(format!(
-            "（{}）{}",
-            number(k),
-            FlagKind::Warn.label()
-        )));
+    for (m, regions) in counted {
+        out.push(Block::Heading2(format!("（{}）{}", number(k), m.label)));
+        k += 1;
         out.push(Block::Body(format!(
-            "{}列入预警，请有关地区对照失分指标查找原因，及时改进。",
-            names(warned)
+            "{}列入{}，请有关地区对照失分指标查找原因，及时改进。",
+            names(regions),
+            m.label
         )));
     }
     out
@@ -557,9 +563,12 @@ fn measures(a: &Assessment) -> Vec<Block> {
 
 /// "汕尾市：总分55.2，排名第20（共21个有效报送地区）；通报。" — the reason names the measure
 /// (and for 挂牌督办 its 整改期限); a veto's reason starts with 一票否决 and its 否决事由.
-pub(super) fn measure_sentence(name: &str, m: &Measure) -> String {
-    let reason = match m.reason.strip_prefix("一票否决：") {
-        Some(rest) => format!("一票否决，否决事由：{rest}"),
+pub(super) fn measure_sentence(name: &str, m: &Measure, vetoed: bool) -> String {
+    // A vetoed region's reason opens with its measure: "一票否决：事由…" reads in the bulletin
+    // as "一票否决，否决事由：…".
+    let head = format!("{}：", m.measure.label);
+    let reason = match m.reason.strip_prefix(&head).filter(|_| vetoed) {
+        Some(rest) => format!("{}，否决事由：{rest}", m.measure.label),
         None => m.reason.clone(),
     };
     let mut s = format!("{name}：{reason}");
@@ -821,25 +830,26 @@ mod tests {
 
     #[test]
     fn a_veto_names_its_reason_and_a_deadline_is_stated_once() {
+        let scheme = crate::scheme::Scheme::builtin().unwrap();
         let veto = Measure {
-            kind: FlagKind::Veto,
+            measure: scheme.measure("veto").unwrap().clone(),
             rules: vec![],
             reason: "一票否决：发生重大制售假冒伪劣商品案件，等次定为不合格".to_string(),
             deadline: None,
         };
         assert_eq!(
-            measure_sentence("揭阳市", &veto),
+            measure_sentence("揭阳市", &veto, true),
             "揭阳市：一票否决，否决事由：发生重大制售假冒伪劣商品案件，等次定为不合格。"
         );
         let d = NaiveDate::from_ymd_opt(2026, 3, 31).unwrap();
         let supervise = Measure {
-            kind: FlagKind::Supervise,
+            measure: scheme.measure("supervise").unwrap().clone(),
             rules: vec![],
             reason: "连续3个季度被通报；挂牌督办，限2026年3月31日前整改到位".to_string(),
             deadline: Some(d),
         };
         assert_eq!(
-            measure_sentence("汕尾市", &supervise),
+            measure_sentence("汕尾市", &supervise, false),
             "汕尾市：连续3个季度被通报；挂牌督办，限2026年3月31日前整改到位。"
         );
     }

@@ -9,7 +9,7 @@ mod sheets;
 use super::ReportError;
 use crate::flag::{Flag, Measure};
 use crate::quarter::Quarter;
-use crate::record::FlagKind;
+use crate::scheme::MeasureDef;
 use crate::scheme::Scheme;
 use crate::score::RegionResult;
 use std::collections::BTreeMap;
@@ -33,7 +33,7 @@ pub struct Standing {
     pub total: f64,
     pub rank: u32,
     pub grade: String,
-    pub measure: Option<FlagKind>,
+    pub measure: Option<MeasureDef>,
 }
 
 impl Standing {
@@ -47,13 +47,13 @@ impl Standing {
             measure: flags
                 .get(&r.code)
                 .and_then(|f| Measure::of(f))
-                .map(|m| m.kind),
+                .map(|m| m.measure),
         }
     }
 
     /// The measure as the ranking workbook writes it (无 when none).
-    pub fn measure_label(&self) -> &'static str {
-        self.measure.map_or("无", FlagKind::label)
+    pub fn measure_label(&self) -> &str {
+        self.measure.as_ref().map_or("无", |m| m.label.as_str())
     }
 }
 
@@ -152,7 +152,7 @@ impl<'a> Comparison<'a> {
     pub fn measure_changes_named(&self) -> Vec<String> {
         self.changes
             .iter()
-            .filter(|c| c.both() && c.a.measure != c.b.measure)
+            .filter(|c| c.both() && c.a.measure_label() != c.b.measure_label())
             .map(|c| {
                 format!(
                     "{}（{}→{}）",
@@ -181,7 +181,7 @@ impl<'a> Comparison<'a> {
     pub fn measure_changes(&self) -> usize {
         self.changes
             .iter()
-            .filter(|c| c.both() && c.a.measure != c.b.measure)
+            .filter(|c| c.both() && c.a.measure_label() != c.b.measure_label())
             .count()
     }
 

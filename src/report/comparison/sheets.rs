@@ -108,7 +108,10 @@ fn regions(ws: &mut Worksheet, c: &Comparison) -> Result<(), XlsxError> {
         let changed = |x: bool| if x { Fill::Blue } else { Fill::None };
         g.styled(row, 0, &ch.code, Kind::Label, Fill::None, Tone::Normal);
         g.text(row, 1, &ch.name, Fill::None);
-        for (col, s, other) in [(2u16, &ch.a, &ch.b), (6, &ch.b, &ch.a)] {
+        for (col, s, other, scheme) in [
+            (2u16, &ch.a, &ch.b, c.a.scheme),
+            (6, &ch.b, &ch.a, c.b.scheme),
+        ] {
             if s.scored {
                 g.num(row, col, s.total, Kind::Score, Fill::None);
                 g.num(row, col + 1, f64::from(s.rank), Kind::Int, Fill::None);
@@ -119,12 +122,12 @@ fn regions(ws: &mut Worksheet, c: &Comparison) -> Result<(), XlsxError> {
                     &s.grade,
                     Kind::Label,
                     grade_fill,
-                    Tone::for_grade(&s.grade),
+                    Tone::for_grade(scheme, &s.grade),
                 );
                 let measure_fill = if s.measure.is_some() {
-                    Fill::for_measure(s.measure)
+                    Fill::for_measure(s.measure.as_ref())
                 } else {
-                    changed(ch.both() && s.measure != other.measure)
+                    changed(ch.both() && s.measure_label() != other.measure_label())
                 };
                 g.styled(
                     row,

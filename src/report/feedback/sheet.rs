@@ -72,7 +72,7 @@ fn result(g: &mut Grid, a: &Assessment, r: &RegionResult, mut row: u32) -> u32 {
     row += 1;
     let scored = a.regions.iter().filter(|x| x.is_scored()).count();
     let measure = a.measure(&r.code);
-    let fill = Fill::for_measure(measure.as_ref().map(|m| m.kind));
+    let fill = Fill::for_measure(measure.as_ref().map(|m| &m.measure));
     let interval = a
         .analysis
         .intervals
@@ -107,7 +107,7 @@ fn result(g: &mut Grid, a: &Assessment, r: &RegionResult, mut row: u32) -> u32 {
             Value::Text(
                 measure
                     .as_ref()
-                    .map_or("无", |m| m.kind.label())
+                    .map_or("无", |m| m.measure.label.as_str())
                     .to_string(),
                 fill,
             ),
@@ -382,12 +382,7 @@ fn trend(g: &mut Grid, a: &Assessment, r: &RegionResult, mut row: u32) -> u32 {
     let mut past: Vec<&crate::record::QuarterRecord> =
         a.history.iter().filter(|h| h.code == r.code).collect();
     past.sort_by_key(|h| h.quarter);
-    let measure_of = |flags: &[crate::record::FlagKind]| {
-        flags
-            .iter()
-            .min()
-            .map_or("无".to_string(), |k| k.label().to_string())
-    };
+    let measure_of = |held: &[crate::record::Held]| a.scheme.held_label(held);
     let mut rows: Vec<TrendRow> = past
         .iter()
         .map(|h| {
@@ -405,10 +400,17 @@ fn trend(g: &mut Grid, a: &Assessment, r: &RegionResult, mut row: u32) -> u32 {
             }
         })
         .collect();
-    let now_flags: Vec<crate::record::FlagKind> = a
+    let now_flags: Vec<crate::record::Held> = a
         .flags
         .get(&r.code)
-        .map(|f| f.iter().map(|x| x.kind).collect())
+        .map(|f| {
+            f.iter()
+                .map(|x| crate::record::Held {
+                    id: x.measure.id.clone(),
+                    severity: Some(x.measure.severity),
+                })
+                .collect()
+        })
         .unwrap_or_default();
     rows.push(TrendRow {
         quarter: a.quarter.label(),

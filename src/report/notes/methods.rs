@@ -37,17 +37,28 @@ fn flag_rules(a: &Assessment) -> Vec<String> {
     out.extend(
         legend::measure_rules(a)
             .into_iter()
-            .map(|(kind, rule)| format!("{}：{rule}。", kind.label())),
+            .map(|(m, rule)| format!("{}：{rule}。", m.label)),
     );
-    out.push(
-        "每个地区只有一项督办措施，取最严重的一类（一票否决 > 挂牌督办 > 约谈 > 通报 > 预警）；触发的每条规则都写入同一句情况说明，按升级的先后叙述，并列出数据。"
-            .to_string(),
+    out.extend(
+        legend::point_rules(a.scheme)
+            .into_iter()
+            .map(|rule| format!("加减分：{rule}（计入总分，在分项得分中单列）。")),
     );
+    let order: Vec<&str> = a
+        .scheme
+        .measures_by_severity()
+        .into_iter()
+        .map(|m| m.label.as_str())
+        .collect();
+    out.push(format!(
+        "每个地区只有一项督办措施，取最严重的一类（{}）；触发的每条规则都写入同一句情况说明，按升级的先后叙述，并列出数据。",
+        order.join(" > ")
+    ));
     out.push(
         "数据有误，退回修改与未报送是报送状态，不是督办措施：这些地区不评分，列于排名最后。"
             .to_string(),
     );
-    out.push(format!("颜色：{}。", legend::COLOURS));
+    out.push(format!("颜色：{}。", legend::colours(a.scheme)));
     out
 }
 

@@ -1,7 +1,7 @@
 //! The cell formats of the ranking workbook: fills by measure and problem level, tones, number
 //! kinds, and the styles they combine into.
 
-use crate::record::FlagKind;
+use crate::scheme::{MeasureDef, Scheme};
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder};
 
 /// A cell's background: the measure of its region, or the level of a problem. Every colour is
@@ -9,15 +9,13 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Fill {
     None,
-    /// 一票否决: deep red with white text, so it cannot be taken for 挂牌督办.
-    DeepRed,
-    /// 挂牌督办; an error in 数据质量.
+    /// A measure's colour, as the scheme gives it; a dark one takes white text.
+    Measure(u32),
+    /// An error in 数据质量; beyond a funnel's outer limit.
     Red,
-    /// 约谈.
+    /// Beyond a funnel's inner limit.
     Orange,
-    /// 通报.
-    Yellow,
-    /// 预警; a warning in 数据质量.
+    /// A warning in 数据质量.
     PaleYellow,
     /// 数据有误，退回修改 and 未报送 (a status, not a measure).
     Grey,
@@ -26,35 +24,37 @@ pub(crate) enum Fill {
 }
 
 impl Fill {
-    /// The fill of a region whose measure is `kind`.
-    pub(crate) fn for_measure(kind: Option<FlagKind>) -> Fill {
-        match kind {
-            Some(FlagKind::Veto) => Fill::DeepRed,
-            Some(FlagKind::Supervise) => Fill::Red,
-            Some(FlagKind::Interview) => Fill::Orange,
-            Some(FlagKind::Notify) => Fill::Yellow,
-            Some(FlagKind::Warn) => Fill::PaleYellow,
-            None => Fill::None,
-        }
+    /// The fill of a region under `measure`: the colour the scheme gives it.
+    pub(crate) fn for_measure(measure: Option<&MeasureDef>) -> Fill {
+        measure.map_or(Fill::None, |m| Fill::Measure(m.rgb()))
     }
 
     /// The colour as 0xRRGGBB.
     pub(crate) fn rgb(self) -> Option<u32> {
         match self {
             Fill::None => None,
-            Fill::DeepRed => Some(0xC00000),
+            Fill::Measure(c) => Some(c),
             Fill::Red => Some(0xFF9999),
             Fill::Orange => Some(0xFFC000),
-            Fill::Yellow => Some(0xFFFF66),
             Fill::PaleYellow => Some(0xFFF2CC),
             Fill::Grey => Some(0xD9D9D9),
             Fill::Blue => Some(0xDDEBF7),
         }
     }
 
+    /// White text, bold, on a dark fill (一票否决's deep red), so that it can be read.
     pub(super) fn font(self) -> Option<u32> {
-        (self == Fill::DeepRed).then_some(0xFFFFFF)
+        match self {
+            Fill::Measure(c) if luminance(c) < 128.0 => Some(0xFFFFFF),
+            _ => None,
+        }
     }
+}
+
+/// Perceived brightness of 0xRRGGBB, 0–255.
+fn luminance(c: u32) -> f64 {
+    let [_, r, g, b] = c.to_be_bytes();
+    0.299 * f64::from(r) + 0.587 * f64::from(g) + 0.114 * f64::from(b)
 }
 
 /// Emphasis of a body cell's text.
@@ -62,22 +62,24 @@ impl Fill {
 pub(crate) enum Tone {
     Normal,
     Bold,
-    /// 优秀.
-    Excellent,
-    /// 良好.
-    Good,
-    /// 不合格.
-    Fail,
+    /// A 等次 the scheme colours: its text colour, and whether bold.
+    Grade(u32, bool),
 }
 
 impl Tone {
-    /// The tone of a 等次.
-    pub(crate) fn for_grade(grade: &str) -> Tone {
-        match grade {
-            "优秀" => Tone::Excellent,
-            "良好" => Tone::Good,
-            "不合格" => Tone::Fail,
-            _ => Tone::Normal,
+    /// The tone of a 等次, as the scheme's `[[grades]]` give it.
+    pub(crate) fn for_grade(scheme: &Scheme, grade: &str) -> Tone {
+        match scheme.grade(grade) {
+            Some(g) => match g
+                .colour
+                .as_deref()
+                .and_then(crate::scheme::ladder::parse_rgb)
+            {
+                Some(c) => Tone::Grade(c, g.bold),
+                None if g.bold => Tone::Bold,
+                None => Tone::Normal,
+            },
+            None => Tone::Normal,
         }
     }
 }
@@ -216,13 +218,16 @@ impl Style {
                 match tone {
                     Tone::Normal => {}
                     Tone::Bold => f = f.set_bold(),
-                    Tone::Excellent => f = f.set_bold().set_font_color(Color::RGB(0x006100)),
-                    Tone::Good => f = f.set_font_color(Color::RGB(0x00703C)),
-                    Tone::Fail => f = f.set_bold().set_font_color(Color::RGB(0xC00000)),
+                    Tone::Grade(c, bold) => {
+                        if bold {
+                            f = f.set_bold();
+                        }
+                        f = f.set_font_color(Color::RGB(c));
+                    }
                 }
-                if fill.font().is_some() && tone == Tone::Fail {
+                if let (Some(c), Tone::Grade(..)) = (fill.font(), tone) {
                     // White on deep red stays white.
-                    f = f.set_font_color(Color::RGB(0xFFFFFF));
+                    f = f.set_font_color(Color::RGB(c));
                 }
                 f
             }

@@ -40,7 +40,6 @@ pub(crate) const SUBTITLE_ROW: u32 = 1;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::FlagKind;
 
     #[test]
     fn chinese_is_twice_as_wide() {
@@ -71,12 +70,17 @@ mod tests {
 
     #[test]
     fn fills_follow_the_measure_and_red_is_two_reds() {
-        assert_eq!(Fill::for_measure(Some(FlagKind::Veto)), Fill::DeepRed);
-        assert_eq!(Fill::for_measure(Some(FlagKind::Supervise)), Fill::Red);
-        assert_ne!(Fill::DeepRed.rgb(), Fill::Red.rgb());
-        assert_eq!(Fill::for_measure(Some(FlagKind::Interview)), Fill::Orange);
-        assert_eq!(Fill::for_measure(Some(FlagKind::Notify)), Fill::Yellow);
-        assert_eq!(Fill::for_measure(Some(FlagKind::Warn)), Fill::PaleYellow);
+        let s = crate::scheme::Scheme::builtin().unwrap();
+        let fill = |id: &str| Fill::for_measure(s.measure(id));
+        assert_eq!(fill("veto").rgb(), Some(0xC00000));
+        assert_eq!(fill("supervise").rgb(), Some(0xFF9999));
+        assert_ne!(fill("veto").rgb(), fill("supervise").rgb());
+        assert_eq!(fill("interview").rgb(), Some(0xFFC000));
+        assert_eq!(fill("notify").rgb(), Some(0xFFFF66));
+        assert_eq!(fill("warn").rgb(), Some(0xFFF2CC));
+        // Only the dark fill takes white text.
+        assert_eq!(fill("veto").font(), Some(0xFFFFFF));
+        assert_eq!(fill("supervise").font(), None);
         assert_eq!(Fill::for_measure(None), Fill::None);
     }
 }
