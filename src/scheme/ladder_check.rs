@@ -178,3 +178,155 @@ fn check_funnels(c: &Condition, funnels: &[&str], at: &str, p: &mut Vec<(LadderI
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::scheme::{LadderIssue, Scheme, SchemeError, BUILTIN_SCHEME};
+
+    /// The kinds of ladder problem the builtin scheme with `from` replaced by `to` (once) has.
+    fn issues(from: &str, to: &str) -> Vec<LadderIssue> {
+        assert!(BUILTIN_SCHEME.contains(from), "{from}");
+        let text = BUILTIN_SCHEME.replacen(from, to, 1);
+        match Scheme::from_toml(&text) {
+            Ok(_) => Vec::new(),
+            Err(SchemeError::Invalid(ps)) => ps.iter().filter_map(|p| p.issue).collect(),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn the_builtin_ladder_has_no_problem() {
+        assert_eq!(issues("", ""), []);
+    }
+
+    #[test]
+    fn a_rule_raising_an_undefined_measure_is_refused() {
+        assert_eq!(
+            issues("measure = \"warn\"", "measure = \"warning\""),
+            [LadderIssue::UnknownMeasure]
+        );
+        // And a condition naming one.
+        assert_eq!(
+            issues("after = \"interview\"", "after = \"talk\""),
+            [LadderIssue::UnknownMeasure]
+        );
+    }
+
+    #[test]
+    fn a_condition_outside_the_vocabulary_is_refused() {
+        assert_eq!(
+            issues("when = { veto = true }", "when = { vetoed = true }"),
+            [LadderIssue::UnknownCondition]
+        );
+    }
+
+    #[test]
+    fn a_share_outside_zero_to_one_is_refused() {
+        for share in ["1.5", "0", "-0.1"] {
+            assert_eq!(
+                issues("bottom_share = 0.10", &format!("bottom_share = {share}")),
+                [LadderIssue::ShareOutOfRange],
+                "{share}"
+            );
+        }
+        assert_eq!(issues("bottom_share = 0.10", "bottom_share = 1.0"), []);
+    }
+
+    #[test]
+    fn more_times_than_quarters_is_refused() {
+        assert_eq!(
+            issues(
+                "{ measure = \"notify\", quarters = 3 }",
+                "{ measure = \"notify\", quarters = 3, of = 2 }"
+            ),
+            [LadderIssue::CountOutOfRange]
+        );
+        assert_eq!(
+            issues(
+                "{ limit = \"outer\", quarters = 2 }",
+                "{ limit = \"outer\", quarters = 0 }"
+            ),
+            [LadderIssue::CountOutOfRange]
+        );
+    }
+
+    #[test]
+    fn a_rule_that_can_never_fire_is_refused() {
+        // 约谈 on 挂牌督办 held this quarter, but 挂牌督办 is raised only by later rules.
+        assert_eq!(
+            issues(
+                "{ measure = \"notify\", quarters = 2 }",
+                "{ measure = \"supervise\", quarters = 2 }"
+            ),
+            [LadderIssue::NeverFires]
+        );
+        // A 等次 the scheme does not have.
+        assert_eq!(
+            issues("grade = [\"不合格\"]", "grade = [\"卓越\"]"),
+            [LadderIssue::NeverFires]
+        );
+        // Unscored (未报送) and on the figures at once.
+        assert_eq!(
+            issues(
+                "when = { veto = true }",
+                "when = { all = [{ veto = true }, { status = [\"missing\"] }] }"
+            ),
+            [LadderIssue::NeverFires]
+        );
+    }
+
+    #[test]
+    fn two_measures_of_one_severity_are_refused() {
+        assert_eq!(
+            issues("severity = 30", "severity = 40"),
+            [LadderIssue::EqualSeverity]
+        );
+    }
+
+    #[test]
+    fn a_placeholder_the_condition_does_not_supply_is_refused() {
+        assert_eq!(
+            issues(
+                "reason = \"{position}，处于末位{k}名\"",
+                "reason = \"{position}，连续{streak}个季度处于末位{k}名\""
+            ),
+            [LadderIssue::UnsupportedPlaceholder]
+        );
+        // {deadline} only where the measure carries one (通报 does not).
+        assert_eq!(
+            issues(
+                "reason = \"{position}{and_grade}\"",
+                "reason = \"{position}{and_grade}，限{deadline}前整改\""
+            ),
+            [LadderIssue::UnsupportedPlaceholder]
+        );
+    }
+
+    /// A scheme of an earlier version, with `[flags]`, stops with a word on what replaced it.
+    #[test]
+    fn the_old_flags_table_is_refused_with_its_replacement_named() {
+        let text = format!("{BUILTIN_SCHEME}\n[flags]\nwarn_share = 0.25\n");
+        let Err(SchemeError::Invalid(ps)) = Scheme::from_toml(&text) else {
+            panic!("accepted");
+        };
+        assert_eq!(ps.len(), 1);
+        assert_eq!(ps[0].issue, Some(LadderIssue::Invalid));
+        assert!(ps[0].message.contains("[[measures]]"), "{}", ps[0].message);
+    }
+
+    /// Points rules are settled before measures: they cannot read this quarter's.
+    #[test]
+    fn a_points_rule_reading_this_quarters_measures_is_refused() {
+        let rule = "\n[[rules]]\nid = \"x\"\npoints = -1\nname = \"x\"\nwhen = { held = { measure = \"notify\" } }\n";
+        let text = format!("{BUILTIN_SCHEME}{rule}");
+        let Err(SchemeError::Invalid(ps)) = Scheme::from_toml(&text) else {
+            panic!("accepted");
+        };
+        assert!(ps.iter().any(|p| p.message.contains("current = false")));
+        let ok = rule.replace(
+            "measure = \"notify\" }",
+            "measure = \"notify\", current = false }",
+        );
+        assert!(Scheme::from_toml(&format!("{BUILTIN_SCHEME}{ok}")).is_ok());
+    }
+}
