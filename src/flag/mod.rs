@@ -53,15 +53,12 @@ impl Measure {
         let mut told: Vec<&Flag> = flags.iter().collect();
         told.sort_by_key(|f| f.order);
         let mut rules: Vec<String> = Vec::new();
-        let mut clauses: Vec<&str> = Vec::new();
+        let mut clauses: Vec<String> = Vec::new();
         for f in &told {
             if !rules.contains(&f.rule) {
                 rules.push(f.rule.clone());
             }
-            // 约谈 and 挂牌督办 for one streak of 通报 tell the same fact once.
-            if !f.reason.is_empty() && !clauses.contains(&f.reason.as_str()) {
-                clauses.push(&f.reason);
-            }
+            tell(&mut clauses, &f.reason);
         }
         let deadline = flags.iter().filter_map(|f| f.deadline).min();
         let mut reason = clauses.join("；");
@@ -95,6 +92,50 @@ impl Measure {
             deadline,
         })
     }
+}
+
+/// Adds a rule's clause to a region's sentence, each fact once: the same clause again (约谈 and
+/// 挂牌督办 for one streak of 通报) is not repeated, and a clause that opens as an earlier one does
+/// ("总分55.08分，排名第21名，" of the 等次 and of the place at the bottom) goes on from it.
+fn tell(clauses: &mut Vec<String>, clause: &str) {
+    if clause.is_empty() || clauses.iter().any(|c| c == clause) {
+        return;
+    }
+    for c in clauses.iter_mut() {
+        if let Some(rest) = clause
+            .strip_prefix(c.as_str())
+            .and_then(|r| r.strip_prefix('，'))
+        {
+            // The earlier clause said only the opening: this one says more.
+            c.push('，');
+            c.push_str(rest);
+            return;
+        }
+        let shared = shared_opening(c, clause);
+        if !shared.is_empty() {
+            let rest = &clause[shared.len()..];
+            if !c.ends_with(rest) {
+                c.push('，');
+                c.push_str(rest);
+            }
+            return;
+        }
+    }
+    clauses.push(clause.to_string());
+}
+
+/// The longest opening of both `a` and `b` that ends with "，" (a whole phrase).
+fn shared_opening<'a>(a: &str, b: &'a str) -> &'a str {
+    let mut end = 0;
+    for ((i, x), y) in a.char_indices().zip(b.chars()) {
+        if x != y {
+            break;
+        }
+        if y == '，' {
+            end = i + y.len_utf8();
+        }
+    }
+    &b[..end]
 }
 
 /// The dates a measure's 整改期限 is counted from: the 制表日期 and the holiday calendar.

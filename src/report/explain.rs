@@ -89,9 +89,32 @@ impl Results<'_> {
         items(&mut out, "二、加分", r.bonus, &r.bonus_items, '+');
         items(&mut out, "三、扣分", r.deductions, &r.deduction_items, '-');
         let indicator_sum: f64 = r.groups.iter().map(|(_, v)| v).sum();
+        let adjusted: f64 = s.round(r.adjustments.iter().map(|i| i.points).sum());
+        let (total_head, ladder) = if r.adjustments.is_empty() {
+            ("四", String::new())
+        } else {
+            let _ = writeln!(out, "四、督办规则加减分：{}分", signed_points(adjusted));
+            for item in &r.adjustments {
+                let _ = writeln!(
+                    out,
+                    "  {}（规则 {}）：{}分",
+                    item.detail,
+                    item.label,
+                    signed_points(item.points)
+                );
+            }
+            (
+                "五",
+                format!(
+                    " {} 督办规则{}",
+                    if adjusted < 0.0 { "−" } else { "+" },
+                    fmt_num(adjusted.abs())
+                ),
+            )
+        };
         let _ = writeln!(
             out,
-            "四、总分：指标得分{} + 加分{} − 扣分{} = {}分",
+            "{total_head}、总分：指标得分{} + 加分{} − 扣分{}{ladder} = {}分",
             fmt_num(s.round(indicator_sum)),
             fmt_num(r.bonus),
             fmt_num(r.deductions),
@@ -286,6 +309,15 @@ fn items(out: &mut String, heading: &str, points: f64, items: &[Item], sign: cha
             detail(&item.detail),
             fmt_num(item.points)
         );
+    }
+}
+
+/// "+0.5" or "−1".
+fn signed_points(v: f64) -> String {
+    if v < 0.0 {
+        format!("−{}", fmt_num(-v))
+    } else {
+        format!("+{}", fmt_num(v))
     }
 }
 

@@ -25,6 +25,18 @@ const SCALE: u16 = 90;
 const PAGE_PIXELS: f64 = 860.0;
 /// The columns after the groups.
 const TAIL: [&str; 5] = ["加分", "扣分", "总分（分）", "等次", "一票否决"];
+/// The column of the ladder's points, after 扣分, when the scheme has rules that give them.
+const ADJUSTED: &str = "督办规则加减分";
+
+/// The columns after the groups: 加分, 扣分, the ladder's points when the scheme gives any,
+/// 总分, 等次, 一票否决.
+fn tail(s: &crate::scheme::Scheme) -> Vec<&'static str> {
+    let mut out = TAIL.to_vec();
+    if s.rules.iter().any(|r| r.points.is_some()) {
+        out.insert(2, ADJUSTED);
+    }
+    out
+}
 
 /// A run of columns printed together: a group (its indicators and subtotal) or the tail.
 struct Part {
@@ -61,9 +73,9 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
         indicators: Vec::new(),
         group: None,
         first_col: col,
-        width: TAIL.len() as u16,
+        width: tail(s).len() as u16,
     });
-    let last_col = col + TAIL.len() as u16 - 1;
+    let last_col = col + tail(s).len() as u16 - 1;
 
     let mut g = Grid::new();
     // A title on each page across, right of the repeated 排名 and 地区 (a title merged over them
@@ -114,7 +126,7 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
             g.header_span(HEADER_ROW, c, 1, "小计");
             g.set_width(c, SCORE_WIDTH);
         } else {
-            for h in TAIL {
+            for h in tail(s) {
                 g.header_span(HEADER_ROW, c, 1, h);
                 g.set_width(c, SCORE_WIDTH);
                 c += 1;
@@ -129,10 +141,16 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
     }
     let last_row = row.saturating_sub(1).max(HEADER_ROW);
     let (notes_first, notes_last) = pages.first().copied().unwrap_or((0, last_col));
+    let adjusted = if tail(s).contains(&ADJUSTED) {
+        "（督办规则加减分为排名变化等督办规则加或扣的分，每个地区的规则与原因见“反馈单”和 kaoping explain）"
+    } else {
+        ""
+    };
     let notes = [
         format!(
-            "注：各项得分、加分、扣分四舍五入保留{}位小数；小计为本组各项之和，总分 = 各组小计 + 加分 − 扣分。小计列的条形长度表示本组得分高低。",
-            s.decimals
+            "注：各项得分、加分、扣分四舍五入保留{}位小数；小计为本组各项之和，总分 = 各组小计 + 加分 − 扣分{}{adjusted}。小计列的条形长度表示本组得分高低。",
+            s.decimals,
+            if adjusted.is_empty() { "" } else { " + 督办规则加减分" }
         ),
         "“不计”：该项无数据且规则为不计，本组其他指标按比例折算；分子、分母和数据来源见“指标明细”，否决事由见“预警与督办”。".to_string(),
     ];
@@ -232,6 +250,12 @@ fn write_region(g: &mut Grid, a: &Assessment, r: &RegionResult, parts: &[Part], 
             None => {
                 g.num(row, c, r.bonus, Kind::Score, fill);
                 g.num(row, c + 1, r.deductions, Kind::Score, fill);
+                let mut c = c;
+                if tail(s).contains(&ADJUSTED) {
+                    let points: f64 = r.adjustments.iter().map(|i| i.points).sum();
+                    g.num(row, c + 2, s.round(points), Kind::Change, fill);
+                    c += 1;
+                }
                 g.num_toned(row, c + 2, r.total, Kind::Score, fill, Tone::Bold);
                 g.styled(
                     row,

@@ -18,6 +18,7 @@ mod feedback;
 mod funnel_flags;
 mod history;
 mod invariants;
+mod ladder;
 mod province;
 mod regression;
 mod report;

@@ -4,7 +4,7 @@
 //! integration report::demo_workbook_matches_golden_files`).
 
 #[path = "../support/xlsx_dump.rs"]
-mod xlsx_dump;
+pub(crate) mod xlsx_dump;
 
 use calamine::{open_workbook_auto, Data, DataType, Range, Reader};
 use chrono::NaiveDate;

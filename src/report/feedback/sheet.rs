@@ -144,11 +144,32 @@ fn result(g: &mut Grid, a: &Assessment, r: &RegionResult, mut row: u32) -> u32 {
         g.styled_span(row, 1, LAST_COL, &text, Kind::Text, Fill::None);
         row += 1;
     }
+    let s = a.scheme;
+    // Each point rule of the ladder that applied, on a line of its own with its rule.
+    for item in &r.adjustments {
+        label(g, row, 0, 1, "督办规则加减分");
+        let sign = if item.points < 0.0 { "扣" } else { "加" };
+        let text = format!(
+            "{}：{sign}{}分（规则：{}）",
+            item.detail,
+            s.fixed(item.points.abs()),
+            item.label
+        );
+        g.styled_span(row, 1, LAST_COL, &text, Kind::Text, Fill::None);
+        row += 1;
+    }
     let indicator_sum: f64 = r.groups.iter().map(|(_, v)| v).sum();
     label(g, row, 0, 1, "总分构成");
-    let s = a.scheme;
+    let adjusted: f64 = s.round(r.adjustments.iter().map(|i| i.points).sum());
+    let ladder = if r.adjustments.is_empty() {
+        String::new()
+    } else if adjusted < 0.0 {
+        format!(" − 督办规则{}", s.fixed(-adjusted))
+    } else {
+        format!(" + 督办规则{}", s.fixed(adjusted))
+    };
     let sum = format!(
-        "指标得分{} + 加分{} − 扣分{} = 总分{}",
+        "指标得分{} + 加分{} − 扣分{}{ladder} = 总分{}",
         s.fixed(indicator_sum),
         s.fixed(r.bonus),
         s.fixed(r.deductions),
