@@ -55,7 +55,7 @@ pub fn run(
     };
     say_part!("{}", results.explain(r));
     if history.is_none() {
-        say!("（未指定 --history：连续季度的通报、约谈、挂牌督办未计入；与排名工作簿对照时请使用同一历史数据文件夹）");
+        say!("（未指定 --history：涉及以前季度的督办规则（连续季度、上季度的措施、排名变化）未计入；与排名工作簿对照时请使用同一历史数据文件夹）");
     }
     Ok(Exit::Ok)
 }

@@ -375,6 +375,34 @@ fn window(scheme: &Scheme) -> u32 {
         .max(2)
 }
 
+/// The rules that read earlier quarters, by the measure or points they give: "提出约谈、挂牌督办
+/// 的规则".
+fn looking_back(scheme: &Scheme) -> String {
+    let mut raised: Vec<&MeasureDef> = Vec::new();
+    let mut points = false;
+    for r in &scheme.rules {
+        let Some(c) = &r.condition else { continue };
+        if looks_back(c) < 2 {
+            continue;
+        }
+        match r.measure.as_deref().and_then(|m| scheme.measure(m)) {
+            Some(m) if !raised.contains(&m) => raised.push(m),
+            Some(_) => {}
+            None => points = true,
+        }
+    }
+    raised.sort();
+    let labels: Vec<&str> = raised.iter().rev().map(|m| m.label.as_str()).collect();
+    let mut parts = Vec::new();
+    if !labels.is_empty() {
+        parts.push(format!("提出{}的规则", labels.join("、")));
+    }
+    if points {
+        parts.push("按排名变化等加减分的规则".to_string());
+    }
+    parts.join("，")
+}
+
 fn looks_back(c: &crate::scheme::Condition) -> u32 {
     use crate::scheme::Condition as C;
     match c {
@@ -411,8 +439,9 @@ pub fn history_gap_notice(scheme: &Scheme, held: &[Quarter], quarter: Quarter) -
     );
     Some(if gaps.iter().any(|g| *g >= oldest_judged) {
         format!(
-            "{missing}。涉及连续季度的督办规则（连续被通报升级为约谈、挂牌督办，约谈后总分提高不足，漏斗图连续超限）无法完整判定，\
+            "{missing}。涉及以前季度的督办规则（{}）无法完整判定，\
              本季度的督办措施可能偏轻。请先用同一个历史数据文件夹按季度顺序评分{}，再重新评分{}。",
+            looking_back(scheme),
             names(&gaps),
             quarter
         )

@@ -95,7 +95,7 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
                 below,
                 0,
                 last_col,
-                "颜色：蓝色为无督办措施，浅黄色为预警，黄色为通报，橙色为约谈，红色为挂牌督办，深红色为一票否决（按规定排在未被否决的地区之后，故列于最后）。",
+                &format!("颜色：{}。", super::legend::bar_colours(a.scheme)),
             );
             below
         }

@@ -213,14 +213,48 @@ fn already_raising(c: &Condition, raising: Option<&str>) -> bool {
 }
 
 /// The measure colours in one phrase, for the sheets that print them as a line:
-/// "深红底白字为一票否决，红色为挂牌督办，…，灰色为未评分".
+/// "深红色底白字为一票否决，红色为挂牌督办，…，灰色为未评分" (white text said on a dark fill).
 pub(super) fn colours(s: &Scheme) -> String {
     let mut parts: Vec<String> = s
         .measures_by_severity()
-        .iter()
-        .map(|m| format!("{}为{}", m.colour_name, m.label))
+        .into_iter()
+        .map(|m| {
+            let white = if Fill::for_measure(Some(m)).font().is_some() {
+                "底白字"
+            } else {
+                ""
+            };
+            format!("{}{white}为{}", m.colour_name, m.label)
+        })
         .collect();
     parts.push("灰色为未评分".to_string());
+    parts.join("，")
+}
+
+/// The bar colours of 总分图, least serious first: "蓝色为无督办措施，浅黄色为预警，…"; the
+/// measure a veto raises says why its regions come last.
+pub(super) fn bar_colours(s: &Scheme) -> String {
+    let vetoes: Vec<&str> = s
+        .rules
+        .iter()
+        .filter(|r| matches!(r.condition, Some(Condition::Veto)))
+        .filter_map(|r| r.measure.as_deref())
+        .collect();
+    let mut parts = vec!["蓝色为无督办措施".to_string()];
+    parts.extend(s.measures_by_severity().into_iter().rev().map(|m| {
+        let last = if vetoes.contains(&m.id.as_str()) {
+            "（按规定排在未被否决的地区之后，故列于最后）"
+        } else {
+            ""
+        };
+        // A colour named as a fill ("深红") is a colour of a bar ("深红色").
+        let colour = if m.colour_name.ends_with('色') {
+            m.colour_name.clone()
+        } else {
+            format!("{}色", m.colour_name)
+        };
+        format!("{colour}为{}{last}", m.label)
+    }));
     parts.join("，")
 }
 

@@ -202,8 +202,8 @@ fn summary(ws: &mut Worksheet, c: &Comparison) -> Result<(), XlsxError> {
         }
     };
     let history = match &c.history {
-        Some(h) => format!("两个方案都读取了{h}，连续季度的通报、约谈和挂牌督办按历史判断，与排名工作簿一致"),
-        None => "未读取历史数据（没有给出 --history）：连续季度被通报而升级的约谈、挂牌督办，以及“上季度被约谈”的挂牌督办都无法判断，两个方案下的督办措施只按本季度判断，可能与排名工作簿不同".to_string(),
+        Some(h) => format!("两个方案都读取了{h}，涉及以前季度的督办规则按历史判断，与排名工作簿一致"),
+        None => "未读取历史数据（没有给出 --history）：涉及以前季度的督办规则（连续季度、上季度的措施、排名变化）都无法判断，两个方案下的督办措施只按本季度判断，可能与排名工作簿不同".to_string(),
     };
     let facts: [(&str, String); 7] = [
         (

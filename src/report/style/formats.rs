@@ -43,7 +43,7 @@ impl Fill {
     }
 
     /// White text, bold, on a dark fill (一票否决's deep red), so that it can be read.
-    pub(super) fn font(self) -> Option<u32> {
+    pub(crate) fn font(self) -> Option<u32> {
         match self {
             Fill::Measure(c) if luminance(c) < 128.0 => Some(0xFFFFFF),
             _ => None,
