@@ -44,6 +44,16 @@ pub(super) fn measure_rules(a: &Assessment) -> Vec<(MeasureDef, String)> {
         .collect()
 }
 
+/// What a total is made of: "各指标得分之和 + 加分 − 扣分", and the ladder's points when the scheme
+/// has rules that give them.
+pub(super) fn total_formula(s: &Scheme) -> &'static str {
+    if s.rules.iter().any(|r| r.points.is_some()) {
+        "各指标得分之和 + 加分 − 扣分 ± 督办规则加减分"
+    } else {
+        "各指标得分之和 + 加分 − 扣分"
+    }
+}
+
 /// The rules that add or deduct points, in words.
 pub(super) fn point_rules(s: &Scheme) -> Vec<String> {
     s.rules

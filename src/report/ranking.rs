@@ -151,11 +151,20 @@ fn notes(g: &mut Grid, a: &Assessment, mut row: u32) -> u32 {
     }
     let s = a.scheme;
     let ri = &s.statistics.rank_interval;
-    let mut lines = vec![
-        format!(
-            "总分 = 各指标得分之和 + 加分 − 扣分。每项指标得分、加分和扣分按四舍五入保留{}位小数，小计和总分是表中数字之和，可逐项核对（见“分项得分”）。",
-            s.decimals
-        ),
+    let mut lines = vec![format!(
+        "总分 = {}。每项指标得分、加分和扣分按四舍五入保留{}位小数，小计和总分是表中数字之和，可逐项核对（见“分项得分”）。",
+        legend::total_formula(s),
+        s.decimals
+    )];
+    let points = legend::point_rules(s);
+    if !points.is_empty() {
+        lines.push(format!(
+            "督办规则加减分（按加减分之前的排名判定，加减后重新排名）：{}。",
+            points.join("；")
+        ));
+    }
+    lines.extend([
+
         format!("等次：{}；被一票否决的地区定为{}。", legend::grades(s), s.veto.grade),
         format!(
             "排名区间：各指标分值随机浮动±{}%、抽样{}次后该地区名次的第{}至第{}百分位。两个地区的排名区间相互重叠时，其名次先后并不可靠。",
@@ -166,7 +175,7 @@ fn notes(g: &mut Grid, a: &Assessment, mut row: u32) -> u32 {
         ),
         "较上季度：得分为本季度总分减上季度总分；排名↑表示名次上升。督办措施每个地区只列最严重的一项，触发的各条规则及数据见“预警与督办”。"
             .to_string(),
-    ];
+    ]);
     for r in a.regions.iter().filter(|r| r.is_scored()) {
         if let Some(reason) = &r.veto {
             lines.push(format!(

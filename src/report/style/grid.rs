@@ -504,6 +504,30 @@ impl Grid {
         if wrapped {
             self.grow(TITLE_ROW, 22.0 * 2.0 + 6.0);
         }
+        // The line under the title, as many lines as it wraps to over its columns (a long
+        // scheme name and version printed over the top of the table).
+        let mut lines = 0;
+        if let Some(cells) = self.rows.get_mut(SUBTITLE_ROW as usize) {
+            for (col, cell) in cells.iter_mut() {
+                let Value::Text(t) = &cell.value else {
+                    continue;
+                };
+                if !matches!(
+                    cell.style,
+                    Style::Subtitle | Style::SubtitleWrapped | Style::SubtitleWarning
+                ) {
+                    continue;
+                }
+                let n = lines_in(t, span_width(widths, *col, cell.span));
+                if n > 1 && cell.style == Style::Subtitle {
+                    cell.style = Style::SubtitleWrapped;
+                }
+                lines = lines.max(n);
+            }
+        }
+        if lines > 1 {
+            self.grow(SUBTITLE_ROW, LINE_HEIGHT * f64::from(lines));
+        }
     }
 
     /// The widths of the columns printed, up to `last_col`.
@@ -661,5 +685,21 @@ mod pagination_tests {
         g.title(title, "", 3);
         g.wrap_wide_titles(&[30.0; 4]);
         assert_eq!(text_at(&g, 0), title);
+    }
+
+    /// Regression (issue 25): a scheme version "2020.1-阶梯示例" made 分项得分's last page's
+    /// subtitle wrap to three lines in a row two lines high, printed over the title. The row now
+    /// grows to the lines the text wraps to over its columns.
+    #[test]
+    fn regression_a_subtitle_wider_than_its_columns_gets_the_lines_it_wraps_to() {
+        let sub = "指标体系：打击侵权假冒工作考核评价指标体系（2020年版）（版本2020.1-阶梯示例）\n制表日期：2026年1月20日";
+        let mut g = Grid::new();
+        g.title("标题", sub, 3);
+        g.wrap_wide_titles(&[8.0; 4]);
+        let widths = [8.0; 4];
+        let height = g.height_of(SUBTITLE_ROW, &widths).unwrap();
+        let lines = lines_in(sub, 32.0);
+        assert!(lines >= 4, "{lines}");
+        assert!(height >= LINE_HEIGHT * f64::from(lines), "{height}");
     }
 }
