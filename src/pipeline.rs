@@ -687,21 +687,28 @@ pub fn assess(run: &ScoreRun) -> Result<Assessed, Error> {
         .filter(|h| h.quarter == run.quarter.prev())
         .cloned()
         .collect();
-    let analysis = t.time("统计", || {
+    let mut analysis = t.time("统计", || {
         stats::analyse(&setup.scheme, &results, &previous)
     });
+    // The ladder's points, on the ranking before them; the rank intervals then hold them as
+    // they hold the bonus, so that an interval contains the rank printed beside it.
+    let adjusted = flag::adjust(
+        &setup.scheme,
+        run.quarter,
+        &mut results,
+        &past,
+        &analysis.funnels,
+    );
+    if adjusted {
+        analysis = t.time("统计", || {
+            stats::analyse(&setup.scheme, &results, &previous)
+        });
+    }
     let clock = flag::Clock {
         made_on: made_on(setup, &run.run_time),
         calendar: &setup.calendar,
     };
     let flags = t.time("督办措施", || {
-        flag::adjust(
-            &setup.scheme,
-            run.quarter,
-            &mut results,
-            &past,
-            &analysis.funnels,
-        );
         flag::evaluate_at(
             &clock,
             &setup.scheme,

@@ -234,16 +234,17 @@ pub fn evaluate_at(
 
 /// Applies the scheme's point rules (`points` instead of `measure`), in order, to the scored
 /// regions: each that fires is an item of the region's result, rounded as published, and its
-/// total, 等次 and the ranking follow. Decided on the ranking before these points.
+/// total, 等次 and the ranking follow. Decided on the ranking before these points. Whether any
+/// rule gave points.
 pub fn adjust(
     scheme: &Scheme,
     quarter: Quarter,
     results: &mut [RegionResult],
     history: &[QuarterRecord],
     funnels: &[Funnel],
-) {
+) -> bool {
     if !scheme.rules.iter().any(|r| r.points.is_some()) {
-        return;
+        return false;
     }
     let mut items: Vec<(usize, Item)> = Vec::new();
     {
@@ -271,7 +272,7 @@ pub fn adjust(
         }
     }
     if items.is_empty() {
-        return;
+        return false;
     }
     for (i, item) in items {
         let r = &mut results[i];
@@ -286,6 +287,7 @@ pub fn adjust(
         };
     }
     crate::score::rank(results);
+    true
 }
 
 /// A rule's name and reason with its placeholders filled.

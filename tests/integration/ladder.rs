@@ -101,6 +101,30 @@ fn the_example_ladder_over_the_demos_four_quarters() {
     let jy = region(&q2, "揭阳市");
     assert_eq!(jy.adjustments[0].points, 0.5);
     assert_eq!(jy.adjustments[0].detail, "排名由上季度第18名上升10名");
+    // Regression (issue 25): the rank interval was drawn on the totals before the ladder's
+    // points, "5–6" printed beside 广州市's 7th place. It holds the points as it holds the bonus.
+    let dump = crate::report::xlsx_dump::dump(&tmp.path().join("2025Q2.xlsx"));
+    let ranking = &dump["01-总排名"];
+    let row = ranking
+        .lines()
+        .find(|l| l.contains(" s \"广州市\" "))
+        .and_then(|l| l.split_whitespace().next())
+        .map(|cell| cell.trim_start_matches(char::is_alphabetic).to_string())
+        .unwrap();
+    let interval = ranking
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix(&format!("B{row} s \""))
+                .and_then(|r| r.split('"').next())
+                .map(str::to_string)
+        })
+        .unwrap();
+    let bounds: Vec<u32> = interval.split('–').map(|x| x.parse().unwrap()).collect();
+    assert!(
+        bounds[0] <= 7 && 7 <= *bounds.last().unwrap(),
+        "广州市 7th, interval {interval}"
+    );
+
     // Submission status: 韶关市 未报送 is 通报.
     assert_eq!(
         measure_of(&q2, "韶关市").unwrap().1,
