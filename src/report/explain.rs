@@ -90,36 +90,33 @@ impl Results<'_> {
         items(&mut out, "三、扣分", r.deductions, &r.deduction_items, '-');
         let indicator_sum: f64 = r.groups.iter().map(|(_, v)| v).sum();
         let adjusted: f64 = s.round(r.adjustments.iter().map(|i| i.points).sum());
-        let (total_head, ladder) = if r.adjustments.is_empty() {
-            ("四", String::new())
+        let ladder = if r.adjustments.is_empty() {
+            String::new()
         } else {
-            let _ = writeln!(out, "四、督办规则加减分：{}分", signed_points(adjusted));
-            for item in &r.adjustments {
-                let _ = writeln!(
-                    out,
-                    "  {}（规则 {}）：{}分",
-                    item.detail,
-                    item.label,
-                    signed_points(item.points)
-                );
-            }
-            (
-                "五",
-                format!(
-                    " {} 督办规则{}",
-                    if adjusted < 0.0 { "−" } else { "+" },
-                    fmt_num(adjusted.abs())
-                ),
+            format!(
+                " {} 督办规则加减分{}",
+                if adjusted < 0.0 { "−" } else { "+" },
+                fmt_num(adjusted.abs())
             )
         };
         let _ = writeln!(
             out,
-            "{total_head}、总分：指标得分{} + 加分{} − 扣分{}{ladder} = {}分",
+            "四、总分：指标得分{} + 加分{} − 扣分{}{ladder} = {}分",
             fmt_num(s.round(indicator_sum)),
             fmt_num(r.bonus),
             fmt_num(r.deductions),
             fmt_num(r.total)
         );
+        // Each point rule of the ladder that applied, with its rule.
+        for item in &r.adjustments {
+            let _ = writeln!(
+                out,
+                "    督办规则加减分：{}（规则：{}）：{}分",
+                item.detail,
+                item.label,
+                signed_points(item.points)
+            );
+        }
         match &r.veto {
             Some(reason) => {
                 let _ = writeln!(

@@ -15,6 +15,11 @@ fn root() -> PathBuf {
 }
 
 fn run(setup: &Setup, q: Quarter, dir: &Path) -> ScoreOutcome {
+    run_sending(setup, q, dir, None)
+}
+
+/// [`run`], with a 反馈单 for every region into `feedback`.
+fn run_sending(setup: &Setup, q: Quarter, dir: &Path, feedback: Option<&Path>) -> ScoreOutcome {
     pipeline::score(&ScoreRun {
         setup,
         quarter: q,
@@ -29,7 +34,10 @@ fn run(setup: &Setup, q: Quarter, dir: &Path) -> ScoreOutcome {
         wait: history::DEFAULT_WAIT,
         on_wait: |_| {},
         progress: &kaoping::ingest::Silent,
-        sends: Default::default(),
+        sends: pipeline::Sends {
+            feedback,
+            ..Default::default()
+        },
         scheme_change: None,
     })
     .unwrap()
@@ -85,7 +93,8 @@ fn the_example_ladder_over_the_demos_four_quarters() {
     // Rank change, as points. 2025Q2: 广州市 was 1st; its indicators, bonus and deductions come
     // to 83.40, 6th (5 places down): −1 point, 82.40, which puts it under 惠州市 (82.47): 7th.
     // 揭阳市 rose from 18th to 8th: +0.5. 韶关市 sent nothing: 20 scored, bottom ⌈2.0⌉ = 2.
-    let q2 = run(&setup, q[1], tmp.path());
+    let forms = tmp.path().join("反馈单");
+    let q2 = run_sending(&setup, q[1], tmp.path(), Some(&forms));
     let gz = region(&q2, "广州市");
     let parts: f64 = gz.groups.iter().map(|(_, v)| v).sum::<f64>() + gz.bonus - gz.deductions;
     assert_eq!(setup.scheme.fixed(parts), "83.40");
@@ -123,6 +132,46 @@ fn the_example_ladder_over_the_demos_four_quarters() {
     assert!(
         bounds[0] <= 7 && 7 <= *bounds.last().unwrap(),
         "广州市 7th, interval {interval}"
+    );
+
+    // So does 广州市's 反馈单, above its 总分构成.
+    let cells = crate::util::all_cells(&forms.join("440100_广州市_2025Q2_反馈单.xlsx"));
+    let at = cells.iter().position(|c| c == "督办规则加减分").unwrap();
+    assert_eq!(
+        cells[at + 1],
+        "排名由上季度第1名下降5名：扣1.00分（规则：排名下降5名及以上）"
+    );
+    assert_eq!(cells[at + 2], "总分构成");
+    assert_eq!(
+        cells[at + 3],
+        "指标得分83.40 + 加分0.00 − 扣分0.00 − 督办规则1.00 = 总分82.40"
+    );
+
+    // `explain` tells the point rule on a line of its own, and the total with it.
+    let explained = crate::util::kaoping(
+        &root(),
+        &[
+            "explain",
+            "samples/2025Q2",
+            "440100",
+            "--quarter",
+            "2025Q2",
+            "--scheme",
+            "templates/scheme-ladder-example.toml",
+            "--history",
+            tmp.path().join("history").to_str().unwrap(),
+        ],
+    );
+    let text = String::from_utf8_lossy(&explained.stdout);
+    assert!(
+        text.contains("四、总分：指标得分83.4 + 加分0 − 扣分0 − 督办规则加减分1 = 82.4分"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "    督办规则加减分：排名由上季度第1名下降5名（规则：排名下降5名及以上）：−1分"
+        ),
+        "{text}"
     );
 
     // Submission status: 韶关市 未报送 is 通报.
