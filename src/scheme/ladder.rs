@@ -569,15 +569,16 @@ impl Condition {
 
     /// The measures this quarter's earlier rules must have raised for the condition to hold
     /// (a `held` counting the current quarter in every one of its quarters).
-    pub fn needs_now(&self) -> Vec<&str> {
+    /// With `at_least`, one at least as severe does.
+    pub fn needs_now(&self) -> Vec<(&str, bool)> {
         match self {
             Condition::Held {
                 measure,
                 times,
                 of,
                 current: true,
-                ..
-            } if times == of => vec![measure.as_str()],
+                at_least,
+            } if times == of => vec![(measure.as_str(), *at_least)],
             Condition::All(cs) => cs.iter().flat_map(Condition::needs_now).collect(),
             _ => Vec::new(),
         }

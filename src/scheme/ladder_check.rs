@@ -111,8 +111,14 @@ impl Scheme {
             if let Some(why) = condition.never(&grades) {
                 p.push((NeverFires, format!("{at}.when：规则永远不会触发：{why}")));
             }
-            for m in condition.needs_now() {
-                if !raised.contains(&m) && self.measure(m).is_some() {
+            for (m, at_least) in condition.needs_now() {
+                let floor = self.measure(m).map(|d| d.severity);
+                let seen = raised.contains(&m)
+                    || (at_least
+                        && raised
+                            .iter()
+                            .any(|r| self.measure(r).map(|d| d.severity) >= floor));
+                if !seen && floor.is_some() {
                     p.push((
                         NeverFires,
                         format!(
@@ -259,6 +265,14 @@ mod tests {
                 "{ measure = \"supervise\", quarters = 2 }"
             ),
             [LadderIssue::NeverFires]
+        );
+        // With at_least, a more serious measure raised before will do: 一票否决 comes first.
+        assert_eq!(
+            issues(
+                "{ measure = \"notify\", quarters = 2 }",
+                "{ measure = \"supervise\", quarters = 2, at_least = true }"
+            ),
+            []
         );
         // A 等次 the scheme does not have.
         assert_eq!(
