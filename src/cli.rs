@@ -260,6 +260,23 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         holidays: Option<PathBuf>,
     },
+    /// 年度考核：按指标体系 [annual] 的规定，由历史数据中本年度四个季度的结果合成年度总分、排名和等次，输出年度考核工作簿
+    Annual {
+        /// 年份，如 2025
+        #[arg(long)]
+        year: i32,
+        /// 历史数据文件夹（score 每季度写入的那个）；在工作文件夹中省略时为 历史/
+        #[arg(long, value_name = "DIR")]
+        history: Option<PathBuf>,
+        /// 年度考核工作簿，默认为 年度考核_年份.xlsx（在工作文件夹中写在 输出/ 中）
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// 历史数据缺少本年度某个季度时仍然计算（每页注明“年度结果未完成”）；默认停止
+        #[arg(long)]
+        partial: bool,
+        #[command(flatten)]
+        setup: SetupArgs,
+    },
     /// 用 samples/ 中的四个季度样例完整演示一遍，结果写入 out/
     Demo {
         /// 样例文件夹

@@ -128,6 +128,20 @@ pub fn provenance(
     Ok(out)
 }
 
+/// The SHA-256 of a quarter's file, for a reader to check that a result came from it.
+///
+/// # Errors
+///
+/// [`HistoryError`] when the file cannot be read.
+pub fn file_hash(dir: &Path, quarter: Quarter) -> Result<String, HistoryError> {
+    use sha2::{Digest, Sha256};
+    let path = path_of(dir, quarter);
+    let mut file = std::fs::File::open(&path).map_err(|e| io_err(&path, e))?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).map_err(|e| io_err(&path, e))?;
+    Ok(format!("{:x}", hasher.finalize()))
+}
+
 /// What writing a quarter did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Written {

@@ -1,6 +1,7 @@
 //! kaoping (考评): the quarterly assessment of local governments' work against IP infringement and
 //! counterfeit goods. The pipeline runs one way: scheme → template; ingest → score → flag → report.
 
+pub mod annual;
 pub mod cli;
 pub mod commands;
 pub mod contract;

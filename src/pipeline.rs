@@ -1013,6 +1013,95 @@ fn rerun_order(reruns: &[history::Rerun]) -> String {
         .join("→")
 }
 
+/// One year-end run (`kaoping annual`).
+pub struct AnnualRun<'a> {
+    pub setup: &'a Setup,
+    pub year: i32,
+    pub history: &'a Path,
+    pub out: &'a Path,
+    /// Go on when the history lacks a quarter of the year, every page saying so.
+    pub partial: bool,
+    /// 评分时间 ("2026-01-20 09:00:00"): its day is the 制表日期.
+    pub run_time: String,
+}
+
+/// The year's result from the four quarters the history holds, written to `run.out`. Stops,
+/// naming them, when the history lacks a quarter of the year (unless `run.partial`) or all four.
+///
+/// # Errors
+///
+/// [`Error::Usage`] for a quarter missing or a year not in the history; [`Error::History`] for
+/// a folder that cannot be read; [`Error::Report`] when the workbook cannot be written.
+pub fn annual(run: &AnnualRun) -> Result<crate::annual::Year, Error> {
+    let dir = run.history;
+    let quarters = crate::annual::quarters_of(run.year);
+    let held = history::quarters(dir)?;
+    let missing: Vec<Quarter> = quarters
+        .iter()
+        .copied()
+        .filter(|q| !held.contains(q))
+        .collect();
+    let names = |qs: &[Quarter]| {
+        qs.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    if missing.len() == quarters.len() {
+        return Err(Error::Usage(format!(
+            "历史数据文件夹 {} 中没有{}年的任何季度（已有：{}）。请确认 --year 和 --history",
+            dir.display(),
+            run.year,
+            if held.is_empty() {
+                "无".to_string()
+            } else {
+                names(&held)
+            }
+        )));
+    }
+    if !missing.is_empty() && !run.partial {
+        return Err(Error::Usage(format!(
+            "历史数据中缺少{}的考核结果，{}年度结果无法完成，未写入年度考核工作簿。\
+             请先按季度顺序评分{}（score … --history {}），再运行 annual；\
+             如确需先看未完成的结果，加 --partial（每页注明“年度结果未完成”）",
+            names(&missing),
+            run.year,
+            names(&missing),
+            dir.display()
+        )));
+    }
+    let records: Vec<QuarterRecord> = history::read(dir, None)?
+        .into_iter()
+        .filter(|r| quarters.contains(&r.quarter))
+        .collect();
+    let year = crate::annual::combine(&run.setup.scheme, run.year, &records, &missing);
+    let mut made: Vec<(String, String, String)> = Vec::new();
+    for (q, p) in history::provenance(dir, None)? {
+        if !quarters.contains(&q) {
+            continue;
+        }
+        made.push((
+            q.label(),
+            p.map_or_else(
+                || "评分时未记录所用指标体系（较早版本写入）".to_string(),
+                |p| p.describe(),
+            ),
+            history::file_hash(dir, q)?,
+        ));
+    }
+    report::annual::write(
+        &report::annual::AnnualReport {
+            scheme: &run.setup.scheme,
+            year: &year,
+            run_time: run.run_time.clone(),
+            history_dir: dir.display().to_string(),
+            quarters: made,
+        },
+        run.out,
+    )?;
+    Ok(year)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -90,8 +90,8 @@ impl Quarter {
         format!("{}年第{}季度", self.year, self.ordinal())
     }
 
-    /// 一, 二, 三 or 四.
-    fn ordinal(self) -> &'static str {
+    /// The quarter in words within its year: 一, 二, 三 or 四.
+    pub fn ordinal(self) -> &'static str {
         ["一", "二", "三", "四"]
             .get(usize::try_from(self.q.saturating_sub(1)).unwrap_or(0))
             .copied()

@@ -123,6 +123,23 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
     if let Some(bulletin) = &outcome.sent.bulletin {
         say!("{} 情况通报（草稿）：{}", q.label(), bulletin.display());
     }
+    // A whole year in the samples: its 年度考核 too.
+    let year = q.year;
+    if crate::annual::quarters_of(year)
+        .iter()
+        .all(|x| quarters.contains(x))
+    {
+        let path = out.join(format!("年度考核_{year}.xlsx"));
+        crate::pipeline::annual(&crate::pipeline::AnnualRun {
+            setup: &setup,
+            year,
+            history: &history,
+            out: &path,
+            partial: false,
+            run_time: super::run_time(None),
+        })?;
+        say!("{year}年度考核工作簿：{}", path.display());
+    }
     let _ = exit_of(&outcome);
     Ok(Exit::Ok)
 }

@@ -18,6 +18,7 @@ macro_rules! say_part {
     }};
 }
 
+mod annual;
 mod calendar;
 mod check;
 mod compare;
@@ -200,6 +201,29 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             },
         ),
         Command::Calendar { year, holidays } => calendar::run(year, holidays.as_deref()),
+        Command::Annual {
+            year,
+            history,
+            out,
+            partial,
+            setup,
+        } => {
+            let history = history.or_else(|| ws.map(crate::workspace::Workspace::history));
+            let out = out.unwrap_or_else(|| {
+                let name = format!("年度考核_{year}.xlsx");
+                ws.map_or_else(
+                    || std::path::PathBuf::from(&name),
+                    |w| w.root.join(crate::workspace::OUTPUTS).join(&name),
+                )
+            });
+            annual::run(
+                year,
+                history.as_deref(),
+                &out,
+                partial,
+                &workspace::setup(&setup, ws),
+            )
+        }
         Command::Demo { samples, out } => demo::run(&samples, &out),
     }
 }

@@ -7,6 +7,7 @@
 //! from a submission is always written as a string, never as a formula, and the document date is
 //! fixed by the quarter, so the same `Assessment` gives a byte-identical workbook.
 
+pub mod annual;
 mod bars;
 pub mod bulletin;
 pub mod comparison;
@@ -425,7 +426,7 @@ fn new_workbook(a: &Assessment) -> Workbook {
 /// Adds a worksheet named `name` and fills it with `fill`. Every sheet is written in row order
 /// (see `style::Grid`), so each is a low-memory worksheet: rows go to a temporary file as they are
 /// written and a nationwide run does not hold every cell in memory.
-fn add_sheet(
+pub(crate) fn add_sheet(
     wb: &mut Workbook,
     name: &'static str,
     fill: impl FnOnce(&mut Worksheet) -> Result<(), XlsxError>,

@@ -9,6 +9,7 @@
 //! deductions, veto, grades, flag rules) and `statistics`, all re-exported here. `validate` and
 //! `references` check a loaded scheme; `describe` puts its rules into words for the workbooks.
 
+pub mod annual;
 mod describe;
 mod indicators;
 mod inputs;
@@ -103,6 +104,9 @@ pub struct Scheme {
     /// What the office tells each region after scoring; defaults when the file has none.
     #[serde(default)]
     pub feedback: Feedback,
+    /// How the year's result is made from the quarters (`[annual]`); defaults when absent.
+    #[serde(default)]
+    pub annual: annual::AnnualRule,
 }
 
 fn default_decimals() -> u32 {

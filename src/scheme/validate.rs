@@ -341,6 +341,9 @@ impl Scheme {
         if !self.grades.iter().any(|g| g.name == self.veto.grade) {
             p.push(format!("veto.grade：等次 {} 不存在", self.veto.grade));
         }
+        let grades: Vec<String> = self.grades.iter().map(|g| g.name.clone()).collect();
+        let measures: Vec<&str> = self.measures.iter().map(|m| m.id.as_str()).collect();
+        p.extend(self.annual.problems(&grades, &measures));
         let fb = &self.feedback;
         if !fb.rectify_above.is_finite() || fb.rectify_above < 0.0 {
             p.push("feedback.rectify_above：应为非负数".to_string());

@@ -7,6 +7,7 @@
 
 mod util;
 
+mod annual;
 mod architecture;
 mod bulletin;
 mod bulletin_schema;

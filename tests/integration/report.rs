@@ -754,6 +754,7 @@ fn demo_workbook_matches_golden_files() {
             "退回修改通知_445100_潮州市",
             forms.join("445100_潮州市_2025Q4_退回修改通知.xlsx"),
         ),
+        ("年度考核_2025", out.join("年度考核_2025.xlsx")),
     ];
     let update = std::env::var("KAOPING_UPDATE_GOLDEN").as_deref() == Ok("1");
     let mut failures = Vec::new();

@@ -1,0 +1,73 @@
+//! `kaoping annual`: the year's result from the history, as a workbook.
+
+use super::{load, run_time, Exit};
+use crate::cli::SetupArgs;
+use crate::pipeline::{self, AnnualRun, Error};
+use std::path::Path;
+
+pub fn run(
+    year: i32,
+    history: Option<&Path>,
+    out: &Path,
+    partial: bool,
+    args: &SetupArgs,
+) -> Result<Exit, Error> {
+    let Some(history) = history else {
+        return Err(Error::Usage(
+            "请用 --history 指定历史数据文件夹（各季度 score 时写入的那个）；在工作文件夹中可省略"
+                .to_string(),
+        ));
+    };
+    if !history.is_dir() {
+        return Err(Error::Usage(format!(
+            "历史数据文件夹 {} 不存在。请检查 --history 的路径（应为各季度 score --history 所用的文件夹）",
+            history.display()
+        )));
+    }
+    let setup = load(args)?;
+    let year_result = pipeline::annual(&AnnualRun {
+        setup: &setup,
+        year,
+        history,
+        out,
+        partial,
+        run_time: run_time(args.date),
+    })?;
+    let scored = year_result.regions.iter().filter(|r| r.scored()).count();
+    say!(
+        "{year}年度：{}个地区，{scored}个地区有已评分的季度",
+        year_result.regions.len()
+    );
+    if let Some(w) = year_result.incomplete() {
+        say!("注意：{w}，本次结果不是正式的年度结果");
+    }
+    let mut by_grade: Vec<(String, usize)> = Vec::new();
+    for r in year_result.regions.iter().filter(|r| r.scored()) {
+        match by_grade.iter_mut().find(|(g, _)| *g == r.grade) {
+            Some((_, n)) => *n += 1,
+            None => by_grade.push((r.grade.clone(), 1)),
+        }
+    }
+    let grades: Vec<String> = setup
+        .scheme
+        .grades
+        .iter()
+        .map(|g| {
+            let n = by_grade
+                .iter()
+                .find(|(x, _)| *x == g.name)
+                .map_or(0, |(_, n)| *n);
+            format!("{}{n}个", g.name)
+        })
+        .collect();
+    say!("等次：{}", grades.join("、"));
+    for r in year_result.regions.iter().filter(|r| r.downgrade.is_some()) {
+        say!("  {}：{}", r.name, r.downgrade.as_deref().unwrap_or(""));
+    }
+    say!("年度考核工作簿：{}", out.display());
+    Ok(if year_result.incomplete().is_some() {
+        Exit::DataErrors
+    } else {
+        Exit::Ok
+    })
+}

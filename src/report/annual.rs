@@ -1,0 +1,440 @@
+//! The annual workbook (年度考核): 年度排名 (each quarter beside the year), 年度构成 (how each
+//! annual total is made, adding up as printed) and 评分说明 (the rule and the quarters read).
+
+use super::style::{Fill, Fit, Grid, Kind, Page, Tone};
+use super::ReportError;
+use crate::annual::{AnnualResult, Year};
+use crate::scheme::Scheme;
+use rust_xlsxwriter::{DocProperties, Worksheet};
+use std::path::Path;
+
+/// What the workbook shows besides the year: the scheme, the 制表日期 and the quarters read.
+pub struct AnnualReport<'a> {
+    pub scheme: &'a Scheme,
+    pub year: &'a Year,
+    /// 制表日期 (`2026-01-20 09:00:00`).
+    pub run_time: String,
+    /// The history folder as given.
+    pub history_dir: String,
+    /// Each quarter read, with the scheme and version that scored it (from the history) and
+    /// the SHA-256 of its file.
+    pub quarters: Vec<(String, String, String)>,
+}
+
+const RANKING: &str = "年度排名";
+const MAKEUP: &str = "年度构成";
+const NOTES: &str = "评分说明";
+/// Rows 0–1 the title, 2 the quarters over their columns, 3 the headers.
+const GROUP_ROW: u32 = 2;
+const HEADER_ROW: u32 = 3;
+const FIRST_ROW: u32 = 4;
+/// Up to this many regions 年度排名 prints on one page.
+const ONE_PAGE_REGIONS: usize = 30;
+
+impl AnnualReport<'_> {
+    fn title(&self, sheet: &str) -> String {
+        format!(
+            "{}　{}年度打击侵权假冒工作考核评价　{sheet}",
+            self.scheme.office.name, self.year.year
+        )
+    }
+
+    /// The line under every title; with a quarter missing, a last line that says so.
+    fn subtitle(&self) -> String {
+        let mut s = format!(
+            "指标体系：{}（版本{}）　　制表日期：{}",
+            self.scheme.name,
+            self.scheme.version,
+            super::made_on(&self.run_time)
+        );
+        if let Some(w) = self.year.incomplete() {
+            s.push_str(&format!(
+                "\n【{w}：本表按已有季度计算，不是正式的年度结果】"
+            ));
+        }
+        s
+    }
+
+    fn page(&self, header_row: u32, last_row: u32, last_col: u16, fixed: u16) -> Page {
+        Page::table(
+            &self.scheme.office.name,
+            &format!("{}年度", self.year.year),
+            header_row,
+            last_row,
+            last_col,
+            fixed,
+        )
+    }
+}
+
+/// Writes the annual workbook atomically.
+///
+/// # Errors
+///
+/// As for [`super::write`].
+pub fn write(r: &AnnualReport, path: &Path) -> Result<(), ReportError> {
+    let mut wb = crate::xlsx::workbook();
+    wb.set_zip_compression_level(3);
+    let created = chrono::NaiveDate::from_ymd_opt(r.year.year, 12, 31)
+        .unwrap_or_default()
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default();
+    let props = DocProperties::new()
+        .set_title(format!("{} {}年度考核", r.scheme.name, r.year.year))
+        .set_subject("打击侵权假冒工作年度考核评价")
+        .set_author(format!("kaoping {}", env!("CARGO_PKG_VERSION")))
+        .set_creation_datetime(
+            &rust_xlsxwriter::ExcelDateTime::from_timestamp(created.and_utc().timestamp())
+                .unwrap_or_default(),
+        );
+    wb.set_properties(&props);
+    super::add_sheet(&mut wb, RANKING, |ws| ranking(ws, r))?;
+    super::add_sheet(&mut wb, MAKEUP, |ws| makeup(ws, r))?;
+    super::add_sheet(&mut wb, NOTES, |ws| notes(ws, r))?;
+    crate::output::save_workbook(&mut wb, path)?;
+    Ok(())
+}
+
+/// 年度排名: rank, region, each quarter's total, rank and measure, the year's total and 等次.
+fn ranking(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let s = r.scheme;
+    let quarters = r.year.quarters();
+    // 排名, 区划代码, 地区, then 3 per quarter, then 年度总分, 等次.
+    let first_q: u16 = 3;
+    let total_col = first_q + 3 * quarters.len() as u16;
+    let last_col = total_col + 1;
+    let mut g = Grid::new();
+    g.title(&r.title(RANKING), &r.subtitle(), last_col);
+    for (c, h) in [(0u16, "排名"), (1, "区划代码"), (2, "地区")] {
+        g.header_span(GROUP_ROW, c, 1, "");
+        g.header_span(HEADER_ROW, c, 1, h);
+    }
+    for (i, q) in quarters.iter().enumerate() {
+        let c = first_q + 3 * i as u16;
+        let head = if r.year.missing.contains(q) {
+            format!("第{}季度（缺）", q.ordinal())
+        } else {
+            format!("第{}季度", q.ordinal())
+        };
+        g.header_span(GROUP_ROW, c, 3, &head);
+        g.header_span(HEADER_ROW, c, 1, "总分");
+        g.header_span(HEADER_ROW, c + 1, 1, "排名");
+        g.header_span(HEADER_ROW, c + 2, 1, "措施");
+        g.set_width(c, 7.0);
+        g.set_width(c + 1, 5.0);
+        g.set_width(c + 2, 9.0);
+    }
+    g.header_span(GROUP_ROW, total_col, 2, "年度");
+    g.header_span(HEADER_ROW, total_col, 1, "年度总分");
+    g.header_span(HEADER_ROW, last_col, 1, "等次");
+    g.set_width(0, 5.0);
+    g.set_width(1, 8.0);
+    g.set_width(2, 9.0);
+    g.set_width(total_col, 8.0);
+    g.set_width(last_col, 7.0);
+    let mut row = FIRST_ROW;
+    for a in &r.year.regions {
+        let fill = if a.scored() { Fill::None } else { Fill::Grey };
+        if a.scored() && s.annual.publish_ranks {
+            g.num(row, 0, f64::from(a.rank), Kind::Int, fill);
+        } else {
+            g.styled(row, 0, "—", Kind::Label, fill, Tone::Normal);
+        }
+        g.styled(row, 1, &a.code, Kind::Label, fill, Tone::Normal);
+        g.text(row, 2, &a.name, fill);
+        for (i, p) in a.quarters.iter().enumerate() {
+            let c = first_q + 3 * i as u16;
+            match &p.record {
+                Some(rec) if rec.scored() => {
+                    let qfill = if p.vetoed {
+                        Fill::for_measure(veto_measure(s))
+                    } else {
+                        fill
+                    };
+                    // The quarter's measure in its colour, as 总排名 showed it.
+                    let mfill = match s.measures.iter().find(|m| m.label == p.measure) {
+                        Some(m) => Fill::for_measure(Some(m)),
+                        None => qfill,
+                    };
+                    g.num(row, c, rec.total, Kind::Score, qfill);
+                    g.num(row, c + 1, f64::from(rec.rank), Kind::Int, qfill);
+                    g.styled(row, c + 2, &p.measure, Kind::Label, mfill, Tone::Normal);
+                }
+                Some(rec) => {
+                    g.styled_span(row, c, 3, rec.status.label(), Kind::Label, Fill::Grey);
+                }
+                None => {
+                    g.styled_span(row, c, 3, "（历史数据缺）", Kind::Label, Fill::Grey);
+                }
+            }
+        }
+        g.num_toned(row, total_col, a.total, Kind::Score, fill, Tone::Bold);
+        g.styled(
+            row,
+            last_col,
+            &a.grade,
+            Kind::Label,
+            fill,
+            Tone::for_grade(s, &a.grade),
+        );
+        row += 1;
+    }
+    let last_region_row = row.saturating_sub(1).max(HEADER_ROW);
+    g.set_fitting(false);
+    row += 1;
+    for line in ranking_notes(r) {
+        g.para(row, 0, last_col, &line);
+        row += 1;
+    }
+    row += 1;
+    g.para(
+        row,
+        0,
+        last_col,
+        &format!(
+            "制表：＿＿＿＿＿＿　　　审核：＿＿＿＿＿＿　　　签发：＿＿＿＿＿＿\n（{}，{}）",
+            s.office.name,
+            super::made_on(&r.run_time)
+        ),
+    );
+    g.set_height(row, 30.0);
+    let mut page = r.page(HEADER_ROW, last_region_row, last_col, 3);
+    page.print_area = Some((row, last_col));
+    if r.year.regions.len() <= ONE_PAGE_REGIONS {
+        page.fit = Fit::OnePage;
+    }
+    g.render(ws, &page)
+}
+
+/// The measure a veto raises, for the colour of a vetoed quarter.
+fn veto_measure(s: &Scheme) -> Option<&crate::scheme::MeasureDef> {
+    s.rules
+        .iter()
+        .find(|r| matches!(r.condition, Some(crate::scheme::Condition::Veto)))
+        .and_then(|r| r.measure.as_deref())
+        .and_then(|m| s.measure(m))
+}
+
+/// The notes under 年度排名: the rule, then one footnote per region vetoed, counted by the
+/// missing-quarter rule or capped.
+fn ranking_notes(r: &AnnualReport) -> Vec<String> {
+    let s = r.scheme;
+    let rule = &s.annual;
+    let mut out = vec![format!(
+        "年度总分 = {}；{}。各季度折算分四舍五入保留{}位小数，年度总分为折算分之和（见“年度构成”）。",
+        rule.describe(),
+        rule.describe_missing(),
+        s.decimals
+    )];
+    out.push(format!("等次：{}。", super::legend::grades(s)));
+    if !rule.publish_ranks {
+        out.push("按规定只公布等次，排名不分前后：同一等次的地区按区划代码排列。".to_string());
+    }
+    if let Some(w) = r.year.incomplete() {
+        out.push(format!(
+            "注意：{w}。历史数据中没有该季度的考核结果，本表按已有季度的权重折算，不是正式的年度结果；补齐该季度评分后重新生成。"
+        ));
+    }
+    for a in &r.year.regions {
+        out.extend(region_notes(a));
+    }
+    out
+}
+
+/// A region's footnotes: a downgrade, quarters counted by the missing-quarter rule.
+fn region_notes(a: &AnnualResult) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(d) = &a.downgrade {
+        out.push(format!("注：{}{d}。", a.name));
+    }
+    for p in a.substituted() {
+        let status = p.record.as_ref().map_or("未评分", |rec| rec.status.label());
+        out.push(format!(
+            "注：{}{}{}，{}。",
+            a.name,
+            p.quarter.label(),
+            status,
+            p.substituted.as_deref().unwrap_or("")
+        ));
+    }
+    out
+}
+
+/// 年度构成: per region, each quarter's figure as counted and its part (figure × weight, rounded
+/// as published), and the year's total, the sum of the parts; what was substituted, said.
+fn makeup(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let s = r.scheme;
+    let quarters = r.year.quarters();
+    let first_q: u16 = 2;
+    let total_col = first_q + 2 * quarters.len() as u16;
+    let note_col = total_col + 1;
+    let mut g = Grid::new();
+    g.title(&r.title(MAKEUP), &r.subtitle(), note_col);
+    for (c, h) in [(0u16, "排名"), (1, "地区")] {
+        g.header_span(GROUP_ROW, c, 1, "");
+        g.header_span(HEADER_ROW, c, 1, h);
+    }
+    // The weights of the quarters held (every region has the same).
+    let weights: Vec<f64> = r
+        .year
+        .regions
+        .first()
+        .map(|a| a.quarters.iter().map(|p| p.weight).collect())
+        .unwrap_or_default();
+    for (i, q) in quarters.iter().enumerate() {
+        let c = first_q + 2 * i as u16;
+        let w = weights.get(i).copied().unwrap_or(0.0);
+        g.header_span(
+            GROUP_ROW,
+            c,
+            2,
+            &format!("第{}季度（{}）", q.ordinal(), pct(w)),
+        );
+        g.header_span(HEADER_ROW, c, 1, "计入分");
+        g.header_span(HEADER_ROW, c + 1, 1, "折算分");
+        g.set_width(c, 8.0);
+        g.set_width(c + 1, 8.0);
+    }
+    g.header_span(GROUP_ROW, total_col, 1, "");
+    g.header_span(HEADER_ROW, total_col, 1, "年度总分");
+    g.header_span(GROUP_ROW, note_col, 1, "");
+    g.header_span(HEADER_ROW, note_col, 1, "说明");
+    g.set_width(0, 5.0);
+    g.set_width(1, 9.0);
+    g.set_width(total_col, 9.0);
+    g.set_width(note_col, 44.0);
+    let mut row = FIRST_ROW;
+    for a in &r.year.regions {
+        if s.annual.publish_ranks && a.scored() {
+            g.num(row, 0, f64::from(a.rank), Kind::Int, Fill::None);
+        } else {
+            g.styled(row, 0, "—", Kind::Label, Fill::None, Tone::Normal);
+        }
+        g.text(row, 1, &a.name, Fill::None);
+        for (i, p) in a.quarters.iter().enumerate() {
+            let c = first_q + 2 * i as u16;
+            if p.record.is_none() {
+                g.styled_span(row, c, 2, "（缺）", Kind::Label, Fill::Grey);
+                continue;
+            }
+            let fill = if p.substituted.is_some() {
+                Fill::Grey
+            } else {
+                Fill::None
+            };
+            g.num(row, c, p.counted, Kind::Score, fill);
+            g.num(row, c + 1, p.contribution, Kind::Score, fill);
+        }
+        g.num_toned(row, total_col, a.total, Kind::Score, Fill::None, Tone::Bold);
+        let mut said: Vec<String> = Vec::new();
+        for p in a.substituted() {
+            let status = p.record.as_ref().map_or("未评分", |rec| rec.status.label());
+            said.push(format!(
+                "第{}季度{status}，{}",
+                p.quarter.ordinal(),
+                p.substituted.as_deref().unwrap_or("")
+            ));
+        }
+        if let Some(d) = &a.downgrade {
+            said.push(d.clone());
+        }
+        g.text(row, note_col, &said.join("；"), Fill::None);
+        row += 1;
+    }
+    let last_row = row.saturating_sub(1).max(HEADER_ROW);
+    g.set_fitting(false);
+    row += 1;
+    g.para(
+        row,
+        0,
+        note_col,
+        &format!(
+            "折算分 = 计入分 × 权重，四舍五入保留{}位小数；年度总分 = 各季度折算分之和，逐项相加与总分一致。灰色为未评分季度按规定计入的分数（{}）。",
+            s.decimals,
+            s.annual.describe_missing()
+        ),
+    );
+    let mut page = r.page(HEADER_ROW, last_row, note_col, 2);
+    page.print_area = Some((row, note_col));
+    if r.year.regions.len() <= ONE_PAGE_REGIONS {
+        page.fit = Fit::OnePage;
+    }
+    g.render(ws, &page)
+}
+
+/// "25%".
+fn pct(w: f64) -> String {
+    format!("{}%", crate::text::fmt_num(w * 100.0))
+}
+
+/// 评分说明: the rule, the quarters read and what scored them.
+fn notes(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let s = r.scheme;
+    let rule = &s.annual;
+    let last_col: u16 = 5;
+    let mut g = Grid::new();
+    g.title(&r.title(NOTES), &r.subtitle(), last_col);
+    for c in 0..=last_col {
+        g.set_width(c, 20.0);
+    }
+    g.set_fitting(false);
+    let mut row = super::TABLE_HEADER_ROW;
+    g.section(row, "一、年度总分与等次");
+    row += 1;
+    let mut lines = vec![
+        format!("年度总分 = {}。", rule.describe()),
+        format!("{}；该季度在“年度排名”和“年度构成”中注明。", rule.describe_missing()),
+        format!(
+            "各季度折算分 = 季度总分 × 权重，四舍五入保留{}位小数；年度总分为各季度折算分之和，逐项相加与总分一致。",
+            s.decimals
+        ),
+        format!("等次按年度总分：{}。", super::legend::grades(s)),
+    ];
+    if rule.veto_downgrade {
+        lines.push(format!(
+            "本年度任一季度被一票否决的地区，年度等次定为{}，排在未被否决的地区之后。",
+            s.veto.grade
+        ));
+    }
+    if let (Some(m), Some(g)) = (&rule.cap_after, &rule.cap_grade) {
+        let label = s.measure(m).map_or(m.as_str(), |d| d.label.as_str());
+        lines.push(format!(
+            "本年度任一季度被{label}或更严重措施的地区，年度等次不高于{g}。"
+        ));
+    }
+    lines.push(if rule.publish_ranks {
+        "年度总分相同的地区名次并列，其后名次顺延；全年均未评分的地区列于最后。".to_string()
+    } else {
+        "按规定只公布等次，排名不分前后。".to_string()
+    });
+    for l in lines {
+        g.para(row, 0, last_col, &l);
+        row += 1;
+    }
+    row += 1;
+    g.section(row, "二、读取的季度");
+    row += 1;
+    g.para(
+        row,
+        0,
+        last_col,
+        &format!("历史数据文件夹：{}", r.history_dir),
+    );
+    row += 1;
+    for (q, made, hash) in &r.quarters {
+        g.para(
+            row,
+            0,
+            last_col,
+            &format!("{q}：{made}；文件校验值（SHA-256）{hash}"),
+        );
+        row += 1;
+    }
+    if let Some(w) = r.year.incomplete() {
+        g.para(row, 0, last_col, &format!("注意：{w}。"));
+        row += 1;
+    }
+    let mut page = Page::document(&s.office.name, &format!("{}年度", r.year.year));
+    page.print_area = Some((row, last_col));
+    g.render(ws, &page)
+}

@@ -1,0 +1,129 @@
+//! `[annual]`: how the year's result (年度考核) is made from the quarters the history holds.
+
+use serde::Deserialize;
+
+/// The annual rule. Every key has a default, so a scheme without `[annual]` averages the four
+/// quarters, counts a quarter without a valid submission as 0, grades by `[[grades]]` and
+/// makes any quarter's 一票否决 the year's.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AnnualRule {
+    /// Weights of the first to the fourth quarter; empty means the mean (each a quarter).
+    pub weights: Vec<f64>,
+    /// How a quarter without a valid submission (数据有误 or 未报送) counts.
+    pub missing: Missing,
+    /// Points taken off the mean of the other quarters, for `missing = "mean_minus"`.
+    pub missing_deduction: f64,
+    /// Any quarter's 一票否决 makes the year's 等次 `[veto] grade` and ranks the region after
+    /// the others.
+    pub veto_downgrade: bool,
+    /// A region that held this measure (or a more serious one) in any quarter of the year is
+    /// graded no better than `cap_grade`.
+    pub cap_after: Option<String>,
+    pub cap_grade: Option<String>,
+    /// Whether the printed ranking shows ranks; `false` lists regions by 等次, then by code
+    /// (排名不分前后).
+    pub publish_ranks: bool,
+}
+
+impl Default for AnnualRule {
+    fn default() -> AnnualRule {
+        AnnualRule {
+            weights: Vec::new(),
+            missing: Missing::Zero,
+            missing_deduction: 0.0,
+            veto_downgrade: true,
+            cap_after: None,
+            cap_grade: None,
+            publish_ranks: true,
+        }
+    }
+}
+
+/// How a quarter without a valid submission counts in the year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Missing {
+    /// As 0 points.
+    Zero,
+    /// As the region's lowest scored quarter of the year.
+    Lowest,
+    /// As the mean of its scored quarters less `missing_deduction`.
+    MeanMinus,
+}
+
+impl AnnualRule {
+    /// The weight of quarter `i` (0–3).
+    pub fn weight(&self, i: usize) -> f64 {
+        if self.weights.is_empty() {
+            0.25
+        } else {
+            self.weights.get(i).copied().unwrap_or(0.0)
+        }
+    }
+
+    /// The combination in words: "四个季度总分的平均值" or "第一季度×20%＋…".
+    pub fn describe(&self) -> String {
+        if self.weights.is_empty() {
+            return "四个季度总分的平均值（各占25%）".to_string();
+        }
+        let names = ["第一季度", "第二季度", "第三季度", "第四季度"];
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| format!("{n}×{}%", crate::text::fmt_num(self.weight(i) * 100.0)))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
+
+    /// How a missing quarter counts, in words.
+    pub fn describe_missing(&self) -> String {
+        match self.missing {
+            Missing::Zero => "未报送或数据有误、未评分的季度按0分计".to_string(),
+            Missing::Lowest => {
+                "未报送或数据有误、未评分的季度按该地区本年度已评分季度中的最低分计".to_string()
+            }
+            Missing::MeanMinus => format!(
+                "未报送或数据有误、未评分的季度按该地区本年度已评分季度的平均分减{}分计",
+                crate::text::fmt_num(self.missing_deduction)
+            ),
+        }
+    }
+
+    /// Problems, each naming its key.
+    pub(super) fn problems(&self, grades: &[String], measures: &[&str]) -> Vec<String> {
+        let mut p = Vec::new();
+        if !self.weights.is_empty() {
+            let sum: f64 = self.weights.iter().sum();
+            if self.weights.len() != 4 {
+                p.push(format!(
+                    "annual.weights：应为四个季度的权重，实际为{}个",
+                    self.weights.len()
+                ));
+            } else if (sum - 1.0).abs() > 1e-9 || self.weights.iter().any(|w| *w < 0.0) {
+                p.push(format!(
+                    "annual.weights：应为非负数且和为1，实际和为{}",
+                    crate::text::fmt_num(sum)
+                ));
+            }
+        }
+        if !self.missing_deduction.is_finite() || self.missing_deduction < 0.0 {
+            p.push("annual.missing_deduction：应为非负数".to_string());
+        }
+        match (&self.cap_after, &self.cap_grade) {
+            (Some(m), Some(g)) => {
+                if !measures.contains(&m.as_str()) {
+                    p.push(format!(
+                        "annual.cap_after：措施 {m} 未在 [[measures]] 中定义"
+                    ));
+                }
+                if !grades.contains(g) {
+                    p.push(format!("annual.cap_grade：等次 {g} 不存在"));
+                }
+            }
+            (None, None) => {}
+            _ => p.push("annual.cap_after 与 annual.cap_grade 应同时写或同时不写".to_string()),
+        }
+        p
+    }
+}

@@ -1,0 +1,160 @@
+//! 年度考核 over the demo's four quarters: each region's annual total, rank and 等次 from the
+//! history, worked out by hand for three regions from the quarterly workbooks; a quarter missing
+//! from the history (the stop, and `--partial` marking every page); the scheme's `[annual]`
+//! rule for a missing quarter.
+
+use crate::util::{demo, kaoping, table};
+use std::path::Path;
+
+/// The 年度排名 row of `name`: [排名, 代码, 地区, Q1 总分, 排名, 措施, … Q4 …, 年度总分, 等次].
+fn row<'a>(rows: &'a [Vec<String>], name: &str) -> &'a [String] {
+    rows.iter()
+        .find(|r| r.get(2).map(String::as_str) == Some(name))
+        .unwrap_or_else(|| panic!("{name} not in 年度排名"))
+}
+
+fn annual(dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["annual", "--year", "2025"];
+    all.extend_from_slice(args);
+    kaoping(dir, &all)
+}
+
+#[test]
+fn the_demo_year_from_its_four_quarters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    demo(tmp.path(), &out);
+    let book = out.join("年度考核_2025.xlsx");
+    let rows = table(&book, "年度排名", "排名");
+    assert_eq!(rows.len(), 21);
+
+    // 汕头市, an ordinary year: 91.25, 86.77, 85.26, 94.02 in the four 总排名 sheets. Each a
+    // quarter, rounded as printed: 22.81 (22.8125), 21.69 (21.6925), 21.32 (21.315), 23.51
+    // (23.505); 89.33 in all, below 90: 良好, and the first of the province.
+    let st = row(&rows, "汕头市");
+    assert_eq!(st[3], "91.25");
+    assert_eq!(st[15], "89.33");
+    assert_eq!((st[0].as_str(), st[16].as_str()), ("1", "良好"));
+
+    // 韶关市 sent nothing in Q2: counted as 0 (the default rule), and said so. 78.10, —, 77.10,
+    // 71.88 → 19.53 + 0 + 19.28 + 17.97 = 56.78: 不合格, 18th.
+    let sg = row(&rows, "韶关市");
+    assert_eq!(sg[6], "未报送");
+    assert_eq!(sg[15], "56.78");
+    assert_eq!((sg[0].as_str(), sg[16].as_str()), ("18", "不合格"));
+
+    // 揭阳市 was vetoed in Q4: 60.48, 77.78, 69.47, 68.89 → 15.12 + 19.45 (19.445) + 17.37
+    // (17.3675) + 17.22 (17.2225) = 69.16, a 合格 total, but the year's 等次 is the veto's
+    // 不合格 and it ranks after every region not vetoed: 21st, below 潮州市's 44.62.
+    let jy = row(&rows, "揭阳市");
+    assert_eq!(jy[12], "68.89");
+    assert_eq!(jy[14], "一票否决");
+    assert_eq!(jy[15], "69.16");
+    assert_eq!((jy[0].as_str(), jy[16].as_str()), ("21", "不合格"));
+    let cz = row(&rows, "潮州市");
+    assert_eq!((cz[0].as_str(), cz[15].as_str()), ("20", "44.62"));
+
+    // The footnotes say why, region by region.
+    let cells = crate::util::all_cells(&book);
+    for said in [
+        "注：韶关市2025年第二季度未报送，按0分计。",
+        "注：揭阳市2025年第四季度被一票否决，年度等次定为不合格。",
+    ] {
+        assert!(cells.iter().any(|c| c == said), "{said}");
+    }
+    // 年度构成 adds up as printed.
+    let parts = table(&book, "年度构成", "排名");
+    let sg = parts.iter().find(|r| r[1] == "韶关市").unwrap();
+    let sum: f64 = [3, 5, 7, 9]
+        .iter()
+        .map(|&c| sg[c].parse::<f64>().unwrap())
+        .sum();
+    assert_eq!(format!("{sum:.2}"), sg[10]);
+    assert_eq!(sg[11], "第二季度未报送，按0分计");
+}
+
+#[test]
+fn a_quarter_missing_from_the_history_stops_and_partial_marks_every_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    demo(tmp.path(), &out);
+    let partial = tmp.path().join("h");
+    std::fs::create_dir(&partial).unwrap();
+    for q in ["2025Q1", "2025Q3", "2025Q4"] {
+        let name = format!("{q}.parquet");
+        std::fs::copy(out.join("history").join(&name), partial.join(&name)).unwrap();
+    }
+    let book = tmp.path().join("年度.xlsx");
+    let args = ["--history", "h", "--out", "年度.xlsx"];
+    let o = annual(tmp.path(), &args);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("缺少2025Q2") && err.contains("--partial"),
+        "{err}"
+    );
+    assert!(!book.exists(), "nothing written");
+
+    let mut with = args.to_vec();
+    with.push("--partial");
+    let o = annual(tmp.path(), &with);
+    assert_eq!(o.status.code(), Some(1));
+    let dump = crate::report::xlsx_dump::dump(&book);
+    for (sheet, text) in &dump {
+        if sheet.starts_with("00") {
+            continue;
+        }
+        assert!(
+            text.contains("年度结果未完成（缺第二季度）"),
+            "{sheet} does not say the year is incomplete"
+        );
+    }
+    // The three quarters held, each a third: 汕头市 (91.25 + 85.26 + 94.02) / 3.
+    let rows = table(&book, "年度排名", "排名");
+    let st = row(&rows, "汕头市");
+    assert_eq!(st[15], "90.18");
+
+    // A year the history does not hold at all.
+    let o = kaoping(
+        tmp.path(),
+        &["annual", "--year", "2024", "--history", "h", "--partial"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("没有2024年的任何季度"));
+}
+
+/// `missing = "lowest"`: 韶关市's missing Q2 counts as its lowest scored quarter (71.88), the
+/// rule printed beside it: 19.53 + 17.97 + 19.28 + 17.97 = 74.75, 合格.
+#[test]
+fn the_scheme_says_how_a_missing_quarter_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    demo(tmp.path(), &out);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("templates/scheme-2020.toml")).unwrap();
+    let scheme = tmp.path().join("scheme.toml");
+    std::fs::write(&scheme, format!("{text}\n[annual]\nmissing = \"lowest\"\n")).unwrap();
+    let o = annual(
+        tmp.path(),
+        &[
+            "--history",
+            "out/history",
+            "--out",
+            "年度.xlsx",
+            "--scheme",
+            scheme.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let book = tmp.path().join("年度.xlsx");
+    let rows = table(&book, "年度排名", "排名");
+    let sg = row(&rows, "韶关市");
+    assert_eq!((sg[15].as_str(), sg[16].as_str()), ("74.75", "合格"));
+    let cells = crate::util::all_cells(&book);
+    assert!(
+        cells
+            .iter()
+            .any(|c| c == "注：韶关市2025年第二季度未报送，按本年度最低分71.88分计。"),
+        "no footnote"
+    );
+}
