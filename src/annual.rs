@@ -28,6 +28,27 @@ pub struct QuarterPart {
     pub contribution: f64,
 }
 
+/// A figure of the 年度评定 file counted in the year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemPart {
+    pub label: String,
+    pub value: f64,
+    pub weight: f64,
+    /// `value × weight`, rounded as published.
+    pub contribution: f64,
+    /// Its 事由, when the scheme names a column for it.
+    pub reason: String,
+}
+
+/// A region's row of the 年度评定 file: each item's figure and 事由, and a 年度一票否决.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Findings {
+    pub values: Vec<f64>,
+    pub reasons: Vec<String>,
+    /// 否决事由, when the region is vetoed for the year.
+    pub veto: Option<String>,
+}
+
 /// One region's year.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnnualResult {
@@ -35,6 +56,10 @@ pub struct AnnualResult {
     pub name: String,
     /// The year's quarters, first to fourth.
     pub quarters: Vec<QuarterPart>,
+    /// The 年度评定 file's items, in the scheme's order.
+    pub items: Vec<ItemPart>,
+    /// 年度一票否决 with its 事由.
+    pub annual_veto: Option<String>,
     pub total: f64,
     /// 1-based; equal totals share a rank; regions vetoed in the year after the others; regions
     /// scored in no quarter last, sharing the last rank.
@@ -122,8 +147,14 @@ fn veto_marks(scheme: &Scheme) -> (Vec<&str>, Vec<&str>) {
 }
 
 /// Combines the year's quarters. `records` holds the quarters of `year` the history has (any
-/// order); `missing` the ones it lacks.
-pub fn combine(scheme: &Scheme, year: i32, records: &[QuarterRecord], missing: &[Quarter]) -> Year {
+/// order); `missing` the ones it lacks; `findings` the 年度评定 file by region code.
+pub fn combine(
+    scheme: &Scheme,
+    year: i32,
+    records: &[QuarterRecord],
+    missing: &[Quarter],
+    findings: &BTreeMap<String, Findings>,
+) -> Year {
     let rule = &scheme.annual;
     let quarters = quarters_of(year);
     let (veto_rules, veto_measures) = veto_marks(scheme);
@@ -138,7 +169,7 @@ pub fn combine(scheme: &Scheme, year: i32, records: &[QuarterRecord], missing: &
         if missing.contains(&q) || held_weight <= 0.0 {
             0.0
         } else {
-            rule.weight(i) / held_weight
+            rule.weight(i) / held_weight * rule.quarters_weight
         }
     };
     let mut by_code: BTreeMap<&str, Vec<&QuarterRecord>> = BTreeMap::new();
@@ -223,7 +254,29 @@ pub fn combine(scheme: &Scheme, year: i32, records: &[QuarterRecord], missing: &
                     }
                 })
                 .collect();
-            let total = scheme.round(parts.iter().map(|p| p.contribution).sum());
+            let found = findings.get(code);
+            let items: Vec<ItemPart> = rule
+                .items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let value = found.and_then(|f| f.values.get(i).copied()).unwrap_or(0.0);
+                    ItemPart {
+                        label: item.label.clone(),
+                        value,
+                        weight: item.weight,
+                        contribution: scheme.round(value * item.weight),
+                        reason: found
+                            .and_then(|f| f.reasons.get(i).cloned())
+                            .unwrap_or_default(),
+                    }
+                })
+                .collect();
+            let annual_veto = found.and_then(|f| f.veto.clone());
+            let total = scheme.round(
+                parts.iter().map(|p| p.contribution).sum::<f64>()
+                    + items.iter().map(|i| i.contribution).sum::<f64>(),
+            );
             let mut grade = scheme.grade_for(total);
             let mut downgrade = None;
             let vetoed: Vec<Quarter> = parts
@@ -231,7 +284,10 @@ pub fn combine(scheme: &Scheme, year: i32, records: &[QuarterRecord], missing: &
                 .filter(|p| p.vetoed)
                 .map(|p| p.quarter)
                 .collect();
-            if rule.veto_downgrade && !vetoed.is_empty() {
+            if let Some(reason) = &annual_veto {
+                grade = scheme.veto.grade.clone();
+                downgrade = Some(format!("年度一票否决（{reason}），年度等次定为{grade}"));
+            } else if rule.veto_downgrade && !vetoed.is_empty() {
                 grade = scheme.veto.grade.clone();
                 let qs: Vec<String> = vetoed.iter().map(|q| q.label()).collect();
                 downgrade = Some(format!("{}被一票否决，年度等次定为{grade}", qs.join("、")));
@@ -261,6 +317,8 @@ pub fn combine(scheme: &Scheme, year: i32, records: &[QuarterRecord], missing: &
                 code: code.to_string(),
                 name,
                 quarters: parts,
+                items,
+                annual_veto,
                 total,
                 rank: 0,
                 grade,
@@ -297,7 +355,7 @@ fn rank(out: &mut [AnnualResult], veto_last: bool) {
         .map(|r| {
             let class = if !r.scored() {
                 UNRANKED
-            } else if veto_last && !r.vetoed_in().is_empty() {
+            } else if r.annual_veto.is_some() || (veto_last && !r.vetoed_in().is_empty()) {
                 VETOED
             } else {
                 RANKED
@@ -314,4 +372,131 @@ fn rank(out: &mut [AnnualResult], veto_last: bool) {
 /// Whether a record's status means the region was not scored that quarter (for words).
 pub fn unscored_label(r: &QuarterRecord) -> Option<&'static str> {
     (r.status != Status::Scored).then(|| r.status.label())
+}
+
+/// Reads the 年度评定 file (`table`, named `file`) for the scheme's `[annual]` items and veto:
+/// one row per region by 区划代码. Every problem names the file, row and column; a region of
+/// `regions` (code, name) without a row, or a row for a region not among them, is a problem too.
+///
+/// # Errors
+///
+/// Every problem found, in Chinese.
+pub fn read_findings(
+    scheme: &Scheme,
+    table: &crate::tablefile::Table,
+    file: &str,
+    regions: &[(String, String)],
+) -> Result<BTreeMap<String, Findings>, Vec<String>> {
+    use crate::tablefile::text;
+    let rule = &scheme.annual;
+    let headers = table.headers();
+    let mut problems = Vec::new();
+    let mut col = |name: &str| -> Option<usize> {
+        let found = headers.iter().position(|h| h == name);
+        if found.is_none() {
+            problems.push(format!("{file}：表头缺少“{name}”列"));
+        }
+        found
+    };
+    let code_col = col("区划代码");
+    let item_cols: Vec<(Option<usize>, Option<usize>)> = rule
+        .items
+        .iter()
+        .map(|i| {
+            (
+                col(&i.column),
+                i.reason_column.as_deref().and_then(&mut col),
+            )
+        })
+        .collect();
+    let veto_cols = rule
+        .veto
+        .as_ref()
+        .map(|v| (col(&v.column), col(&v.reason_column)));
+    let Some(code_col) = code_col else {
+        return Err(problems);
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let cell = |row: &[calamine::Data], c: Option<usize>| -> String {
+        c.and_then(|c| row.get(c)).map(text).unwrap_or_default()
+    };
+    let mut out = BTreeMap::new();
+    for (i, row) in table.rows.iter().enumerate().skip(1) {
+        if row.iter().all(|d| text(d).is_empty()) {
+            continue;
+        }
+        let code = cell(row, Some(code_col));
+        let line = u32::try_from(i).unwrap_or(u32::MAX);
+        let at = |c: usize| {
+            format!(
+                "{file} 第{}行“{}”列（{}）",
+                i + 1,
+                headers.get(c).map_or("", String::as_str),
+                crate::problem::a1(line, u32::try_from(c).unwrap_or(0))
+            )
+        };
+        if !regions.iter().any(|(c, _)| *c == code) {
+            problems.push(format!("{}：区划代码“{code}”不在地区名录中", at(code_col)));
+            continue;
+        }
+        let mut f = Findings::default();
+        for (item, (vc, rc)) in rule.items.iter().zip(&item_cols) {
+            let raw = cell(row, *vc);
+            let c = vc.unwrap_or(0);
+            match raw.parse::<f64>() {
+                Ok(v) if v.is_finite() => f.values.push(v),
+                _ if raw.is_empty() => {
+                    problems.push(format!(
+                        "{}：{}为空，应填写数值（没有时填0）",
+                        at(c),
+                        item.label
+                    ));
+                    f.values.push(0.0);
+                }
+                _ => {
+                    problems.push(format!("{}：“{raw}”不是数值", at(c)));
+                    f.values.push(0.0);
+                }
+            }
+            f.reasons.push(cell(row, *rc));
+        }
+        if let Some((Some(vc), rc)) = veto_cols {
+            match cell(row, Some(vc)).as_str() {
+                "是" => {
+                    let reason = cell(row, rc);
+                    if reason.is_empty() {
+                        problems.push(format!(
+                            "{}：年度一票否决为“是”，应写明否决事由",
+                            at(rc.unwrap_or(vc))
+                        ));
+                    }
+                    f.veto = Some(reason);
+                }
+                "否" | "" => {}
+                other => problems.push(format!("{}：“{other}”应为“是”或“否”", at(vc))),
+            }
+        }
+        if out.insert(code.clone(), f).is_some() {
+            problems.push(format!("{}：区划代码“{code}”重复", at(code_col)));
+        }
+    }
+    let absent: Vec<String> = regions
+        .iter()
+        .filter(|(c, _)| !out.contains_key(c))
+        .map(|(c, n)| format!("{n}（{c}）"))
+        .collect();
+    if !absent.is_empty() {
+        problems.push(format!(
+            "{file}：缺少{}个地区的年度评定：{}",
+            absent.len(),
+            absent.join("、")
+        ));
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
 }

@@ -274,6 +274,9 @@ pub enum Command {
         /// 历史数据缺少本年度某个季度时仍然计算（每页注明“年度结果未完成”）；默认停止
         #[arg(long)]
         partial: bool,
+        /// 年度评定文件（CSV 或 Excel，每个地区一行：区划代码，以及指标体系 [annual] 规定的年终检查、年度加减分、年度一票否决等列）
+        #[arg(long, value_name = "FILE")]
+        findings: Option<PathBuf>,
         #[command(flatten)]
         setup: SetupArgs,
     },

@@ -1013,6 +1013,66 @@ fn rerun_order(reruns: &[history::Rerun]) -> String {
         .join("→")
 }
 
+/// The 年度评定 file the scheme's `[annual]` reads, by region code; empty when it reads none.
+/// Stops on a file the scheme needs and was not given, one given that it does not read, and on
+/// any problem in it (each with its file, row and column).
+type AnnualFindings = (
+    BTreeMap<String, crate::annual::Findings>,
+    Option<(String, String)>,
+);
+
+fn annual_findings(run: &AnnualRun) -> Result<AnnualFindings, Error> {
+    let scheme = &run.setup.scheme;
+    let needs = scheme.annual.needs_findings();
+    let Some(path) = run.findings else {
+        if needs {
+            let mut what: Vec<String> = scheme
+                .annual
+                .items
+                .iter()
+                .map(|i| i.column.clone())
+                .collect();
+            if let Some(v) = &scheme.annual.veto {
+                what.push(v.column.clone());
+            }
+            return Err(Error::Usage(format!(
+                "指标体系的 [annual] 要读取年度评定文件（{}），请用 --findings 给出（CSV 或 Excel，每个地区一行，含“区划代码”列）",
+                what.join("、")
+            )));
+        }
+        return Ok((BTreeMap::new(), None));
+    };
+    if !needs {
+        return Err(Error::Usage(format!(
+            "给出了年度评定文件 {}，但指标体系的 [annual] 没有规定年度评定项目（items）或年度一票否决（veto），该文件不会被计入。\
+             请在指标体系中写明，或去掉 --findings",
+            path.display()
+        )));
+    }
+    let file = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let table = ingest::tables::read(path)
+        .map_err(|reason| Error::Usage(format!("年度评定文件 {}：{reason}", path.display())))?;
+    let regions: Vec<(String, String)> = run
+        .setup
+        .registry
+        .regions
+        .iter()
+        .map(|r| (r.code.clone(), r.name.clone()))
+        .collect();
+    let found =
+        crate::annual::read_findings(scheme, &table, &file, &regions).map_err(|problems| {
+            Error::Usage(format!(
+                "年度评定文件有{}处问题，未写入年度考核工作簿：\n  {}",
+                problems.len(),
+                problems.join("\n  ")
+            ))
+        })?;
+    Ok((found, Some((path.display().to_string(), table.sha256))))
+}
+
 /// One year-end run (`kaoping annual`).
 pub struct AnnualRun<'a> {
     pub setup: &'a Setup,
@@ -1021,6 +1081,8 @@ pub struct AnnualRun<'a> {
     pub out: &'a Path,
     /// Go on when the history lacks a quarter of the year, every page saying so.
     pub partial: bool,
+    /// The province's 年度评定 file (年终检查, 年度加减分, 年度一票否决), when `[annual]` reads one.
+    pub findings: Option<&'a Path>,
     /// 评分时间 ("2026-01-20 09:00:00"): its day is the 制表日期.
     pub run_time: String,
 }
@@ -1074,7 +1136,8 @@ pub fn annual(run: &AnnualRun) -> Result<crate::annual::Year, Error> {
         .into_iter()
         .filter(|r| quarters.contains(&r.quarter))
         .collect();
-    let year = crate::annual::combine(&run.setup.scheme, run.year, &records, &missing);
+    let (findings, findings_file) = annual_findings(run)?;
+    let year = crate::annual::combine(&run.setup.scheme, run.year, &records, &missing, &findings);
     let mut made: Vec<(String, String, String)> = Vec::new();
     for (q, p) in history::provenance(dir, None)? {
         if !quarters.contains(&q) {
@@ -1096,6 +1159,7 @@ pub fn annual(run: &AnnualRun) -> Result<crate::annual::Year, Error> {
             run_time: run.run_time.clone(),
             history_dir: dir.display().to_string(),
             quarters: made,
+            findings: findings_file,
         },
         run.out,
     )?;

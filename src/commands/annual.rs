@@ -10,6 +10,7 @@ pub fn run(
     history: Option<&Path>,
     out: &Path,
     partial: bool,
+    findings: Option<&Path>,
     args: &SetupArgs,
 ) -> Result<Exit, Error> {
     let Some(history) = history else {
@@ -31,6 +32,7 @@ pub fn run(
         history,
         out,
         partial,
+        findings,
         run_time: run_time(args.date),
     })?;
     let scored = year_result.regions.iter().filter(|r| r.scored()).count();

@@ -136,6 +136,7 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
             history: &history,
             out: &path,
             partial: false,
+            findings: None,
             run_time: super::run_time(None),
         })?;
         say!("{year}年度考核工作簿：{}", path.display());

@@ -206,6 +206,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             history,
             out,
             partial,
+            findings,
             setup,
         } => {
             let history = history.or_else(|| ws.map(crate::workspace::Workspace::history));
@@ -221,6 +222,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
                 history.as_deref(),
                 &out,
                 partial,
+                findings.as_deref(),
                 &workspace::setup(&setup, ws),
             )
         }

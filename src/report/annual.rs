@@ -19,6 +19,8 @@ pub struct AnnualReport<'a> {
     /// Each quarter read, with the scheme and version that scored it (from the history) and
     /// the SHA-256 of its file.
     pub quarters: Vec<(String, String, String)>,
+    /// The 年度评定 file read, and its SHA-256.
+    pub findings: Option<(String, String)>,
 }
 
 const RANKING: &str = "年度排名";
@@ -101,10 +103,20 @@ fn ranking(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter::
     let quarters = r.year.quarters();
     // 排名, 区划代码, 地区, then 3 per quarter, then 年度总分, 等次.
     let first_q: u16 = 3;
-    let total_col = first_q + 3 * quarters.len() as u16;
+    let first_item = first_q + 3 * quarters.len() as u16;
+    let items = &s.annual.items;
+    let total_col = first_item + items.len() as u16;
     let last_col = total_col + 1;
     let mut g = Grid::new();
     g.title(&r.title(RANKING), &r.subtitle(), last_col);
+    if !items.is_empty() {
+        g.header_span(GROUP_ROW, first_item, items.len() as u16, "年度评定");
+    }
+    for (i, item) in items.iter().enumerate() {
+        let c = first_item + i as u16;
+        g.header_span(HEADER_ROW, c, 1, &item.label);
+        g.set_width(c, 8.0);
+    }
     for (c, h) in [(0u16, "排名"), (1, "区划代码"), (2, "地区")] {
         g.header_span(GROUP_ROW, c, 1, "");
         g.header_span(HEADER_ROW, c, 1, h);
@@ -167,6 +179,9 @@ fn ranking(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter::
                     g.styled_span(row, c, 3, "（历史数据缺）", Kind::Label, Fill::Grey);
                 }
             }
+        }
+        for (i, item) in a.items.iter().enumerate() {
+            g.num(row, first_item + i as u16, item.value, Kind::General, fill);
         }
         g.num_toned(row, total_col, a.total, Kind::Score, fill, Tone::Bold);
         g.styled(
@@ -241,9 +256,19 @@ fn ranking_notes(r: &AnnualReport) -> Vec<String> {
     out
 }
 
-/// A region's footnotes: a downgrade, quarters counted by the missing-quarter rule.
+/// A region's footnotes: a downgrade, quarters counted by the missing-quarter rule, the 事由 of
+/// an annual item.
 fn region_notes(a: &AnnualResult) -> Vec<String> {
     let mut out = Vec::new();
+    for i in a.items.iter().filter(|i| !i.reason.is_empty()) {
+        out.push(format!(
+            "注：{}{}{}（{}）。",
+            a.name,
+            i.label,
+            crate::text::fmt_num(i.value),
+            i.reason
+        ));
+    }
     if let Some(d) = &a.downgrade {
         out.push(format!("注：{}{d}。", a.name));
     }
@@ -266,7 +291,9 @@ fn makeup(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter::X
     let s = r.scheme;
     let quarters = r.year.quarters();
     let first_q: u16 = 2;
-    let total_col = first_q + 2 * quarters.len() as u16;
+    let first_item = first_q + 2 * quarters.len() as u16;
+    let items = &s.annual.items;
+    let total_col = first_item + 2 * items.len() as u16;
     let note_col = total_col + 1;
     let mut g = Grid::new();
     g.title(&r.title(MAKEUP), &r.subtitle(), note_col);
@@ -291,6 +318,19 @@ fn makeup(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter::X
             &format!("第{}季度（{}）", q.ordinal(), pct(w)),
         );
         g.header_span(HEADER_ROW, c, 1, "计入分");
+        g.header_span(HEADER_ROW, c + 1, 1, "折算分");
+        g.set_width(c, 8.0);
+        g.set_width(c + 1, 8.0);
+    }
+    for (i, item) in items.iter().enumerate() {
+        let c = first_item + 2 * i as u16;
+        g.header_span(
+            GROUP_ROW,
+            c,
+            2,
+            &format!("{}（×{}）", item.label, crate::text::fmt_num(item.weight)),
+        );
+        g.header_span(HEADER_ROW, c, 1, "分值");
         g.header_span(HEADER_ROW, c + 1, 1, "折算分");
         g.set_width(c, 8.0);
         g.set_width(c + 1, 8.0);
@@ -325,8 +365,16 @@ fn makeup(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter::X
             g.num(row, c, p.counted, Kind::Score, fill);
             g.num(row, c + 1, p.contribution, Kind::Score, fill);
         }
+        for (i, item) in a.items.iter().enumerate() {
+            let c = first_item + 2 * i as u16;
+            g.num(row, c, item.value, Kind::General, Fill::None);
+            g.num(row, c + 1, item.contribution, Kind::Score, Fill::None);
+        }
         g.num_toned(row, total_col, a.total, Kind::Score, Fill::None, Tone::Bold);
         let mut said: Vec<String> = Vec::new();
+        for i in a.items.iter().filter(|i| !i.reason.is_empty()) {
+            said.push(format!("{}：{}", i.label, i.reason));
+        }
         for p in a.substituted() {
             let status = p.record.as_ref().map_or("未评分", |rec| rec.status.label());
             said.push(format!(
@@ -348,11 +396,19 @@ fn makeup(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter::X
         row,
         0,
         note_col,
-        &format!(
-            "折算分 = 计入分 × 权重，四舍五入保留{}位小数；年度总分 = 各季度折算分之和，逐项相加与总分一致。灰色为未评分季度按规定计入的分数（{}）。",
-            s.decimals,
-            s.annual.describe_missing()
-        ),
+        &if items.is_empty() {
+            format!(
+                "折算分 = 计入分 × 权重，四舍五入保留{}位小数；年度总分 = 各季度折算分之和，逐项相加与总分一致。灰色为未评分季度按规定计入的分数（{}）。",
+                s.decimals,
+                s.annual.describe_missing()
+            )
+        } else {
+            format!(
+                "折算分 = 计入分（或年度评定分值）× 权重，四舍五入保留{}位小数；年度总分 = 各折算分之和，逐项相加与总分一致。灰色为未评分季度按规定计入的分数（{}）。",
+                s.decimals,
+                s.annual.describe_missing()
+            )
+        },
     );
     let mut page = r.page(HEADER_ROW, last_row, note_col, 2);
     page.print_area = Some((row, note_col));
@@ -390,6 +446,20 @@ fn notes(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter::Xl
         ),
         format!("等次按年度总分：{}。", super::legend::grades(s)),
     ];
+    for item in &rule.items {
+        lines.push(format!(
+            "{}：年度评定文件“{}”列的分值 × {}计入年度总分。",
+            item.label,
+            item.column,
+            crate::text::fmt_num(item.weight)
+        ));
+    }
+    if let Some(v) = &rule.veto {
+        lines.push(format!(
+            "年度一票否决：年度评定文件“{}”列为“是”的地区，年度等次定为{}，排在未被否决的地区之后，否决事由见“{}”列。",
+            v.column, s.veto.grade, v.reason_column
+        ));
+    }
     if rule.veto_downgrade {
         lines.push(format!(
             "本年度任一季度被一票否决的地区，年度等次定为{}，排在未被否决的地区之后。",
@@ -421,6 +491,15 @@ fn notes(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter::Xl
         &format!("历史数据文件夹：{}", r.history_dir),
     );
     row += 1;
+    if let Some((file, hash)) = &r.findings {
+        g.para(
+            row,
+            0,
+            last_col,
+            &format!("年度评定文件：{file}；文件校验值（SHA-256）{hash}"),
+        );
+        row += 1;
+    }
     for (q, made, hash) in &r.quarters {
         g.para(
             row,

@@ -24,6 +24,34 @@ pub struct AnnualRule {
     /// Whether the printed ranking shows ranks; `false` lists regions by 等次, then by code
     /// (排名不分前后).
     pub publish_ranks: bool,
+    /// The share of the quarters in the year (1 when there are no annual items): "quarters 70%
+    /// + 年终检查 30%" is 0.7 here and an item of weight 0.3.
+    pub quarters_weight: f64,
+    /// Figures from the province's 年度评定 file, each `weight × value` added to the year.
+    pub items: Vec<AnnualItem>,
+    /// 年度一票否决 from the 年度评定 file.
+    pub veto: Option<AnnualVeto>,
+}
+
+/// A column of the 年度评定 file counted in the year: 年终检查得分 × 0.3, or 年度加减分 × 1.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnualItem {
+    pub column: String,
+    /// As printed: 年终检查, 领导评价, 年度加减分.
+    pub label: String,
+    pub weight: f64,
+    /// A column with the reason, printed beside the figure (年度加减分's 事由).
+    #[serde(default)]
+    pub reason_column: Option<String>,
+}
+
+/// The 年度评定 file's 是/否 column of 年度一票否决 and its 事由.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnualVeto {
+    pub column: String,
+    pub reason_column: String,
 }
 
 impl Default for AnnualRule {
@@ -36,6 +64,9 @@ impl Default for AnnualRule {
             cap_after: None,
             cap_grade: None,
             publish_ranks: true,
+            quarters_weight: 1.0,
+            items: Vec::new(),
+            veto: None,
         }
     }
 }
@@ -62,18 +93,34 @@ impl AnnualRule {
         }
     }
 
-    /// The combination in words: "四个季度总分的平均值" or "第一季度×20%＋…".
+    /// Whether the year reads a 年度评定 file.
+    pub fn needs_findings(&self) -> bool {
+        !self.items.is_empty() || self.veto.is_some()
+    }
+
+    /// The combination in words: "四个季度总分的平均值" or "第一季度×20%＋…", with the share of
+    /// the quarters and the annual items.
     pub fn describe(&self) -> String {
-        if self.weights.is_empty() {
-            return "四个季度总分的平均值（各占25%）".to_string();
+        let pct = |x: f64| format!("{}%", crate::text::fmt_num(x * 100.0));
+        let quarters = if self.weights.is_empty() {
+            "四个季度总分的平均值（各占25%）".to_string()
+        } else {
+            let names = ["第一季度", "第二季度", "第三季度", "第四季度"];
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| format!("{n}×{}", pct(self.weight(i))))
+                .collect::<Vec<_>>()
+                .join(" + ")
+        };
+        if self.items.is_empty() && (self.quarters_weight - 1.0).abs() < 1e-12 {
+            return quarters;
         }
-        let names = ["第一季度", "第二季度", "第三季度", "第四季度"];
-        names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| format!("{n}×{}%", crate::text::fmt_num(self.weight(i) * 100.0)))
-            .collect::<Vec<_>>()
-            .join(" + ")
+        let mut parts = vec![format!("（{quarters}）×{}", pct(self.quarters_weight))];
+        for i in &self.items {
+            parts.push(format!("{}×{}", i.label, crate::text::fmt_num(i.weight)));
+        }
+        parts.join(" + ")
     }
 
     /// How a missing quarter counts, in words.
@@ -105,6 +152,17 @@ impl AnnualRule {
                     "annual.weights：应为非负数且和为1，实际和为{}",
                     crate::text::fmt_num(sum)
                 ));
+            }
+        }
+        if !(self.quarters_weight.is_finite() && self.quarters_weight > 0.0) {
+            p.push("annual.quarters_weight：应为正数".to_string());
+        }
+        for (i, item) in self.items.iter().enumerate() {
+            if item.column.trim().is_empty() || item.label.trim().is_empty() {
+                p.push(format!("annual.items[{i}]：column 与 label 不能为空"));
+            }
+            if !item.weight.is_finite() {
+                p.push(format!("annual.items[{i}].weight：应为数值"));
             }
         }
         if !self.missing_deduction.is_finite() || self.missing_deduction < 0.0 {

@@ -158,3 +158,128 @@ fn the_scheme_says_how_a_missing_quarter_counts() {
         "no footnote"
     );
 }
+
+/// The scheme of the test below: quarters 70%, 年终检查 30%, 年度加减分 as they are, and a
+/// 年度一票否决, all read from the province's 年度评定 file.
+const WITH_FINDINGS: &str = r#"
+[annual]
+quarters_weight = 0.7
+veto = { column = "年度一票否决", reason_column = "否决事由" }
+
+[[annual.items]]
+column = "年终检查得分"
+label = "年终检查"
+weight = 0.3
+
+[[annual.items]]
+column = "年度加减分"
+label = "年度加减分"
+weight = 1.0
+reason_column = "加减分事由"
+"#;
+
+/// A 年度评定 file: 年终检查 80 for all, 90 for 汕头市; 广州市 +2 for a national model case;
+/// 茂名市 vetoed for the year. `bad` replaces one cell to make it wrong.
+fn findings_csv(bad: Option<(&str, &str)>) -> String {
+    let regions = kaoping::registry::Registry::builtin().unwrap();
+    let mut out =
+        String::from("区划代码,名称,年终检查得分,年度加减分,加减分事由,年度一票否决,否决事由\n");
+    for r in &regions.regions {
+        let check = if r.name == "汕头市" { "90" } else { "80" };
+        let (plus, why) = if r.name == "广州市" {
+            ("2", "案件入选全国典型案例")
+        } else {
+            ("0", "")
+        };
+        let (veto, veto_why) = if r.name == "茂名市" {
+            ("是", "年底发生重大制售假药案件")
+        } else {
+            ("否", "")
+        };
+        let mut check = check.to_string();
+        if let Some((name, value)) = bad {
+            if r.name == name {
+                check = value.to_string();
+            }
+        }
+        out.push_str(&format!(
+            "{},{},{check},{plus},{why},{veto},{veto_why}\n",
+            r.code, r.name
+        ));
+    }
+    out
+}
+
+#[test]
+fn the_province_file_adds_its_annual_items_and_veto_as_the_scheme_says() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    demo(tmp.path(), &out);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("templates/scheme-2020.toml")).unwrap();
+    let scheme = tmp.path().join("scheme.toml");
+    std::fs::write(&scheme, format!("{text}{WITH_FINDINGS}")).unwrap();
+    let scheme = scheme.to_str().unwrap();
+    std::fs::write(tmp.path().join("年度评定.csv"), findings_csv(None)).unwrap();
+    let args = |findings: Option<&'static str>| {
+        let mut a = vec![
+            "--history",
+            "out/history",
+            "--out",
+            "年度.xlsx",
+            "--scheme",
+            scheme,
+        ];
+        if let Some(f) = findings {
+            a.extend(["--findings", f]);
+        }
+        a
+    };
+
+    // The scheme reads a 年度评定 file: without one, a stop that says so.
+    let o = annual(tmp.path(), &args(None));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--findings"));
+
+    let o = annual(tmp.path(), &args(Some("年度评定.csv")));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let book = tmp.path().join("年度.xlsx");
+    let rows = table(&book, "年度排名", "排名");
+    // Columns: 3 fixed, 12 for the quarters, 年终检查 (15), 年度加减分 (16), 年度总分 (17), 等次.
+    // 汕头市: each quarter 17.5% (25% of 70%): 91.25 → 15.97 (15.96875), 86.77 → 15.18
+    // (15.18475), 85.26 → 14.92 (14.9205), 94.02 → 16.45 (16.4535) = 62.52; 年终检查 90 × 0.3 =
+    // 27.00; 89.52 in all: 良好.
+    let st = row(&rows, "汕头市");
+    assert_eq!((st[15].as_str(), st[16].as_str()), ("90", "0"));
+    assert_eq!((st[17].as_str(), st[18].as_str()), ("89.52", "良好"));
+    // 广州市 +2, with its 事由 under the table.
+    let gz = row(&rows, "广州市");
+    assert_eq!(gz[16], "2");
+    let cells = crate::util::all_cells(&book);
+    assert!(cells
+        .iter()
+        .any(|c| c == "注：广州市年度加减分2（案件入选全国典型案例）。"));
+    // 茂名市 is vetoed for the year: 不合格 and after every region not vetoed, with 揭阳市.
+    let mm = row(&rows, "茂名市");
+    assert_eq!(mm[18], "不合格");
+    assert!(mm[0].parse::<u32>().unwrap() >= 20, "{}", mm[0]);
+    assert!(cells
+        .iter()
+        .any(|c| c == "注：茂名市年度一票否决（年底发生重大制售假药案件），年度等次定为不合格。"));
+
+    // A bad cell stops the run, naming the file, row and column.
+    std::fs::write(
+        tmp.path().join("年度评定.csv"),
+        findings_csv(Some(("佛山市", "优"))),
+    )
+    .unwrap();
+    let o = annual(tmp.path(), &args(Some("年度评定.csv")));
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("年度评定.csv 第")
+            && err.contains("“年终检查得分”列")
+            && err.contains("“优”不是数值"),
+        "{err}"
+    );
+}
