@@ -327,6 +327,9 @@ pub fn combine(
         })
         .collect();
     rank(&mut out, rule.veto_downgrade);
+    if !rule.quotas.is_empty() {
+        by_quota(scheme, &mut out);
+    }
     if !rule.publish_ranks {
         let index = |g: &str| {
             scheme
@@ -343,6 +346,54 @@ pub fn combine(
         year,
         missing: missing.to_vec(),
         regions: out,
+    }
+}
+
+/// 等次 by rank quota: in rank order, the regions ranked (scored, not vetoed) and not otherwise
+/// downgraded take the quotas' 等次, ties at a boundary counted in; the rest `rest_grade`, unless
+/// their total is in the last band (不合格).
+fn by_quota(scheme: &Scheme, out: &mut [AnnualResult]) {
+    let rule = &scheme.annual;
+    let index = |g: &str| scheme.grades.iter().position(|x| x.name == g);
+    let ranked: Vec<usize> = (0..out.len())
+        .filter(|&i| {
+            let r = &out[i];
+            r.scored()
+                && r.downgrade.is_none()
+                && r.annual_veto.is_none()
+                && r.vetoed_in().is_empty()
+        })
+        .collect();
+    let n = ranked.len();
+    let mut taken = 0usize;
+    let mut assigned: Vec<Option<String>> = vec![None; out.len()];
+    for q in &rule.quotas {
+        let until = (taken + q.count(n)).min(n);
+        if until == taken {
+            continue;
+        }
+        // The rank of the last region the quota takes: every region of that rank is in.
+        let last_rank = out[ranked[until - 1]].rank;
+        for &i in &ranked[taken..] {
+            if out[i].rank <= last_rank && assigned[i].is_none() {
+                assigned[i] = Some(q.grade.clone());
+            }
+        }
+        taken = ranked.iter().filter(|&&i| assigned[i].is_some()).count();
+    }
+    for &i in &ranked {
+        let band = out[i].grade.clone();
+        let grade = assigned[i]
+            .clone()
+            .or_else(|| rule.rest_grade.clone())
+            .unwrap_or_else(|| band.clone());
+        // A total in the last band (不合格) stays there: a quota does not lift a failure.
+        let failing = index(&band).is_some_and(|b| b + 1 == scheme.grades.len());
+        out[i].grade = if failing && assigned[i].is_none() {
+            band
+        } else {
+            grade
+        };
     }
 }
 

@@ -241,7 +241,10 @@ fn ranking_notes(r: &AnnualReport) -> Vec<String> {
         rule.describe_missing(),
         s.decimals
     )];
-    out.push(format!("等次：{}。", super::legend::grades(s)));
+    out.push(match rule.describe_quotas() {
+        Some(q) => format!("{q}。"),
+        None => format!("等次：{}。", super::legend::grades(s)),
+    });
     if !rule.publish_ranks {
         out.push("按规定只公布等次，排名不分前后：同一等次的地区按区划代码排列。".to_string());
     }
@@ -444,7 +447,10 @@ fn notes(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter::Xl
             "各季度折算分 = 季度总分 × 权重，四舍五入保留{}位小数；年度总分为各季度折算分之和，逐项相加与总分一致。",
             s.decimals
         ),
-        format!("等次按年度总分：{}。", super::legend::grades(s)),
+        match rule.describe_quotas() {
+            Some(q) => format!("{q}；等次的颜色：{}。", super::legend::grades(s)),
+            None => format!("等次按年度总分：{}。", super::legend::grades(s)),
+        },
     ];
     for item in &rule.items {
         lines.push(format!(

@@ -31,6 +31,34 @@ pub struct AnnualRule {
     pub items: Vec<AnnualItem>,
     /// 年度一票否决 from the 年度评定 file.
     pub veto: Option<AnnualVeto>,
+    /// 等次 by rank instead of by score bands: the first `top` (or ⌈share × n⌉) ranked regions
+    /// get the first quota's 等次, the next the second's …, ties at a boundary counted in.
+    pub quotas: Vec<Quota>,
+    /// The 等次 of the ranked regions after the quotas; a total in the last band (不合格) stays
+    /// there.
+    pub rest_grade: Option<String>,
+}
+
+/// One rank quota: `top` regions, or a `share` of the ranked regions, get `grade`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quota {
+    pub grade: String,
+    #[serde(default)]
+    pub top: Option<u32>,
+    #[serde(default)]
+    pub share: Option<f64>,
+}
+
+impl Quota {
+    /// How many of `n` ranked regions the quota takes.
+    pub fn count(&self, n: usize) -> usize {
+        match (self.top, self.share) {
+            (Some(k), _) => usize::try_from(k).unwrap_or(usize::MAX).min(n),
+            (None, Some(s)) => crate::decimal::share_ceil(s, n),
+            (None, None) => 0,
+        }
+    }
 }
 
 /// A column of the 年度评定 file counted in the year: 年终检查得分 × 0.3, or 年度加减分 × 1.
@@ -67,6 +95,8 @@ impl Default for AnnualRule {
             quarters_weight: 1.0,
             items: Vec::new(),
             veto: None,
+            quotas: Vec::new(),
+            rest_grade: None,
         }
     }
 }
@@ -123,6 +153,33 @@ impl AnnualRule {
         parts.join(" + ")
     }
 
+    /// How 等次 are set, in words, when by quotas: "前3名为优秀，其余为良好（按总分应为不合格的仍为不合格）".
+    pub fn describe_quotas(&self) -> Option<String> {
+        if self.quotas.is_empty() {
+            return None;
+        }
+        let mut parts = Vec::new();
+        let mut first = true;
+        for q in &self.quotas {
+            let what = match (q.top, q.share) {
+                (Some(k), _) => format!("{}{k}名", if first { "前" } else { "其后" }),
+                (None, Some(s)) => format!(
+                    "{}{}%",
+                    if first { "前" } else { "其后" },
+                    crate::text::fmt_num(s * 100.0)
+                ),
+                _ => String::new(),
+            };
+            parts.push(format!("{what}为{}", q.grade));
+            first = false;
+        }
+        Some(format!(
+            "等次按名额：{}，其余为{}（名次并列的一并计入；总分在最低一档的仍为该等次，被否决或受限的地区按其规定）",
+            parts.join("，"),
+            self.rest_grade.as_deref().unwrap_or("")
+        ))
+    }
+
     /// How a missing quarter counts, in words.
     pub fn describe_missing(&self) -> String {
         match self.missing {
@@ -164,6 +221,33 @@ impl AnnualRule {
             if !item.weight.is_finite() {
                 p.push(format!("annual.items[{i}].weight：应为数值"));
             }
+        }
+        for (i, q) in self.quotas.iter().enumerate() {
+            if !grades.contains(&q.grade) {
+                p.push(format!("annual.quotas[{i}].grade：等次 {} 不存在", q.grade));
+            }
+            match (q.top, q.share) {
+                (Some(_), None) => {}
+                (None, Some(s)) if s > 0.0 && s <= 1.0 => {}
+                (None, Some(_)) => {
+                    p.push(format!("annual.quotas[{i}].share：应大于0且不超过1"));
+                }
+                _ => p.push(format!(
+                    "annual.quotas[{i}]：应写 top（名额）或 share（比例）二者之一"
+                )),
+            }
+        }
+        match (&self.rest_grade, self.quotas.is_empty()) {
+            (Some(g), false) if !grades.contains(g) => {
+                p.push(format!("annual.rest_grade：等次 {g} 不存在"));
+            }
+            (None, false) => p.push(
+                "annual.rest_grade：按名额定等次（quotas）时应写明其余地区的等次".to_string(),
+            ),
+            (Some(_), true) => {
+                p.push("annual.rest_grade：只在按名额定等次（quotas）时使用".to_string());
+            }
+            _ => {}
         }
         if !self.missing_deduction.is_finite() || self.missing_deduction < 0.0 {
             p.push("annual.missing_deduction：应为非负数".to_string());

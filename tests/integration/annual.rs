@@ -133,7 +133,8 @@ fn the_scheme_says_how_a_missing_quarter_counts() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("templates/scheme-2020.toml")).unwrap();
     let scheme = tmp.path().join("scheme.toml");
-    std::fs::write(&scheme, format!("{text}\n[annual]\nmissing = \"lowest\"\n")).unwrap();
+    let text = text.replacen("missing = \"zero\"", "missing = \"lowest\"", 1);
+    std::fs::write(&scheme, text).unwrap();
     let o = annual(
         tmp.path(),
         &[
@@ -159,13 +160,12 @@ fn the_scheme_says_how_a_missing_quarter_counts() {
     );
 }
 
-/// The scheme of the test below: quarters 70%, 年终检查 30%, 年度加减分 as they are, and a
-/// 年度一票否决, all read from the province's 年度评定 file.
+/// The scheme of the test below: quarters 70% (`QUARTERS`, in place of the default's share),
+/// 年终检查 30%, 年度加减分 as they are, and a 年度一票否决, all read from the province's 年度评定
+/// file.
+const QUARTERS: &str = r#"quarters_weight = 0.7
+veto = { column = "年度一票否决", reason_column = "否决事由" }"#;
 const WITH_FINDINGS: &str = r#"
-[annual]
-quarters_weight = 0.7
-veto = { column = "年度一票否决", reason_column = "否决事由" }
-
 [[annual.items]]
 column = "年终检查得分"
 label = "年终检查"
@@ -218,6 +218,7 @@ fn the_province_file_adds_its_annual_items_and_veto_as_the_scheme_says() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("templates/scheme-2020.toml")).unwrap();
     let scheme = tmp.path().join("scheme.toml");
+    let text = text.replacen("quarters_weight = 1.0", QUARTERS, 1);
     std::fs::write(&scheme, format!("{text}{WITH_FINDINGS}")).unwrap();
     let scheme = scheme.to_str().unwrap();
     std::fs::write(tmp.path().join("年度评定.csv"), findings_csv(None)).unwrap();
@@ -282,4 +283,44 @@ fn the_province_file_adds_its_annual_items_and_veto_as_the_scheme_says() {
             && err.contains("“优”不是数值"),
         "{err}"
     );
+}
+
+/// 等次 by rank quota: the top 3 优秀, the rest 良好, a total in the 不合格 band staying 不合格 and
+/// the vetoed 揭阳市 不合格. The demo's first three are 汕头市 89.33, 茂名市 89.17, 广州市 86.30.
+#[test]
+fn grades_by_rank_quota() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    demo(tmp.path(), &out);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("templates/scheme-2020.toml")).unwrap();
+    let text = text.replacen(
+        "publish_ranks = true",
+        "publish_ranks = true\nquotas = [{ grade = \"优秀\", top = 3 }]\nrest_grade = \"良好\"",
+        1,
+    );
+    let scheme = tmp.path().join("scheme.toml");
+    std::fs::write(&scheme, text).unwrap();
+    let o = annual(
+        tmp.path(),
+        &[
+            "--history",
+            "out/history",
+            "--out",
+            "年度.xlsx",
+            "--scheme",
+            scheme.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = table(&tmp.path().join("年度.xlsx"), "年度排名", "排名");
+    let grade = |name: &str| row(&rows, name)[16].clone();
+    for name in ["汕头市", "茂名市", "广州市"] {
+        assert_eq!(grade(name), "优秀", "{name}");
+    }
+    assert_eq!(grade("阳江市"), "良好");
+    // 江门市 79.77 is 合格 by band, 良好 by the quota's rest.
+    assert_eq!(grade("江门市"), "良好");
+    assert_eq!(grade("韶关市"), "不合格");
+    assert_eq!(grade("揭阳市"), "不合格");
 }
