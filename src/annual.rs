@@ -551,3 +551,121 @@ pub fn read_findings(
         Err(problems)
     }
 }
+
+/// How a region's year was made, in words, with the figures of the annual workbook:
+/// `kaoping explain --year`.
+pub fn explain(scheme: &Scheme, year: &Year, a: &AnnualResult) -> String {
+    use std::fmt::Write as _;
+    let s = scheme;
+    let mut out = String::new();
+    let scored = year.regions.iter().filter(|r| r.scored()).count();
+    let place = if s.annual.publish_ranks && a.scored() {
+        format!("第{}名（共{scored}个地区）", a.rank)
+    } else {
+        "排名不分前后".to_string()
+    };
+    let _ = writeln!(
+        out,
+        "{}（{}）{}年度：年度总分{}分，{place}，等次{}",
+        a.name,
+        a.code,
+        year.year,
+        s.fixed(a.total),
+        a.grade
+    );
+    if let Some(w) = year.incomplete() {
+        let _ = writeln!(out, "注意：{w}，不是正式的年度结果");
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "一、各季度（{}）", s.annual.describe_missing());
+    for p in &a.quarters {
+        let head = format!("  第{}季度：", p.quarter.ordinal());
+        let line = match &p.record {
+            None => "历史数据中没有该季度，不计入".to_string(),
+            Some(r) if r.scored() => {
+                let measure = if p.measure.is_empty() {
+                    String::new()
+                } else {
+                    format!("，{}", p.measure)
+                };
+                // A vetoed quarter's measure is the veto's; said once.
+                let veto = if p.vetoed && p.measure.is_empty() {
+                    "，一票否决"
+                } else {
+                    ""
+                };
+                format!(
+                    "总分{}分，第{}名{measure}{veto}；{} × {} = {}分",
+                    s.fixed(r.total),
+                    r.rank,
+                    s.fixed(p.counted),
+                    weight_words(p.weight),
+                    s.fixed(p.contribution)
+                )
+            }
+            Some(r) => format!(
+                "{}，{}；{} × {} = {}分",
+                r.status.label(),
+                p.substituted.as_deref().unwrap_or(""),
+                s.fixed(p.counted),
+                weight_words(p.weight),
+                s.fixed(p.contribution)
+            ),
+        };
+        let _ = writeln!(out, "{head}{line}");
+    }
+    if !a.items.is_empty() {
+        let _ = writeln!(out, "二、年度评定");
+        for i in &a.items {
+            let why = if i.reason.is_empty() {
+                String::new()
+            } else {
+                format!("（{}）", i.reason)
+            };
+            let _ = writeln!(
+                out,
+                "  {}{why}：{} × {} = {}分",
+                i.label,
+                crate::text::fmt_num(i.value),
+                crate::text::fmt_num(i.weight),
+                s.fixed(i.contribution)
+            );
+        }
+    }
+    let parts: Vec<String> = a
+        .quarters
+        .iter()
+        .map(|p| s.fixed(p.contribution))
+        .chain(a.items.iter().map(|i| s.fixed(i.contribution)))
+        .collect();
+    let head = if a.items.is_empty() { "二" } else { "三" };
+    let _ = writeln!(
+        out,
+        "{head}、年度总分：{} = {}分",
+        parts.join(" + "),
+        s.fixed(a.total)
+    );
+    let head = if a.items.is_empty() { "三" } else { "四" };
+    let band = s.grade_for(a.total);
+    match &a.downgrade {
+        Some(d) => {
+            let _ = writeln!(out, "{head}、等次：按年度总分为{band}；{d}");
+        }
+        None if band != a.grade => {
+            let _ = writeln!(
+                out,
+                "{head}、等次：{}（按名额定等次；按年度总分为{band}）",
+                a.grade
+            );
+        }
+        None => {
+            let _ = writeln!(out, "{head}、等次：{}（按年度总分对照等次标准）", a.grade);
+        }
+    }
+    out
+}
+
+/// "25%" or "17.5%".
+fn weight_words(w: f64) -> String {
+    format!("{}%", crate::text::fmt_num(w * 100.0))
+}

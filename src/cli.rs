@@ -194,11 +194,20 @@ pub enum Command {
     Explain {
         #[command(flatten)]
         inputs: ScoreInputs,
-        /// 地区：区划代码或名称，如 440100 或 广州市
-        region: String,
+        /// 地区：区划代码或名称，如 440100 或 广州市（用 --year 时只写地区：explain --year 2025 揭阳市）
+        region: Option<String>,
         /// 省级评定缺失或无法完整读取时仍然说明（不计入省级评定）
         #[arg(long)]
         without_province_findings: bool,
+        /// 说明年度考核结果（按指标体系 [annual]，读 --history 中本年度的四个季度），如 2025
+        #[arg(long)]
+        year: Option<i32>,
+        /// 与 --year 同用：年度评定文件（同 annual --findings）
+        #[arg(long, value_name = "FILE")]
+        findings: Option<PathBuf>,
+        /// 与 --year 同用：历史数据缺少季度时仍然说明（同 annual --partial）
+        #[arg(long)]
+        partial: bool,
     },
     /// 方案比较：同一批报送分别按两个指标体系评分，输出比较工作簿（总分、排名、等次、措施的变化，排名相关和名次对照图）；不写入历史数据
     Compare {

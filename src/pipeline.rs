@@ -1095,6 +1095,31 @@ pub struct AnnualRun<'a> {
 /// [`Error::Usage`] for a quarter missing or a year not in the history; [`Error::History`] for
 /// a folder that cannot be read; [`Error::Report`] when the workbook cannot be written.
 pub fn annual(run: &AnnualRun) -> Result<crate::annual::Year, Error> {
+    let (year, report) = annual_year(run)?;
+    report::annual::write(
+        &report::annual::AnnualReport {
+            scheme: &run.setup.scheme,
+            year: &year,
+            run_time: run.run_time.clone(),
+            history_dir: run.history.display().to_string(),
+            quarters: report.0,
+            findings: report.1,
+        },
+        run.out,
+    )?;
+    Ok(year)
+}
+
+/// Each quarter read (label, scheme that scored it, SHA-256) and the 年度评定 file (path,
+/// SHA-256): what the annual workbook's 评分说明 lists.
+type AnnualInputs = (Vec<(String, String, String)>, Option<(String, String)>);
+
+/// The year's result without writing anything (`annual` writes it; `explain --year` tells it).
+///
+/// # Errors
+///
+/// As for [`annual`], but for the workbook.
+pub fn annual_year(run: &AnnualRun) -> Result<(crate::annual::Year, AnnualInputs), Error> {
     let dir = run.history;
     let quarters = crate::annual::quarters_of(run.year);
     let held = history::quarters(dir)?;
@@ -1152,18 +1177,7 @@ pub fn annual(run: &AnnualRun) -> Result<crate::annual::Year, Error> {
             history::file_hash(dir, q)?,
         ));
     }
-    report::annual::write(
-        &report::annual::AnnualReport {
-            scheme: &run.setup.scheme,
-            year: &year,
-            run_time: run.run_time.clone(),
-            history_dir: dir.display().to_string(),
-            quarters: made,
-            findings: findings_file,
-        },
-        run.out,
-    )?;
-    Ok(year)
+    Ok((year, (made, findings_file)))
 }
 
 #[cfg(test)]

@@ -60,6 +60,48 @@ pub fn run(
     Ok(Exit::Ok)
 }
 
+/// `explain --year`: how a region's annual total, rank and 等次 were made, with the figures of
+/// the annual workbook; nothing is written.
+pub fn run_year(
+    year: i32,
+    region: &str,
+    history: Option<&Path>,
+    findings: Option<&Path>,
+    partial: bool,
+    args: &crate::cli::SetupArgs,
+) -> Result<Exit, Error> {
+    let Some(history) = history else {
+        return Err(Error::Usage(
+            "请用 --history 指定历史数据文件夹（各季度 score 时写入的那个）；在工作文件夹中可省略"
+                .to_string(),
+        ));
+    };
+    super::history_exists(Some(history), false)?;
+    let setup = load(args)?;
+    known(&setup.registry, region)?;
+    let (result, _) = pipeline::annual_year(&pipeline::AnnualRun {
+        setup: &setup,
+        year,
+        history,
+        out: Path::new(""),
+        partial,
+        findings,
+        run_time: run_time(args.date),
+    })?;
+    let who = region.trim();
+    let Some(a) = result
+        .regions
+        .iter()
+        .find(|r| r.code == who || r.name == who)
+    else {
+        return Err(Error::Usage(format!(
+            "历史数据中{year}年没有“{who}”的考核结果"
+        )));
+    };
+    say_part!("{}", crate::annual::explain(&setup.scheme, &result, a));
+    Ok(Exit::Ok)
+}
+
 /// Stops, before anything is read, on a region the registry does not have, suggesting the ones
 /// the clerk may have meant ("汕尾" → 汕尾市（441500）; "4415" → the codes that start so).
 fn known(registry: &crate::registry::Registry, who: &str) -> Result<(), Error> {

@@ -139,7 +139,31 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             inputs,
             region,
             without_province_findings,
+            year,
+            findings,
+            partial,
         } => {
+            if let Some(year) = year {
+                // `explain --year 2025 揭阳市`: the one word given is the region.
+                let region = region.unwrap_or_else(|| inputs.dir.to_string_lossy().into_owned());
+                let history = inputs
+                    .history
+                    .clone()
+                    .or_else(|| ws.map(crate::workspace::Workspace::history));
+                return explain::run_year(
+                    year,
+                    &region,
+                    history.as_deref(),
+                    findings.as_deref(),
+                    partial,
+                    &workspace::setup(&inputs.setup, ws),
+                );
+            }
+            let Some(region) = region else {
+                return Err(Error::Usage(
+                    "请写出地区：kaoping explain 报送文件夹 地区（如 explain 2026Q1 汕尾市），或 explain --year 2025 地区".to_string(),
+                ));
+            };
             let (inputs, _) = workspace::inputs(&inputs, ws);
             explain::run(&inputs, &region, without_province_findings)
         }

@@ -62,6 +62,29 @@ fn the_demo_year_from_its_four_quarters() {
     ] {
         assert!(cells.iter().any(|c| c == said), "{said}");
     }
+    // `explain --year` tells the same figures.
+    let o = kaoping(
+        tmp.path(),
+        &[
+            "explain",
+            "--year",
+            "2025",
+            "揭阳市",
+            "--history",
+            "out/history",
+        ],
+    );
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for line in [
+        "揭阳市（445200）2025年度：年度总分69.16分，第21名（共21个地区），等次不合格",
+        "  第四季度：总分68.89分，第20名，一票否决；68.89 × 25% = 17.22分",
+        "二、年度总分：15.12 + 19.45 + 17.37 + 17.22 = 69.16分",
+        "三、等次：按年度总分为合格；2025年第四季度被一票否决，年度等次定为不合格",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line}\n{text}");
+    }
+
     // 年度构成 adds up as printed.
     let parts = table(&book, "年度构成", "排名");
     let sg = parts.iter().find(|r| r[1] == "韶关市").unwrap();
