@@ -103,6 +103,10 @@ pub struct Year {
     pub missing: Vec<Quarter>,
     /// In printed order: by rank, or with `publish_ranks = false` by 等次 and then by code.
     pub regions: Vec<AnnualResult>,
+    /// The year's measures by region ([`measures`]), most serious first.
+    pub flags: BTreeMap<String, Vec<crate::flag::Flag>>,
+    /// Rules over several years that the history could not judge: which years it lacks.
+    pub earlier_missing: Option<String>,
 }
 
 impl Year {
@@ -346,6 +350,8 @@ pub fn combine(
         year,
         missing: missing.to_vec(),
         regions: out,
+        flags: BTreeMap::new(),
+        earlier_missing: None,
     }
 }
 
@@ -646,6 +652,7 @@ pub fn explain(scheme: &Scheme, year: &Year, a: &AnnualResult) -> String {
         s.fixed(a.total)
     );
     let head = if a.items.is_empty() { "三" } else { "四" };
+    let measure_head = if a.items.is_empty() { "四" } else { "五" };
     let band = s.grade_for(a.total);
     match &a.downgrade {
         Some(d) => {
@@ -662,10 +669,208 @@ pub fn explain(scheme: &Scheme, year: &Year, a: &AnnualResult) -> String {
             let _ = writeln!(out, "{head}、等次：{}（按年度总分对照等次标准）", a.grade);
         }
     }
+    if !s.annual.rules.is_empty() {
+        match year
+            .flags
+            .get(&a.code)
+            .and_then(|f| crate::flag::Measure::of(f))
+        {
+            Some(m) => {
+                let _ = writeln!(out, "{measure_head}、年度督办：{}", m.measure.label);
+                let _ = writeln!(out, "  理由：{}", m.reason);
+                let _ = writeln!(out, "  依据的规则：{}", m.rules.join("；"));
+            }
+            None => {
+                let _ = writeln!(out, "{measure_head}、年度督办：无");
+            }
+        }
+    }
     out
 }
 
 /// "25%" or "17.5%".
 fn weight_words(w: f64) -> String {
     format!("{}%", crate::text::fmt_num(w * 100.0))
+}
+
+/// The year's measures (`[[annual.rules]]`), by region: each rule that fired as a
+/// [`crate::flag::Flag`], so that [`crate::flag::Measure::of`] tells them as the quarters'
+/// are told. `earlier` holds the years before, newest first, for rules with `years = m`; a rule
+/// whose earlier years the history lacks does not fire. `deadline` dates a measure's 整改期限.
+pub fn measures(
+    scheme: &Scheme,
+    year: &Year,
+    earlier: &[Year],
+    deadline: &dyn Fn(&crate::scheme::DeadlineDef) -> chrono::NaiveDate,
+) -> BTreeMap<String, Vec<crate::flag::Flag>> {
+    let mut out: BTreeMap<String, Vec<crate::flag::Flag>> = BTreeMap::new();
+    for (order, rule) in scheme.annual.rules.iter().enumerate() {
+        let (Some(c), Some(def)) = (
+            &rule.condition,
+            rule.measure.as_deref().and_then(|m| scheme.measure(m)),
+        ) else {
+            continue;
+        };
+        let years = rule.years.unwrap_or(1).max(1);
+        for a in &year.regions {
+            let Some(mut b) = holds(scheme, year, a, c) else {
+                continue;
+            };
+            let back = (1..years).all(|k| {
+                earlier
+                    .get(k as usize - 1)
+                    .filter(|y| y.year == year.year - k as i32)
+                    .and_then(|y| y.regions.iter().find(|r| r.code == a.code).map(|r| (y, r)))
+                    .is_some_and(|(y, r)| holds(scheme, y, r, c).is_some())
+            });
+            if !back {
+                continue;
+            }
+            b.push(("years", years.to_string()));
+            let due = def.deadline.as_ref().map(deadline);
+            if let Some(d) = due {
+                b.push(("deadline", d.format("%Y年%-m月%-d日").to_string()));
+            }
+            b.push(("measure", def.label.clone()));
+            let value = |name: &str| b.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone());
+            out.entry(a.code.clone())
+                .or_default()
+                .push(crate::flag::Flag {
+                    measure: def.clone(),
+                    rule_id: rule.id.clone(),
+                    order,
+                    rule: crate::scheme::ladder::fill(&rule.name, &value),
+                    reason: crate::scheme::ladder::fill(&rule.reason, &value),
+                    deadline: due,
+                });
+        }
+    }
+    for flags in out.values_mut() {
+        flags.sort_by(|a, b| a.measure.cmp(&b.measure));
+    }
+    out
+}
+
+/// The placeholder values when `c` holds for region `a` in `year`; `None` when it does not.
+fn holds(
+    scheme: &Scheme,
+    year: &Year,
+    a: &AnnualResult,
+    c: &Condition,
+) -> Option<Vec<(&'static str, String)>> {
+    let s = scheme;
+    let mut ranks: Vec<u32> = year
+        .regions
+        .iter()
+        .filter(|r| r.scored())
+        .map(|r| r.rank)
+        .collect();
+    ranks.sort_unstable();
+    let n = ranks.len();
+    let mut base = vec![("year", format!("{}年", year.year)), ("n", n.to_string())];
+    if a.scored() {
+        base.extend([
+            ("total", s.fixed(a.total)),
+            ("rank", a.rank.to_string()),
+            ("grade", a.grade.clone()),
+            (
+                "position",
+                format!("年度总分{}分，排名第{}名", s.fixed(a.total), a.rank),
+            ),
+        ]);
+    }
+    let below = n - ranks.partition_point(|&k| k <= a.rank);
+    let bottom =
+        |k: usize| (a.scored() && k > 0 && below < k).then_some(vec![("k", k.to_string())]);
+    let found: Vec<(&'static str, String)> = match c {
+        Condition::Grade(gs) => (a.scored() && gs.contains(&a.grade)).then(Vec::new)?,
+        Condition::TotalBelow(t) => (a.scored() && s.units(a.total) < s.units(*t))
+            .then(|| vec![("threshold", crate::text::fmt_num(*t))])?,
+        Condition::Bottom(k) => bottom(*k as usize)?,
+        Condition::BottomShare(share) => {
+            let mut b = bottom(crate::decimal::share_ceil(*share, n))?;
+            b.push(("share", format!("{}%", crate::text::fmt_num(share * 100.0))));
+            b
+        }
+        Condition::Veto => {
+            let why = match (&a.annual_veto, a.vetoed_in().first()) {
+                (Some(r), _) => format!("年度一票否决（{r}）"),
+                (None, Some(q)) => format!("{}被一票否决", q.label()),
+                (None, None) => return None,
+            };
+            vec![("veto", why)]
+        }
+        Condition::Held {
+            measure,
+            times,
+            at_least,
+            ..
+        } => {
+            let floor = s.measure(measure).map_or(u32::MAX, |m| m.severity);
+            let count = a
+                .quarters
+                .iter()
+                .filter_map(|p| p.record.as_ref())
+                .filter(|r| {
+                    r.flags.iter().any(|h| {
+                        h.id == *measure
+                            || (*at_least
+                                && s.measure(&h.id)
+                                    .map(|m| m.severity)
+                                    .or(h.severity)
+                                    .unwrap_or(0)
+                                    >= floor)
+                    })
+                })
+                .count();
+            (count >= *times as usize && count > 0).then(|| {
+                vec![
+                    ("quarters", count.to_string()),
+                    (
+                        "held",
+                        s.measure(measure)
+                            .map_or_else(|| measure.clone(), |m| m.label.clone()),
+                    ),
+                ]
+            })?
+        }
+        Condition::Status { is, quarters } => {
+            use crate::scheme::ladder::Submitted;
+            let hit: Vec<&QuarterRecord> = a
+                .quarters
+                .iter()
+                .filter_map(|p| p.record.as_ref())
+                .filter(|r| {
+                    is.iter().any(|x| match x {
+                        Submitted::Is(st) => r.status == *st,
+                        Submitted::Late => r.late && r.scored(),
+                    })
+                })
+                .collect();
+            (!hit.is_empty() && hit.len() >= *quarters as usize).then(|| {
+                vec![
+                    ("quarters", hit.len().to_string()),
+                    (
+                        "status",
+                        hit.first().map_or("", |r| r.status.label()).to_string(),
+                    ),
+                ]
+            })?
+        }
+        Condition::All(cs) => {
+            let mut all = Vec::new();
+            for c in cs {
+                all.extend(holds(s, year, a, c)?);
+            }
+            all
+        }
+        Condition::Any(cs) => cs.iter().find_map(|c| holds(s, year, a, c))?,
+        Condition::Not(c) => match holds(s, year, a, c) {
+            Some(_) => return None,
+            None => Vec::new(),
+        },
+        _ => return None,
+    };
+    base.extend(found);
+    Some(base)
 }

@@ -1162,7 +1162,65 @@ pub fn annual_year(run: &AnnualRun) -> Result<(crate::annual::Year, AnnualInputs
         .filter(|r| quarters.contains(&r.quarter))
         .collect();
     let (findings, findings_file) = annual_findings(run)?;
-    let year = crate::annual::combine(&run.setup.scheme, run.year, &records, &missing, &findings);
+    let scheme = &run.setup.scheme;
+    let mut year = crate::annual::combine(scheme, run.year, &records, &missing, &findings);
+    // The years before, for rules over several years, from the history's quarters (without
+    // their 年度评定 files, which are not kept).
+    let span = scheme
+        .annual
+        .rules
+        .iter()
+        .filter_map(|r| r.years)
+        .max()
+        .unwrap_or(1);
+    let mut earlier = Vec::new();
+    let mut lacking = Vec::new();
+    if span > 1 {
+        let all = history::read(dir, None)?;
+        for k in 1..span {
+            let y = run.year - i32::try_from(k).unwrap_or(0);
+            let qs = crate::annual::quarters_of(y);
+            if qs.iter().all(|q| held.contains(q)) {
+                let recs: Vec<QuarterRecord> = all
+                    .iter()
+                    .filter(|r| qs.contains(&r.quarter))
+                    .cloned()
+                    .collect();
+                earlier.push(crate::annual::combine(
+                    scheme,
+                    y,
+                    &recs,
+                    &[],
+                    &BTreeMap::new(),
+                ));
+            } else {
+                lacking.push(format!("{y}年"));
+            }
+        }
+    }
+    if !lacking.is_empty() {
+        year.earlier_missing = Some(format!(
+            "历史数据中没有{}的完整四个季度，跨年的督办规则（years > 1）无法判定，本年度未因此提出措施",
+            lacking.join("、")
+        ));
+    }
+    let made_on = run
+        .run_time
+        .get(..10)
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .unwrap_or(run.setup.today);
+    let year_end = crate::annual::quarters_of(run.year)
+        .last()
+        .map_or(made_on, |q| q.last_day());
+    let deadline = |d: &crate::scheme::DeadlineDef| match d {
+        crate::scheme::DeadlineDef::DaysAfterQuarter(n) => {
+            year_end + chrono::Duration::days(i64::from(*n))
+        }
+        crate::scheme::DeadlineDef::WorkingDaysAfterTabulation(n) => {
+            run.setup.calendar.add_working_days(made_on, *n)
+        }
+    };
+    year.flags = crate::annual::measures(scheme, &year, &earlier, &deadline);
     let mut made: Vec<(String, String, String)> = Vec::new();
     for (q, p) in history::provenance(dir, None)? {
         if !quarters.contains(&q) {

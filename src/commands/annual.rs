@@ -66,6 +66,20 @@ pub fn run(
     for r in year_result.regions.iter().filter(|r| r.downgrade.is_some()) {
         say!("  {}：{}", r.name, r.downgrade.as_deref().unwrap_or(""));
     }
+    let measures: Vec<String> = year_result
+        .regions
+        .iter()
+        .filter_map(|r| {
+            let m = crate::flag::Measure::of(year_result.flags.get(&r.code)?)?;
+            Some(format!("{}（{}）", r.name, m.measure.label))
+        })
+        .collect();
+    if !measures.is_empty() {
+        say!("年度督办措施：{}", measures.join("、"));
+    }
+    if let Some(n) = &year_result.earlier_missing {
+        say!("注意：{n}");
+    }
     say!("年度考核工作簿：{}", out.display());
     Ok(if year_result.incomplete().is_some() {
         Exit::DataErrors

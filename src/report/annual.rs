@@ -4,6 +4,7 @@
 use super::style::{Fill, Fit, Grid, Kind, Page, Tone};
 use super::ReportError;
 use crate::annual::{AnnualResult, Year};
+use crate::flag::Measure;
 use crate::scheme::Scheme;
 use rust_xlsxwriter::{DocProperties, Worksheet};
 use std::path::Path;
@@ -26,6 +27,7 @@ pub struct AnnualReport<'a> {
 const RANKING: &str = "年度排名";
 const MAKEUP: &str = "年度构成";
 const NOTES: &str = "评分说明";
+const MEASURES: &str = "年度督办";
 /// Rows 0–1 the title, 2 the quarters over their columns, 3 the headers.
 const GROUP_ROW: u32 = 2;
 const HEADER_ROW: u32 = 3;
@@ -92,6 +94,9 @@ pub fn write(r: &AnnualReport, path: &Path) -> Result<(), ReportError> {
     wb.set_properties(&props);
     super::add_sheet(&mut wb, RANKING, |ws| ranking(ws, r))?;
     super::add_sheet(&mut wb, MAKEUP, |ws| makeup(ws, r))?;
+    if !r.scheme.annual.rules.is_empty() {
+        super::add_sheet(&mut wb, MEASURES, |ws| measures(ws, r))?;
+    }
     super::add_sheet(&mut wb, NOTES, |ws| notes(ws, r))?;
     crate::output::save_workbook(&mut wb, path)?;
     Ok(())
@@ -106,7 +111,9 @@ fn ranking(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter::
     let first_item = first_q + 3 * quarters.len() as u16;
     let items = &s.annual.items;
     let total_col = first_item + items.len() as u16;
-    let last_col = total_col + 1;
+    let grade_col = total_col + 1;
+    let with_measures = !s.annual.rules.is_empty();
+    let last_col = grade_col + u16::from(with_measures);
     let mut g = Grid::new();
     g.title(&r.title(RANKING), &r.subtitle(), last_col);
     if !items.is_empty() {
@@ -136,14 +143,18 @@ fn ranking(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter::
         g.set_width(c + 1, 5.0);
         g.set_width(c + 2, 9.0);
     }
-    g.header_span(GROUP_ROW, total_col, 2, "年度");
+    g.header_span(GROUP_ROW, total_col, last_col - total_col + 1, "年度");
     g.header_span(HEADER_ROW, total_col, 1, "年度总分");
-    g.header_span(HEADER_ROW, last_col, 1, "等次");
+    g.header_span(HEADER_ROW, grade_col, 1, "等次");
+    if with_measures {
+        g.header_span(HEADER_ROW, last_col, 1, "年度措施");
+        g.set_width(last_col, 9.0);
+    }
     g.set_width(0, 5.0);
     g.set_width(1, 8.0);
     g.set_width(2, 9.0);
     g.set_width(total_col, 8.0);
-    g.set_width(last_col, 7.0);
+    g.set_width(grade_col, 7.0);
     let mut row = FIRST_ROW;
     for a in &r.year.regions {
         let fill = if a.scored() { Fill::None } else { Fill::Grey };
@@ -186,12 +197,18 @@ fn ranking(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter::
         g.num_toned(row, total_col, a.total, Kind::Score, fill, Tone::Bold);
         g.styled(
             row,
-            last_col,
+            grade_col,
             &a.grade,
             Kind::Label,
             fill,
             Tone::for_grade(s, &a.grade),
         );
+        if with_measures {
+            let m = r.year.flags.get(&a.code).and_then(|f| Measure::of(f));
+            let mfill = Fill::for_measure(m.as_ref().map(|m| &m.measure));
+            let label = m.as_ref().map_or("", |m| m.measure.label.as_str());
+            g.styled(row, last_col, label, Kind::Label, mfill, Tone::Bold);
+        }
         row += 1;
     }
     let last_region_row = row.saturating_sub(1).max(HEADER_ROW);
@@ -424,6 +441,68 @@ fn makeup(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter::X
 /// "25%".
 fn pct(w: f64) -> String {
     format!("{}%", crate::text::fmt_num(w * 100.0))
+}
+
+/// 年度督办: each region with an annual measure, most serious first, then by rank: the measure,
+/// the rules that fired, the sentence that tells it, the 整改期限.
+fn measures(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let s = r.scheme;
+    let headers = [
+        "排名",
+        "区划代码",
+        "地区",
+        "年度措施",
+        "触发规则",
+        "情况说明",
+        "整改期限",
+    ];
+    let last_col = headers.len() as u16 - 1;
+    let mut g = Grid::new();
+    g.title(&r.title(MEASURES), &r.subtitle(), last_col);
+    g.header(super::TABLE_HEADER_ROW, &headers, 10.0);
+    g.set_width(4, 24.0);
+    g.set_width(5, 60.0);
+    let mut rows: Vec<(&AnnualResult, Measure)> = r
+        .year
+        .regions
+        .iter()
+        .filter_map(|a| Some((a, Measure::of(r.year.flags.get(&a.code)?)?)))
+        .collect();
+    rows.sort_by(|x, y| {
+        (&x.1.measure, x.0.rank, &x.0.code).cmp(&(&y.1.measure, y.0.rank, &y.0.code))
+    });
+    let mut row = super::TABLE_HEADER_ROW + 1;
+    for (a, m) in &rows {
+        let fill = Fill::for_measure(Some(&m.measure));
+        if s.annual.publish_ranks && a.scored() {
+            g.num(row, 0, f64::from(a.rank), Kind::Int, fill);
+        } else {
+            g.styled(row, 0, "—", Kind::Label, fill, Tone::Normal);
+        }
+        g.styled(row, 1, &a.code, Kind::Label, fill, Tone::Normal);
+        g.text(row, 2, &a.name, fill);
+        g.styled(row, 3, &m.measure.label, Kind::Label, fill, Tone::Bold);
+        g.text(row, 4, &m.rules.join("；\n"), fill);
+        g.text(row, 5, &m.reason, fill);
+        match m.deadline {
+            Some(d) => g.date(row, 6, d, fill),
+            None => g.blank(row, 6, fill),
+        }
+        row += 1;
+    }
+    if rows.is_empty() {
+        g.para(row, 0, last_col, "本年度没有地区被采取年度督办措施。");
+        row += 1;
+    }
+    let last_row = row.saturating_sub(1);
+    if let Some(n) = &r.year.earlier_missing {
+        row += 1;
+        g.para(row, 0, last_col, &format!("注意：{n}。"));
+        row += 1;
+    }
+    let mut page = r.page(super::TABLE_HEADER_ROW, last_row, last_col, 3);
+    page.print_area = Some((row, last_col));
+    g.render(ws, &page)
 }
 
 /// 评分说明: the rule, the quarters read and what scored them.

@@ -37,7 +37,30 @@ pub struct AnnualRule {
     /// The 等次 of the ranked regions after the quotas; a total in the last band (不合格) stays
     /// there.
     pub rest_grade: Option<String>,
+    /// Annual measures (`[[annual.rules]]`): the ladder's rules on the year's result, with
+    /// `years = m` for "this year and the m − 1 before".
+    pub rules: Vec<super::ladder::RuleDef>,
 }
+
+/// Placeholders an annual rule's wording may use.
+pub const ANNUAL_PLACEHOLDERS: [&str; 16] = [
+    "year",
+    "measure",
+    "n",
+    "total",
+    "rank",
+    "grade",
+    "position",
+    "k",
+    "share",
+    "threshold",
+    "veto",
+    "quarters",
+    "years",
+    "held",
+    "deadline",
+    "status",
+];
 
 /// One rank quota: `top` regions, or a `share` of the ranked regions, get `grade`.
 #[derive(Debug, Clone, Deserialize)]
@@ -97,6 +120,7 @@ impl Default for AnnualRule {
             veto: None,
             quotas: Vec::new(),
             rest_grade: None,
+            rules: Vec::new(),
         }
     }
 }
@@ -194,6 +218,70 @@ impl AnnualRule {
         }
     }
 
+    /// Problems of `[[annual.rules]]`, each naming its key.
+    fn rule_problems(&self, measures: &[&str], grades: &[String]) -> Vec<String> {
+        use super::ladder::{placeholders, Condition};
+        fn supported(c: &Condition) -> bool {
+            match c {
+                Condition::Grade(_)
+                | Condition::TotalBelow(_)
+                | Condition::Bottom(_)
+                | Condition::BottomShare(_)
+                | Condition::Veto
+                | Condition::Held { .. }
+                | Condition::Status { .. } => true,
+                Condition::All(cs) | Condition::Any(cs) => cs.iter().all(supported),
+                Condition::Not(c) => supported(c),
+                _ => false,
+            }
+        }
+        let mut p = Vec::new();
+        for (i, r) in self.rules.iter().enumerate() {
+            let at = format!("annual.rules[{i}]（{}）", r.id);
+            match (&r.measure, r.points) {
+                (Some(m), None) if measures.contains(&m.as_str()) => {}
+                (Some(m), None) => {
+                    p.push(format!("{at}.measure：措施 {m} 未在 [[measures]] 中定义"))
+                }
+                _ => p.push(format!(
+                    "{at}：年度规则应写 measure（提出的措施）；年度加减分请写在 annual.items"
+                )),
+            }
+            match Condition::parse(&r.when, &format!("{at}.when")) {
+                Err((_, m)) => p.push(m),
+                Ok(c) => {
+                    if !supported(&c) {
+                        p.push(format!(
+                            "{at}.when：年度规则可用的条件为 grade、total_below、bottom、bottom_share、veto、held（本年度有几个季度被某措施）、status 及其组合"
+                        ));
+                    }
+                    if let Some(why) = c.never(grades) {
+                        p.push(format!("{at}.when：规则永远不会触发：{why}"));
+                    }
+                    for m in c.measures() {
+                        if !measures.contains(&m) {
+                            p.push(format!("{at}.when：措施 {m} 未在 [[measures]] 中定义"));
+                        }
+                    }
+                }
+            }
+            if r.years == Some(0) {
+                p.push(format!("{at}.years：应不小于1"));
+            }
+            for text in [&r.name, &r.reason] {
+                for ph in placeholders(text) {
+                    if !ANNUAL_PLACEHOLDERS.contains(&ph) {
+                        p.push(format!(
+                            "{at}：占位符 {{{ph}}} 不是年度规则所能提供的（可用：{}）",
+                            ANNUAL_PLACEHOLDERS.join("、")
+                        ));
+                    }
+                }
+            }
+        }
+        p
+    }
+
     /// Problems, each naming its key.
     pub(super) fn problems(&self, grades: &[String], measures: &[&str]) -> Vec<String> {
         let mut p = Vec::new();
@@ -249,6 +337,7 @@ impl AnnualRule {
             }
             _ => {}
         }
+        p.extend(self.rule_problems(measures, grades));
         if !self.missing_deduction.is_finite() || self.missing_deduction < 0.0 {
             p.push("annual.missing_deduction：应为非负数".to_string());
         }

@@ -114,6 +114,10 @@ pub struct RuleDef {
     /// The clause of the region's sentence, with placeholders.
     #[serde(default)]
     pub reason: String,
+    /// For an annual rule (`[[annual.rules]]`): the condition holds this year and the
+    /// `years − 1` years before (computed from the history's quarters).
+    #[serde(default)]
+    pub years: Option<u32>,
     /// `when`, read; set on load.
     #[serde(skip)]
     pub condition: Option<Condition>,

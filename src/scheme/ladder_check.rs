@@ -153,6 +153,12 @@ impl Scheme {
                     }
                 }
             }
+            if r.years.is_some() {
+                p.push((
+                    Invalid,
+                    format!("{at}.years：只用于年度规则（[[annual.rules]]）"),
+                ));
+            }
             if let Some(m) = &r.measure {
                 raised.push(m);
             }

@@ -258,6 +258,10 @@ impl Scheme {
         for (i, r) in scheme.rules.iter_mut().enumerate() {
             r.condition = ladder::Condition::parse(&r.when, &format!("rules[{i}].when")).ok();
         }
+        for (i, r) in scheme.annual.rules.iter_mut().enumerate() {
+            r.condition =
+                ladder::Condition::parse(&r.when, &format!("annual.rules[{i}].when")).ok();
+        }
         let problems = scheme.validate();
         if problems.is_empty() {
             Ok(scheme)

@@ -347,3 +347,65 @@ fn grades_by_rank_quota() {
     assert_eq!(grade("韶关市"), "不合格");
     assert_eq!(grade("揭阳市"), "不合格");
 }
+
+/// An annual rule over two years: last place this year and the year before → 约谈. The history
+/// holds 2025 and, copied from it, a 2024 in which 揭阳市 was last too. Without 2024 the rule
+/// cannot be judged, and 年度督办 says so.
+#[test]
+fn an_annual_rule_over_two_years_reads_the_year_before() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    demo(tmp.path(), &out);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("templates/scheme-2020.toml")).unwrap();
+    let rule = "\n[[annual.rules]]\nid = \"annual-interview-last\"\nmeasure = \"interview\"\nname = \"连续{years}年排名末位\"\nwhen = { bottom = 1 }\nyears = 2\nreason = \"{position}，连续{years}年排名末位\"\n";
+    let scheme = tmp.path().join("scheme.toml");
+    std::fs::write(&scheme, format!("{text}{rule}")).unwrap();
+    let scheme = scheme.to_str().unwrap();
+
+    let run = |history: &str| {
+        let o = annual(
+            tmp.path(),
+            &[
+                "--history",
+                history,
+                "--out",
+                "年度.xlsx",
+                "--scheme",
+                scheme,
+            ],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        crate::report::xlsx_dump::dump(&tmp.path().join("年度.xlsx"))
+    };
+    let alone = run("out/history");
+    let sheet = &alone["03-年度督办"];
+    assert!(
+        sheet.contains("历史数据中没有2024年的完整四个季度"),
+        "{sheet}"
+    );
+    assert!(!sheet.contains("连续2年排名末位"));
+
+    let two = tmp.path().join("two");
+    std::fs::create_dir(&two).unwrap();
+    for q in 1..=4 {
+        for y in [2024, 2025] {
+            std::fs::copy(
+                out.join("history").join(format!("2025Q{q}.parquet")),
+                two.join(format!("{y}Q{q}.parquet")),
+            )
+            .unwrap();
+        }
+    }
+    let both = run("two");
+    let sheet = &both["03-年度督办"];
+    assert!(
+        sheet.contains("年度总分69.16分，排名第21名，年度等次为不合格，连续2年排名末位；约谈"),
+        "{sheet}"
+    );
+    // 年度排名's column of the year's measure, in the measure's colour.
+    let rows = table(&tmp.path().join("年度.xlsx"), "年度排名", "排名");
+    assert_eq!(row(&rows, "揭阳市")[17], "约谈");
+    assert_eq!(row(&rows, "韶关市")[17], "通报");
+    assert_eq!(row(&rows, "汕头市")[17], "");
+}
