@@ -5,6 +5,9 @@ use crate::cli::SetupArgs;
 use crate::pipeline::{self, AnnualRun, Error};
 use std::path::Path;
 
+/// Regions named per measure on the terminal; the workbook's 年度督办 lists them all.
+const SHOWN: usize = 20;
+
 pub fn run(
     year: i32,
     history: Option<&Path>,
@@ -66,16 +69,31 @@ pub fn run(
     for r in year_result.regions.iter().filter(|r| r.downgrade.is_some()) {
         say!("  {}：{}", r.name, r.downgrade.as_deref().unwrap_or(""));
     }
-    let measures: Vec<String> = year_result
-        .regions
-        .iter()
-        .filter_map(|r| {
-            let m = crate::flag::Measure::of(year_result.flags.get(&r.code)?)?;
-            Some(format!("{}（{}）", r.name, m.measure.label))
-        })
-        .collect();
-    if !measures.is_empty() {
-        say!("年度督办措施：{}", measures.join("、"));
+    // By measure, most serious first; at national scale the names are cut after a few.
+    let mut by_measure: Vec<(crate::scheme::MeasureDef, Vec<&str>)> = Vec::new();
+    for r in &year_result.regions {
+        let Some(m) = year_result
+            .flags
+            .get(&r.code)
+            .and_then(|f| crate::flag::Measure::of(f))
+        else {
+            continue;
+        };
+        match by_measure.iter_mut().find(|(d, _)| *d == m.measure) {
+            Some((_, names)) => names.push(&r.name),
+            None => by_measure.push((m.measure, vec![&r.name])),
+        }
+    }
+    by_measure.sort_by(|a, b| a.0.cmp(&b.0));
+    for (m, names) in &by_measure {
+        let shown: Vec<&str> = names.iter().take(SHOWN).copied().collect();
+        let more = if names.len() > SHOWN { "等" } else { "" };
+        say!(
+            "年度{}（{}个）：{}{more}",
+            m.label,
+            names.len(),
+            shown.join("、")
+        );
     }
     if let Some(n) = &year_result.earlier_missing {
         say!("注意：{n}");
