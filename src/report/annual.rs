@@ -28,6 +28,11 @@ const RANKING: &str = "年度排名";
 const MAKEUP: &str = "年度构成";
 const NOTES: &str = "评分说明";
 const MEASURES: &str = "年度督办";
+const TREND: &str = "季度走势";
+/// Regions followed on 季度走势's chart, besides the province's mean.
+const FOLLOWED: usize = 8;
+/// 季度走势's chart is this many default columns wide.
+const CHART_COLS: u16 = 12;
 /// Rows 0–1 the title, 2 the quarters over their columns, 3 the headers.
 const GROUP_ROW: u32 = 2;
 const HEADER_ROW: u32 = 3;
@@ -94,6 +99,7 @@ pub fn write(r: &AnnualReport, path: &Path) -> Result<(), ReportError> {
     wb.set_properties(&props);
     super::add_sheet(&mut wb, RANKING, |ws| ranking(ws, r))?;
     super::add_sheet(&mut wb, MAKEUP, |ws| makeup(ws, r))?;
+    super::add_sheet(&mut wb, TREND, |ws| trend(ws, r))?;
     if !r.scheme.annual.rules.is_empty() {
         super::add_sheet(&mut wb, MEASURES, |ws| measures(ws, r))?;
     }
@@ -262,6 +268,10 @@ fn ranking_notes(r: &AnnualReport) -> Vec<String> {
         Some(q) => format!("{q}。"),
         None => format!("等次：{}。", super::legend::grades(s)),
     });
+    out.push(format!(
+        "颜色：措施列按各季度（及年度）的督办措施着色，{}。",
+        super::legend::colours(s)
+    ));
     if !rule.publish_ranks {
         out.push("按规定只公布等次，排名不分前后：同一等次的地区按区划代码排列。".to_string());
     }
@@ -441,6 +451,145 @@ fn makeup(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter::X
 /// "25%".
 fn pct(w: f64) -> String {
     format!("{}%", crate::text::fmt_num(w * 100.0))
+}
+
+/// 季度走势: each quarter's total of the province's mean and of the regions a reader follows (those
+/// under an annual measure, most serious first; else the first three and the last three), as a
+/// table and a line chart.
+fn trend(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Chart, ChartLineDashType, ChartMarkerType, ChartType};
+    let s = r.scheme;
+    let quarters = r.year.quarters();
+    let mut followed: Vec<&AnnualResult> = r
+        .year
+        .regions
+        .iter()
+        .filter(|a| r.year.flags.contains_key(&a.code))
+        .collect();
+    followed.sort_by_key(|a| {
+        (
+            r.year
+                .flags
+                .get(&a.code)
+                .and_then(|f| f.iter().map(|x| x.measure.clone()).min()),
+            a.rank,
+        )
+    });
+    if followed.is_empty() {
+        let scored: Vec<&AnnualResult> = r.year.regions.iter().filter(|a| a.scored()).collect();
+        let n = scored.len();
+        followed = scored
+            .iter()
+            .take(3)
+            .chain(scored.iter().skip(n.saturating_sub(3).max(3)))
+            .copied()
+            .collect();
+    }
+    followed.truncate(FOLLOWED);
+    let mut headers: Vec<String> = vec!["季度".to_string(), "全省平均".to_string()];
+    headers.extend(followed.iter().map(|a| a.name.clone()));
+    let header_refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let last_col = (headers.len() as u16 - 1).max(1);
+    let mut g = Grid::new();
+    g.title(&r.title(TREND), &r.subtitle(), last_col.max(9));
+    let top = super::TABLE_HEADER_ROW;
+    g.header(top, &header_refs, 10.0);
+    let mut row = top + 1;
+    // A quarter without a total is a gap in the chart, its status said under the table.
+    let mut unscored: Vec<String> = Vec::new();
+    for (i, q) in quarters.iter().enumerate() {
+        g.text(row, 0, &format!("第{}季度", q.ordinal()), Fill::None);
+        let totals: Vec<f64> = r
+            .year
+            .regions
+            .iter()
+            .filter_map(|a| a.quarters.get(i)?.record.as_ref())
+            .filter(|rec| rec.scored())
+            .map(|rec| rec.total)
+            .collect();
+        if totals.is_empty() {
+            g.blank(row, 1, Fill::Grey);
+        } else {
+            let mean = totals.iter().sum::<f64>() / totals.len() as f64;
+            g.num(row, 1, s.round(mean), Kind::Score, Fill::None);
+        }
+        for (j, a) in followed.iter().enumerate() {
+            let col = 2 + j as u16;
+            match a.quarters.get(i).and_then(|p| p.record.as_ref()) {
+                Some(rec) if rec.scored() => g.num(row, col, rec.total, Kind::Score, Fill::None),
+                Some(rec) => {
+                    unscored.push(format!(
+                        "{}第{}季度{}",
+                        a.name,
+                        q.ordinal(),
+                        rec.status.label()
+                    ));
+                    g.blank(row, col, Fill::Grey);
+                }
+                None => g.blank(row, col, Fill::Grey),
+            }
+        }
+        row += 1;
+    }
+    let last_row = row - 1;
+    row += 1;
+    let what = if followed.iter().any(|a| r.year.flags.contains_key(&a.code)) {
+        "图中为全省平均（黑色虚线）和被采取年度督办措施的地区（按措施轻重、名次排列，至多8个）"
+    } else {
+        "图中为全省平均（黑色虚线）和年度排名前三、后三的地区"
+    };
+    let gaps = if unscored.is_empty() {
+        String::new()
+    } else {
+        format!("灰色为未评分的季度，图中不画点：{}", unscored.join("、"))
+    };
+    let wide = last_col.max(CHART_COLS - 1);
+    g.para(row, 0, wide, &format!("各季度总分。{what}。{gaps}"));
+    let chart_at = row + 2;
+    let mut page = r.page(top, last_row, last_col, 1);
+    page.print_area = Some((chart_at + 24, wide));
+    g.render(ws, &page)?;
+    let mut chart = Chart::new(ChartType::Line);
+    let colours = [
+        0xC00000, 0xED7D31, 0x7030A0, 0x2E75B6, 0x00B050, 0x806000, 0x595959, 0xFF66CC,
+    ];
+    for j in 0..=followed.len() {
+        let col = 1 + j as u16;
+        let (colour, dash, width) = if j == 0 {
+            (0x000000, ChartLineDashType::Dash, 2.5)
+        } else {
+            (
+                colours[(j - 1) % colours.len()],
+                ChartLineDashType::Solid,
+                2.0,
+            )
+        };
+        chart
+            .add_series()
+            .set_name((TREND, top, col))
+            .set_categories((TREND, top + 1, 0, last_row, 0))
+            .set_values((TREND, top + 1, col, last_row, col))
+            .set_marker(&super::style::chart::marker(
+                ChartMarkerType::Circle,
+                6,
+                colour,
+            ))
+            .set_format(&mut super::style::chart::line(colour, width, dash));
+    }
+    chart
+        .title()
+        .set_name(&format!("{}年各季度总分走势", r.year.year))
+        .set_overlay(false);
+    chart.y_axis().set_name("总分（分）");
+    chart
+        .legend()
+        .set_position(rust_xlsxwriter::ChartLegendPosition::Bottom);
+    super::style::chart::in_font(&mut chart, 9.0);
+    chart
+        .set_width(u32::from(CHART_COLS) * crate::xlsx::COLUMN_PIXELS)
+        .set_height(22 * crate::xlsx::ROW_PIXELS);
+    ws.insert_chart(chart_at, 0, &chart)?;
+    Ok(())
 }
 
 /// 年度督办: each region with an annual measure, most serious first, then by rank: the measure,

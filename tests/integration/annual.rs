@@ -379,7 +379,7 @@ fn an_annual_rule_over_two_years_reads_the_year_before() {
         crate::report::xlsx_dump::dump(&tmp.path().join("年度.xlsx"))
     };
     let alone = run("out/history");
-    let sheet = &alone["03-年度督办"];
+    let sheet = &alone["04-年度督办"];
     assert!(
         sheet.contains("历史数据中没有2024年的完整四个季度"),
         "{sheet}"
@@ -398,7 +398,7 @@ fn an_annual_rule_over_two_years_reads_the_year_before() {
         }
     }
     let both = run("two");
-    let sheet = &both["03-年度督办"];
+    let sheet = &both["04-年度督办"];
     assert!(
         sheet.contains("年度总分69.16分，排名第21名，年度等次为不合格，连续2年排名末位；约谈"),
         "{sheet}"
