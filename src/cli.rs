@@ -286,6 +286,9 @@ pub enum Command {
         /// 年度评定文件（CSV 或 Excel，每个地区一行：区划代码，以及指标体系 [annual] 规定的年终检查、年度加减分、年度一票否决等列）
         #[arg(long, value_name = "FILE")]
         findings: Option<PathBuf>,
+        /// 同时为每个地区生成年度反馈单，写入此文件夹；只写 --feedback 时写在年度考核工作簿旁的 年度反馈单_年份/
+        #[arg(long, value_name = "DIR")]
+        feedback: Option<Option<PathBuf>>,
         #[command(flatten)]
         setup: SetupArgs,
     },

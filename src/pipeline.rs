@@ -1083,6 +1083,8 @@ pub struct AnnualRun<'a> {
     pub partial: bool,
     /// The province's 年度评定 file (年终检查, 年度加减分, 年度一票否决), when `[annual]` reads one.
     pub findings: Option<&'a Path>,
+    /// A folder for each region's annual 反馈单, when they are to be written.
+    pub feedback: Option<&'a Path>,
     /// 评分时间 ("2026-01-20 09:00:00"): its day is the 制表日期.
     pub run_time: String,
 }
@@ -1094,20 +1096,22 @@ pub struct AnnualRun<'a> {
 ///
 /// [`Error::Usage`] for a quarter missing or a year not in the history; [`Error::History`] for
 /// a folder that cannot be read; [`Error::Report`] when the workbook cannot be written.
-pub fn annual(run: &AnnualRun) -> Result<crate::annual::Year, Error> {
-    let (year, report) = annual_year(run)?;
-    report::annual::write(
-        &report::annual::AnnualReport {
-            scheme: &run.setup.scheme,
-            year: &year,
-            run_time: run.run_time.clone(),
-            history_dir: run.history.display().to_string(),
-            quarters: report.0,
-            findings: report.1,
-        },
-        run.out,
-    )?;
-    Ok(year)
+pub fn annual(run: &AnnualRun) -> Result<(crate::annual::Year, Vec<PathBuf>), Error> {
+    let (year, inputs) = annual_year(run)?;
+    let made = report::annual::AnnualReport {
+        scheme: &run.setup.scheme,
+        year: &year,
+        run_time: run.run_time.clone(),
+        history_dir: run.history.display().to_string(),
+        quarters: inputs.0,
+        findings: inputs.1,
+    };
+    report::annual::write(&made, run.out)?;
+    let forms = match run.feedback {
+        Some(dir) => report::annual_feedback::write_all(&made, dir)?,
+        None => Vec::new(),
+    };
+    Ok((year, forms))
 }
 
 /// Each quarter read (label, scheme that scored it, SHA-256) and the 年度评定 file (path,

@@ -14,6 +14,7 @@ pub fn run(
     out: &Path,
     partial: bool,
     findings: Option<&Path>,
+    feedback: Option<&Path>,
     args: &SetupArgs,
 ) -> Result<Exit, Error> {
     let Some(history) = history else {
@@ -29,13 +30,14 @@ pub fn run(
         )));
     }
     let setup = load(args)?;
-    let year_result = pipeline::annual(&AnnualRun {
+    let (year_result, forms) = pipeline::annual(&AnnualRun {
         setup: &setup,
         year,
         history,
         out,
         partial,
         findings,
+        feedback,
         run_time: run_time(args.date),
     })?;
     let scored = year_result.regions.iter().filter(|r| r.scored()).count();
@@ -99,6 +101,9 @@ pub fn run(
         say!("注意：{n}");
     }
     say!("年度考核工作簿：{}", out.display());
+    if let Some(dir) = feedback {
+        say!("各地区年度反馈单：{}（{}份）", dir.display(), forms.len());
+    }
     Ok(if year_result.incomplete().is_some() {
         Exit::DataErrors
     } else {

@@ -137,6 +137,7 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
             out: &path,
             partial: false,
             findings: None,
+            feedback: None,
             run_time: super::run_time(None),
         })?;
         say!("{year}年度考核工作簿：{}", path.display());

@@ -86,6 +86,7 @@ pub fn run_year(
         out: Path::new(""),
         partial,
         findings,
+        feedback: None,
         run_time: run_time(args.date),
     })?;
     let who = region.trim();

@@ -231,6 +231,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             out,
             partial,
             findings,
+            feedback,
             setup,
         } => {
             let history = history.or_else(|| ws.map(crate::workspace::Workspace::history));
@@ -247,6 +248,9 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
                 &out,
                 partial,
                 findings.as_deref(),
+                feedback
+                    .map(|f| or_beside(f, &out, &format!("年度反馈单_{year}")))
+                    .as_deref(),
                 &workspace::setup(&setup, ws),
             )
         }

@@ -8,6 +8,7 @@
 //! fixed by the quarter, so the same `Assessment` gives a byte-identical workbook.
 
 pub mod annual;
+pub mod annual_feedback;
 mod bars;
 pub mod bulletin;
 pub mod comparison;

@@ -85,6 +85,37 @@ fn the_demo_year_from_its_four_quarters() {
         assert!(text.lines().any(|l| l == line), "{line}\n{text}");
     }
 
+    // The annual 反馈单 tells 揭阳市 the same.
+    let o = kaoping(
+        tmp.path(),
+        &[
+            "annual",
+            "--year",
+            "2025",
+            "--history",
+            "out/history",
+            "--out",
+            "a.xlsx",
+            "--feedback",
+            "forms",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let forms: Vec<_> = std::fs::read_dir(tmp.path().join("forms"))
+        .unwrap()
+        .collect();
+    assert_eq!(forms.len(), 21);
+    let jy = crate::util::all_cells(&tmp.path().join("forms/445200_揭阳市_2025年度_反馈单.xlsx"));
+    for said in [
+        "69.16分",
+        "第21名（共21个地区）",
+        "不合格",
+        "15.12 + 19.45 + 17.37 + 17.22 =",
+        "2025年第四季度被一票否决，年度等次定为不合格。",
+    ] {
+        assert!(jy.iter().any(|c| c == said), "{said} not in {jy:?}");
+    }
+
     // 年度构成 adds up as printed.
     let parts = table(&book, "年度构成", "排名");
     let sg = parts.iter().find(|r| r[1] == "韶关市").unwrap();
