@@ -289,6 +289,9 @@ pub enum Command {
         /// 同时为每个地区生成年度反馈单，写入此文件夹；只写 --feedback 时写在年度考核工作簿旁的 年度反馈单_年份/
         #[arg(long, value_name = "DIR")]
         feedback: Option<Option<PathBuf>>,
+        /// 同时起草年度情况通报（.docx）；只写 --bulletin 时写在年度考核工作簿旁的 年度情况通报_年份.docx
+        #[arg(long, value_name = "FILE.docx")]
+        bulletin: Option<Option<PathBuf>>,
         #[command(flatten)]
         setup: SetupArgs,
     },

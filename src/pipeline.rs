@@ -1085,6 +1085,8 @@ pub struct AnnualRun<'a> {
     pub findings: Option<&'a Path>,
     /// A folder for each region's annual 反馈单, when they are to be written.
     pub feedback: Option<&'a Path>,
+    /// The annual 情况通报 draft (.docx), when it is to be written.
+    pub bulletin: Option<&'a Path>,
     /// 评分时间 ("2026-01-20 09:00:00"): its day is the 制表日期.
     pub run_time: String,
 }
@@ -1111,6 +1113,12 @@ pub fn annual(run: &AnnualRun) -> Result<(crate::annual::Year, Vec<PathBuf>), Er
         Some(dir) => report::annual_feedback::write_all(&made, dir)?,
         None => Vec::new(),
     };
+    if let Some(path) = run.bulletin {
+        let date = made_on(run.setup, &run.run_time);
+        let issue = report::bulletin::Issue::with(report::bulletin::DEFAULT_REQUIREMENTS);
+        let bytes = report::bulletin::annual_bytes(&made, &issue, date)?;
+        crate::output::write_atomically(path, &bytes).map_err(ReportError::from)?;
+    }
     Ok((year, forms))
 }
 

@@ -8,15 +8,28 @@ use std::path::Path;
 /// Regions named per measure on the terminal; the workbook's 年度督办 lists them all.
 const SHOWN: usize = 20;
 
-pub fn run(
-    year: i32,
-    history: Option<&Path>,
-    out: &Path,
-    partial: bool,
-    findings: Option<&Path>,
-    feedback: Option<&Path>,
-    args: &SetupArgs,
-) -> Result<Exit, Error> {
+/// What `kaoping annual` was given.
+#[derive(Clone, Copy)]
+pub struct Inputs<'a> {
+    pub year: i32,
+    pub history: Option<&'a Path>,
+    pub out: &'a Path,
+    pub partial: bool,
+    pub findings: Option<&'a Path>,
+    pub feedback: Option<&'a Path>,
+    pub bulletin: Option<&'a Path>,
+}
+
+pub fn run(inputs: &Inputs, args: &SetupArgs) -> Result<Exit, Error> {
+    let Inputs {
+        year,
+        history,
+        out,
+        partial,
+        findings,
+        feedback,
+        bulletin,
+    } = *inputs;
     let Some(history) = history else {
         return Err(Error::Usage(
             "请用 --history 指定历史数据文件夹（各季度 score 时写入的那个）；在工作文件夹中可省略"
@@ -38,6 +51,7 @@ pub fn run(
         partial,
         findings,
         feedback,
+        bulletin,
         run_time: run_time(args.date),
     })?;
     let scored = year_result.regions.iter().filter(|r| r.scored()).count();
@@ -103,6 +117,9 @@ pub fn run(
     say!("年度考核工作簿：{}", out.display());
     if let Some(dir) = feedback {
         say!("各地区年度反馈单：{}（{}份）", dir.display(), forms.len());
+    }
+    if let Some(path) = bulletin {
+        say!("年度情况通报（草稿）：{}", path.display());
     }
     Ok(if year_result.incomplete().is_some() {
         Exit::DataErrors

@@ -138,6 +138,7 @@ pub fn run(samples: &Path, out: &Path) -> Result<Exit, Error> {
             partial: false,
             findings: None,
             feedback: None,
+            bulletin: None,
             run_time: super::run_time(None),
         })?;
         say!("{year}年度考核工作簿：{}", path.display());

@@ -87,6 +87,7 @@ pub fn run_year(
         partial,
         findings,
         feedback: None,
+        bulletin: None,
         run_time: run_time(args.date),
     })?;
     let who = region.trim();

@@ -232,6 +232,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             partial,
             findings,
             feedback,
+            bulletin,
             setup,
         } => {
             let history = history.or_else(|| ws.map(crate::workspace::Workspace::history));
@@ -242,15 +243,19 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
                     |w| w.root.join(crate::workspace::OUTPUTS).join(&name),
                 )
             });
+            let feedback = feedback.map(|f| or_beside(f, &out, &format!("年度反馈单_{year}")));
+            let bulletin =
+                bulletin.map(|f| or_beside(f, &out, &format!("年度情况通报_{year}.docx")));
             annual::run(
-                year,
-                history.as_deref(),
-                &out,
-                partial,
-                findings.as_deref(),
-                feedback
-                    .map(|f| or_beside(f, &out, &format!("年度反馈单_{year}")))
-                    .as_deref(),
+                &annual::Inputs {
+                    year,
+                    history: history.as_deref(),
+                    out: &out,
+                    partial,
+                    findings: findings.as_deref(),
+                    feedback: feedback.as_deref(),
+                    bulletin: bulletin.as_deref(),
+                },
                 &workspace::setup(&setup, ws),
             )
         }

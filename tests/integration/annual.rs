@@ -116,6 +116,32 @@ fn the_demo_year_from_its_four_quarters() {
         assert!(jy.iter().any(|c| c == said), "{said} not in {jy:?}");
     }
 
+    // And the annual 情况通报 draft: the 等次 counted, the veto and the measures named.
+    let o = kaoping(
+        tmp.path(),
+        &[
+            "annual",
+            "--year",
+            "2025",
+            "--history",
+            "out/history",
+            "--out",
+            "a.xlsx",
+            "--bulletin",
+            "通报.docx",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let paras = crate::util::docx_paragraphs(&tmp.path().join("通报.docx"));
+    for said in [
+        "关于2025年度打击侵权假冒工作考核评价情况的通报",
+        "全年参加考核评价的地区21个。按年度总分和考核评价办法，优秀0个、良好6个、合格10个、不合格5个。",
+        "揭阳市：2025年第四季度被一票否决，年度等次定为不合格。",
+        "韶关市：年度总分56.78分，排名第18名，年度等次为不合格；通报。",
+    ] {
+        assert!(paras.iter().any(|p| p == said), "{said} not in {paras:?}");
+    }
+
     // 年度构成 adds up as printed.
     let parts = table(&book, "年度构成", "排名");
     let sg = parts.iter().find(|r| r[1] == "韶关市").unwrap();

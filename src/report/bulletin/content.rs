@@ -204,14 +204,20 @@ pub(super) fn chinese_date(d: NaiveDate) -> String {
 /// city, names their offices ("广东省打击侵权假冒工作领导小组办公室" → "…打击侵权假冒工作领导小组
 /// 办公室").
 pub(super) fn addressee(office: &Office, regions: &[RegionResult]) -> String {
+    let codes: Vec<&str> = regions.iter().map(|r| r.code.as_str()).collect();
+    addressee_for(office, &codes)
+}
+
+/// [`addressee`] from the regions' codes.
+pub(super) fn addressee_for(office: &Office, codes: &[&str]) -> String {
     let body = ["省", "自治区", "市", "自治州", "州", "盟", "地区"]
         .iter()
         .filter_map(|p| office.name.split_once(p).map(|(_, rest)| rest))
         .find(|rest| !rest.is_empty() && rest.contains("办公室"))
         .unwrap_or("打击侵权假冒工作领导小组办公室");
     let prefectures = office.level == Level::Province
-        && !regions.is_empty()
-        && regions.iter().all(|r| r.code.ends_with("00"));
+        && !codes.is_empty()
+        && codes.iter().all(|c| c.ends_with("00"));
     let whom = if prefectures {
         "各地级以上市"
     } else {
@@ -701,7 +707,7 @@ fn loss_sentence(s: &Scheme, k: usize, l: &Loss) -> String {
 }
 
 /// 五、下一步工作要求: one paragraph per non-empty line of the province's text.
-fn requirement_paragraphs(text: &str) -> Vec<Block> {
+pub(super) fn requirement_paragraphs(text: &str) -> Vec<Block> {
     let out: Vec<Block> = text
         .lines()
         .map(str::trim)

@@ -4,6 +4,7 @@
 //! from a text the province edits, 落款); `layout` how it looks. The document's dates come from
 //! the 成文日期, never the clock, so the same inputs give a byte-identical file.
 
+mod annual;
 mod content;
 mod layout;
 mod schema_order;
@@ -32,14 +33,34 @@ pub fn document(a: &Assessment, issue: &Issue, date: NaiveDate) -> docx_rs::Docx
 ///
 /// [`ReportError::Bulletin`] when docx-rs cannot pack the document.
 pub fn bytes(a: &Assessment, issue: &Issue, date: NaiveDate) -> Result<Vec<u8>, ReportError> {
+    pack(document(a, issue, date))
+}
+
+/// A laid-out document as the bytes of a .docx file: the font table, the schema's element order.
+fn pack(doc: docx_rs::Docx) -> Result<Vec<u8>, ReportError> {
     let bulletin =
         |e: Box<dyn std::error::Error + Send + Sync>| ReportError::Bulletin { source: e };
-    let mut parts = document(a, issue, date).build();
+    let mut parts = doc.build();
     parts.font_table = layout::font_table();
     schema_order::apply(&mut parts).map_err(|e| bulletin(Box::new(e)))?;
     let mut out = Cursor::new(Vec::new());
     parts.pack(&mut out).map_err(|e| bulletin(Box::new(e)))?;
     Ok(out.into_inner())
+}
+
+/// The annual 情况通报 draft as the bytes of a .docx file, dated `date`.
+///
+/// # Errors
+///
+/// As for [`bytes`].
+pub fn annual_bytes(
+    r: &crate::report::annual::AnnualReport,
+    issue: &Issue,
+    date: NaiveDate,
+) -> Result<Vec<u8>, ReportError> {
+    let blocks = annual::blocks(r, issue, date);
+    let created = format!("{}T00:00:00Z", date.format("%Y-%m-%d"));
+    pack(layout::document(&blocks, &created))
 }
 
 /// Writes the 情况通报 to `path` atomically (temporary file, then rename).
