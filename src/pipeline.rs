@@ -1216,11 +1216,7 @@ pub fn annual_year(run: &AnnualRun) -> Result<(crate::annual::Year, AnnualInputs
             lacking.join("、")
         ));
     }
-    let made_on = run
-        .run_time
-        .get(..10)
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .unwrap_or(run.setup.today);
+    let made_on = made_on(run.setup, &run.run_time);
     let year_end = crate::annual::quarters_of(run.year)
         .last()
         .map_or(made_on, |q| q.last_day());

@@ -20,16 +20,8 @@ pub struct Inputs<'a> {
     pub bulletin: Option<&'a Path>,
 }
 
-pub fn run(inputs: &Inputs, args: &SetupArgs) -> Result<Exit, Error> {
-    let Inputs {
-        year,
-        history,
-        out,
-        partial,
-        findings,
-        feedback,
-        bulletin,
-    } = *inputs;
+/// The history folder the year is read from: given (or the workspace's) and there.
+pub(super) fn history_given(history: Option<&Path>) -> Result<&Path, Error> {
     let Some(history) = history else {
         return Err(Error::Usage(
             "请用 --history 指定历史数据文件夹（各季度 score 时写入的那个）；在工作文件夹中可省略"
@@ -42,6 +34,20 @@ pub fn run(inputs: &Inputs, args: &SetupArgs) -> Result<Exit, Error> {
             history.display()
         )));
     }
+    Ok(history)
+}
+
+pub fn run(inputs: &Inputs, args: &SetupArgs) -> Result<Exit, Error> {
+    let Inputs {
+        year,
+        history,
+        out,
+        partial,
+        findings,
+        feedback,
+        bulletin,
+    } = *inputs;
+    let history = history_given(history)?;
     let setup = load(args)?;
     let (year_result, forms) = pipeline::annual(&AnnualRun {
         setup: &setup,

@@ -70,13 +70,7 @@ pub fn run_year(
     partial: bool,
     args: &crate::cli::SetupArgs,
 ) -> Result<Exit, Error> {
-    let Some(history) = history else {
-        return Err(Error::Usage(
-            "请用 --history 指定历史数据文件夹（各季度 score 时写入的那个）；在工作文件夹中可省略"
-                .to_string(),
-        ));
-    };
-    super::history_exists(Some(history), false)?;
+    let history = super::annual::history_given(history)?;
     let setup = load(args)?;
     known(&setup.registry, region)?;
     let (result, _) = pipeline::annual_year(&pipeline::AnnualRun {

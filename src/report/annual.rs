@@ -630,13 +630,7 @@ fn measures(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter:
         }
         g.styled(row, 1, &a.code, Kind::Label, fill, Tone::Normal);
         g.text(row, 2, &a.name, fill);
-        g.styled(row, 3, &m.measure.label, Kind::Label, fill, Tone::Bold);
-        g.text(row, 4, &m.rules.join("；\n"), fill);
-        g.text(row, 5, &m.reason, fill);
-        match m.deadline {
-            Some(d) => g.date(row, 6, d, fill),
-            None => g.blank(row, 6, fill),
-        }
+        super::flags::measure_cells(&mut g, row, 3, m);
         row += 1;
     }
     if rows.is_empty() {

@@ -24,6 +24,19 @@ const LAST_COL: u16 = HEADERS.len() as u16 - 1;
 const RULE_WIDTH: f64 = 24.0;
 const REASON_WIDTH: f64 = 60.0;
 
+/// A measure in four cells from `col`, in its colour: the measure, the rules that fired (one a
+/// line), the sentence that tells it, the 整改期限 — as 预警与督办 and 年度督办 print it.
+pub(super) fn measure_cells(g: &mut super::style::Grid, row: u32, col: u16, m: &Measure) {
+    let fill = Fill::for_measure(Some(&m.measure));
+    g.styled(row, col, &m.measure.label, Kind::Label, fill, Tone::Bold);
+    g.text(row, col + 1, &m.rules.join("；\n"), fill);
+    g.text(row, col + 2, &m.reason, fill);
+    match m.deadline {
+        Some(d) => g.date(row, col + 3, d, fill),
+        None => g.blank(row, col + 3, fill),
+    }
+}
+
 pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError> {
     let mut g = a.table_grid(NAME, &HEADERS, 10.0, &[(4, RULE_WIDTH), (5, REASON_WIDTH)]);
     let regions = Regions::new(&a.regions);
@@ -34,13 +47,7 @@ pub(super) fn write(ws: &mut Worksheet, a: &Assessment) -> Result<(), XlsxError>
         g.opt_num(row, 0, r.map(|r| f64::from(r.rank)), Kind::Int, fill);
         g.styled(row, 1, code, Kind::Label, fill, Tone::Normal);
         g.text(row, 2, r.map_or("", |r| r.name.as_str()), fill);
-        g.styled(row, 3, &m.measure.label, Kind::Label, fill, Tone::Bold);
-        g.text(row, 4, &m.rules.join("；\n"), fill);
-        g.text(row, 5, &m.reason, fill);
-        match m.deadline {
-            Some(d) => g.date(row, 6, d, fill),
-            None => g.blank(row, 6, fill),
-        }
+        measure_cells(&mut g, row, 3, &m);
         row += 1;
     }
     if row == HEADER_ROW + 1 {
