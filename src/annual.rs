@@ -7,13 +7,19 @@ use crate::record::{QuarterRecord, Status};
 use crate::scheme::annual::Missing;
 use crate::scheme::{Condition, Scheme};
 use std::collections::BTreeMap;
+pub use table::How;
+
+pub mod table;
 
 /// One quarter of a region's year.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuarterPart {
     pub quarter: Quarter,
-    /// `None` when the history does not hold the quarter at all (`--partial`).
+    /// The region's row of the quarter; `None` when the history does not hold the quarter
+    /// (`--partial`) or the quarter's results have no row for the region.
     pub record: Option<QuarterRecord>,
+    /// How the quarter is counted.
+    pub how: How,
     /// The measure the region carried that quarter, as printed; "" when none.
     pub measure: String,
     /// Whether the quarter's 一票否决 applied.
@@ -26,6 +32,18 @@ pub struct QuarterPart {
     pub weight: f64,
     /// `counted × weight`, rounded as published: the year's total is the sum of these.
     pub contribution: f64,
+}
+
+impl QuarterPart {
+    /// What the quarter was for the region when it was not scored, in words: its status
+    /// (未报送, 数据有误，退回修改), or why the history has nothing; "已评分" when it was.
+    pub fn state(&self) -> &'static str {
+        match (&self.record, self.how) {
+            (Some(r), _) => r.status.label(),
+            (None, How::QuarterMissing) => "（历史数据缺）",
+            (None, _) => "历史数据中无该地区",
+        }
+    }
 }
 
 /// A figure of the 年度评定 file counted in the year.
@@ -107,6 +125,9 @@ pub struct Year {
     pub flags: BTreeMap<String, Vec<crate::flag::Flag>>,
     /// Rules over several years that the history could not judge: which years it lacks.
     pub earlier_missing: Option<String>,
+    /// Each quarter's mean total of the regions scored in it ([`table::province_means`]);
+    /// `None` for a quarter in which none was.
+    pub province_mean: Vec<Option<f64>>,
 }
 
 impl Year {
@@ -150,11 +171,13 @@ fn veto_marks(scheme: &Scheme) -> (Vec<&str>, Vec<&str>) {
     )
 }
 
-/// Combines the year's quarters. `records` holds the quarters of `year` the history has (any
-/// order); `missing` the ones it lacks; `findings` the 年度评定 file by region code.
+/// Combines the year's quarters. `parts` holds each region's four quarters as counted
+/// ([`table::parts`]); `records` the quarters of `year` the history has (any order), for what
+/// each quarter shows; `missing` the quarters it lacks; `findings` the 年度评定 file by code.
 pub fn combine(
     scheme: &Scheme,
     year: i32,
+    parts: &table::YearParts,
     records: &[QuarterRecord],
     missing: &[Quarter],
     findings: &BTreeMap<String, Findings>,
@@ -162,20 +185,6 @@ pub fn combine(
     let rule = &scheme.annual;
     let quarters = quarters_of(year);
     let (veto_rules, veto_measures) = veto_marks(scheme);
-    // Weights of the quarters held, scaled to add up to 1 when some are missing.
-    let held_weight: f64 = quarters
-        .iter()
-        .enumerate()
-        .filter(|(_, q)| !missing.contains(q))
-        .map(|(i, _)| rule.weight(i))
-        .sum();
-    let weight = |i: usize, q: Quarter| {
-        if missing.contains(&q) || held_weight <= 0.0 {
-            0.0
-        } else {
-            rule.weight(i) / held_weight * rule.quarters_weight
-        }
-    };
     let mut by_code: BTreeMap<&str, Vec<&QuarterRecord>> = BTreeMap::new();
     for r in records {
         by_code.entry(r.code.as_str()).or_default().push(r);
@@ -186,52 +195,33 @@ pub fn combine(
         .and_then(|m| scheme.measure(m))
         .map(|m| m.severity);
     let grade_index = |g: &str| scheme.grades.iter().position(|x| x.name == g);
-    let mut out: Vec<AnnualResult> = by_code
-        .into_iter()
-        .map(|(code, recs)| {
+    let mut out: Vec<AnnualResult> = parts
+        .iter()
+        .map(|(code, counted)| {
+            let recs = by_code.get(code.as_str()).map_or(&[][..], Vec::as_slice);
             let at = |q: Quarter| recs.iter().find(|r| r.quarter == q).copied();
-            let scored: Vec<f64> = recs
-                .iter()
-                .filter(|r| r.scored())
-                .map(|r| r.total)
-                .collect();
-            let lowest = scored.iter().copied().reduce(f64::min).unwrap_or(0.0);
-            let mean = if scored.is_empty() {
-                0.0
-            } else {
-                scored.iter().sum::<f64>() / scored.len() as f64
-            };
             let name = recs
                 .iter()
                 .max_by_key(|r| r.quarter)
                 .map_or_else(|| code.to_string(), |r| r.name.clone());
             let parts: Vec<QuarterPart> = quarters
                 .iter()
-                .enumerate()
-                .map(|(i, &q)| {
+                .zip(counted)
+                .map(|(&q, part)| {
                     let rec = at(q);
-                    let w = weight(i, q);
-                    let (counted, substituted) = match rec {
-                        Some(r) if r.scored() => (r.total, None),
-                        Some(_) => match rule.missing {
-                            Missing::Zero => (0.0, Some("按0分计".to_string())),
-                            Missing::Lowest => (
-                                lowest,
-                                Some(format!("按本年度最低分{}分计", scheme.fixed(lowest))),
-                            ),
-                            Missing::MeanMinus => {
-                                let v = scheme.round(mean - rule.missing_deduction);
-                                (
-                                    v,
-                                    Some(format!(
-                                        "按本年度已评分季度平均分减{}分计（{}分）",
-                                        crate::text::fmt_num(rule.missing_deduction),
-                                        scheme.fixed(v)
-                                    )),
-                                )
+                    let substituted = match part.how {
+                        How::Scored | How::QuarterMissing => None,
+                        How::Unscored | How::Absent => Some(match rule.missing {
+                            Missing::Zero => "按0分计".to_string(),
+                            Missing::Lowest => {
+                                format!("按本年度最低分{}分计", scheme.fixed(part.counted))
                             }
-                        },
-                        None => (0.0, None),
+                            Missing::MeanMinus => format!(
+                                "按本年度已评分季度平均分减{}分计（{}分）",
+                                crate::text::fmt_num(rule.missing_deduction),
+                                scheme.fixed(part.counted)
+                            ),
+                        }),
                     };
                     let vetoed = rec.is_some_and(|r| {
                         r.scored()
@@ -243,6 +233,7 @@ pub fn combine(
                     QuarterPart {
                         quarter: q,
                         record: rec.cloned(),
+                        how: part.how,
                         measure: rec.map_or_else(String::new, |r| {
                             if r.flags.is_empty() {
                                 String::new()
@@ -251,10 +242,10 @@ pub fn combine(
                             }
                         }),
                         vetoed,
-                        counted,
+                        counted: part.counted,
                         substituted,
-                        weight: w,
-                        contribution: scheme.round(counted * w),
+                        weight: part.weight,
+                        contribution: part.contribution,
                     }
                 })
                 .collect();
@@ -318,7 +309,7 @@ pub fn combine(
                 }
             }
             AnnualResult {
-                code: code.to_string(),
+                code: code.clone(),
                 name,
                 quarters: parts,
                 items,
@@ -352,6 +343,7 @@ pub fn combine(
         regions: out,
         flags: BTreeMap::new(),
         earlier_missing: None,
+        province_mean: Vec::new(),
     }
 }
 
@@ -587,7 +579,7 @@ pub fn explain(scheme: &Scheme, year: &Year, a: &AnnualResult) -> String {
     for p in &a.quarters {
         let head = format!("  第{}季度：", p.quarter.ordinal());
         let line = match &p.record {
-            None => "历史数据中没有该季度，不计入".to_string(),
+            None if p.how == How::QuarterMissing => "历史数据中没有该季度，不计入".to_string(),
             Some(r) if r.scored() => {
                 let measure = if p.measure.is_empty() {
                     String::new()
@@ -609,9 +601,9 @@ pub fn explain(scheme: &Scheme, year: &Year, a: &AnnualResult) -> String {
                     s.fixed(p.contribution)
                 )
             }
-            Some(r) => format!(
+            _ => format!(
                 "{}，{}；{} × {} = {}分",
-                r.status.label(),
+                p.state(),
                 p.substituted.as_deref().unwrap_or(""),
                 s.fixed(p.counted),
                 weight_words(p.weight),

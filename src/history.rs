@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 mod lock;
 mod notices;
 mod rerun;
+pub mod table;
 
 pub use lock::{lock, HistoryLock, Holder, DEFAULT_WAIT, HOLDER_FILE, LOCK_FILE};
 pub use notices::{deadlines, record as record_notices, NOTICES_FILE};
@@ -238,10 +239,31 @@ fn read_quarter(path: &Path, quarter: Quarter) -> Result<Vec<QuarterRecord>, His
         source: e.into(),
     };
     let df = ParquetReader::new(file).finish().map_err(damaged)?;
-    from_frame(&df, quarter).map_err(damaged)
+    from_frame(&df, Some(quarter)).map_err(damaged)
 }
 
-fn from_frame(df: &DataFrame, quarter: Quarter) -> PolarsResult<Vec<QuarterRecord>> {
+/// The rows of the folder's [`table`] (collected) as records, each of its own quarter; the
+/// table keeps no indicators, so neither do they.
+///
+/// # Errors
+///
+/// [`HistoryError::Damaged`] when a row lacks what every record has: naming the quarter's file
+/// and its row (each file is read again alone to find it), else the folder.
+pub fn records_of(dir: &Path, df: &DataFrame) -> Result<Vec<QuarterRecord>, HistoryError> {
+    from_frame(df, None).or_else(|e| {
+        for q in quarters(dir)? {
+            read_quarter(&path_of(dir, q), q)?;
+        }
+        Err(HistoryError::Damaged {
+            path: dir.display().to_string(),
+            source: e.into(),
+        })
+    })
+}
+
+/// A frame's rows as records; the quarter is each row's `quarter` column, or `file_quarter`
+/// for a file's rows (every row of a quarter's file is of that quarter).
+fn from_frame(df: &DataFrame, file_quarter: Option<Quarter>) -> PolarsResult<Vec<QuarterRecord>> {
     let n = df.height();
     // A value the engine always writes and a reader depends on is never taken as 0 or "" when
     // missing: a damaged or hand-edited file stops the run, naming the row and column.
@@ -289,6 +311,17 @@ fn from_frame(df: &DataFrame, quarter: Quarter) -> PolarsResult<Vec<QuarterRecor
     if let Some(i) = codes.iter().position(|c| c.trim().is_empty()) {
         return Err(null("code", i));
     }
+    let quarters: Vec<Quarter> = match file_quarter {
+        Some(q) => vec![q; n],
+        None => s("quarter")?
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                v.parse()
+                    .map_err(|_| polars_err!(ComputeError: "第{}行的季度“{}”无法识别", i + 1, v))
+            })
+            .collect::<PolarsResult<_>>()?,
+    };
     let ids: Vec<String> = df
         .get_column_names()
         .iter()
@@ -314,7 +347,7 @@ fn from_frame(df: &DataFrame, quarter: Quarter) -> PolarsResult<Vec<QuarterRecor
     (0..df.height())
         .map(|i| {
             Ok(QuarterRecord {
-                quarter,
+                quarter: quarters[i],
                 code: codes[i].clone(),
                 name: names[i].clone(),
                 status: Status::parse(&statuses[i]).ok_or_else(

@@ -1134,7 +1134,7 @@ type AnnualInputs = (Vec<(String, String, String)>, Option<(String, String)>);
 pub fn annual_year(run: &AnnualRun) -> Result<(crate::annual::Year, AnnualInputs), Error> {
     let dir = run.history;
     let quarters = crate::annual::quarters_of(run.year);
-    let held = history::quarters(dir)?;
+    let (table, held) = history::table::scan(dir)?;
     let missing: Vec<Quarter> = quarters
         .iter()
         .copied()
@@ -1169,15 +1169,10 @@ pub fn annual_year(run: &AnnualRun) -> Result<(crate::annual::Year, AnnualInputs
             dir.display()
         )));
     }
-    let records: Vec<QuarterRecord> = history::read(dir, None)?
-        .into_iter()
-        .filter(|r| quarters.contains(&r.quarter))
-        .collect();
     let (findings, findings_file) = annual_findings(run)?;
     let scheme = &run.setup.scheme;
-    let mut year = crate::annual::combine(scheme, run.year, &records, &missing, &findings);
-    // The years before, for rules over several years, from the history's quarters (without
-    // their 年度评定 files, which are not kept).
+    // The years before, for rules over several years: those whose four quarters the history
+    // holds (without their 年度评定 files, which are not kept).
     let span = scheme
         .annual
         .rules
@@ -1185,31 +1180,49 @@ pub fn annual_year(run: &AnnualRun) -> Result<(crate::annual::Year, AnnualInputs
         .filter_map(|r| r.years)
         .max()
         .unwrap_or(1);
-    let mut earlier = Vec::new();
+    let mut years = vec![run.year];
     let mut lacking = Vec::new();
-    if span > 1 {
-        let all = history::read(dir, None)?;
-        for k in 1..span {
-            let y = run.year - i32::try_from(k).unwrap_or(0);
-            let qs = crate::annual::quarters_of(y);
-            if qs.iter().all(|q| held.contains(q)) {
-                let recs: Vec<QuarterRecord> = all
-                    .iter()
-                    .filter(|r| qs.contains(&r.quarter))
-                    .cloned()
-                    .collect();
-                earlier.push(crate::annual::combine(
-                    scheme,
-                    y,
-                    &recs,
-                    &[],
-                    &BTreeMap::new(),
-                ));
-            } else {
-                lacking.push(format!("{y}年"));
-            }
+    for k in 1..span {
+        let y = run.year - i32::try_from(k).unwrap_or(0);
+        if crate::annual::quarters_of(y)
+            .iter()
+            .all(|q| held.contains(q))
+        {
+            years.push(y);
+        } else {
+            lacking.push(format!("{y}年"));
         }
     }
+    // One pass over the table: the years' rows as records, and their quarters as counted.
+    let damaged = |e: polars::prelude::PolarsError| HistoryError::Damaged {
+        path: dir.display().to_string(),
+        source: e.into(),
+    };
+    let rows = crate::annual::table::of_years(table.clone(), &years)
+        .collect()
+        .map_err(damaged)?;
+    let records = history::records_of(dir, &rows)?;
+    let decimals = scheme.decimals;
+    let mut counted =
+        crate::annual::table::parts(&rows, &years, &scheme.annual, decimals, &missing)
+            .and_then(crate::annual::table::collect)
+            .map_err(damaged)?;
+    let mut combine =
+        |y: i32, missing: &[Quarter], findings: &BTreeMap<String, crate::annual::Findings>| {
+            let recs: Vec<QuarterRecord> = records
+                .iter()
+                .filter(|r| r.quarter.year == y)
+                .cloned()
+                .collect();
+            let parts = counted.remove(&y).unwrap_or_default();
+            crate::annual::combine(scheme, y, &parts, &recs, missing, findings)
+        };
+    let mut year = combine(run.year, &missing, &findings);
+    let earlier: Vec<crate::annual::Year> = years[1..]
+        .iter()
+        .map(|&y| combine(y, &[], &BTreeMap::new()))
+        .collect();
+    year.province_mean = crate::annual::table::province_means(&rows, run.year).map_err(damaged)?;
     if !lacking.is_empty() {
         year.earlier_missing = Some(format!(
             "历史数据中没有{}的完整四个季度，跨年的督办规则（years > 1）无法判定，本年度未因此提出措施",

@@ -3,7 +3,7 @@
 
 use super::style::{Fill, Fit, Grid, Kind, Page, Tone};
 use super::ReportError;
-use crate::annual::{AnnualResult, Year};
+use crate::annual::{AnnualResult, How, Year};
 use crate::flag::Measure;
 use crate::scheme::Scheme;
 use rust_xlsxwriter::{DocProperties, Worksheet};
@@ -189,12 +189,7 @@ fn ranking(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter::
                     g.num(row, c + 1, f64::from(rec.rank), Kind::Int, qfill);
                     g.styled(row, c + 2, &p.measure, Kind::Label, mfill, Tone::Normal);
                 }
-                Some(rec) => {
-                    g.styled_span(row, c, 3, rec.status.label(), Kind::Label, Fill::Grey);
-                }
-                None => {
-                    g.styled_span(row, c, 3, "（历史数据缺）", Kind::Label, Fill::Grey);
-                }
+                _ => g.styled_span(row, c, 3, p.state(), Kind::Label, Fill::Grey),
             }
         }
         for (i, item) in a.items.iter().enumerate() {
@@ -303,7 +298,7 @@ fn region_notes(a: &AnnualResult) -> Vec<String> {
         out.push(format!("注：{}{d}。", a.name));
     }
     for p in a.substituted() {
-        let status = p.record.as_ref().map_or("未评分", |rec| rec.status.label());
+        let status = p.state();
         out.push(format!(
             "注：{}{}{}，{}。",
             a.name,
@@ -383,7 +378,7 @@ fn makeup(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter::X
         g.text(row, 1, &a.name, Fill::None);
         for (i, p) in a.quarters.iter().enumerate() {
             let c = first_q + 2 * i as u16;
-            if p.record.is_none() {
+            if p.how == How::QuarterMissing {
                 g.styled_span(row, c, 2, "（缺）", Kind::Label, Fill::Grey);
                 continue;
             }
@@ -406,7 +401,7 @@ fn makeup(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter::X
             said.push(format!("{}：{}", i.label, i.reason));
         }
         for p in a.substituted() {
-            let status = p.record.as_ref().map_or("未评分", |rec| rec.status.label());
+            let status = p.state();
             said.push(format!(
                 "第{}季度{status}，{}",
                 p.quarter.ordinal(),
@@ -499,34 +494,20 @@ fn trend(ws: &mut Worksheet, r: &AnnualReport) -> Result<(), rust_xlsxwriter::Xl
     let mut unscored: Vec<String> = Vec::new();
     for (i, q) in quarters.iter().enumerate() {
         g.text(row, 0, &format!("第{}季度", q.ordinal()), Fill::None);
-        let totals: Vec<f64> = r
-            .year
-            .regions
-            .iter()
-            .filter_map(|a| a.quarters.get(i)?.record.as_ref())
-            .filter(|rec| rec.scored())
-            .map(|rec| rec.total)
-            .collect();
-        if totals.is_empty() {
-            g.blank(row, 1, Fill::Grey);
-        } else {
-            let mean = totals.iter().sum::<f64>() / totals.len() as f64;
-            g.num(row, 1, s.round(mean), Kind::Score, Fill::None);
+        match r.year.province_mean.get(i).copied().flatten() {
+            Some(mean) => g.num(row, 1, s.round(mean), Kind::Score, Fill::None),
+            None => g.blank(row, 1, Fill::Grey),
         }
         for (j, a) in followed.iter().enumerate() {
             let col = 2 + j as u16;
             match a.quarters.get(i).and_then(|p| p.record.as_ref()) {
                 Some(rec) if rec.scored() => g.num(row, col, rec.total, Kind::Score, Fill::None),
-                Some(rec) => {
-                    unscored.push(format!(
-                        "{}第{}季度{}",
-                        a.name,
-                        q.ordinal(),
-                        rec.status.label()
-                    ));
+                _ => {
+                    if let Some(p) = a.quarters.get(i).filter(|p| p.how != How::QuarterMissing) {
+                        unscored.push(format!("{}第{}季度{}", a.name, q.ordinal(), p.state()));
+                    }
                     g.blank(row, col, Fill::Grey);
                 }
-                None => g.blank(row, col, Fill::Grey),
             }
         }
         row += 1;

@@ -132,10 +132,7 @@ fn form(
                     .map_or(Fill::None, |m| Fill::for_measure(Some(m)));
                 g.styled(row, 3, &p.measure, Kind::Label, fill, Tone::Normal);
             }
-            Some(rec) => {
-                g.styled_span(row, 1, 3, rec.status.label(), Kind::Label, Fill::Grey);
-            }
-            None => g.styled_span(row, 1, 3, "（历史数据缺）", Kind::Label, Fill::Grey),
+            _ => g.styled_span(row, 1, 3, p.state(), Kind::Label, Fill::Grey),
         }
         g.num(row, 4, p.counted, Kind::Score, Fill::None);
         g.num(row, 5, p.weight, Kind::Percent, Fill::None);
@@ -178,7 +175,7 @@ fn form(
         notes.push(format!("{d}。"));
     }
     for p in a.substituted() {
-        let status = p.record.as_ref().map_or("未评分", |x| x.status.label());
+        let status = p.state();
         notes.push(format!(
             "{}{status}，{}。",
             p.quarter.label(),

@@ -466,3 +466,103 @@ fn an_annual_rule_over_two_years_reads_the_year_before() {
     assert_eq!(row(&rows, "韶关市")[17], "通报");
     assert_eq!(row(&rows, "汕头市")[17], "");
 }
+
+/// Regression (issue 26): a region without a row in a quarter the history holds (a file scored
+/// with another registry, a row lost) was counted 0 under "（历史数据缺）" whatever the scheme's
+/// missing-quarter rule said. It is counted by the rule and said to be absent: 汕头市 without
+/// its Q3 row, by `missing = "lowest"`, counts its lowest scored quarter, 86.77 (Q2): 22.81 +
+/// 21.69 + 21.69 (21.6925) + 23.51 = 89.70.
+#[test]
+fn regression_a_region_absent_from_a_quarter_counts_by_the_missing_rule() {
+    use polars::prelude::*;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    demo(tmp.path(), &out);
+    let q3 = out.join("history/2025Q3.parquet");
+    let df = ParquetReader::new(std::fs::File::open(&q3).unwrap())
+        .finish()
+        .unwrap();
+    let mut kept = df
+        .lazy()
+        .filter(col("name").neq(lit("汕头市")))
+        .collect()
+        .unwrap();
+    ParquetWriter::new(std::fs::File::create(&q3).unwrap())
+        .finish(&mut kept)
+        .unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("templates/scheme-2020.toml")).unwrap();
+    let scheme = tmp.path().join("scheme.toml");
+    let text = text.replacen("missing = \"zero\"", "missing = \"lowest\"", 1);
+    std::fs::write(&scheme, text).unwrap();
+    let o = annual(
+        tmp.path(),
+        &[
+            "--history",
+            "out/history",
+            "--out",
+            "年度.xlsx",
+            "--scheme",
+            scheme.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let book = tmp.path().join("年度.xlsx");
+    let rows = table(&book, "年度排名", "排名");
+    let st = row(&rows, "汕头市");
+    assert_eq!(st[9], "历史数据中无该地区");
+    assert_eq!(st[15], "89.7");
+    let cells = crate::util::all_cells(&book);
+    assert!(
+        cells
+            .iter()
+            .any(|c| c == "注：汕头市2025年第三季度历史数据中无该地区，按本年度最低分86.77分计。"),
+        "no footnote"
+    );
+}
+
+/// Regression (issue 26): the history table compared statuses with their codes, so a history
+/// written before the codes (statuses as Chinese labels, `已评分`) would have counted every
+/// quarter as not scored. The labelled 2025Q3–Q4 and the same records written with codes give
+/// the same year (`--partial`, two quarters).
+#[test]
+fn regression_a_history_with_chinese_labels_gives_the_same_year() {
+    use kaoping::history;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let old = root.join("tests/data/history-with-labels");
+    let records = history::read(&old, None).unwrap();
+    let new = tmp.path().join("codes");
+    for q in ["2025Q3", "2025Q4"] {
+        let q: kaoping::quarter::Quarter = q.parse().unwrap();
+        let quarter: Vec<_> = records.iter().filter(|r| r.quarter == q).cloned().collect();
+        history::write(&new, q, &quarter, None, false, "2026-01-01 00:00:00").unwrap();
+    }
+    let year = |dir: &Path, out: &str| {
+        let o = annual(
+            tmp.path(),
+            &[
+                "--history",
+                dir.to_str().unwrap(),
+                "--out",
+                out,
+                "--partial",
+            ],
+        );
+        // 1: a partial year is not the official result.
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        table(&tmp.path().join(out), "年度排名", "排名")
+    };
+    let labelled = year(&old, "旧.xlsx");
+    let coded = year(&new, "新.xlsx");
+    assert_eq!(labelled, coded);
+    // 汕头市 scored in both quarters: 85.26 and 94.02, each half the year's quarters.
+    let st = row(&labelled, "汕头市");
+    assert_eq!((st[9].as_str(), st[12].as_str()), ("85.26", "94.02"));
+    assert_eq!(st[15], "89.64");
+}
