@@ -68,6 +68,22 @@ pub fn run(inputs: &Inputs, args: &SetupArgs) -> Result<Exit, Error> {
     if let Some(w) = year_result.incomplete() {
         say!("注意：{w}，本次结果不是正式的年度结果");
     }
+    // A region the history's quarter has no row for: not the region's doing, and not seen in
+    // the quarter's workbook either; said here as well as on every page that shows it.
+    for r in &year_result.regions {
+        for p in r
+            .quarters
+            .iter()
+            .filter(|p| p.how == crate::annual::How::Absent)
+        {
+            say!(
+                "注意：历史数据中{}没有{}的结果（该季度评分时不在地区名录中？），{}",
+                p.quarter,
+                r.name,
+                p.substituted.as_deref().unwrap_or("")
+            );
+        }
+    }
     let mut by_grade: Vec<(String, usize)> = Vec::new();
     for r in year_result.regions.iter().filter(|r| r.scored()) {
         match by_grade.iter_mut().find(|(g, _)| *g == r.grade) {

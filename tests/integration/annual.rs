@@ -511,6 +511,11 @@ fn regression_a_region_absent_from_a_quarter_counts_by_the_missing_rule() {
     let rows = table(&book, "年度排名", "排名");
     let st = row(&rows, "汕头市");
     assert_eq!(st[9], "历史数据中无该地区");
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        said.contains("注意：历史数据中2025Q3没有汕头市的结果"),
+        "{said}"
+    );
     assert_eq!(st[15], "89.7");
     let cells = crate::util::all_cells(&book);
     assert!(

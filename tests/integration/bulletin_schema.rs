@@ -185,3 +185,31 @@ fn part(docx: &[u8], name: &str) -> String {
     zip.by_name(name).unwrap().read_to_string(&mut xml).unwrap();
     xml
 }
+
+/// The annual 情况通报 draft goes through the same packing, and validates as the quarter's.
+#[test]
+#[ignore = "needs xmllint (Debian libxml2-utils); .ci/run installs it and runs this with --ignored"]
+fn the_annual_draft_validates_against_the_wordprocessingml_schema() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    crate::util::demo(tmp.path(), &out);
+    let o = crate::util::kaoping(
+        tmp.path(),
+        &[
+            "annual",
+            "--year",
+            "2025",
+            "--history",
+            "out/history",
+            "--out",
+            "年度.xlsx",
+            "--bulletin",
+            "年度通报.docx",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let docx = std::fs::read(tmp.path().join("年度通报.docx")).unwrap();
+    let errors = schema_errors(&docx, tmp.path());
+    assert!(errors.is_empty(), "{errors}");
+    assert!(part(&docx, "word/document.xml").contains("年度"));
+}
