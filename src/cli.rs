@@ -19,7 +19,7 @@ pub struct Cli {
 }
 
 /// The province's files; left out, the ones shipped in `templates/` are used.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Default, Args)]
 pub struct SetupArgs {
     /// 指标体系文件（TOML），默认使用内置的 templates/scheme-2020.toml
     #[arg(long, value_name = "FILE")]
@@ -294,6 +294,22 @@ pub enum Command {
         bulletin: Option<Option<PathBuf>>,
         #[command(flatten)]
         setup: SetupArgs,
+    },
+    /// 为工作文件夹中的收表页面建立账号：办公室、领导和地区名录中的每个地区；初始密码写入 输出/账号分发_*.xlsx
+    Accounts {
+        /// 工作文件夹；省略时从当前目录向上查找
+        dir: Option<PathBuf>,
+    },
+    /// 启动收表页面：各地区上传报送表并立即看到校验结果，办公室查看收表进度、审核
+    Serve {
+        /// 工作文件夹；省略时从当前目录向上查找
+        dir: Option<PathBuf>,
+        /// 监听地址；默认只供本机访问
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// 收表的季度，如 2026Q1；省略时为上一个季度
+        #[arg(long)]
+        quarter: Option<String>,
     },
     /// 用 samples/ 中的四个季度样例完整演示一遍，结果写入 out/
     Demo {

@@ -29,5 +29,6 @@ pub mod tablefile;
 pub mod template;
 pub mod text;
 pub mod timings;
+pub mod web;
 pub mod workspace;
 pub mod xlsx;

@@ -23,6 +23,11 @@ impl Quarter {
         ((1..=4).contains(&q) && (1990..=2200).contains(&year)).then_some(Quarter { year, q })
     }
 
+    /// The quarter `d` falls in.
+    pub fn containing(d: NaiveDate) -> Option<Quarter> {
+        Quarter::new(d.year(), (d.month() - 1) / 3 + 1)
+    }
+
     /// The first day of the quarter.
     pub fn first_day(self) -> NaiveDate {
         NaiveDate::from_ymd_opt(self.year, (self.q - 1) * 3 + 1, 1).unwrap_or_default()

@@ -26,6 +26,7 @@ mod demo;
 mod explain;
 mod samples;
 mod score;
+mod serve;
 mod summary;
 mod template;
 mod workspace;
@@ -260,6 +261,12 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             )
         }
         Command::Demo { samples, out } => demo::run(&samples, &out),
+        Command::Accounts { dir } => serve::accounts(dir.as_deref(), ws),
+        Command::Serve {
+            dir,
+            listen,
+            quarter,
+        } => serve::serve(dir.as_deref(), ws, listen, quarter.as_deref()),
     }
 }
 

@@ -7,6 +7,7 @@
 //! from a submission is always written as a string, never as a formula, and the document date is
 //! fixed by the quarter, so the same `Assessment` gives a byte-identical workbook.
 
+pub mod accounts;
 pub mod annual;
 pub mod annual_feedback;
 mod bars;

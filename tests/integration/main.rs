@@ -27,3 +27,4 @@ mod revision;
 mod scale;
 mod scoring;
 mod template;
+mod web;

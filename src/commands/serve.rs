@@ -1,0 +1,134 @@
+//! `kaoping accounts` and `kaoping serve`: the 收表 page over a workspace.
+
+use super::{load, workspace, Exit};
+use crate::cli::SetupArgs;
+use crate::pipeline::Error;
+use crate::quarter::Quarter;
+use crate::web::{accounts, App, WebError};
+use crate::workspace::Workspace;
+use std::path::Path;
+
+fn web(e: WebError) -> Error {
+    Error::Usage(e.to_string())
+}
+
+/// The workspace named, or the one the command runs in.
+fn the_workspace(dir: Option<&Path>, found: Option<&Workspace>) -> Result<Workspace, Error> {
+    match (dir, found) {
+        (Some(d), _) => Workspace::open(d).map_err(|e| {
+            Error::Usage(format!(
+                "{} 不是工作文件夹（{e}）；新建请用 kaoping init",
+                d.display()
+            ))
+        }),
+        (None, Some(ws)) => Ok(ws.clone()),
+        (None, None) => Err(Error::Usage(
+            "请在工作文件夹中运行，或给出工作文件夹，如 kaoping serve 株洲".to_string(),
+        )),
+    }
+}
+
+fn open(ws: Workspace, quarter: Quarter) -> Result<App, Error> {
+    let args = workspace::setup(&SetupArgs::default(), Some(&ws));
+    let setup = load(&args)?;
+    App::open(ws, setup, quarter).map_err(web)
+}
+
+/// The quarter whose files are collected now: the one before today's.
+fn current_quarter() -> Result<Quarter, Error> {
+    let today = chrono::Local::now().date_naive();
+    Quarter::containing(today)
+        .map(Quarter::prev)
+        .ok_or_else(|| Error::Usage("无法由今天的日期确定季度，请用 --quarter 指定".to_string()))
+}
+
+/// `kaoping accounts [DIR]`.
+pub(super) fn accounts(dir: Option<&Path>, found: Option<&Workspace>) -> Result<Exit, Error> {
+    let ws = the_workspace(dir, found)?;
+    let app = open(ws, current_quarter()?)?;
+    let regions: Vec<(String, String)> = app
+        .setup
+        .registry
+        .regions
+        .iter()
+        .map(|r| (r.code.clone(), r.name.clone()))
+        .collect();
+    let made = accounts::create(&app.db, &regions, app.office()).map_err(web)?;
+    if made.is_empty() {
+        say!(
+            "账号均已建立，未作改动（地区名录中的 {} 个地区都有账号）",
+            regions.len()
+        );
+        return Ok(Exit::Ok);
+    }
+    let stamp = chrono::Local::now().format("%Y%m%d%H%M%S");
+    let out = app
+        .workspace
+        .root
+        .join(crate::workspace::OUTPUTS)
+        .join(format!("账号分发_{stamp}.xlsx"));
+    let rows: Vec<crate::report::accounts::Row> = made
+        .iter()
+        .map(|m| {
+            (
+                m.name.as_str(),
+                m.login.as_str(),
+                m.role,
+                m.password.as_str(),
+            )
+        })
+        .collect();
+    crate::report::accounts::write(&out, app.office(), &rows)?;
+    say!("新建账号 {} 个：", made.len());
+    for role in ["办公室", "领导", "地区"] {
+        let n = made.iter().filter(|m| m.role == role).count();
+        if n > 0 {
+            say!("  {role}：{n} 个");
+        }
+    }
+    say!(
+        "初始密码只写在 {}，请打印后分发，第一次登录须修改密码；分发后请妥善保管或删除该文件",
+        out.display()
+    );
+    Ok(Exit::Ok)
+}
+
+/// `kaoping serve [DIR] [--listen] [--quarter]`.
+pub(super) fn serve(
+    dir: Option<&Path>,
+    found: Option<&Workspace>,
+    listen: std::net::SocketAddr,
+    quarter: Option<&str>,
+) -> Result<Exit, Error> {
+    let ws = the_workspace(dir, found)?;
+    let quarter = match quarter {
+        Some(q) => q
+            .parse()
+            .map_err(|e: crate::quarter::QuarterError| Error::Usage(e.to_string()))?,
+        None => current_quarter()?,
+    };
+    let app = open(ws, quarter)?;
+    let has_accounts: i64 = app
+        .db
+        .with(|c| c.query_row("SELECT COUNT(*) FROM account", [], |r| r.get(0)))
+        .map_err(web)?;
+    if has_accounts == 0 {
+        return Err(Error::Usage(
+            "还没有账号：请先运行 kaoping accounts 建立账号并分发初始密码".to_string(),
+        ));
+    }
+    if !listen.ip().is_loopback() {
+        say!(
+            "注意：正在 {listen} 上以明文 HTTP 提供服务，密码和报送表在内网中未加密传输；请只在可信的内网中使用"
+        );
+    }
+    say!(
+        "{}收表页面：http://{listen}/ （收{}，截止{}）；按 Ctrl-C 停止",
+        app.office(),
+        quarter.label(),
+        app.deadline().format("%Y年%-m月%-d日")
+    );
+    crate::web::serve(app, listen).map_err(web)?;
+    say!("收表页面已停止");
+    Ok(Exit::Ok)
+}

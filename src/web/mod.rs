@@ -1,0 +1,220 @@
+//! 收表: the page regions hand in their workbooks on and the office watches 收表进度 on
+//! (`kaoping serve`). It serves a workspace: uploads land in `报送/<季度>/` under the name the
+//! command line expects, every version is kept under `收表/版本/`, and a SQLite database in
+//! `收表/` records accounts, uploads, reviews and the audit log.
+//!
+//! One router per resource (`login`, `region`, `office`), one error type ([`WebError`]), one
+//! place deciding access ([`access`]); the database is reached only from here.
+
+pub mod access;
+pub mod accounts;
+mod db;
+mod error;
+mod login;
+mod office;
+mod region;
+mod store;
+mod view;
+
+pub use db::Db;
+pub use error::WebError;
+
+use crate::pipeline::Setup;
+use crate::quarter::Quarter;
+use crate::workspace::Workspace;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, Method};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{MemoryStore, SessionManagerLayer};
+
+/// The page's folder in the workspace.
+pub const FOLDER: &str = "收表";
+/// The database file in [`FOLDER`].
+pub const DATABASE: &str = "收表.sqlite";
+/// Where every uploaded version is kept, by quarter and region, under generated names.
+pub const VERSIONS: &str = "版本";
+/// Where an upload is written before it is checked and kept.
+pub const INCOMING: &str = "上传中";
+
+/// What the page serves: the workspace, its settings, the database and the quarter collected.
+pub struct App {
+    pub workspace: Workspace,
+    pub setup: Setup,
+    pub db: Db,
+    /// The quarter whose files are being collected.
+    pub quarter: Quarter,
+    /// Cookies marked Secure (only when served over TLS: a browser drops Secure cookies on a
+    /// plain-HTTP intranet address).
+    pub secure: bool,
+    /// Serialises keeping an upload: database row, then the copy in `报送/`.
+    keep: tokio::sync::Mutex<()>,
+}
+
+/// The app as the handlers share it.
+pub type Shared = Arc<App>;
+
+impl App {
+    /// Opens the workspace's database (made on first use) for collecting `quarter`.
+    ///
+    /// # Errors
+    ///
+    /// [`WebError`] when the folder or database cannot be made or opened.
+    pub fn open(workspace: Workspace, setup: Setup, quarter: Quarter) -> Result<App, WebError> {
+        let dir = workspace.root.join(FOLDER);
+        std::fs::create_dir_all(&dir)?;
+        let db = Db::open(&dir.join(DATABASE))?;
+        Ok(App {
+            workspace,
+            setup,
+            db,
+            quarter,
+            secure: false,
+            keep: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    /// The folder of the page's own files.
+    pub fn folder(&self) -> PathBuf {
+        self.workspace.root.join(FOLDER)
+    }
+
+    /// The submission deadline of the quarter collected.
+    pub fn deadline(&self) -> chrono::NaiveDate {
+        self.quarter.deadline(self.setup.scheme.deadline_day)
+    }
+
+    /// The office's name, for page headers.
+    pub fn office(&self) -> &str {
+        &self.workspace.settings.office.name
+    }
+
+    /// Writes one line of the audit log; a failure to write it is said on the server's
+    /// terminal, not to the person at the browser.
+    pub fn audit(&self, account: &str, address: &str, action: &str, detail: &str) {
+        let at = now();
+        let written = self.db.with(|c| {
+            c.execute(
+                "INSERT INTO audit (at, account, address, action, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+                (&at, account, address, action, detail),
+            )
+        });
+        if let Err(e) = written {
+            eprintln!("审计日志写入失败：{e}");
+        }
+    }
+}
+
+/// The local time, as the page shows and stores it.
+pub fn now() -> String {
+    chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// Every route of the page, with sessions, the body limit and the cross-site check.
+pub fn router(app: Shared) -> Router {
+    let sessions = SessionManagerLayer::new(MemoryStore::default())
+        .with_name("kaoping")
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_secure(app.secure);
+    // The upload handler counts bytes itself and answers 413 in Chinese; this is the outer
+    // bound, a little above it, for the multipart framing.
+    let limit = usize::try_from(crate::ingest::Limits::default().file_bytes).unwrap_or(usize::MAX);
+    Router::new()
+        .route("/", get(home))
+        .merge(login::router())
+        .merge(region::router())
+        .merge(office::router())
+        .layer(middleware::from_fn(same_origin))
+        .layer(sessions)
+        .layer(DefaultBodyLimit::max(limit.saturating_add(1 << 20)))
+        .with_state(app)
+}
+
+/// Each account's own page.
+async fn home(viewer: access::Viewer) -> Response {
+    match viewer.role {
+        access::Role::Region(_) => Redirect::to("/region").into_response(),
+        access::Role::Office => Redirect::to("/office").into_response(),
+        access::Role::Leader => Redirect::to("/office").into_response(),
+    }
+}
+
+/// Refuses a request that changes something when it comes from another site: the browser's
+/// `Sec-Fetch-Site` must be same-origin (or none: typed in), or else `Origin` must be this
+/// host. A request with neither (not from a browser) cannot carry a victim's cookies.
+async fn same_origin(request: Request, next: Next) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let allowed = match (text("sec-fetch-site"), text(header::ORIGIN.as_str())) {
+        (Some(site), _) => site == "same-origin" || site == "none",
+        (None, Some(origin)) => {
+            let host = text(header::HOST.as_str()).unwrap_or("");
+            origin
+                .split_once("://")
+                .is_some_and(|(_, rest)| rest.trim_end_matches('/') == host)
+        }
+        (None, None) => true,
+    };
+    if allowed {
+        next.run(request).await
+    } else {
+        WebError::CrossSite.into_response()
+    }
+}
+
+/// Serves `app` on `listen` until Ctrl-C.
+///
+/// # Errors
+///
+/// [`WebError::Io`] when the address cannot be bound.
+pub fn serve(app: App, listen: std::net::SocketAddr) -> Result<(), WebError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let app = Arc::new(app);
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen).await?;
+        let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(listener, service)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        Ok(())
+    })
+}
+
+/// The address a request came from (for the audit log and the per-address login limit);
+/// "本机" when the server was not started with connection info (tests).
+pub struct Address(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Address {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Address(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map_or_else(|| "本机".to_string(), |c| c.0.ip().to_string()),
+        ))
+    }
+}
+
+/// The router state, for handlers.
+pub type AppState = State<Shared>;

@@ -1,0 +1,435 @@
+//! The 收表 page, driven through its router (no network): a region logs in, must change its
+//! password, uploads a file with errors and sees them cell by cell, the office sees 收表进度 and
+//! decides; and what must be refused is: another region's pages, no session, a cross-site POST,
+//! an oversized upload, a client path in the file name, the tenth wrong password.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use kaoping::pipeline::Setup;
+use kaoping::quarter::Quarter;
+use kaoping::web::{self, accounts, App};
+use kaoping::workspace::{Init, Level, Workspace};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const ORIGIN: &str = "http://kaoping.test";
+
+struct Page {
+    tmp: tempfile::TempDir,
+    app: axum::Router,
+    passwords: BTreeMap<String, String>,
+}
+
+fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2025Q4")
+}
+
+fn sample(code: &str) -> (String, Vec<u8>) {
+    let name = std::fs::read_dir(samples())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(code) && !n.contains("初稿"))
+        .min()
+        .unwrap();
+    let bytes = std::fs::read(samples().join(&name)).unwrap();
+    (name, bytes)
+}
+
+/// A workspace with the shipped files, its accounts made, collecting 2025Q4.
+fn page() -> Page {
+    let tmp = tempfile::tempdir().unwrap();
+    let init = Init {
+        office: "广东省打击侵权假冒工作领导小组办公室",
+        level: Level::Province,
+        contact: "",
+        phone: "",
+        scheme: None,
+        regions: None,
+        holidays: None,
+    };
+    let ws = Workspace::init(&tmp.path().join("ws"), &init).unwrap();
+    let setup = Setup::load(Some(&ws.scheme()), Some(&ws.regions())).unwrap();
+    let app = App::open(ws, setup, Quarter::new(2025, 4).unwrap()).unwrap();
+    let regions: Vec<(String, String)> = app
+        .setup
+        .registry
+        .regions
+        .iter()
+        .map(|r| (r.code.clone(), r.name.clone()))
+        .collect();
+    let made = accounts::create(&app.db, &regions, "办公室").unwrap();
+    assert_eq!(made.len(), regions.len() + 2);
+    // A second run makes none and changes none.
+    assert!(accounts::create(&app.db, &regions, "办公室")
+        .unwrap()
+        .is_empty());
+    let passwords = made.into_iter().map(|m| (m.login, m.password)).collect();
+    Page {
+        tmp,
+        app: web::router(Arc::new(app)),
+        passwords,
+    }
+}
+
+/// A response's status, `Location`, the session cookie it sets and its body.
+struct Reply {
+    status: StatusCode,
+    location: String,
+    cookie: Option<String>,
+    body: String,
+}
+
+impl Page {
+    fn ws(&self) -> PathBuf {
+        self.tmp.path().join("ws")
+    }
+
+    async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let text = |name: header::HeaderName| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string()
+        };
+        let location = text(header::LOCATION);
+        let cookie = response
+            .headers()
+            .get(header::SET_COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(str::to_string);
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            location,
+            cookie,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn get(&self, path: &str, cookie: &str) -> Reply {
+        let request = Request::get(path)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap();
+        self.send(request).await
+    }
+
+    async fn post_form(&self, path: &str, cookie: &str, form: &[(&str, &str)]) -> Reply {
+        let body: Vec<String> = form
+            .iter()
+            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .collect();
+        let request = Request::post(path)
+            .header(header::COOKIE, cookie)
+            .header(header::ORIGIN, ORIGIN)
+            .header(header::HOST, "kaoping.test")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.join("&")))
+            .unwrap();
+        self.send(request).await
+    }
+
+    async fn upload(&self, cookie: &str, file_name: &str, bytes: &[u8]) -> Reply {
+        let boundary = "kaopingboundary7MA4YWxk";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = Request::post("/region/upload")
+            .header(header::COOKIE, cookie)
+            .header(header::ORIGIN, ORIGIN)
+            .header(header::HOST, "kaoping.test")
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// Logs `login` in and changes its initial password; the session cookie.
+    async fn login(&self, login: &str) -> String {
+        let initial = self.passwords[login].clone();
+        let r = self
+            .post_form("/login", "", &[("login", login), ("password", &initial)])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        let cookie = r.cookie.expect("a session cookie");
+        // First login: every page sends to /password until it is changed.
+        let r = self.get("/region", &cookie).await;
+        assert_eq!(
+            (r.status, r.location.as_str()),
+            (StatusCode::SEE_OTHER, "/password")
+        );
+        let new = format!("{login}-新的密码-2026");
+        let r = self
+            .post_form(
+                "/password",
+                &cookie,
+                &[("old", &initial), ("new", &new), ("again", &new)],
+            )
+            .await;
+        assert_eq!(
+            (r.status, r.location.as_str()),
+            (StatusCode::SEE_OTHER, "/")
+        );
+        cookie
+    }
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+#[tokio::test]
+async fn a_region_uploads_sees_its_errors_and_the_office_sees_progress() {
+    let p = page();
+    let chaozhou = p.login("445100").await;
+    let (name, bytes) = sample("445100");
+    let r = p.upload(&chaozhou, &name, &bytes).await;
+    assert_eq!(
+        (r.status, r.location.as_str()),
+        (StatusCode::SEE_OTHER, "/region")
+    );
+    let page = p.get("/region", &chaozhou).await.body;
+    // The sample's three errors, each with its sheet and cell, in 数据质量's words.
+    assert!(page.contains("有错误（请修改后重新上传）"), "{page}");
+    for said in ["<td>D6</td>", "约30", "<td>D19</td>", "-3", "<td>D2</td>"] {
+        assert!(page.contains(said), "no {said}");
+    }
+    assert!(page.contains(&sha256(&bytes)));
+    // Where the command line reads it, byte for byte.
+    let submitted = p.ws().join("报送/2025Q4/445100_潮州市_2025Q4.xlsx");
+    assert_eq!(sha256(&std::fs::read(&submitted).unwrap()), sha256(&bytes));
+
+    let guangzhou = p.login("440100").await;
+    let (name, bytes) = sample("440100");
+    p.upload(&guangzhou, &name, &bytes).await;
+    let office = p.login("office").await;
+    let progress = p.get("/office", &office).await.body;
+    let counts = progress
+        .split("<th>通过率</th>")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let numbers: Vec<&str> = counts
+        .split("<td class=\"num\">")
+        .skip(1)
+        .map(|c| c.split('<').next().unwrap())
+        .collect();
+    // 21 expected, 2 received, 0 on time (the deadline passed), 1 with errors, 0 accepted.
+    assert_eq!(&numbers[..5], ["21", "2", "0", "1", "0"], "{counts}");
+    // An error file cannot be accepted; a clean one can, and then not replaced.
+    let r = p.post_form("/office/accept/445100", &office, &[]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("不能通过"));
+    let r = p.post_form("/office/accept/440100", &office, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = p.upload(&guangzhou, &name, &bytes).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("重新打开"), "{}", r.body);
+    let r = p.post_form("/office/reopen/440100", &office, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = p.upload(&guangzhou, &name, &bytes).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // Both versions kept.
+    let page = p.get("/region", &guangzhou).await.body;
+    assert_eq!(page.matches(&sha256(&bytes)).count(), 2);
+    let r = p
+        .post_form("/office/return/445100", &office, &[("reason", "数字有误")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(p
+        .get("/region", &chaozhou)
+        .await
+        .body
+        .contains("已退回（数字有误）"));
+}
+
+#[tokio::test]
+async fn region_a_reaches_nothing_of_region_b() {
+    let p = page();
+    let guangzhou = p.login("440100").await;
+    for path in ["/office"] {
+        assert_eq!(
+            p.get(path, &guangzhou).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+    for path in [
+        "/office/accept/445100",
+        "/office/return/445100",
+        "/office/reopen/445100",
+    ] {
+        let r = p.post_form(path, &guangzhou, &[("reason", "x")]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    // 潮州市's file sent by 广州市: kept as 广州市's version with the error, but not put where
+    // the command line would score it as 广州市's.
+    let (name, bytes) = sample("445100");
+    p.upload(&guangzhou, &name, &bytes).await;
+    let page = p.get("/region", &guangzhou).await.body;
+    assert!(page.contains("不是本地区"), "{page}");
+    assert!(!p
+        .ws()
+        .join("报送/2025Q4/440100_广州市_2025Q4.xlsx")
+        .exists());
+    // The leader sees no region's files and reviews nothing.
+    let leader = p.login("leader").await;
+    assert_eq!(
+        p.get("/region", &leader).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = p.post_form("/office/accept/440100", &leader, &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn without_a_session_every_page_sends_to_login() {
+    let p = page();
+    for path in ["/", "/region", "/region/template", "/office", "/password"] {
+        let r = p.get(path, "").await;
+        assert_eq!(
+            (r.status, r.location.as_str()),
+            (StatusCode::SEE_OTHER, "/login"),
+            "{path}"
+        );
+    }
+    let r = p.upload("kaoping=forged", "x.xlsx", b"PK").await;
+    assert_eq!(
+        (r.status, r.location.as_str()),
+        (StatusCode::SEE_OTHER, "/login")
+    );
+    assert!(!p.ws().join("报送/2025Q4").exists());
+}
+
+#[tokio::test]
+async fn a_cross_site_post_is_refused() {
+    let p = page();
+    let password = p.passwords["440100"].clone();
+    let body = format!("login=440100&password={}", encode(&password));
+    for (name, value) in [
+        ("origin", "http://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
+        let request = Request::post("/login")
+            .header(name, value)
+            .header(header::HOST, "kaoping.test")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.clone()))
+            .unwrap();
+        let r = p.send(request).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{name}");
+        assert!(r.body.contains("其他网站"));
+        assert!(r.cookie.is_none());
+    }
+}
+
+#[tokio::test]
+async fn an_oversized_upload_gets_413_in_chinese_and_leaves_nothing() {
+    let p = page();
+    let cookie = p.login("440100").await;
+    let limit = kaoping::ingest::Limits::default().file_bytes as usize;
+    let r = p.upload(&cookie, "大.xlsx", &vec![b'x'; limit + 1]).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        r.body.contains("超过") && r.body.contains("MB"),
+        "{}",
+        r.body
+    );
+    let incoming = p.ws().join("收表/上传中");
+    assert_eq!(std::fs::read_dir(&incoming).unwrap().count(), 0);
+    assert!(!p.ws().join("报送/2025Q4").exists());
+}
+
+#[tokio::test]
+async fn a_path_in_the_file_name_stores_nothing_outside_the_workspace() {
+    let p = page();
+    let cookie = p.login("440100").await;
+    let (_, bytes) = sample("440100");
+    for name in [
+        "../../逃逸.xlsx",
+        "C:\\\\Users\\\\x\\\\逃逸.xlsx",
+        "/etc/逃逸.xlsx",
+    ] {
+        let r = p.upload(&cookie, name, &bytes).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{name}: {}", r.body);
+    }
+    let mut found = Vec::new();
+    let mut stack = vec![p.tmp.path().to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else if e.file_name().to_string_lossy().contains("逃逸") {
+                found.push(e.path());
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:?}");
+    let versions = p.ws().join("收表/版本/2025Q4/440100");
+    assert_eq!(std::fs::read_dir(versions).unwrap().count(), 3);
+    // The name shown is the last component only.
+    let page = p.get("/region", &cookie).await.body;
+    assert!(page.contains("<td>逃逸.xlsx</td>"), "{page}");
+}
+
+#[tokio::test]
+async fn the_tenth_wrong_password_locks_the_account() {
+    let p = page();
+    for i in 1..=10 {
+        let r = p
+            .post_form(
+                "/login",
+                "",
+                &[("login", "440100"), ("password", "不对的密码")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        if i < 10 {
+            assert!(r.body.contains(&format!("再错{}次", 10 - i)), "{}", r.body);
+        } else {
+            assert!(r.body.contains("已被锁定"), "{}", r.body);
+        }
+    }
+    // Now even the right password is refused.
+    let password = p.passwords["440100"].clone();
+    let r = p
+        .post_form(
+            "/login",
+            "",
+            &[("login", "440100"), ("password", &password)],
+        )
+        .await;
+    assert!(r.body.contains("已被锁定"));
+    assert!(r.cookie.is_none());
+}
