@@ -213,6 +213,26 @@ impl Workspace {
     pub fn outputs(&self, q: Quarter) -> PathBuf {
         self.root.join(OUTPUTS).join(q.to_string())
     }
+
+    /// The quarter's ranking workbook in [`Workspace::outputs`].
+    pub fn ranking(&self, q: Quarter) -> PathBuf {
+        self.outputs(q).join(ranking_name(q))
+    }
+}
+
+/// The ranking workbook's file name: `考评排名_2026Q1.xlsx`.
+pub fn ranking_name(q: Quarter) -> String {
+    format!("考评排名_{q}.xlsx")
+}
+
+/// The folder of the regions' 反馈单, beside the ranking workbook: `反馈单_2026Q1`.
+pub fn feedback_name(q: Quarter) -> String {
+    format!("反馈单_{q}")
+}
+
+/// The 情况通报 draft, beside the ranking workbook: `情况通报_2026Q1.docx`.
+pub fn bulletin_name(q: Quarter) -> String {
+    format!("情况通报_{q}.docx")
 }
 
 #[cfg(test)]

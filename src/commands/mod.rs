@@ -133,7 +133,7 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             options,
         } => {
             let (inputs, q) = workspace::inputs(&inputs, ws);
-            let out = out.or_else(|| Some(ws?.outputs(q?).join(format!("考评排名_{}.xlsx", q?))));
+            let out = out.or_else(|| Some(ws?.ranking(q?)));
             score::run(&inputs, out.as_deref(), &options)
         }
         Command::Explain {

@@ -21,14 +21,18 @@ pub fn run(
     let out = out.map_or_else(|| default_out(quarter), Path::to_path_buf);
     // `--feedback` or `--bulletin` without a path: beside the workbook.
     let mut options = options.clone();
-    options.feedback = options
-        .feedback
-        .map(|f| Some(super::or_beside(f, &out, &format!("反馈单_{quarter}"))));
+    options.feedback = options.feedback.map(|f| {
+        Some(super::or_beside(
+            f,
+            &out,
+            &crate::workspace::feedback_name(quarter),
+        ))
+    });
     options.bulletin = options.bulletin.map(|f| {
         Some(super::or_beside(
             f,
             &out,
-            &format!("情况通报_{quarter}.docx"),
+            &crate::workspace::bulletin_name(quarter),
         ))
     });
     let options = &options;
@@ -49,7 +53,7 @@ pub fn run(
 }
 
 pub(super) fn default_out(quarter: Quarter) -> PathBuf {
-    PathBuf::from(format!("考评排名_{quarter}.xlsx"))
+    PathBuf::from(crate::workspace::ranking_name(quarter))
 }
 
 pub(super) fn score_one(

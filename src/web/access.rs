@@ -43,6 +43,10 @@ pub enum Act<'a> {
     SeeProgress,
     /// Accept, return or reopen a region's file.
     Review,
+    /// Score the quarter, download the office's outputs, publish the 反馈单.
+    Score,
+    /// Download a region's own published 反馈单.
+    SeeFeedback(&'a str),
 }
 
 /// The logged-in account making the request.
@@ -65,16 +69,23 @@ impl Viewer {
     pub fn may(&self, act: Act) -> Result<(), WebError> {
         let allowed = match (&self.role, act) {
             (Role::Office, _) => true,
-            (Role::Region(own), Act::SeeRegion(code) | Act::Upload(code)) => own == code,
-            (Role::Leader | Role::Region(_), Act::SeeProgress | Act::Review) => false,
-            (Role::Leader, Act::SeeRegion(_) | Act::Upload(_)) => false,
+            (
+                Role::Region(own),
+                Act::SeeRegion(code) | Act::Upload(code) | Act::SeeFeedback(code),
+            ) => own == code,
+            (Role::Leader | Role::Region(_), Act::SeeProgress | Act::Review | Act::Score) => false,
+            (Role::Leader, Act::SeeRegion(_) | Act::Upload(_) | Act::SeeFeedback(_)) => false,
         };
         if allowed {
             Ok(())
         } else {
             Err(WebError::Forbidden(match act {
-                Act::SeeRegion(_) | Act::Upload(_) => "只能查看和报送本地区的材料".to_string(),
-                Act::SeeProgress | Act::Review => "收表进度和审核仅限办公室账号".to_string(),
+                Act::SeeRegion(_) | Act::Upload(_) | Act::SeeFeedback(_) => {
+                    "只能查看和报送本地区的材料".to_string()
+                }
+                Act::SeeProgress | Act::Review | Act::Score => {
+                    "收表进度、审核、评分和发布仅限办公室账号".to_string()
+                }
             }))
         }
     }
@@ -191,5 +202,9 @@ mod tests {
         let office = viewer(Role::Office);
         assert!(office.may(Act::Review).is_ok());
         assert!(office.may(Act::SeeRegion("440200")).is_ok());
+        assert!(a.may(Act::SeeFeedback("440100")).is_ok());
+        assert!(a.may(Act::SeeFeedback("440200")).is_err());
+        assert!(a.may(Act::Score).is_err());
+        assert!(leader.may(Act::SeeFeedback("440100")).is_err());
     }
 }

@@ -7,7 +7,10 @@ use std::path::Path;
 use std::sync::Mutex;
 
 /// The migrations, in order; `PRAGMA user_version` counts those applied.
-const MIGRATIONS: [&str; 1] = [include_str!("../../migrations/0001_accounts_uploads.sql")];
+const MIGRATIONS: [&str; 2] = [
+    include_str!("../../migrations/0001_accounts_uploads.sql"),
+    include_str!("../../migrations/0002_publication.sql"),
+];
 
 /// The database, one connection shared by the handlers (SQLite serialises writes anyway).
 pub struct Db(Mutex<Connection>);

@@ -12,6 +12,7 @@ mod db;
 mod error;
 mod login;
 mod office;
+mod outputs;
 mod region;
 mod store;
 mod view;
@@ -130,6 +131,7 @@ pub fn router(app: Shared) -> Router {
         .merge(login::router())
         .merge(region::router())
         .merge(office::router())
+        .merge(outputs::router())
         .layer(middleware::from_fn(same_origin))
         .layer(sessions)
         .layer(DefaultBodyLimit::max(limit.saturating_add(1 << 20)))

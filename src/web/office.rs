@@ -89,7 +89,9 @@ async fn page(state: AppState, viewer: Viewer) -> Result<Html<String>, WebError>
                 on_time_rate => rate(p.on_time, p.expected),
                 accepted_rate => rate(p.accepted, p.expected),
             },
-            rows => rows, remind => remind,
+            rows => rows, remind => remind, quarter => app.quarter.to_string(),
+            scored => app.workspace.ranking(app.quarter).exists(),
+            published => super::outputs::published(&app)?,
         },
     )?))
 }

@@ -87,6 +87,8 @@ async fn page(state: AppState, viewer: Viewer) -> Result<Html<String>, WebError>
             upload_closed => "本季度报送已通过审核，不能再上传；如需修改，请联系办公室重新打开。",
             limit_mb => Limits::default().file_bytes / (1 << 20),
             latest => latest, versions => versions,
+            feedback => super::outputs::published(&app)?
+                && super::outputs::feedback_file(&app, &code).is_some(),
         },
     )?))
 }
@@ -138,7 +140,18 @@ pub fn attachment(name: &str) -> String {
             }
         })
         .collect();
-    format!("attachment; filename=\"download.xlsx\"; filename*=UTF-8''{encoded}")
+    // For a browser that does not read filename*: the ASCII of the name, the rest as `_`.
+    let plain: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("attachment; filename=\"{plain}\"; filename*=UTF-8''{encoded}")
 }
 
 /// The client's name for a file, for display only: its last path component, whatever the

@@ -7,7 +7,7 @@ use minijinja::Environment;
 use std::sync::OnceLock;
 
 /// The templates, by name.
-const TEMPLATES: [(&str, &str); 6] = [
+const TEMPLATES: [(&str, &str); 7] = [
     ("base.html", include_str!("../../templates/web/base.html")),
     ("login.html", include_str!("../../templates/web/login.html")),
     (
@@ -23,6 +23,10 @@ const TEMPLATES: [(&str, &str); 6] = [
         include_str!("../../templates/web/office.html"),
     ),
     ("error.html", include_str!("../../templates/web/error.html")),
+    (
+        "scored.html",
+        include_str!("../../templates/web/scored.html"),
+    ),
 ];
 
 fn env() -> &'static Environment<'static> {

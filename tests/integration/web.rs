@@ -433,3 +433,105 @@ async fn the_tenth_wrong_password_locks_the_account() {
     assert!(r.body.contains("已被锁定"));
     assert!(r.cookie.is_none());
 }
+
+/// Every region uploads its sample, the office puts 省级评定 in 报送/ as it does for the command
+/// line, presses 评分, downloads the ranking workbook, whose 总排名 is the command line's on the
+/// same files; a region gets its own 反馈单 once published, not before.
+#[tokio::test]
+async fn the_office_scores_from_the_page_as_the_command_line_does() {
+    let p = page();
+    let codes: Vec<String> = p
+        .passwords
+        .keys()
+        .filter(|k| k.chars().all(|c| c.is_ascii_digit()))
+        .cloned()
+        .collect();
+    let mut sessions = BTreeMap::new();
+    for code in &codes {
+        let cookie = p.login(code).await;
+        let (name, bytes) = sample(code);
+        let r = p.upload(&cookie, &name, &bytes).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{code}");
+        sessions.insert(code.clone(), cookie);
+    }
+    std::fs::copy(
+        samples().join("省级评定.csv"),
+        p.ws().join("报送/2025Q4/省级评定.csv"),
+    )
+    .unwrap();
+    let office = p.login("office").await;
+    // Nothing to download before scoring; nothing for a region before publishing.
+    assert_eq!(
+        p.get("/office/download/ranking", &office).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = p.post_form("/office/score", &office, &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("评分完成"));
+    let r = p.get("/office/download/ranking", &office).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let from_page = p.tmp.path().join("page.xlsx");
+    let request = Request::get("/office/download/ranking")
+        .header(header::COOKIE, &office)
+        .body(Body::empty())
+        .unwrap();
+    let response = p.app.clone().oneshot(request).await.unwrap();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    std::fs::write(&from_page, &bytes).unwrap();
+
+    let cli = tempfile::tempdir().unwrap();
+    let o = crate::util::kaoping(
+        cli.path(),
+        &[
+            "score",
+            samples().to_str().unwrap(),
+            "--history",
+            "h",
+            "--new-history",
+            "--out",
+            "cli.xlsx",
+        ],
+    );
+    assert!(
+        o.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let ours = crate::util::table(&from_page, "总排名", "排名");
+    let theirs = crate::util::table(&cli.path().join("cli.xlsx"), "总排名", "排名");
+    assert_eq!(ours.len(), 21);
+    assert_eq!(ours, theirs);
+
+    let guangzhou = &sessions["440100"];
+    assert_eq!(
+        p.get("/region/feedback", guangzhou).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = p.post_form("/office/publish", &office, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = p.get("/region", guangzhou).await.body;
+    assert!(page.contains("/region/feedback"));
+    let request = Request::get("/region/feedback")
+        .header(header::COOKIE, guangzhou)
+        .body(Body::empty())
+        .unwrap();
+    let response = p.app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let disposition = response.headers()[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        disposition.contains(&format!("440100_{}_2025Q4_", encode("广州市"))),
+        "{disposition}"
+    );
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let form = p.tmp.path().join("form.xlsx");
+    std::fs::write(&form, &bytes).unwrap();
+    let cells = crate::util::all_cells(&form);
+    assert!(cells.iter().any(|c| c.contains("广州市")));
+    assert!(
+        !cells.iter().any(|c| c.contains("潮州市")),
+        "another region's name in 广州市's form"
+    );
+}
