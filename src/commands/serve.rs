@@ -117,6 +117,9 @@ pub(super) fn serve(
             "还没有账号：请先运行 kaoping accounts 建立账号并分发初始密码".to_string(),
         ));
     }
+    for line in crate::web::startup::check(&app).map_err(web)? {
+        say!("启动检查：{line}");
+    }
     if !listen.ip().is_loopback() {
         say!(
             "注意：正在 {listen} 上以明文 HTTP 提供服务，密码和报送表在内网中未加密传输；请只在可信的内网中使用"

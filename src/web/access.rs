@@ -47,6 +47,10 @@ pub enum Act<'a> {
     Score,
     /// Download a region's own published 反馈单.
     SeeFeedback(&'a str),
+    /// Download the quarter's ranking workbook: the office always, the leader once published.
+    SeeRanking { published: bool },
+    /// Lift an account's lock.
+    Unlock,
 }
 
 /// The logged-in account making the request.
@@ -73,7 +77,12 @@ impl Viewer {
                 Role::Region(own),
                 Act::SeeRegion(code) | Act::Upload(code) | Act::SeeFeedback(code),
             ) => own == code,
-            (Role::Leader | Role::Region(_), Act::SeeProgress | Act::Review | Act::Score) => false,
+            (Role::Leader, Act::SeeRanking { published }) => published,
+            (
+                Role::Leader | Role::Region(_),
+                Act::SeeProgress | Act::Review | Act::Score | Act::Unlock,
+            ) => false,
+            (Role::Region(_), Act::SeeRanking { .. }) => false,
             (Role::Leader, Act::SeeRegion(_) | Act::Upload(_) | Act::SeeFeedback(_)) => false,
         };
         if allowed {
@@ -83,9 +92,10 @@ impl Viewer {
                 Act::SeeRegion(_) | Act::Upload(_) | Act::SeeFeedback(_) => {
                     "只能查看和报送本地区的材料".to_string()
                 }
-                Act::SeeProgress | Act::Review | Act::Score => {
+                Act::SeeProgress | Act::Review | Act::Score | Act::Unlock => {
                     "收表进度、审核、评分和发布仅限办公室账号".to_string()
                 }
+                Act::SeeRanking { .. } => "考评排名发布后方可查看".to_string(),
             }))
         }
     }
@@ -206,5 +216,9 @@ mod tests {
         assert!(a.may(Act::SeeFeedback("440200")).is_err());
         assert!(a.may(Act::Score).is_err());
         assert!(leader.may(Act::SeeFeedback("440100")).is_err());
+        assert!(leader.may(Act::SeeRanking { published: false }).is_err());
+        assert!(leader.may(Act::SeeRanking { published: true }).is_ok());
+        assert!(a.may(Act::SeeRanking { published: true }).is_err());
+        assert!(office.may(Act::SeeRanking { published: false }).is_ok());
     }
 }

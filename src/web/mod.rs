@@ -14,6 +14,7 @@ mod login;
 mod office;
 mod outputs;
 mod region;
+pub mod startup;
 mod store;
 mod view;
 
@@ -143,7 +144,7 @@ async fn home(viewer: access::Viewer) -> Response {
     match viewer.role {
         access::Role::Region(_) => Redirect::to("/region").into_response(),
         access::Role::Office => Redirect::to("/office").into_response(),
-        access::Role::Leader => Redirect::to("/office").into_response(),
+        access::Role::Leader => Redirect::to("/leader").into_response(),
     }
 }
 

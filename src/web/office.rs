@@ -16,6 +16,7 @@ pub fn router() -> Router<Shared> {
         .route("/office/accept/{code}", post(accept))
         .route("/office/return/{code}", post(return_file))
         .route("/office/reopen/{code}", post(reopen))
+        .route("/office/unlock/{login}", post(unlock))
 }
 
 /// The counts of 收表进度.
@@ -75,6 +76,16 @@ async fn page(state: AppState, viewer: Viewer) -> Result<Html<String>, WebError>
             may_reopen => st == State::Accepted,
         });
     }
+    let locked: Vec<(String, String)> = app.db.with(|c| {
+        let mut st =
+            c.prepare("SELECT login, name FROM account WHERE locked = 1 ORDER BY login")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect()
+    })?;
+    let locked: Vec<minijinja::Value> = locked
+        .into_iter()
+        .map(|(login, name)| minijinja::context! { login => login, name => name })
+        .collect();
     let today = chrono::Local::now().date_naive();
     Ok(Html(view::render(
         "office.html",
@@ -90,6 +101,7 @@ async fn page(state: AppState, viewer: Viewer) -> Result<Html<String>, WebError>
                 accepted_rate => rate(p.accepted, p.expected),
             },
             rows => rows, remind => remind, quarter => app.quarter.to_string(),
+            locked => locked,
             scored => app.workspace.ranking(app.quarter).exists(),
             published => super::outputs::published(&app)?,
         },
@@ -205,4 +217,26 @@ async fn reopen(
     Path(code): Path<String>,
 ) -> Result<Redirect, WebError> {
     decide(&state.0, &viewer, &address, &code, &Decision::Reopened)
+}
+
+/// Lifts an account's lock (after ten wrong passwords in a row).
+async fn unlock(
+    state: AppState,
+    Address(address): Address,
+    viewer: Viewer,
+    Path(login): Path<String>,
+) -> Result<Redirect, WebError> {
+    let app = state.0;
+    viewer.may(Act::Unlock)?;
+    let changed = app.db.with(|c| {
+        c.execute(
+            "UPDATE account SET locked = 0, failures = 0 WHERE login = ?1 AND locked = 1",
+            [&login],
+        )
+    })?;
+    if changed == 0 {
+        return Err(WebError::Refused(format!("账号 {login} 未被锁定")));
+    }
+    app.audit(&viewer.login, &address, "解锁账号", &login);
+    Ok(Redirect::to("/office"))
 }

@@ -19,6 +19,7 @@ pub fn router() -> Router<Shared> {
         .route("/office/publish", post(publish))
         .route("/office/download/{what}", get(download))
         .route("/region/feedback", get(region_feedback))
+        .route("/leader", get(leader))
 }
 
 /// How long a press of 评分 waits for a run on the command line holding the history.
@@ -175,7 +176,13 @@ async fn download(
     Path(what): Path<String>,
 ) -> Result<Response, WebError> {
     let app = state.0;
-    viewer.may(Act::Score)?;
+    if what == "ranking" {
+        viewer.may(Act::SeeRanking {
+            published: published(&app)?,
+        })?;
+    } else {
+        viewer.may(Act::Score)?;
+    }
     let q = app.quarter;
     let ws = &app.workspace;
     match what.as_str() {
@@ -259,4 +266,25 @@ async fn region_feedback(state: AppState, viewer: Viewer) -> Result<Response, We
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     Ok(xlsx(&name, read(&path)?))
+}
+
+/// The leader's page: the quarter's ranking workbook once published.
+async fn leader(state: AppState, viewer: Viewer) -> Result<Html<String>, WebError> {
+    let app = state.0;
+    let published = published(&app)?;
+    if !matches!(
+        viewer.role,
+        super::access::Role::Leader | super::access::Role::Office
+    ) {
+        return Err(WebError::Forbidden(
+            "此页面仅供领导和办公室账号使用".to_string(),
+        ));
+    }
+    Ok(Html(view::render(
+        "leader.html",
+        minijinja::context! {
+            office => app.office(), who => viewer.name, quarter_label => app.quarter.label(),
+            published => published && app.workspace.ranking(app.quarter).exists(),
+        },
+    )?))
 }

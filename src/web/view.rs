@@ -7,7 +7,7 @@ use minijinja::Environment;
 use std::sync::OnceLock;
 
 /// The templates, by name.
-const TEMPLATES: [(&str, &str); 7] = [
+const TEMPLATES: [(&str, &str); 8] = [
     ("base.html", include_str!("../../templates/web/base.html")),
     ("login.html", include_str!("../../templates/web/login.html")),
     (
@@ -26,6 +26,10 @@ const TEMPLATES: [(&str, &str); 7] = [
     (
         "scored.html",
         include_str!("../../templates/web/scored.html"),
+    ),
+    (
+        "leader.html",
+        include_str!("../../templates/web/leader.html"),
     ),
 ];
 

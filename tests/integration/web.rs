@@ -42,16 +42,32 @@ fn sample(code: &str) -> (String, Vec<u8>) {
 /// A workspace with the shipped files, its accounts made, collecting 2025Q4.
 fn page() -> Page {
     let tmp = tempfile::tempdir().unwrap();
-    let init = Init {
-        office: "广东省打击侵权假冒工作领导小组办公室",
-        level: Level::Province,
-        contact: "",
-        phone: "",
-        scheme: None,
-        regions: None,
-        holidays: None,
+    let (app, passwords) = open_app(tmp.path());
+    Page {
+        tmp,
+        app: web::router(Arc::new(app)),
+        passwords,
+    }
+}
+
+/// The app over a workspace in `dir/ws` (made on first use), with the passwords of the accounts
+/// made now.
+fn open_app(dir: &Path) -> (App, BTreeMap<String, String>) {
+    let ws = dir.join("ws");
+    let ws = if ws.exists() {
+        Workspace::open(&ws).unwrap()
+    } else {
+        let init = Init {
+            office: "广东省打击侵权假冒工作领导小组办公室",
+            level: Level::Province,
+            contact: "",
+            phone: "",
+            scheme: None,
+            regions: None,
+            holidays: None,
+        };
+        Workspace::init(&ws, &init).unwrap()
     };
-    let ws = Workspace::init(&tmp.path().join("ws"), &init).unwrap();
     let setup = Setup::load(Some(&ws.scheme()), Some(&ws.regions())).unwrap();
     let app = App::open(ws, setup, Quarter::new(2025, 4).unwrap()).unwrap();
     let regions: Vec<(String, String)> = app
@@ -62,17 +78,8 @@ fn page() -> Page {
         .map(|r| (r.code.clone(), r.name.clone()))
         .collect();
     let made = accounts::create(&app.db, &regions, "办公室").unwrap();
-    assert_eq!(made.len(), regions.len() + 2);
-    // A second run makes none and changes none.
-    assert!(accounts::create(&app.db, &regions, "办公室")
-        .unwrap()
-        .is_empty());
     let passwords = made.into_iter().map(|m| (m.login, m.password)).collect();
-    Page {
-        tmp,
-        app: web::router(Arc::new(app)),
-        passwords,
-    }
+    (app, passwords)
 }
 
 /// A response's status, `Location`, the session cookie it sets and its body.
@@ -432,6 +439,19 @@ async fn the_tenth_wrong_password_locks_the_account() {
         .await;
     assert!(r.body.contains("已被锁定"));
     assert!(r.cookie.is_none());
+    // The office lifts the lock; a region cannot.
+    let office = p.login("office").await;
+    assert!(p
+        .get("/office", &office)
+        .await
+        .body
+        .contains("/office/unlock/440100"));
+    let chaozhou = p.login("445100").await;
+    let r = p.post_form("/office/unlock/440100", &chaozhou, &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = p.post_form("/office/unlock/440100", &office, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    p.login("440100").await;
 }
 
 /// Every region uploads its sample, the office puts 省级评定 in 报送/ as it does for the command
@@ -502,13 +522,27 @@ async fn the_office_scores_from_the_page_as_the_command_line_does() {
     assert_eq!(ours.len(), 21);
     assert_eq!(ours, theirs);
 
+    // The leader sees the ranking once published, not before; a region never.
+    let leader = p.login("leader").await;
+    let ranking = "/office/download/ranking";
+    assert_eq!(p.get(ranking, &leader).await.status, StatusCode::FORBIDDEN);
     let guangzhou = &sessions["440100"];
+    assert_eq!(
+        p.get(ranking, guangzhou).await.status,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(
         p.get("/region/feedback", guangzhou).await.status,
         StatusCode::NOT_FOUND
     );
     let r = p.post_form("/office/publish", &office, &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(p.get(ranking, &leader).await.status, StatusCode::OK);
+    assert_eq!(
+        p.get(ranking, guangzhou).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert!(p.get("/leader", &leader).await.body.contains(ranking));
     let page = p.get("/region", guangzhou).await.body;
     assert!(page.contains("/region/feedback"));
     let request = Request::get("/region/feedback")
@@ -534,4 +568,47 @@ async fn the_office_scores_from_the_page_as_the_command_line_does() {
         !cells.iter().any(|c| c.contains("潮州市")),
         "another region's name in 广州市's form"
     );
+}
+
+/// Accounts: one per region plus the office's and the leader's; a second run makes none.
+#[test]
+fn accounts_are_made_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (app, passwords) = open_app(tmp.path());
+    assert_eq!(passwords.len(), app.setup.registry.regions.len() + 2);
+    assert!(passwords.contains_key("office") && passwords.contains_key("leader"));
+    drop(app);
+    let (_, again) = open_app(tmp.path());
+    assert!(again.is_empty());
+}
+
+/// A server killed between keeping a version and recording it, or in the middle of receiving
+/// one, restarts with the folder and the database agreeing: the unrecorded version is set aside
+/// and named, the partial upload removed, the recorded one untouched.
+#[tokio::test]
+async fn after_a_kill_the_start_up_check_sets_aside_what_was_not_recorded() {
+    let p = page();
+    let cookie = p.login("440100").await;
+    let (name, bytes) = sample("440100");
+    p.upload(&cookie, &name, &bytes).await;
+    let versions = p.ws().join("收表/版本/2025Q4/440100");
+    std::fs::write(versions.join("20261205000000-abc-def.xlsx"), &bytes).unwrap();
+    let partial = p.ws().join("收表/上传中/0123456789abcdef");
+    std::fs::create_dir_all(&partial).unwrap();
+    std::fs::write(partial.join("upload.part"), &bytes[..100]).unwrap();
+    let Page { tmp, app, .. } = p;
+    drop(app);
+    let (app, _) = open_app(tmp.path());
+    let said = web::startup::check(&app).unwrap();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert!(said.iter().any(|s| s.contains("未完成的上传")));
+    assert!(said
+        .iter()
+        .any(|s| s.contains("未登记") && s.contains("abc-def")));
+    assert_eq!(std::fs::read_dir(&versions).unwrap().count(), 1);
+    assert!(!partial.exists());
+    let aside = tmp.path().join("ws/收表/未登记");
+    assert_eq!(std::fs::read_dir(aside).unwrap().count(), 1);
+    // Run again: all agrees.
+    assert!(web::startup::check(&app).unwrap().is_empty());
 }

@@ -1,0 +1,77 @@
+//! The start-up check: a server killed at any moment restarts with the folder and the database
+//! agreeing. An upload interrupted before it was recorded (in `上传中/`, or a version file no row
+//! names) is set aside in `收表/未登记/` and named; a row whose file is missing or changed is
+//! named too (the row is kept: it is what the region was told).
+
+use super::{App, WebError, FOLDER, INCOMING, VERSIONS};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Where files no row names are moved.
+pub const UNRECORDED: &str = "未登记";
+
+/// What the check found, in words for the terminal; empty when all agrees.
+///
+/// # Errors
+///
+/// [`WebError`] when the folder or the database cannot be read.
+pub fn check(app: &App) -> Result<Vec<String>, WebError> {
+    let root = &app.workspace.root;
+    let mut said = Vec::new();
+    let incoming = root.join(FOLDER).join(INCOMING);
+    for entry in std::fs::read_dir(&incoming).into_iter().flatten().flatten() {
+        let gone =
+            std::fs::remove_dir_all(entry.path()).or_else(|_| std::fs::remove_file(entry.path()));
+        if gone.is_ok() {
+            said.push(format!("删除了未完成的上传 {}", entry.path().display()));
+        }
+    }
+    let rows: Vec<(String, String)> = app.db.with(|c| {
+        let mut st = c.prepare("SELECT stored, sha256 FROM upload")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect()
+    })?;
+    let recorded: BTreeSet<PathBuf> = rows.iter().map(|(p, _)| PathBuf::from(p)).collect();
+    for (stored, sha) in &rows {
+        match std::fs::read(root.join(stored)) {
+            Ok(bytes) if format!("{:x}", Sha256::digest(&bytes)) == *sha => {}
+            Ok(_) => said.push(format!(
+                "已登记的上传 {stored} 与登记时的校验值不符，请核对"
+            )),
+            Err(_) => said.push(format!("已登记的上传 {stored} 不见了，请从备份恢复")),
+        }
+    }
+    let versions = root.join(FOLDER).join(VERSIONS);
+    let mut files = Vec::new();
+    walk(&versions, &mut files);
+    for file in files {
+        let Ok(relative) = file.strip_prefix(root) else {
+            continue;
+        };
+        if recorded.contains(relative) {
+            continue;
+        }
+        let aside = root.join(FOLDER).join(UNRECORDED);
+        std::fs::create_dir_all(&aside)?;
+        let name = relative.to_string_lossy().replace(['/', '\\'], "_");
+        std::fs::rename(&file, aside.join(&name))?;
+        said.push(format!(
+            "上传 {} 未登记（服务中断于登记之前），已移到 {}，该地区需重新上传",
+            relative.display(),
+            aside.join(&name).display()
+        ));
+    }
+    Ok(said)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
