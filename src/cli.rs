@@ -310,6 +310,9 @@ pub enum Command {
         /// 收表的季度，如 2026Q1；省略时为上一个季度
         #[arg(long)]
         quarter: Option<String>,
+        /// 演示：在临时文件夹中用 samples/ 建一个工作文件夹和账号（密码显示在终端），收2025Q4
+        #[arg(long, conflicts_with = "dir")]
+        demo: bool,
     },
     /// 用 samples/ 中的四个季度样例完整演示一遍，结果写入 out/
     Demo {

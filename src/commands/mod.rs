@@ -266,7 +266,14 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             dir,
             listen,
             quarter,
-        } => serve::serve(dir.as_deref(), ws, listen, quarter.as_deref()),
+            demo,
+        } => {
+            if demo {
+                serve::demo(listen)
+            } else {
+                serve::serve(dir.as_deref(), ws, listen, quarter.as_deref())
+            }
+        }
     }
 }
 

@@ -135,3 +135,87 @@ pub(super) fn serve(
     say!("收表页面已停止");
     Ok(Exit::Ok)
 }
+
+/// `kaoping serve --demo`: a workspace in a temporary folder with the shipped scheme and
+/// registry, 省级评定 of the samples' 2025Q4 already in 报送/, accounts whose passwords are shown
+/// here; the regions' sample files are uploaded by hand from `samples/2025Q4/`. Removed on exit.
+pub(super) fn demo(listen: std::net::SocketAddr) -> Result<Exit, Error> {
+    let samples = std::path::Path::new("samples/2025Q4");
+    if !samples.is_dir() {
+        return Err(Error::Usage(
+            "演示需要样例文件：请在程序的仓库根目录运行（其中有 samples/2025Q4/），或先运行 kaoping samples".to_string(),
+        ));
+    }
+    let tmp = tempfile::Builder::new()
+        .prefix("kaoping-收表演示-")
+        .tempdir()
+        .map_err(|e| Error::Usage(crate::text::io_reason(&e)))?;
+    let root = tmp.path().join("演示");
+    let init = crate::workspace::Init {
+        office: "广东省打击侵权假冒工作领导小组办公室",
+        level: crate::workspace::Level::Province,
+        contact: "",
+        phone: "",
+        scheme: None,
+        regions: None,
+        holidays: None,
+    };
+    let ws = Workspace::init(&root, &init).map_err(|e| Error::Usage(e.to_string()))?;
+    let quarter = Quarter::new(2025, 4).ok_or_else(|| Error::Usage("季度无效".to_string()))?;
+    let submissions = ws.submissions(quarter);
+    std::fs::create_dir_all(&submissions).map_err(|e| Error::Usage(crate::text::io_reason(&e)))?;
+    std::fs::copy(
+        samples.join("省级评定.csv"),
+        submissions.join("省级评定.csv"),
+    )
+    .map_err(|e| Error::Usage(crate::text::io_reason(&e)))?;
+    let app = open(ws, quarter)?;
+    let regions: Vec<(String, String)> = app
+        .setup
+        .registry
+        .regions
+        .iter()
+        .map(|r| (r.code.clone(), r.name.clone()))
+        .collect();
+    let made = accounts::create(&app.db, &regions, app.office()).map_err(web)?;
+    say!("演示工作文件夹：{}（停止后删除）", root.display());
+    say!("账号和初始密码（第一次登录须修改）：");
+    for m in made.iter().take(4) {
+        say!(
+            "  {}（{}）：账号 {}，密码 {}",
+            m.name,
+            m.role,
+            m.login,
+            m.password
+        );
+    }
+    say!(
+        "  其余 {} 个地区的账号和密码见 {}",
+        made.len().saturating_sub(4),
+        root.join(crate::workspace::OUTPUTS).display()
+    );
+    let rows: Vec<crate::report::accounts::Row> = made
+        .iter()
+        .map(|m| {
+            (
+                m.name.as_str(),
+                m.login.as_str(),
+                m.role,
+                m.password.as_str(),
+            )
+        })
+        .collect();
+    let out = root
+        .join(crate::workspace::OUTPUTS)
+        .join("账号分发_演示.xlsx");
+    crate::report::accounts::write(&out, app.office(), &rows)?;
+    say!("地区登录后可上传 {} 中本地区的样例文件", samples.display());
+    say!(
+        "收表页面：http://{listen}/ （收{}）；按 Ctrl-C 停止",
+        quarter.label()
+    );
+    crate::web::serve(app, listen).map_err(web)?;
+    drop(tmp);
+    say!("演示已停止，临时文件夹已删除");
+    Ok(Exit::Ok)
+}

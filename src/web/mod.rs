@@ -13,6 +13,7 @@ mod error;
 mod login;
 mod office;
 mod outputs;
+mod records;
 mod region;
 pub mod startup;
 mod store;
@@ -133,6 +134,7 @@ pub fn router(app: Shared) -> Router {
         .merge(region::router())
         .merge(office::router())
         .merge(outputs::router())
+        .merge(records::router())
         .layer(middleware::from_fn(same_origin))
         .layer(sessions)
         .layer(DefaultBodyLimit::max(limit.saturating_add(1 << 20)))

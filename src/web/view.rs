@@ -7,7 +7,7 @@ use minijinja::Environment;
 use std::sync::OnceLock;
 
 /// The templates, by name.
-const TEMPLATES: [(&str, &str); 8] = [
+const TEMPLATES: [(&str, &str); 10] = [
     ("base.html", include_str!("../../templates/web/base.html")),
     ("login.html", include_str!("../../templates/web/login.html")),
     (
@@ -31,6 +31,11 @@ const TEMPLATES: [(&str, &str); 8] = [
         "leader.html",
         include_str!("../../templates/web/leader.html"),
     ),
+    (
+        "explain.html",
+        include_str!("../../templates/web/explain.html"),
+    ),
+    ("audit.html", include_str!("../../templates/web/audit.html")),
 ];
 
 fn env() -> &'static Environment<'static> {
