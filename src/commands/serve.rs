@@ -181,13 +181,12 @@ pub(super) fn demo(listen: std::net::SocketAddr) -> Result<Exit, Error> {
     say!("演示工作文件夹：{}（停止后删除）", root.display());
     say!("账号和初始密码（第一次登录须修改）：");
     for m in made.iter().take(4) {
-        say!(
-            "  {}（{}）：账号 {}，密码 {}",
-            m.name,
-            m.role,
-            m.login,
-            m.password
-        );
+        let who = if m.role == "地区" {
+            m.name.as_str()
+        } else {
+            m.role
+        };
+        say!("  {who}：账号 {}，密码 {}", m.login, m.password);
     }
     say!(
         "  其余 {} 个地区的账号和密码见 {}",

@@ -43,6 +43,7 @@ async fn page(state: AppState, viewer: Viewer) -> Result<Html<String>, WebError>
     let latest = store::latest_uploads(&app)?;
     let decisions = store::decisions(&app)?;
     let deadline = app.deadline();
+    let by_hand = store::in_folder(&app);
     let mut p = Progress::default();
     let mut rows = Vec::new();
     let mut remind = Vec::new();
@@ -50,7 +51,8 @@ async fn page(state: AppState, viewer: Viewer) -> Result<Html<String>, WebError>
         p.expected += 1;
         let u = latest.get(&region.code);
         let d = decisions.get(&region.code);
-        let st = store::state(u, d, deadline);
+        let st = store::state_with_folder(u, d, deadline, by_hand.contains(&region.code));
+        p.received += usize::from(st == State::InFolder);
         if let Some(u) = u {
             p.received += 1;
             p.on_time += usize::from(store::on_time(u, deadline));

@@ -91,10 +91,16 @@ async fn remind(state: AppState, viewer: Viewer) -> Result<Response, WebError> {
     viewer.may(Act::SeeProgress)?;
     let latest = store::latest_uploads(&app)?;
     let decisions = store::decisions(&app)?;
+    let by_hand = store::in_folder(&app);
     let mut csv = String::from("\u{feff}区划代码,地区,情况,填报人,电话\r\n");
     for region in &app.setup.registry.regions {
         let u = latest.get(&region.code);
-        let st = store::state(u, decisions.get(&region.code), app.deadline());
+        let st = store::state_with_folder(
+            u,
+            decisions.get(&region.code),
+            app.deadline(),
+            by_hand.contains(&region.code),
+        );
         if !matches!(st, State::NotSent | State::WithErrors | State::Returned(_)) {
             continue;
         }

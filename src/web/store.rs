@@ -34,6 +34,9 @@ pub enum Decision {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum State {
     NotSent,
+    /// No upload on the page, but a file for the region in `报送/<季度>/`, put there by hand
+    /// (e-mailed, copied from a USB stick): the command line will read it.
+    InFolder,
     Sent,
     Late,
     WithErrors,
@@ -46,6 +49,7 @@ impl State {
     pub fn label(&self) -> String {
         match self {
             State::NotSent => "未报送".to_string(),
+            State::InFolder => "报送文件夹中已有文件（非网页上传）".to_string(),
             State::Sent => "已报送".to_string(),
             State::Late => "逾期报送".to_string(),
             State::WithErrors => "有错误（请修改后重新上传）".to_string(),
@@ -57,7 +61,7 @@ impl State {
     /// The CSS class of its colour.
     pub fn class(&self) -> &'static str {
         match self {
-            State::Accepted | State::Sent => "state-ok",
+            State::Accepted | State::Sent | State::InFolder => "state-ok",
             State::NotSent | State::Late => "state-wait",
             State::WithErrors | State::Returned(_) => "state-bad",
         }
@@ -92,6 +96,20 @@ pub fn state(
         State::Late
     } else {
         State::Sent
+    }
+}
+
+/// [`state`], with a file put in `报送/` by hand ([`in_folder`]) counted as sent: not
+/// 未报送, not on the 催报 list.
+pub fn state_with_folder(
+    latest: Option<&Upload>,
+    decision: Option<&(Decision, i64)>,
+    deadline: NaiveDate,
+    in_folder: bool,
+) -> State {
+    match state(latest, decision, deadline) {
+        State::NotSent if in_folder => State::InFolder,
+        st => st,
     }
 }
 
@@ -244,6 +262,27 @@ pub fn encode(problems: &[crate::problem::Problem]) -> String {
                 clean(&p.source.cell),
                 clean(&p.message)
             )
+        })
+        .collect()
+}
+
+/// The regions that have a file in the quarter's `报送/` folder by its name
+/// (`<区划代码>_…`), whoever put it there.
+pub fn in_folder(app: &App) -> std::collections::BTreeSet<String> {
+    let dir = app.workspace.submissions(app.quarter);
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let lower = name.to_lowercase();
+            let sheet = [".xlsx", ".xlsm", ".xls", ".ods"]
+                .iter()
+                .any(|x| lower.ends_with(x));
+            let (code, _) = name.split_once('_')?;
+            (sheet && code.len() == 6 && code.chars().all(|c| c.is_ascii_digit()))
+                .then(|| code.to_string())
         })
         .collect()
 }

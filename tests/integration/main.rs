@@ -9,6 +9,7 @@ mod util;
 
 mod annual;
 mod architecture;
+mod browser;
 mod bulletin;
 mod bulletin_schema;
 mod calendar;
