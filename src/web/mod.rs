@@ -92,6 +92,18 @@ impl App {
         self.quarter.deadline(self.setup.scheme.deadline_day)
     }
 
+    /// The registry's region of `code`, or [`WebError::NotFound`].
+    ///
+    /// # Errors
+    ///
+    /// [`WebError::NotFound`] naming the code.
+    pub fn region(&self, code: &str) -> Result<&crate::registry::Region, WebError> {
+        self.setup
+            .registry
+            .get(code)
+            .ok_or_else(|| WebError::NotFound(format!("地区名录中没有 {code}")))
+    }
+
     /// The office's name, for page headers.
     pub fn office(&self) -> &str {
         &self.workspace.settings.office.name
@@ -124,7 +136,11 @@ pub fn router(app: Shared) -> Router {
         .with_name("kaoping")
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
-        .with_secure(app.secure);
+        .with_secure(app.secure)
+        // Signed out after eight idle hours: the store no longer honours an expired session.
+        .with_expiry(tower_sessions::Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::hours(8),
+        ));
     // The upload handler counts bytes itself and answers 413 in Chinese; this is the outer
     // bound, a little above it, for the multipart framing.
     let limit = usize::try_from(crate::ingest::Limits::default().file_bytes).unwrap_or(usize::MAX);

@@ -119,11 +119,7 @@ fn decide(
     decision: &Decision,
 ) -> Result<Redirect, WebError> {
     viewer.may(Act::Review)?;
-    let region = app
-        .setup
-        .registry
-        .get(code)
-        .ok_or_else(|| WebError::NotFound(format!("地区名录中没有 {code}")))?;
+    let region = app.region(code)?;
     let latest = store::latest_uploads(app)?;
     let upload = latest
         .get(code)

@@ -26,13 +26,7 @@ async fn explain(
     let app = state.0;
     viewer.may(Act::SeeRegion(&code))?;
     viewer.may(Act::SeeProgress)?;
-    let region = app
-        .setup
-        .registry
-        .get(&code)
-        .ok_or_else(|| WebError::NotFound(format!("地区名录中没有 {code}")))?
-        .name
-        .clone();
+    let region = app.region(&code)?.name.clone();
     let run = app.clone();
     let text = tokio::task::spawn_blocking(move || {
         let q = run.quarter;

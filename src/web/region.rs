@@ -104,11 +104,7 @@ fn size_words(bytes: i64) -> String {
 async fn template(state: AppState, viewer: Viewer) -> Result<Response, WebError> {
     let app = state.0;
     let code = own_region(&viewer, |c| Act::SeeRegion(c))?;
-    let region = app
-        .setup
-        .registry
-        .get(&code)
-        .ok_or_else(|| WebError::NotFound(format!("地区名录中没有 {code}")))?;
+    let region = app.region(&code)?;
     let mut book = crate::template::build(&app.setup.scheme, Some(region), Some(app.quarter), None)
         .map_err(|e| WebError::Internal(e.to_string()))?;
     let bytes = book
@@ -227,12 +223,7 @@ async fn upload(
 ) -> Result<Response, WebError> {
     let app = state.0;
     let code = own_region(&viewer, |c| Act::Upload(c))?;
-    let region = app
-        .setup
-        .registry
-        .get(&code)
-        .ok_or_else(|| WebError::NotFound(format!("地区名录中没有 {code}")))?
-        .clone();
+    let region = app.region(&code)?.clone();
     let (st, _) = region_state(&app, &code)?;
     if !st.open() {
         return Err(WebError::Refused(
