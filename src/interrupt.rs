@@ -23,12 +23,15 @@ struct State {
     requested: bool,
     /// Paths to remove when interrupted, by the id of their [`Cleanup`].
     cleanup: Vec<(u64, PathBuf)>,
+    /// What an interrupted run says, when not the batch run's words (see [`say_on_interrupt`]).
+    farewell: Option<&'static str>,
 }
 
 static STATE: Mutex<State> = Mutex::new(State {
     writing: 0,
     requested: false,
     cleanup: Vec::new(),
+    farewell: None,
 });
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -54,7 +57,12 @@ fn on_signal() {
         return;
     }
     remove_all(&s.cleanup);
-    eprintln!("已中断：本次运行没有写入排名工作簿、反馈单、情况通报或历史数据，已写的临时文件已删除。需要时请重新运行。");
+    eprintln!(
+        "{}",
+        s.farewell.unwrap_or(
+            "已中断：本次运行没有写入排名工作簿、反馈单、情况通报或历史数据，已写的临时文件已删除。需要时请重新运行。"
+        )
+    );
     std::process::exit(EXIT_CODE);
 }
 
@@ -66,6 +74,12 @@ fn remove_all(paths: &[(u64, PathBuf)]) {
             std::fs::remove_file(p)
         };
     }
+}
+
+/// What to say when interrupted outside a [`Writing`] section, in place of the batch run's
+/// words (the 收表 page, which runs until stopped).
+pub fn say_on_interrupt(words: &'static str) {
+    state().farewell = Some(words);
 }
 
 /// Whether an interruption arrived while results were being written (the run then finished

@@ -120,18 +120,20 @@ pub(super) fn serve(
     for line in crate::web::startup::check(&app).map_err(web)? {
         say!("启动检查：{line}");
     }
-    if !listen.ip().is_loopback() {
+    crate::web::serve(app, listen, |app| {
+        if !listen.ip().is_loopback() {
+            say!(
+                "注意：正在 {listen} 上以明文 HTTP 提供服务，密码和报送表在内网中未加密传输；请只在可信的内网中使用"
+            );
+        }
         say!(
-            "注意：正在 {listen} 上以明文 HTTP 提供服务，密码和报送表在内网中未加密传输；请只在可信的内网中使用"
+            "{}收表页面：http://{listen}/ （收{}，截止{}）；按 Ctrl-C 停止",
+            app.office(),
+            quarter.label(),
+            app.deadline().format("%Y年%-m月%-d日")
         );
-    }
-    say!(
-        "{}收表页面：http://{listen}/ （收{}，截止{}）；按 Ctrl-C 停止",
-        app.office(),
-        quarter.label(),
-        app.deadline().format("%Y年%-m月%-d日")
-    );
-    crate::web::serve(app, listen).map_err(web)?;
+    })
+    .map_err(web)?;
     say!("收表页面已停止");
     Ok(Exit::Ok)
 }
@@ -209,11 +211,13 @@ pub(super) fn demo(listen: std::net::SocketAddr) -> Result<Exit, Error> {
         .join("账号分发_演示.xlsx");
     crate::report::accounts::write(&out, app.office(), &rows)?;
     say!("地区登录后可上传 {} 中本地区的样例文件", samples.display());
-    say!(
-        "收表页面：http://{listen}/ （收{}）；按 Ctrl-C 停止",
-        quarter.label()
-    );
-    crate::web::serve(app, listen).map_err(web)?;
+    crate::web::serve(app, listen, |_| {
+        say!(
+            "收表页面：http://{listen}/ （收{}）；按 Ctrl-C 停止",
+            quarter.label()
+        );
+    })
+    .map_err(web)?;
     drop(tmp);
     say!("演示已停止，临时文件夹已删除");
     Ok(Exit::Ok)

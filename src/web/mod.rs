@@ -195,18 +195,40 @@ async fn same_origin(request: Request, next: Next) -> Response {
     }
 }
 
-/// Serves `app` on `listen` until Ctrl-C.
+/// Serves `app` on `listen` until Ctrl-C; `ready` is told once the address is bound.
 ///
 /// # Errors
 ///
-/// [`WebError::Io`] when the address cannot be bound.
-pub fn serve(app: App, listen: std::net::SocketAddr) -> Result<(), WebError> {
+/// [`WebError::Refused`] when the address is taken or cannot be used, [`WebError::Io`] when
+/// serving fails.
+pub fn serve(
+    app: App,
+    listen: std::net::SocketAddr,
+    ready: impl FnOnce(&App),
+) -> Result<(), WebError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let app = Arc::new(app);
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(listen).await?;
+        let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
+            WebError::Refused(match e.kind() {
+                std::io::ErrorKind::AddrInUse => format!(
+                    "地址 {listen} 已被占用：可能已有一个收表页面在运行，或其他程序占用了该端口；\
+                     请先停止它，或换一个端口，如 --listen {}:{}",
+                    listen.ip(),
+                    listen.port().wrapping_add(1)
+                ),
+                _ => format!(
+                    "无法在 {listen} 上提供服务（{}）；请检查 --listen 的地址是否属于本机",
+                    crate::text::io_reason(&e)
+                ),
+            })
+        })?;
+        ready(&app);
+        crate::interrupt::say_on_interrupt(
+            "收表页面已停止。停止时尚未完成的上传未登记，下次启动时由启动检查删除或移到 收表/未登记/ 并指出。",
+        );
+        let app = Arc::new(app);
         let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
         axum::serve(listener, service)
             .with_graceful_shutdown(async {
