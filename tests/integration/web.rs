@@ -790,3 +790,24 @@ async fn raw_upload(address: std::net::SocketAddr, cookie: &str, bytes: &[u8]) -
         .and_then(|s| s.parse().ok())
         .unwrap_or(0)
 }
+
+/// Regression (issue 27): `serve` on an address already in use printed its banner and then
+/// "文件读写出错：系统错误（错误码98）". It says the address is taken and what to do, and exits 2.
+#[test]
+fn regression_serve_on_an_address_in_use_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = crate::util::kaoping(tmp.path(), &["init", "ws", "--office", "测试办公室"]);
+    assert!(o.status.success());
+    let ws = tmp.path().join("ws");
+    assert!(crate::util::kaoping(&ws, &["accounts"]).status.success());
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let o = crate::util::kaoping(&ws, &["serve", "--listen", &address, "--quarter", "2025Q4"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("已被占用") && err.contains("--listen"),
+        "{err}"
+    );
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("收表页面："));
+}
