@@ -42,17 +42,37 @@ fn current_quarter() -> Result<Quarter, Error> {
         .ok_or_else(|| Error::Usage("无法由今天的日期确定季度，请用 --quarter 指定".to_string()))
 }
 
-/// `kaoping accounts [DIR]`.
-pub(super) fn accounts(dir: Option<&Path>, found: Option<&Workspace>) -> Result<Exit, Error> {
-    let ws = the_workspace(dir, found)?;
-    let app = open(ws, current_quarter()?)?;
-    let regions: Vec<(String, String)> = app
-        .setup
+/// Every region of the registry as (区划代码, 名称), for [`accounts::create`].
+fn region_list(app: &App) -> Vec<(String, String)> {
+    app.setup
         .registry
         .regions
         .iter()
         .map(|r| (r.code.clone(), r.name.clone()))
+        .collect()
+}
+
+/// The 账号分发 workbook of the accounts just made.
+fn write_sheet(out: &Path, office: &str, made: &[accounts::Created]) -> Result<(), Error> {
+    let rows: Vec<crate::report::accounts::Row> = made
+        .iter()
+        .map(|m| {
+            (
+                m.name.as_str(),
+                m.login.as_str(),
+                m.role,
+                m.password.as_str(),
+            )
+        })
         .collect();
+    Ok(crate::report::accounts::write(out, office, &rows)?)
+}
+
+/// `kaoping accounts [DIR]`.
+pub(super) fn accounts(dir: Option<&Path>, found: Option<&Workspace>) -> Result<Exit, Error> {
+    let ws = the_workspace(dir, found)?;
+    let app = open(ws, current_quarter()?)?;
+    let regions = region_list(&app);
     let made = accounts::create(&app.db, &regions, app.office()).map_err(web)?;
     if made.is_empty() {
         say!(
@@ -67,18 +87,7 @@ pub(super) fn accounts(dir: Option<&Path>, found: Option<&Workspace>) -> Result<
         .root
         .join(crate::workspace::OUTPUTS)
         .join(format!("账号分发_{stamp}.xlsx"));
-    let rows: Vec<crate::report::accounts::Row> = made
-        .iter()
-        .map(|m| {
-            (
-                m.name.as_str(),
-                m.login.as_str(),
-                m.role,
-                m.password.as_str(),
-            )
-        })
-        .collect();
-    crate::report::accounts::write(&out, app.office(), &rows)?;
+    write_sheet(&out, app.office(), &made)?;
     say!("新建账号 {} 个：", made.len());
     for role in ["办公室", "领导", "地区"] {
         let n = made.iter().filter(|m| m.role == role).count();
@@ -172,13 +181,7 @@ pub(super) fn demo(listen: std::net::SocketAddr) -> Result<Exit, Error> {
     )
     .map_err(|e| Error::Usage(crate::text::io_reason(&e)))?;
     let app = open(ws, quarter)?;
-    let regions: Vec<(String, String)> = app
-        .setup
-        .registry
-        .regions
-        .iter()
-        .map(|r| (r.code.clone(), r.name.clone()))
-        .collect();
+    let regions = region_list(&app);
     let made = accounts::create(&app.db, &regions, app.office()).map_err(web)?;
     say!("演示工作文件夹：{}（停止后删除）", root.display());
     say!("账号和初始密码（第一次登录须修改）：");
@@ -195,21 +198,10 @@ pub(super) fn demo(listen: std::net::SocketAddr) -> Result<Exit, Error> {
         made.len().saturating_sub(4),
         root.join(crate::workspace::OUTPUTS).display()
     );
-    let rows: Vec<crate::report::accounts::Row> = made
-        .iter()
-        .map(|m| {
-            (
-                m.name.as_str(),
-                m.login.as_str(),
-                m.role,
-                m.password.as_str(),
-            )
-        })
-        .collect();
     let out = root
         .join(crate::workspace::OUTPUTS)
         .join("账号分发_演示.xlsx");
-    crate::report::accounts::write(&out, app.office(), &rows)?;
+    write_sheet(&out, app.office(), &made)?;
     say!("地区登录后可上传 {} 中本地区的样例文件", samples.display());
     crate::web::serve(app, listen, |_| {
         say!(
