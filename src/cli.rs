@@ -313,6 +313,12 @@ pub enum Command {
         /// 演示：在临时文件夹中用 samples/ 建一个工作文件夹和账号（密码显示在终端），收2025Q4
         #[arg(long, conflicts_with = "dir")]
         demo: bool,
+        /// HTTPS 证书（PEM 格式，可含证书链）；与 --tls-key 一起给出时以 HTTPS 提供服务
+        #[arg(long, requires = "tls_key", value_name = "证书文件")]
+        tls_cert: Option<PathBuf>,
+        /// HTTPS 私钥（PEM 格式）
+        #[arg(long, requires = "tls_cert", value_name = "私钥文件")]
+        tls_key: Option<PathBuf>,
     },
     /// 用 samples/ 中的四个季度样例完整演示一遍，结果写入 out/
     Demo {

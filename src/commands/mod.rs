@@ -267,11 +267,16 @@ pub fn run(cli: Cli) -> Result<Exit, Error> {
             listen,
             quarter,
             demo,
+            tls_cert,
+            tls_key,
         } => {
+            let tls = tls_cert
+                .zip(tls_key)
+                .map(|(cert, key)| crate::web::Tls { cert, key });
             if demo {
-                serve::demo(listen)
+                serve::demo(listen, tls.as_ref())
             } else {
-                serve::serve(dir.as_deref(), ws, listen, quarter.as_deref())
+                serve::serve(dir.as_deref(), ws, listen, quarter.as_deref(), tls.as_ref())
             }
         }
     }

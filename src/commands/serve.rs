@@ -4,7 +4,7 @@ use super::{load, workspace, Exit};
 use crate::cli::SetupArgs;
 use crate::pipeline::Error;
 use crate::quarter::Quarter;
-use crate::web::{accounts, App, WebError};
+use crate::web::{accounts, App, Tls, WebError};
 use crate::workspace::Workspace;
 use std::path::Path;
 
@@ -68,6 +68,12 @@ fn write_sheet(out: &Path, office: &str, made: &[accounts::Created]) -> Result<(
     Ok(crate::report::accounts::write(out, office, &rows)?)
 }
 
+/// The page's address as a browser takes it.
+fn address(bound: std::net::SocketAddr, tls: Option<&Tls>) -> String {
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    format!("{scheme}://{bound}/")
+}
+
 /// `kaoping accounts [DIR]`.
 pub(super) fn accounts(dir: Option<&Path>, found: Option<&Workspace>) -> Result<Exit, Error> {
     let ws = the_workspace(dir, found)?;
@@ -108,6 +114,7 @@ pub(super) fn serve(
     found: Option<&Workspace>,
     listen: std::net::SocketAddr,
     quarter: Option<&str>,
+    tls: Option<&Tls>,
 ) -> Result<Exit, Error> {
     let ws = the_workspace(dir, found)?;
     let quarter = match quarter {
@@ -129,15 +136,17 @@ pub(super) fn serve(
     for line in crate::web::startup::check(&app).map_err(web)? {
         say!("启动检查：{line}");
     }
-    crate::web::serve(app, listen, |app| {
-        if !listen.ip().is_loopback() {
+    crate::web::serve(app, listen, tls, |app, bound| {
+        if tls.is_none() && !bound.ip().is_loopback() {
             say!(
-                "注意：正在 {listen} 上以明文 HTTP 提供服务，密码和报送表在内网中未加密传输；请只在可信的内网中使用"
+                "注意：正在 {bound} 上以明文 HTTP 提供服务，密码和报送表在内网中未加密传输；\
+                 请只在可信的内网中使用，或用 --tls-cert 和 --tls-key 以 HTTPS 提供服务"
             );
         }
         say!(
-            "{}收表页面：http://{listen}/ （收{}，截止{}）；按 Ctrl-C 停止",
+            "{}收表页面：{} （收{}，截止{}）；按 Ctrl-C 停止",
             app.office(),
+            address(bound, tls),
             quarter.label(),
             app.deadline().format("%Y年%-m月%-d日")
         );
@@ -150,7 +159,7 @@ pub(super) fn serve(
 /// `kaoping serve --demo`: a workspace in a temporary folder with the shipped scheme and
 /// registry, 省级评定 of the samples' 2025Q4 already in 报送/, accounts whose passwords are shown
 /// here; the regions' sample files are uploaded by hand from `samples/2025Q4/`. Removed on exit.
-pub(super) fn demo(listen: std::net::SocketAddr) -> Result<Exit, Error> {
+pub(super) fn demo(listen: std::net::SocketAddr, tls: Option<&Tls>) -> Result<Exit, Error> {
     let samples = std::path::Path::new("samples/2025Q4");
     if !samples.is_dir() {
         return Err(Error::Usage(
@@ -203,9 +212,10 @@ pub(super) fn demo(listen: std::net::SocketAddr) -> Result<Exit, Error> {
         .join("账号分发_演示.xlsx");
     write_sheet(&out, app.office(), &made)?;
     say!("地区登录后可上传 {} 中本地区的样例文件", samples.display());
-    crate::web::serve(app, listen, |_| {
+    crate::web::serve(app, listen, tls, |_, bound| {
         say!(
-            "收表页面：http://{listen}/ （收{}）；按 Ctrl-C 停止",
+            "收表页面：{} （收{}）；按 Ctrl-C 停止",
+            address(bound, tls),
             quarter.label()
         );
     })

@@ -7,9 +7,10 @@ use std::path::Path;
 use std::sync::Mutex;
 
 /// The migrations, in order; `PRAGMA user_version` counts those applied.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     include_str!("../../migrations/0001_accounts_uploads.sql"),
     include_str!("../../migrations/0002_publication.sql"),
+    include_str!("../../migrations/0003_other_region.sql"),
 ];
 
 /// The database, one connection shared by the handlers (SQLite serialises writes anyway).

@@ -24,6 +24,9 @@ pub enum WebError {
     /// An upload larger than the ingest limit.
     #[error("上传的文件超过 {limit_mb} MB，未保存。请删去多余的工作表或图片后重新上传")]
     TooLarge { limit_mb: u64 },
+    /// Too many requests from one address (the login limit).
+    #[error("{0}")]
+    TooMany(String),
     /// A form that cannot be done as sent (a field missing, a state that does not allow it).
     #[error("{0}")]
     Refused(String),
@@ -50,6 +53,7 @@ impl WebError {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Refused(_) => StatusCode::BAD_REQUEST,
+            WebError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::Database(_) | WebError::Io(_) | WebError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }

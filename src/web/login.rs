@@ -1,27 +1,82 @@
 //! Logging in and out, and changing the password (required at first login). Wrong passwords
-//! are counted per account (the tenth in a row locks it until the office lifts the lock) and per
-//! address (a burst from one address is refused for a while).
+//! are counted per account (the tenth in a row locks it until the office lifts the lock); login
+//! attempts are limited per address by a token bucket (tower_governor), whatever their outcome.
 
 use super::access::{Anyone, SESSION_ACCOUNT};
 use super::accounts::{self, MAX_FAILURES, MIN_PASSWORD};
 use super::{view, Address, AppState, Shared, WebError};
+use axum::http::{Method, Request};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+use tower_governor::governor::GovernorConfigBuilder;
+use tower_governor::key_extractor::KeyExtractor;
+use tower_governor::{GovernorError, GovernorLayer};
 use tower_sessions::Session;
 
-/// Wrong passwords from one address within [`ADDRESS_WINDOW`] before it is refused.
-const ADDRESS_FAILURES: usize = 30;
-const ADDRESS_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Login attempts one address may make at once: every region of a large province logging in
+/// from behind one proxy at the start of a collection.
+pub const LOGIN_BURST: u32 = 250;
+/// Then one more attempt per address every so often.
+pub const LOGIN_PERIOD: Duration = Duration::from_secs(4);
 
 pub fn router() -> Router<Shared> {
     Router::new()
-        .route("/login", get(page).post(login))
+        .route("/login", get(page).post(login).layer(login_limit()))
         .route("/logout", axum::routing::post(logout))
         .route("/password", get(password_page).post(change_password))
+}
+
+/// The key of the login limit: the address the request came from, or the loopback address
+/// when the server was started without connection info (tests).
+#[derive(Debug, Clone, Copy)]
+struct PeerAddress;
+
+impl KeyExtractor for PeerAddress {
+    type Key = IpAddr;
+
+    fn extract<T>(&self, request: &Request<T>) -> Result<IpAddr, GovernorError> {
+        Ok(request
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip()))
+    }
+}
+
+/// [`LOGIN_BURST`] POSTs to /login per address, then one per [`LOGIN_PERIOD`]; over that, 429
+/// and a page saying how long to wait. Addresses not seen for a while are forgotten every
+/// minute while a runtime is there to do it.
+fn login_limit(
+) -> GovernorLayer<PeerAddress, governor::middleware::NoOpMiddleware, axum::body::Body> {
+    let config = GovernorConfigBuilder::default()
+        .key_extractor(PeerAddress)
+        .period(LOGIN_PERIOD)
+        .burst_size(LOGIN_BURST)
+        .methods(vec![Method::POST])
+        .finish()
+        .expect("non-zero login limit constants");
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        let limiter = config.limiter().clone();
+        runtime.spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                every.tick().await;
+                limiter.retain_recent();
+            }
+        });
+    }
+    GovernorLayer::new(config).error_handler(|e| {
+        let wait = match e {
+            GovernorError::TooManyRequests { wait_time, .. } => wait_time.max(1),
+            _ => LOGIN_PERIOD.as_secs(),
+        };
+        WebError::TooMany(format!(
+            "从本机发出的登录尝试过多，请{wait}秒后再试；如多个地区共用一个出口地址，请稍候分批登录"
+        ))
+        .into_response()
+    })
 }
 
 fn login_page(app: &Shared, message: &str) -> Result<Html<String>, WebError> {
@@ -41,25 +96,6 @@ struct Credentials {
     password: String,
 }
 
-/// Recent wrong passwords by address.
-fn failures() -> &'static Mutex<HashMap<String, Vec<Instant>>> {
-    static FAILURES: std::sync::OnceLock<Mutex<HashMap<String, Vec<Instant>>>> =
-        std::sync::OnceLock::new();
-    FAILURES.get_or_init(|| Mutex::new(HashMap::new()))
-}
-
-fn recent_failures(address: &str, add: bool) -> usize {
-    let mut map = failures()
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let list = map.entry(address.to_string()).or_default();
-    list.retain(|t| t.elapsed() < ADDRESS_WINDOW);
-    if add {
-        list.push(Instant::now());
-    }
-    list.len()
-}
-
 async fn login(
     state: AppState,
     Address(address): Address,
@@ -67,9 +103,6 @@ async fn login(
     Form(form): Form<Credentials>,
 ) -> Result<Response, WebError> {
     let app = state.0;
-    if recent_failures(&address, false) >= ADDRESS_FAILURES {
-        return Ok(login_page(&app, "本机登录失败次数过多，请15分钟后再试")?.into_response());
-    }
     let login = form.login.trim().to_string();
     let row: Option<(i64, String, i64, bool)> = app.db.with(|c| {
         use rusqlite::OptionalExtension;
@@ -82,7 +115,6 @@ async fn login(
     })?;
     let wrong = "账号或密码不对";
     let Some((id, hash, failures, locked)) = row else {
-        recent_failures(&address, true);
         app.audit(&login, &address, "登录失败", "无此账号");
         return Ok(login_page(&app, wrong)?.into_response());
     };
@@ -92,8 +124,7 @@ async fn login(
             login_page(&app, "该账号因连续输错密码已被锁定，请联系办公室解锁")?.into_response(),
         );
     }
-    if !accounts::verify(&form.password, &hash) {
-        recent_failures(&address, true);
+    if !accounts::verify_off_thread(form.password, hash).await {
         let failures = failures + 1;
         let lock = failures >= MAX_FAILURES;
         app.db.with(|c| {
@@ -170,7 +201,7 @@ async fn change_password(
             |r| r.get(0),
         )
     })?;
-    let refused = if !accounts::verify(&form.old, &hash) {
+    let refused = if !accounts::verify_off_thread(form.old.clone(), hash).await {
         Some("原密码不对".to_string())
     } else if form.new.chars().count() < MIN_PASSWORD {
         Some(format!("新密码至少{MIN_PASSWORD}位"))
@@ -186,7 +217,10 @@ async fn change_password(
             password_form(&app, &viewer.name, viewer.must_change, &message)?.into_response(),
         );
     }
-    let new_hash = accounts::hash(&form.new)?;
+    let new = form.new;
+    let new_hash = tokio::task::spawn_blocking(move || accounts::hash(&new))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))??;
     app.db.with(|c| {
         c.execute(
             "UPDATE account SET password = ?1, must_change = 0 WHERE id = ?2",

@@ -17,6 +17,7 @@ mod records;
 mod region;
 pub mod startup;
 mod store;
+pub mod submitted;
 mod view;
 
 pub use db::Db;
@@ -195,46 +196,97 @@ async fn same_origin(request: Request, next: Next) -> Response {
     }
 }
 
-/// Serves `app` on `listen` until Ctrl-C; `ready` is told once the address is bound.
+/// A certificate chain and its private key, PEM files: `serve` over HTTPS with them.
+pub struct Tls {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+/// The rustls settings of `tls`, in words naming both files when they cannot be used.
+async fn tls_config(tls: &Tls) -> Result<axum_server::tls_rustls::RustlsConfig, WebError> {
+    // ring, installed once for the process (a second install is refused and harmless).
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    axum_server::tls_rustls::RustlsConfig::from_pem_file(&tls.cert, &tls.key)
+        .await
+        .map_err(|e| {
+            WebError::Refused(format!(
+                "无法用证书 {} 和私钥 {} 提供 HTTPS（{}）；请给出 PEM 格式的证书链和与之配对的私钥",
+                tls.cert.display(),
+                tls.key.display(),
+                crate::text::io_reason(&e)
+            ))
+        })
+}
+
+/// Binds `listen`, in words saying what to do when it is taken or not this machine's.
+fn bind(listen: std::net::SocketAddr) -> Result<std::net::TcpListener, WebError> {
+    let listener = std::net::TcpListener::bind(listen).map_err(|e| {
+        WebError::Refused(match e.kind() {
+            std::io::ErrorKind::AddrInUse => format!(
+                "地址 {listen} 已被占用：可能已有一个收表页面在运行，或其他程序占用了该端口；\
+                 请先停止它，或换一个端口，如 --listen {}:{}",
+                listen.ip(),
+                listen.port().wrapping_add(1)
+            ),
+            _ => format!(
+                "无法在 {listen} 上提供服务（{}）；请检查 --listen 的地址是否属于本机",
+                crate::text::io_reason(&e)
+            ),
+        })
+    })?;
+    listener.set_nonblocking(true)?;
+    Ok(listener)
+}
+
+/// Serves `app` on `listen` until Ctrl-C, over HTTPS when `tls` is given (cookies then marked
+/// Secure); `ready` is told the address bound (the port chosen when `listen` has port 0).
 ///
 /// # Errors
 ///
-/// [`WebError::Refused`] when the address is taken or cannot be used, [`WebError::Io`] when
-/// serving fails.
+/// [`WebError::Refused`] when the address is taken or cannot be used, or the certificate or
+/// key cannot be read; [`WebError::Io`] when serving fails.
 pub fn serve(
-    app: App,
+    mut app: App,
     listen: std::net::SocketAddr,
-    ready: impl FnOnce(&App),
+    tls: Option<&Tls>,
+    ready: impl FnOnce(&App, std::net::SocketAddr),
 ) -> Result<(), WebError> {
+    app.secure = tls.is_some();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
-            WebError::Refused(match e.kind() {
-                std::io::ErrorKind::AddrInUse => format!(
-                    "地址 {listen} 已被占用：可能已有一个收表页面在运行，或其他程序占用了该端口；\
-                     请先停止它，或换一个端口，如 --listen {}:{}",
-                    listen.ip(),
-                    listen.port().wrapping_add(1)
-                ),
-                _ => format!(
-                    "无法在 {listen} 上提供服务（{}）；请检查 --listen 的地址是否属于本机",
-                    crate::text::io_reason(&e)
-                ),
-            })
-        })?;
-        ready(&app);
+        let config = match tls {
+            Some(tls) => Some(tls_config(tls).await?),
+            None => None,
+        };
+        let listener = bind(listen)?;
+        ready(&app, listener.local_addr()?);
         crate::interrupt::say_on_interrupt(
             "收表页面已停止。停止时尚未完成的上传未登记，下次启动时由启动检查删除或移到 收表/未登记/ 并指出。",
         );
-        let app = Arc::new(app);
-        let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
-        axum::serve(listener, service)
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+        let service = router(Arc::new(app)).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        match config {
+            None => {
+                axum::serve(tokio::net::TcpListener::from_std(listener)?, service)
+                    .with_graceful_shutdown(async {
+                        let _ = tokio::signal::ctrl_c().await;
+                    })
+                    .await?;
+            }
+            Some(config) => {
+                let handle = axum_server::Handle::new();
+                let stop = handle.clone();
+                tokio::spawn(async move {
+                    let _ = tokio::signal::ctrl_c().await;
+                    stop.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+                });
+                axum_server::from_tcp_rustls(listener, config)?
+                    .handle(handle)
+                    .serve(service)
+                    .await?;
+            }
+        }
         Ok(())
     })
 }

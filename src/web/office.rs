@@ -110,8 +110,9 @@ async fn page(state: AppState, viewer: Viewer) -> Result<Html<String>, WebError>
     )?))
 }
 
-/// Records the office's decision on a region's newest upload.
-fn decide(
+/// Records the office's decision on a region's newest upload and puts the version 评分 then
+/// uses in `报送/` (a return may change it), one decision or upload at a time.
+async fn decide(
     app: &Shared,
     viewer: &Viewer,
     address: &str,
@@ -120,6 +121,7 @@ fn decide(
 ) -> Result<Redirect, WebError> {
     viewer.may(Act::Review)?;
     let region = app.region(code)?;
+    let _one_at_a_time = app.keep.lock().await;
     let latest = store::latest_uploads(app)?;
     let upload = latest
         .get(code)
@@ -164,6 +166,7 @@ fn decide(
             rusqlite::params![quarter, code, word, reason, upload.id, at, viewer.id],
         )
     })?;
+    super::submitted::sync(app, region, true)?;
     let action = match decision {
         Decision::Accepted => "通过",
         Decision::Returned(_) => "退回",
@@ -184,7 +187,7 @@ async fn accept(
     viewer: Viewer,
     Path(code): Path<String>,
 ) -> Result<Redirect, WebError> {
-    decide(&state.0, &viewer, &address, &code, &Decision::Accepted)
+    decide(&state.0, &viewer, &address, &code, &Decision::Accepted).await
 }
 
 #[derive(serde::Deserialize)]
@@ -206,6 +209,7 @@ async fn return_file(
         &code,
         &Decision::Returned(form.reason),
     )
+    .await
 }
 
 async fn reopen(
@@ -214,7 +218,7 @@ async fn reopen(
     viewer: Viewer,
     Path(code): Path<String>,
 ) -> Result<Redirect, WebError> {
-    decide(&state.0, &viewer, &address, &code, &Decision::Reopened)
+    decide(&state.0, &viewer, &address, &code, &Decision::Reopened).await
 }
 
 /// Lifts an account's lock (after ten wrong passwords in a row).

@@ -3,6 +3,7 @@
 
 use super::access::{Act, Viewer};
 use super::store::{self, State};
+use super::submitted::{self, with_extension};
 use super::{view, Address, AppState, Shared, WebError, FOLDER, INCOMING, VERSIONS};
 use crate::ingest::Limits;
 use crate::problem::{Kind, Problem, Severity, Source};
@@ -48,7 +49,12 @@ pub fn time_left(deadline: chrono::NaiveDate, today: chrono::NaiveDate) -> Strin
 pub fn region_state(app: &Shared, code: &str) -> Result<(State, Vec<store::Upload>), WebError> {
     let uploads = store::uploads(app, code)?;
     let decisions = store::decisions(app)?;
-    let state = store::state(uploads.first(), decisions.get(code), app.deadline());
+    let state = store::state_with_folder(
+        uploads.first(),
+        decisions.get(code),
+        app.deadline(),
+        store::in_folder(app).contains(code),
+    );
     Ok((state, uploads))
 }
 
@@ -288,8 +294,8 @@ async fn upload(
     app.db.with(|c| {
         c.execute(
             "INSERT INTO upload (quarter, region, stored, original, sha256, bytes, uploaded_at, \
-             uploaded_by, errors, warnings, problems, filled_by, phone) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+             uploaded_by, errors, warnings, problems, filled_by, phone, other_region) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             rusqlite::params![
                 quarter,
                 code,
@@ -304,17 +310,12 @@ async fn upload(
                 encoded,
                 checked.filled_by,
                 checked.phone,
+                another_region,
             ],
         )
     })?;
-    // Another region's file is kept as a version but not put where the command line would
-    // score it as this region's.
-    if !another_region {
-        let submitted = submission_path(&app, &region, extension(&original));
-        let bytes = std::fs::read(app.workspace.root.join(&stored))?;
-        crate::output::write_atomically(&submitted, &bytes)
-            .map_err(|e| WebError::Io(e.to_string()))?;
-    }
+    // What the command line reads: the version 评分 uses (another region's file never).
+    submitted::sync(&app, &region, true)?;
     drop(guard);
     app.audit(
         &viewer.login,
@@ -340,26 +341,6 @@ async fn receive_into(
     let path = incoming.join(with_extension(&name, extension(&original)));
     tokio::fs::rename(&staging, &path).await?;
     Ok(Some((path, original, sha256, size)))
-}
-
-fn with_extension(name: &str, ext: &str) -> String {
-    match name.rsplit_once('.') {
-        Some((stem, _)) => format!("{stem}.{ext}"),
-        None => format!("{name}.{ext}"),
-    }
-}
-
-/// Where the command line finds the region's file for the quarter: `报送/<季度>/`, one file per
-/// region (another extension of an earlier upload removed).
-fn submission_path(app: &Shared, region: &crate::registry::Region, ext: &str) -> PathBuf {
-    let dir = app.workspace.submissions(app.quarter);
-    let name = crate::template::file_name(region, app.quarter);
-    for other in ["xlsx", "xlsm", "xls", "ods"] {
-        if other != ext {
-            let _ = std::fs::remove_file(dir.join(with_extension(&name, other)));
-        }
-    }
-    dir.join(with_extension(&name, ext))
 }
 
 /// Moves the checked file to `收表/版本/<季度>/<代码>/` under a generated name, synced: the

@@ -3,6 +3,7 @@
 //! names) is set aside in `收表/未登记/` and named; a row whose file is missing or changed is
 //! named too (the row is kept: it is what the region was told).
 
+use super::submitted::{self, Synced};
 use super::{App, WebError, FOLDER, INCOMING, VERSIONS};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -61,6 +62,33 @@ pub fn check(app: &App) -> Result<Vec<String>, WebError> {
             relative.display(),
             aside.join(&name).display()
         ));
+    }
+    said.extend(submissions(app)?);
+    Ok(said)
+}
+
+/// `报送/` brought into line with the records: a version recorded but not yet copied there when
+/// the server stopped is put there; a file put there by hand is left, and named.
+fn submissions(app: &App) -> Result<Vec<String>, WebError> {
+    let mut said = Vec::new();
+    let regions: BTreeSet<String> = super::store::latest_uploads(app)?.into_keys().collect();
+    for code in regions {
+        let Some(region) = app.setup.registry.get(&code) else {
+            continue;
+        };
+        match submitted::sync(app, region, false)? {
+            Synced::Written(path) => said.push(format!(
+                "{} 已按收表记录更新为评分所用的版本（服务中断于登记之后、复制之前）",
+                path.display()
+            )),
+            Synced::ByHand(path) => said.push(format!(
+                "{} 不是{}在收表页面上传的任何版本（手工放入），保留未动；\
+                 评分将读它。如应以页面上的版本为准，请删除它后重新启动",
+                path.display(),
+                region.name
+            )),
+            Synced::Nothing | Synced::Unchanged => {}
+        }
     }
     Ok(said)
 }

@@ -10,6 +10,10 @@ use chrono::NaiveDate;
 pub struct Upload {
     pub id: i64,
     pub region: String,
+    /// The stored version, relative to the workspace.
+    pub stored: String,
+    /// The file names another region: never put in `报送/` as this region's.
+    pub other_region: bool,
     pub original: String,
     pub sha256: String,
     pub bytes: i64,
@@ -123,7 +127,7 @@ pub fn on_time(u: &Upload, deadline: NaiveDate) -> bool {
 }
 
 const UPLOAD_COLUMNS: &str = "u.id, u.region, u.original, u.sha256, u.bytes, u.uploaded_at, \
-     a.name, u.errors, u.warnings, u.problems, u.filled_by, u.phone";
+     a.name, u.errors, u.warnings, u.problems, u.filled_by, u.phone, u.stored, u.other_region";
 
 fn upload_row(r: &rusqlite::Row) -> rusqlite::Result<Upload> {
     Ok(Upload {
@@ -139,6 +143,8 @@ fn upload_row(r: &rusqlite::Row) -> rusqlite::Result<Upload> {
         problems: r.get(9)?,
         filled_by: r.get(10)?,
         phone: r.get(11)?,
+        stored: r.get(12)?,
+        other_region: r.get(13)?,
     })
 }
 
@@ -209,6 +215,23 @@ pub fn decisions(
             Some((region, (d, upload.unwrap_or(0))))
         })
         .collect())
+}
+
+/// The ids of a region's uploads in the page's quarter that the office returned.
+///
+/// # Errors
+///
+/// [`WebError::Database`].
+pub fn returned(app: &App, region: &str) -> Result<std::collections::BTreeSet<i64>, WebError> {
+    let quarter = app.quarter.to_string();
+    app.db.with(|c| {
+        let mut st = c.prepare(
+            "SELECT upload FROM review WHERE quarter = ?1 AND region = ?2 \
+             AND decision = 'returned' AND upload IS NOT NULL",
+        )?;
+        let rows = st.query_map((&quarter, region), |r| r.get(0))?;
+        rows.collect()
+    })
 }
 
 /// One problem of a stored check, as the page lists it.
