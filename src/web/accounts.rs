@@ -49,14 +49,6 @@ pub fn verify(password: &str, hash: &str) -> bool {
     })
 }
 
-/// [`verify`] on a blocking thread: argon2 takes tens of milliseconds of CPU, which would
-/// stall every other request on the async threads.
-pub async fn verify_off_thread(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || verify(&password, &hash))
-        .await
-        .unwrap_or(false)
-}
-
 /// A random initial password: 12 characters a person reads off paper without confusing them
 /// (no 0/O, 1/l/I).
 pub fn initial_password() -> String {

@@ -22,6 +22,7 @@ pub const LOGIN_BURST: u32 = 250;
 /// Then one more attempt per address every so often.
 pub const LOGIN_PERIOD: Duration = Duration::from_secs(4);
 
+/// /login (limited per address), /logout and /password.
 pub fn router() -> Router<Shared> {
     Router::new()
         .route("/login", get(page).post(login).layer(login_limit()))
@@ -124,7 +125,11 @@ async fn login(
             login_page(&app, "该账号因连续输错密码已被锁定，请联系办公室解锁")?.into_response(),
         );
     }
-    if !accounts::verify_off_thread(form.password, hash).await {
+    let password = form.password;
+    if !app
+        .heavy(move || accounts::verify(&password, &hash))
+        .await?
+    {
         let failures = failures + 1;
         let lock = failures >= MAX_FAILURES;
         app.db.with(|c| {
@@ -201,7 +206,8 @@ async fn change_password(
             |r| r.get(0),
         )
     })?;
-    let refused = if !accounts::verify_off_thread(form.old.clone(), hash).await {
+    let old = form.old.clone();
+    let refused = if !app.heavy(move || accounts::verify(&old, &hash)).await? {
         Some("原密码不对".to_string())
     } else if form.new.chars().count() < MIN_PASSWORD {
         Some(format!("新密码至少{MIN_PASSWORD}位"))
@@ -218,9 +224,7 @@ async fn change_password(
         );
     }
     let new = form.new;
-    let new_hash = tokio::task::spawn_blocking(move || accounts::hash(&new))
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))??;
+    let new_hash = app.heavy(move || accounts::hash(&new)).await??;
     app.db.with(|c| {
         c.execute(
             "UPDATE account SET password = ?1, must_change = 0 WHERE id = ?2",

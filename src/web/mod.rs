@@ -10,7 +10,7 @@ pub mod access;
 pub mod accounts;
 mod db;
 mod error;
-mod login;
+pub mod login;
 mod office;
 mod outputs;
 mod records;
@@ -58,6 +58,8 @@ pub struct App {
     pub secure: bool,
     /// Serialises keeping an upload: database row, then the copy in `报送/`.
     keep: tokio::sync::Mutex<()>,
+    /// Permits for [`App::heavy`], one per core.
+    heavy: tokio::sync::Semaphore,
 }
 
 /// The app as the handlers share it.
@@ -80,6 +82,9 @@ impl App {
             quarter,
             secure: false,
             keep: tokio::sync::Mutex::new(()),
+            heavy: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
+            ),
         })
     }
 
@@ -103,6 +108,27 @@ impl App {
             .registry
             .get(code)
             .ok_or_else(|| WebError::NotFound(format!("地区名录中没有 {code}")))
+    }
+
+    /// Runs CPU- and memory-heavy work (an argon2 hash, checking a file) on a blocking thread,
+    /// one per core at a time: off the async threads, which serve everyone else meanwhile, and
+    /// bounded, so that 200 logins at once do not each hold argon2's 19 MiB together.
+    ///
+    /// # Errors
+    ///
+    /// [`WebError::Internal`] when the work panicked or the server is stopping.
+    pub async fn heavy<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, WebError> {
+        let _permit = self
+            .heavy
+            .acquire()
+            .await
+            .map_err(|e| WebError::Internal(e.to_string()))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| WebError::Internal(format!("处理中断：{e}")))
     }
 
     /// The office's name, for page headers.

@@ -253,15 +253,14 @@ async fn upload(
         }
     };
     let checked = {
-        let app = app.clone();
+        let shared = app.clone();
         let path = path.clone();
-        tokio::task::spawn_blocking(move || {
-            let ctx = app.setup.context(app.quarter);
-            let hash = crate::template::template_hash(&app.setup.scheme);
+        app.heavy(move || {
+            let ctx = shared.setup.context(shared.quarter);
+            let hash = crate::template::template_hash(&shared.setup.scheme);
             crate::ingest::read_file_guarded(&path, &ctx, &hash)
         })
-        .await
-        .map_err(|e| WebError::Internal(format!("校验中断：{e}")))?
+        .await?
     };
     let mut problems = checked.problems.clone();
     let another_region = !checked.region_code.is_empty() && checked.region_code != code;

@@ -71,6 +71,28 @@ pub fn check(app: &App) -> Result<Vec<String>, WebError> {
 /// the server stopped is put there; a file put there by hand is left, and named.
 fn submissions(app: &App) -> Result<Vec<String>, WebError> {
     let mut said = Vec::new();
+    // A copy cut off by the kill: only the page writes into 报送/, and it is not running yet.
+    let dir = app.workspace.submissions(app.quarter);
+    let partial = |d: &Path| {
+        std::fs::read_dir(d)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.starts_with(".kaoping-") && name.ends_with(".tmp")
+            })
+            .count()
+    };
+    let before = partial(&dir);
+    if before > 0 {
+        crate::interrupt::remove_stale(&dir, std::time::Duration::ZERO);
+        said.push(format!(
+            "删除了 {} 中 {} 个未写完的临时文件（复制到报送文件夹时服务中断）",
+            dir.display(),
+            before - partial(&dir)
+        ));
+    }
     let regions: BTreeSet<String> = super::store::latest_uploads(app)?.into_keys().collect();
     for code in regions {
         let Some(region) = app.setup.registry.get(&code) else {

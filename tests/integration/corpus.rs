@@ -4,7 +4,7 @@
 //! exact values read.
 
 #[path = "../corpus/bases.rs"]
-mod bases;
+pub mod bases;
 
 use crate::util::kaoping;
 use calamine::{open_workbook_auto, Data, Reader};

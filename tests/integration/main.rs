@@ -29,3 +29,4 @@ mod scale;
 mod scoring;
 mod template;
 mod web;
+mod web_server;
