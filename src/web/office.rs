@@ -67,7 +67,13 @@ async fn page(state: AppState, viewer: Viewer) -> Result<Html<String>, WebError>
                 name => region.name, state => st.label(), filled_by => filled_by, phone => phone,
             });
         }
+        let (scored, scored_older) = if st == State::InFolder {
+            ("报送文件夹中的文件".to_string(), false)
+        } else {
+            super::submitted::describe(&app, &region.code)?.unwrap_or_default()
+        };
         rows.push(minijinja::context! {
+            scored => scored, scored_older => scored_older,
             code => region.code, name => region.name, state => st.label(), state_class => st.class(),
             last => u.map_or_else(String::new, |u| u.uploaded_at.clone()),
             errors => u.map_or_else(String::new, |u| u.errors.to_string()),

@@ -81,6 +81,7 @@ async fn page(state: AppState, viewer: Viewer) -> Result<Html<String>, WebError>
         })
         .collect();
     let today = chrono::Local::now().date_naive();
+    let (scored, scored_older) = submitted::describe(&app, &code)?.unwrap_or_default();
     Ok(Html(view::render(
         "region.html",
         minijinja::context! {
@@ -89,6 +90,7 @@ async fn page(state: AppState, viewer: Viewer) -> Result<Html<String>, WebError>
             deadline => app.deadline().format("%Y年%-m月%-d日").to_string(),
             time_left => time_left(app.deadline(), today),
             state => st.label(), state_class => st.class(),
+            scored => scored, scored_older => scored_older,
             may_upload => st.open(),
             upload_closed => "本季度报送已通过审核，不能再上传；如需修改，请联系办公室重新打开。",
             limit_mb => Limits::default().file_bytes / (1 << 20),

@@ -37,6 +37,27 @@ pub fn chosen<'a>(uploads: &'a [Upload], returned: &BTreeSet<i64>) -> Option<&'a
         .or_else(|| own().next())
 }
 
+/// Which version 评分 uses, in the page's words ("第3版（2026-01-05 10:00:00 上传）", and
+/// whether it is older than the newest upload); `None` without an upload of the region's own.
+///
+/// # Errors
+///
+/// [`WebError::Database`].
+pub fn describe(app: &App, code: &str) -> Result<Option<(String, bool)>, WebError> {
+    let uploads = store::uploads(app, code)?;
+    let returned = store::returned(app, code)?;
+    Ok(chosen(&uploads, &returned).map(|u| {
+        let number = uploads.iter().filter(|v| v.id <= u.id).count();
+        let older = uploads.first().is_some_and(|newest| newest.id != u.id);
+        let words = format!("第{number}版（{} 上传）", u.uploaded_at);
+        if older {
+            (format!("{words}，不是最近一次上传"), true)
+        } else {
+            (words, false)
+        }
+    }))
+}
+
 /// `name` with its extension replaced by `ext`.
 pub fn with_extension(name: &str, ext: &str) -> String {
     match name.rsplit_once('.') {

@@ -454,6 +454,71 @@ async fn the_tenth_wrong_password_locks_the_account() {
     p.login("440100").await;
 }
 
+/// Regression (issue 27): with a locked account, the office page's <title> held the whole
+/// 已锁定的账号 table (a template block closed in the wrong place), shown as markup in the tab.
+#[tokio::test]
+async fn regression_the_office_page_title_holds_only_its_title() {
+    let p = page();
+    for _ in 0..10 {
+        p.post_form("/login", "", &[("login", "440100"), ("password", "x")])
+            .await;
+    }
+    let office = p.login("office").await;
+    let body = p.get("/office", &office).await.body;
+    assert!(body.contains("/office/unlock/440100"));
+    let title = body
+        .split("<title>")
+        .nth(1)
+        .and_then(|t| t.split("</title>").next())
+        .unwrap();
+    assert_eq!(title, "收表进度 · 2025年第四季度");
+}
+
+/// 报送/ holds the version 评分 uses: a later upload with errors leaves the earlier valid one
+/// there, and both pages say which version is scored; a valid re-upload replaces it.
+#[tokio::test]
+async fn the_folder_holds_the_newest_valid_version_and_the_pages_say_which() {
+    let p = page();
+    let guangzhou = p.login("440100").await;
+    let (name, valid) = sample("440100");
+    p.upload(&guangzhou, &name, &valid).await;
+    let submitted = p.ws().join("报送/2025Q4/440100_广州市_2025Q4.xlsx");
+    // The blank template of the region: its own code, every required figure missing.
+    let blank_bytes = {
+        let request = Request::get("/region/template")
+            .header(header::COOKIE, &guangzhou)
+            .body(Body::empty())
+            .unwrap();
+        let response = p.app.clone().oneshot(request).await.unwrap();
+        response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec()
+    };
+    let r = p.upload(&guangzhou, "空白.xlsx", &blank_bytes).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(sha256(&std::fs::read(&submitted).unwrap()), sha256(&valid));
+    let region = p.get("/region", &guangzhou).await.body;
+    assert!(region.contains("有错误（请修改后重新上传）"));
+    assert!(
+        region.contains("第1版（") && region.contains("不是最近一次上传"),
+        "{region}"
+    );
+    let office = p.login("office").await;
+    let progress = p.get("/office", &office).await.body;
+    assert!(progress.contains("不是最近一次上传"));
+    // Corrected: the third version is scored and in the folder.
+    let mut again = valid.clone();
+    again.extend_from_slice(b" ");
+    p.upload(&guangzhou, &name, &again).await;
+    let region = p.get("/region", &guangzhou).await.body;
+    assert!(region.contains("第3版（") && !region.contains("不是最近一次上传"));
+    assert_eq!(sha256(&std::fs::read(&submitted).unwrap()), sha256(&again));
+}
+
 /// Every region uploads its sample, the office puts 省级评定 in 报送/ as it does for the command
 /// line, presses 评分, downloads the ranking workbook, whose 总排名 is the command line's on the
 /// same files; a region gets its own 反馈单 once published, not before.
