@@ -7,10 +7,11 @@ use std::path::Path;
 use std::sync::Mutex;
 
 /// The migrations, in order; `PRAGMA user_version` counts those applied.
-const MIGRATIONS: [&str; 3] = [
+const MIGRATIONS: [&str; 4] = [
     include_str!("../../migrations/0001_accounts_uploads.sql"),
     include_str!("../../migrations/0002_publication.sql"),
     include_str!("../../migrations/0003_other_region.sql"),
+    include_str!("../../migrations/0004_sessions.sql"),
 ];
 
 /// The database, one connection shared by the handlers (SQLite serialises writes anyway).

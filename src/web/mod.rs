@@ -15,6 +15,7 @@ mod office;
 mod outputs;
 mod records;
 mod region;
+mod sessions;
 pub mod startup;
 mod store;
 pub mod submitted;
@@ -35,7 +36,7 @@ use axum::Router;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tower_sessions::cookie::SameSite;
-use tower_sessions::{MemoryStore, SessionManagerLayer};
+use tower_sessions::SessionManagerLayer;
 
 /// The page's folder in the workspace.
 pub const FOLDER: &str = "收表";
@@ -75,6 +76,7 @@ impl App {
         let dir = workspace.root.join(FOLDER);
         std::fs::create_dir_all(&dir)?;
         let db = Db::open(&dir.join(DATABASE))?;
+        sessions::delete_expired(&db)?;
         Ok(App {
             workspace,
             setup,
@@ -159,7 +161,7 @@ pub fn now() -> String {
 
 /// Every route of the page, with sessions, the body limit and the cross-site check.
 pub fn router(app: Shared) -> Router {
-    let sessions = SessionManagerLayer::new(MemoryStore::default())
+    let sessions = SessionManagerLayer::new(sessions::SessionTable(app.clone()))
         .with_name("kaoping")
         .with_http_only(true)
         .with_same_site(SameSite::Strict)

@@ -737,3 +737,31 @@ fn plain_http_on_the_intranet_warns_and_a_bad_certificate_is_named() {
     let o = crate::util::kaoping(&root, &["serve", "--tls-cert", cert.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// Sessions are kept in the page's database: a server killed and restarted keeps its users
+/// signed in; signing out ends the session for good.
+#[test]
+fn a_session_survives_a_restart_and_not_a_logout() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, made) = workspace(tmp.path(), None);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let mut server = Server::start(&root, &[]);
+    let cookie = runtime.block_on(login(server.address, &made["office"]));
+    assert_eq!(
+        status(&runtime.block_on(get(server.address, "/office", &cookie))),
+        200
+    );
+    server.kill();
+    let server = Server::start(&root, &[]);
+    let address = server.address;
+    let page = runtime.block_on(get(address, "/office", &cookie));
+    assert_eq!(status(&page), 200, "{page}");
+    assert!(page.contains("收表进度"));
+    let head = format!(
+        "POST /logout HTTP/1.1\r\nHost: {address}\r\nOrigin: http://{address}\r\nCookie: {cookie}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    );
+    assert_eq!(status(&runtime.block_on(request(address, &head, &[]))), 303);
+    let page = runtime.block_on(get(address, "/office", &cookie));
+    assert_eq!(status(&page), 303);
+    assert!(page.contains("location: /login"), "{page}");
+}
