@@ -67,11 +67,9 @@ async fn page(state: AppState, viewer: Viewer) -> Result<Html<String>, WebError>
                 name => region.name, state => st.label(), filled_by => filled_by, phone => phone,
             });
         }
-        let (scored, scored_older) = if st == State::InFolder {
-            ("报送文件夹中的文件".to_string(), false)
-        } else {
-            super::submitted::describe(&app, &region.code)?.unwrap_or_default()
-        };
+        let scored = super::submitted::describe(&app, &region.code)?;
+        let (scored, scored_older) =
+            scored.map_or((String::new(), false), |s| (s.short(), s.older));
         rows.push(minijinja::context! {
             scored => scored, scored_older => scored_older,
             code => region.code, name => region.name, state => st.label(), state_class => st.class(),

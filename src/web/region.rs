@@ -81,7 +81,8 @@ async fn page(state: AppState, viewer: Viewer) -> Result<Html<String>, WebError>
         })
         .collect();
     let today = chrono::Local::now().date_naive();
-    let (scored, scored_older) = submitted::describe(&app, &code)?.unwrap_or_default();
+    let scored = submitted::describe(&app, &code)?;
+    let (scored, scored_older) = scored.map_or((String::new(), false), |s| (s.long(), s.older));
     Ok(Html(view::render(
         "region.html",
         minijinja::context! {

@@ -37,24 +37,49 @@ pub fn chosen<'a>(uploads: &'a [Upload], returned: &BTreeSet<i64>) -> Option<&'a
         .or_else(|| own().next())
 }
 
-/// Which version 评分 uses, in the page's words ("第3版（2026-01-05 10:00:00 上传）", and
-/// whether it is older than the newest upload); `None` without an upload of the region's own.
+/// The version 评分 uses, as the pages name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scored {
+    /// Its number among the region's uploads of the quarter, from 1.
+    pub number: usize,
+    pub uploaded_at: String,
+    /// A later upload exists (with errors, or returned).
+    pub older: bool,
+}
+
+impl Scored {
+    /// "第2版", and "（不是最近一次上传）" when older: for the office's table.
+    pub fn short(&self) -> String {
+        if self.older {
+            format!("第{}版（不是最近一次上传）", self.number)
+        } else {
+            format!("第{}版", self.number)
+        }
+    }
+
+    /// With its upload time: for the region's page.
+    pub fn long(&self) -> String {
+        let words = format!("第{}版（{} 上传）", self.number, self.uploaded_at);
+        if self.older {
+            format!("{words}；最近一次上传有错误或被退回，评分仍用这一版")
+        } else {
+            words
+        }
+    }
+}
+
+/// Which version 评分 uses for the region `code`; `None` without an upload of its own.
 ///
 /// # Errors
 ///
 /// [`WebError::Database`].
-pub fn describe(app: &App, code: &str) -> Result<Option<(String, bool)>, WebError> {
+pub fn describe(app: &App, code: &str) -> Result<Option<Scored>, WebError> {
     let uploads = store::uploads(app, code)?;
     let returned = store::returned(app, code)?;
-    Ok(chosen(&uploads, &returned).map(|u| {
-        let number = uploads.iter().filter(|v| v.id <= u.id).count();
-        let older = uploads.first().is_some_and(|newest| newest.id != u.id);
-        let words = format!("第{number}版（{} 上传）", u.uploaded_at);
-        if older {
-            (format!("{words}，不是最近一次上传"), true)
-        } else {
-            (words, false)
-        }
+    Ok(chosen(&uploads, &returned).map(|u| Scored {
+        number: uploads.iter().filter(|v| v.id <= u.id).count(),
+        uploaded_at: u.uploaded_at.clone(),
+        older: uploads.first().is_some_and(|newest| newest.id != u.id),
     }))
 }
 

@@ -504,18 +504,18 @@ async fn the_folder_holds_the_newest_valid_version_and_the_pages_say_which() {
     let region = p.get("/region", &guangzhou).await.body;
     assert!(region.contains("有错误（请修改后重新上传）"));
     assert!(
-        region.contains("第1版（") && region.contains("不是最近一次上传"),
+        region.contains("第1版（") && region.contains("评分仍用这一版"),
         "{region}"
     );
     let office = p.login("office").await;
     let progress = p.get("/office", &office).await.body;
-    assert!(progress.contains("不是最近一次上传"));
+    assert!(progress.contains("第1版（不是最近一次上传）"));
     // Corrected: the third version is scored and in the folder.
     let mut again = valid.clone();
     again.extend_from_slice(b" ");
     p.upload(&guangzhou, &name, &again).await;
     let region = p.get("/region", &guangzhou).await.body;
-    assert!(region.contains("第3版（") && !region.contains("不是最近一次上传"));
+    assert!(region.contains("第3版（") && !region.contains("评分仍用这一版"));
     assert_eq!(sha256(&std::fs::read(&submitted).unwrap()), sha256(&again));
 }
 
