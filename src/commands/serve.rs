@@ -137,6 +137,9 @@ pub(super) fn serve(
         say!("启动检查：{line}");
     }
     crate::web::serve(app, listen, tls, |app, bound| {
+        crate::interrupt::say_on_interrupt(
+            "收表页面已停止。停止时尚未完成的上传未登记，下次启动时由启动检查删除或移到 收表/未登记/ 并指出。",
+        );
         if tls.is_none() && !bound.ip().is_loopback() {
             say!(
                 "注意：正在 {bound} 上以明文 HTTP 提供服务，密码和报送表在内网中未加密传输；\
@@ -170,6 +173,8 @@ pub(super) fn demo(listen: std::net::SocketAddr, tls: Option<&Tls>) -> Result<Ex
         .prefix("kaoping-收表演示-")
         .tempdir()
         .map_err(|e| Error::Usage(crate::text::io_reason(&e)))?;
+    // Ctrl-C ends the process from its handler: the folder goes there, not at the end below.
+    let _remove = crate::interrupt::remove_on_interrupt(tmp.path());
     let root = tmp.path().join("演示");
     let init = crate::workspace::Init {
         office: "广东省打击侵权假冒工作领导小组办公室",
@@ -213,6 +218,7 @@ pub(super) fn demo(listen: std::net::SocketAddr, tls: Option<&Tls>) -> Result<Ex
     write_sheet(&out, app.office(), &made)?;
     say!("地区登录后可上传 {} 中本地区的样例文件", samples.display());
     crate::web::serve(app, listen, tls, |_, bound| {
+        crate::interrupt::say_on_interrupt("收表演示已停止，临时文件夹已删除。");
         say!(
             "收表页面：{} （收{}）；按 Ctrl-C 停止",
             address(bound, tls),

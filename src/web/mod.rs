@@ -267,7 +267,8 @@ fn bind(listen: std::net::SocketAddr) -> Result<std::net::TcpListener, WebError>
 }
 
 /// Serves `app` on `listen` until Ctrl-C, over HTTPS when `tls` is given (cookies then marked
-/// Secure); `ready` is told the address bound (the port chosen when `listen` has port 0).
+/// Secure); `ready` is told the address bound (the port chosen when `listen` has port 0), and
+/// sets what Ctrl-C says from then on (`interrupt::say_on_interrupt`).
 ///
 /// # Errors
 ///
@@ -290,10 +291,8 @@ pub fn serve(
         };
         let listener = bind(listen)?;
         ready(&app, listener.local_addr()?);
-        crate::interrupt::say_on_interrupt(
-            "收表页面已停止。停止时尚未完成的上传未登记，下次启动时由启动检查删除或移到 收表/未登记/ 并指出。",
-        );
-        let service = router(Arc::new(app)).into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let service =
+            router(Arc::new(app)).into_make_service_with_connect_info::<std::net::SocketAddr>();
         match config {
             None => {
                 axum::serve(tokio::net::TcpListener::from_std(listener)?, service)

@@ -765,3 +765,53 @@ fn a_session_survives_a_restart_and_not_a_logout() {
     assert_eq!(status(&page), 303);
     assert!(page.contains("location: /login"), "{page}");
 }
+
+/// Regression (issue 27): Ctrl-C on `serve --demo` left its temporary folder (accounts and
+/// passwords included) behind although the terminal said it would be removed: the interrupt
+/// handler ends the process before `serve` returns. The folder is now removed by the handler.
+#[test]
+fn regression_ctrl_c_on_the_demo_removes_its_folder() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kaoping"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut folder = None;
+    for line in lines.by_ref().map_while(Result::ok) {
+        if let Some(rest) = line.strip_prefix("演示工作文件夹：") {
+            folder = rest.split('（').next().map(PathBuf::from);
+        }
+        if line.contains("收表页面：") {
+            break;
+        }
+    }
+    let folder = folder.expect("the demo names its folder");
+    assert!(folder.is_dir());
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(!status.success());
+    assert!(
+        !folder.exists() && !folder.parent().unwrap().exists(),
+        "{} left",
+        folder.display()
+    );
+    assert!(
+        format!("{rest:?}{err}").contains("收表演示已停止，临时文件夹已删除"),
+        "{rest:?} {err}"
+    );
+}
