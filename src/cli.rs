@@ -305,7 +305,7 @@ pub enum Command {
         /// 工作文件夹；省略时从当前目录向上查找
         dir: Option<PathBuf>,
         /// 监听地址；默认只供本机访问
-        #[arg(long, default_value = "127.0.0.1:8080")]
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "地址:端口")]
         listen: std::net::SocketAddr,
         /// 收表的季度，如 2026Q1；省略时为上一个季度
         #[arg(long)]
@@ -329,4 +329,86 @@ pub enum Command {
         #[arg(long, default_value = "out")]
         out: PathBuf,
     },
+}
+
+/// A command-line mistake (an unknown flag, a missing or malformed value) in Chinese, with the
+/// usage line and where the help is (`command`: the subcommand typed, if any); `None` for what
+/// clap prints as it is (help, the version, help shown for a command given without its
+/// arguments).
+pub fn mistake(e: &clap::Error, command: Option<&str>) -> Option<String> {
+    use clap::error::{ContextKind as C, ContextValue as V, ErrorKind as K};
+    let get = |kind: C| -> String {
+        match e.get(kind) {
+            Some(V::String(s)) => s.clone(),
+            Some(V::Strings(v)) => v.join("、"),
+            Some(V::StyledStr(s)) => s.to_string(),
+            Some(V::Number(n)) => n.to_string(),
+            _ => String::new(),
+        }
+    };
+    let arg = get(C::InvalidArg);
+    let value = get(C::InvalidValue);
+    let mut words = match e.kind() {
+        K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand => {
+            return None
+        }
+        K::UnknownArgument => format!("没有 {arg} 这个选项"),
+        K::InvalidSubcommand => format!("没有 {} 这个命令", get(C::InvalidSubcommand)),
+        K::MissingSubcommand => "缺少命令".to_string(),
+        K::MissingRequiredArgument => format!("缺少必须给出的 {arg}"),
+        K::ArgumentConflict => {
+            let prior = get(C::PriorArg);
+            if prior.is_empty() || prior == arg {
+                format!("{arg} 只能给出一次")
+            } else {
+                format!("{arg} 不能与 {prior} 同时使用")
+            }
+        }
+        K::InvalidValue if value.is_empty() => format!("{arg} 后面缺少值"),
+        K::InvalidValue => format!("{arg} 的值“{value}”无效"),
+        K::ValueValidation => {
+            let why = std::error::Error::source(e).map(ToString::to_string);
+            let why = match why.as_deref() {
+                Some("invalid socket address syntax") => {
+                    "应为“地址:端口”，如 127.0.0.1:8080 或 0.0.0.0:8080".to_string()
+                }
+                Some("invalid digit found in string") => "应为整数".to_string(),
+                Some("number too large to fit in target type") => "数字太大".to_string(),
+                Some("cannot parse integer from empty string") => "不能为空".to_string(),
+                Some(w) => w.to_string(),
+                None => String::new(),
+            };
+            if why.is_empty() {
+                format!("{arg} 的值“{value}”无效")
+            } else {
+                format!("{arg} 的值“{value}”无效：{why}")
+            }
+        }
+        K::TooManyValues => format!("{arg} 给出的值太多：“{value}”"),
+        K::TooFewValues | K::WrongNumberOfValues => format!("{arg} 给出的值个数不对"),
+        K::NoEquals => format!("{arg} 的值须用等号给出，如 {arg}=值"),
+        _ => "命令行有误".to_string(),
+    };
+    let valid = get(C::ValidValue);
+    if !valid.is_empty() {
+        words.push_str(&format!("；可用的值：{valid}"));
+    }
+    let suggested = [get(C::SuggestedArg), get(C::SuggestedSubcommand)]
+        .into_iter()
+        .find(|s| !s.is_empty());
+    if let Some(s) = suggested {
+        words.push_str(&format!("；是不是要写 {s}？"));
+    }
+    let usage = get(C::Usage);
+    let usage = usage.trim().trim_start_matches("Usage:").trim();
+    let mut out = format!("错误：{words}\n");
+    if !usage.is_empty() {
+        out.push_str(&format!("\n用法：{usage}\n"));
+    }
+    let help = command.map_or_else(
+        || "kaoping --help".to_string(),
+        |c| format!("kaoping {c} --help"),
+    );
+    out.push_str(&format!("\n全部选项的说明：{help}\n"));
+    Some(out)
 }

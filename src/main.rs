@@ -27,7 +27,19 @@ fn main() -> ExitCode {
     let cli = match kaoping::cli::Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
+            use clap::CommandFactory;
+            let commands = kaoping::cli::Cli::command();
+            let typed = std::env::args().skip(1).find(|a| {
+                commands
+                    .get_subcommands()
+                    .any(|c| c.get_name() == a.as_str())
+            });
+            match kaoping::cli::mistake(&e, typed.as_deref()) {
+                Some(words) => eprint!("{words}"),
+                None => {
+                    let _ = e.print();
+                }
+            }
             return if e.use_stderr() {
                 ExitCode::from(2)
             } else {

@@ -826,3 +826,47 @@ fn the_date_on_the_outputs_is_the_one_given() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("应写作 年-月-日"));
 }
+
+/// A clerk's command-line slips are answered in Chinese, with the usage and where the help is,
+/// and exit 2 (clap's own words were English).
+#[test]
+fn command_line_mistakes_are_explained_in_chinese() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cases: [(&[&str], &[&str]); 5] = [
+        (
+            &["score", "--foo"],
+            &[
+                "没有 --foo 这个选项",
+                "用法：kaoping score",
+                "kaoping score --help",
+            ],
+        ),
+        (&["scor"], &["没有 scor 这个命令", "是不是要写", "score"]),
+        (
+            &["serve", "--tls-cert", "证书.pem"],
+            &["缺少必须给出的 --tls-key"],
+        ),
+        (
+            &["serve", "--listen", "abc"],
+            &["“abc”无效", "127.0.0.1:8080", "kaoping serve --help"],
+        ),
+        (
+            &["score", "报送", "--date", "2026-13-01"],
+            &["不是日期", "年-月-日"],
+        ),
+    ];
+    for (args, said) in cases {
+        let o = crate::util::kaoping(tmp.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.starts_with("错误："), "{args:?}: {err}");
+        for s in said {
+            assert!(err.contains(s), "{args:?}: no {s} in {err}");
+        }
+        assert!(!err.contains("error:") && !err.contains("Usage:"), "{err}");
+    }
+    // Help is still help, on stdout, exit 0.
+    let o = crate::util::kaoping(tmp.path(), &["score", "--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("--history"));
+}
