@@ -386,8 +386,6 @@ pub fn write_quality(a: &Assessment, path: &Path) -> Result<(), ReportError> {
     Ok(())
 }
 
-/// An empty workbook whose document properties depend only on the assessment: the creation date
-/// is the quarter's last day, so output is byte-identical from run to run.
 /// A region's place in a table's rank column: its rank when scored; "—" when it was not (it
 /// takes no part in the ranking and is listed last).
 pub(super) fn rank_cell(
@@ -404,6 +402,8 @@ pub(super) fn rank_cell(
     }
 }
 
+/// An empty workbook whose document properties depend only on the assessment: the creation date
+/// is the quarter's last day, so output is byte-identical from run to run.
 fn new_workbook(a: &Assessment) -> Workbook {
     let mut wb = crate::xlsx::workbook();
     // Level 3 instead of 6: about half the time to save for a file about a tenth larger.

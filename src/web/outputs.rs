@@ -83,17 +83,31 @@ async fn score(
         .results
         .iter()
         .map(|r| {
+            let flags = outcome.flags.get(&r.code).map_or(&[][..], Vec::as_slice);
+            let measure = crate::flag::Measure::of(flags).map(|m| m.measure.label);
             minijinja::context! {
-                rank => r.rank, name => r.name, total => app.setup.scheme.fixed(r.total),
+                // A region not scored (未报送, 数据有误) takes no part in the ranking: "—" and
+                // no total, as 总排名 shows it.
+                rank => if r.is_scored() { r.rank.to_string() } else { "—".to_string() },
+                name => r.name,
+                total => if r.is_scored() { app.setup.scheme.fixed(r.total) } else { String::new() },
                 grade => r.grade, status => r.status.label(),
+                measure => measure.unwrap_or_default(),
             }
         })
         .collect();
+    let errors = outcome
+        .problems
+        .iter()
+        .filter(|p| p.severity == crate::problem::Severity::Error)
+        .count();
     Ok(Html(view::render(
         "scored.html",
         minijinja::context! {
             office => app.office(), who => viewer.name, quarter_label => app.quarter.label(),
-            rows => rows,
+            rows => rows, errors => errors, warnings => outcome.problems.len() - errors,
+            history_gap => outcome.history_gap,
+            vetoed => outcome.results.iter().any(|r| r.veto.is_some()),
         },
     )?))
 }

@@ -578,6 +578,7 @@ async fn the_office_scores_from_the_page_as_the_command_line_does() {
     let r = p.post_form("/office/score", &office, &[]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("评分完成"));
+    let scored_page = r.body;
     let r = p.get("/office/download/ranking", &office).await;
     assert_eq!(r.status, StatusCode::OK);
     let from_page = p.tmp.path().join("page.xlsx");
@@ -611,6 +612,39 @@ async fn the_office_scores_from_the_page_as_the_command_line_does() {
     let theirs = crate::util::table(&cli.path().join("cli.xlsx"), "总排名", "排名");
     assert_eq!(ours.len(), 21);
     assert_eq!(ours, theirs);
+    // The page's table after 评分: each region's rank, total, grade and measure as 总排名 has them.
+    let header = {
+        use calamine::Reader;
+        let mut wb = calamine::open_workbook_auto(&from_page).unwrap();
+        let range = wb.worksheet_range("总排名").unwrap();
+        range
+            .rows()
+            .map(|r| r.iter().map(crate::util::text).collect::<Vec<_>>())
+            .find(|r| r.first().map(String::as_str) == Some("排名"))
+            .unwrap()
+    };
+    let column = |name: &str| header.iter().position(|h| h.starts_with(name)).unwrap();
+    let (rank, region, total, grade, measure) = (
+        column("排名"),
+        column("地区"),
+        column("总分"),
+        column("等次"),
+        column("督办措施"),
+    );
+    for row in &ours {
+        let cells = format!(
+            "<tr><td class=\"num\">{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td>",
+            row[rank],
+            row[region],
+            row[total]
+                .parse::<f64>()
+                .map_or(String::new(), |t| format!("{t:.2}")),
+            row[grade],
+            row[measure]
+        );
+        assert!(scored_page.contains(&cells), "{cells}");
+    }
+    assert!(ours.iter().any(|row| !row[measure].is_empty()));
 
     // explain for any region, as `kaoping explain` says it; not for a region's account.
     let r = p.get("/office/explain/440100", &office).await;
