@@ -10,6 +10,7 @@ pub mod access;
 pub mod accounts;
 mod db;
 mod error;
+mod findings;
 pub mod login;
 mod office;
 mod outputs;
@@ -179,6 +180,7 @@ pub fn router(app: Shared) -> Router {
         .merge(region::router())
         .merge(office::router())
         .merge(outputs::router())
+        .merge(findings::router())
         .merge(records::router())
         .layer(middleware::from_fn(same_origin))
         .layer(sessions)

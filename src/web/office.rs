@@ -109,6 +109,9 @@ async fn page(state: AppState, viewer: Viewer) -> Result<Html<String>, WebError>
             rows => rows, remind => remind, quarter => app.quarter.to_string(),
             locked => locked,
             scored => app.workspace.ranking(app.quarter).exists(),
+            findings => super::findings::current(&app).map(|(name, at)| {
+                minijinja::context! { name => name, at => at }
+            }),
             published => super::outputs::published(&app)?,
         },
     )?))

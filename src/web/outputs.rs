@@ -25,13 +25,21 @@ pub fn router() -> Router<Shared> {
 /// How long a press of 评分 waits for a run on the command line holding the history.
 const WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// The 评分 form: the office may score without 省级评定, as `--without-province-findings`.
+#[derive(Debug, Default, serde::Deserialize)]
+struct ScoreForm {
+    without_findings: Option<String>,
+}
+
 async fn score(
     state: AppState,
     Address(address): Address,
     viewer: Viewer,
+    axum::Form(form): axum::Form<ScoreForm>,
 ) -> Result<Html<String>, WebError> {
     let app = state.0;
     viewer.may(Act::Score)?;
+    let without_findings = form.without_findings.is_some();
     let run = app.clone();
     let outcome = tokio::task::spawn_blocking(move || {
         let q = run.quarter;
@@ -49,7 +57,7 @@ async fn score(
             history: Some(&history),
             out: &out,
             replace: false,
-            without_province_findings: false,
+            without_province_findings: without_findings,
             run_time: super::now(),
             wait: WAIT,
             on_wait: |_| {},
@@ -68,7 +76,19 @@ async fn score(
         Ok(o) => o,
         Err(e) => {
             app.audit(&viewer.login, &address, "评分未完成", &e.to_string());
-            return Err(WebError::Refused(format!("评分未完成：{e}")));
+            let words = match e {
+                // The command line's advice (a flag) said as the page offers it.
+                crate::pipeline::Error::ProvinceFindings(m) => format!(
+                    "{}\n未评分，排名工作簿和历史数据均未写入。请在收表进度页上传省级评定；\
+                     确需在没有省级评定的情况下评分，请勾选“不计入省级评定，仍然评分”。",
+                    m.lines()
+                        .filter(|l| !l.starts_with("未评分"))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                ),
+                e => e.to_string(),
+            };
+            return Err(WebError::Refused(format!("评分未完成：{words}")));
         }
     };
     // Scored again: what was published is withdrawn until published again.
@@ -108,6 +128,10 @@ async fn score(
             rows => rows, errors => errors, warnings => outcome.problems.len() - errors,
             history_gap => outcome.history_gap,
             vetoed => outcome.results.iter().any(|r| r.veto.is_some()),
+            omitted => match &outcome.findings {
+                crate::submission::Findings::Omitted(why) => why.clone(),
+                crate::submission::Findings::Used => String::new(),
+            },
         },
     )?))
 }

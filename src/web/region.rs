@@ -175,7 +175,7 @@ fn extension(original: &str) -> &'static str {
         .unwrap_or("xlsx")
 }
 
-fn random_hex() -> String {
+pub(super) fn random_hex() -> String {
     use argon2::password_hash::rand_core::{OsRng, RngCore};
     format!("{:016x}", OsRng.next_u64())
 }
@@ -192,7 +192,7 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> WebError {
 
 /// Writes the upload's file field to `path`, counting and hashing; `None` when the form had no
 /// file. Refuses more than the ingest limit.
-async fn receive(
+pub(super) async fn receive(
     multipart: &mut Multipart,
     path: &Path,
 ) -> Result<Option<(String, String, u64)>, WebError> {

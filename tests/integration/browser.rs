@@ -119,11 +119,16 @@ async fn logout(c: &Client) {
     c.wait().for_element(Locator::Id("login")).await.unwrap();
 }
 
-/// Uploads `path` and waits for the page after it, which says `expect`; its text.
-async fn upload(c: &Client, path: &Path, expect: &str) -> String {
-    let input = c.find(Locator::Css("input[type=file]")).await.unwrap();
+/// Uploads `path` with the form posting to `action` and waits for the page after it, which
+/// says `expect`; its text.
+async fn upload(c: &Client, path: &Path, action: &str, expect: &str) -> String {
+    let form = format!("form[action='{action}']");
+    let input = c
+        .find(Locator::Css(&format!("{form} input[type=file]")))
+        .await
+        .unwrap();
     input.send_keys(path.to_str().unwrap()).await.unwrap();
-    submit(c, "form[action='/region/upload'] button").await;
+    submit(c, &format!("{form} button")).await;
     // The page before has tables too: wait for what only the page after says.
     for _ in 0..100 {
         let text = source_text(&c.source().await.unwrap());
@@ -229,12 +234,14 @@ fn a_region_and_the_office_through_a_real_browser() {
             .password
             .clone()
     };
-    // The other regions' files as if uploaded already, and 省级评定 put in by the office.
+    // The other regions' files as if sent by e-mail and put in 报送/ by hand; 省级评定 the
+    // office uploads on the page below.
     let submissions = root.join("报送").join(Q4);
     std::fs::create_dir_all(&submissions).unwrap();
     for e in std::fs::read_dir(samples()).unwrap().flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if !name.starts_with("445100") && !name.contains("初稿") {
+        if !name.starts_with("445100") && !name.contains("初稿") && !name.starts_with("省级评定")
+        {
             std::fs::copy(e.path(), submissions.join(&name)).unwrap();
         }
     }
@@ -273,7 +280,13 @@ fn a_region_and_the_office_through_a_real_browser() {
 
         // A file with errors: each listed with its sheet and cell.
         let with_errors = samples().join("445100_潮州市_2025Q4.xlsx");
-        let text = upload(&c, &with_errors, "有错误（请修改后重新上传）").await;
+        let text = upload(
+            &c,
+            &with_errors,
+            "/region/upload",
+            "有错误（请修改后重新上传）",
+        )
+        .await;
         for said in ["D6", "约30", "D19", "-3"] {
             assert!(text.contains(said), "no {said} in the page");
         }
@@ -302,6 +315,14 @@ fn a_region_and_the_office_through_a_real_browser() {
             "{text}"
         );
         shot(&c, "04-办公室-收表进度-有错误").await;
+        // 省级评定, checked at once and put where 评分 reads it.
+        assert!(text.contains("尚未放入"));
+        let findings = samples().join("省级评定.csv");
+        upload(&c, &findings, "/office/findings", "更换省级评定").await;
+        assert_eq!(
+            std::fs::read(root.join("报送").join(Q4).join("省级评定.csv")).unwrap(),
+            std::fs::read(&findings).unwrap()
+        );
         logout(&c).await;
 
         // The corrected file.
@@ -313,7 +334,7 @@ fn a_region_and_the_office_through_a_real_browser() {
             .for_element(Locator::Css("input[type=file]"))
             .await
             .unwrap();
-        let text = upload(&c, &corrected, "校验通过，未发现问题").await;
+        let text = upload(&c, &corrected, "/region/upload", "校验通过，未发现问题").await;
         // Both versions listed, the corrected one on top.
         assert_eq!(
             text.matches("445100_潮州市_2025Q4.xlsx").count(),

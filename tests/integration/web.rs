@@ -146,6 +146,12 @@ impl Page {
     }
 
     async fn upload(&self, cookie: &str, file_name: &str, bytes: &[u8]) -> Reply {
+        self.post_file("/region/upload", cookie, file_name, bytes)
+            .await
+    }
+
+    /// A file posted as the page's upload forms post it (field `file`).
+    async fn post_file(&self, path: &str, cookie: &str, file_name: &str, bytes: &[u8]) -> Reply {
         let boundary = "kaopingboundary7MA4YWxk";
         let mut body = format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
@@ -153,7 +159,7 @@ impl Page {
         .into_bytes();
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let request = Request::post("/region/upload")
+        let request = Request::post(path)
             .header(header::COOKIE, cookie)
             .header(header::ORIGIN, ORIGIN)
             .header(header::HOST, "kaoping.test")
@@ -452,6 +458,65 @@ async fn the_tenth_wrong_password_locks_the_account() {
     let r = p.post_form("/office/unlock/440100", &office, &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     p.login("440100").await;
+}
+
+/// 省级评定 on the page: 评分 without it says what to do on the page (not a command-line
+/// flag); a file with a region missing is refused and not saved; the sample is saved where 评分
+/// reads it; a region cannot upload it; scoring without it is the office's explicit choice, and
+/// the result says so.
+#[tokio::test]
+async fn the_office_uploads_the_province_findings_checked_at_once() {
+    let p = page();
+    let office = p.login("office").await;
+    let guangzhou = p.login("440100").await;
+    let (name, bytes) = sample("440100");
+    p.upload(&guangzhou, &name, &bytes).await;
+    let r = p.post_form("/office/score", &office, &[]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("请在收表进度页上传省级评定"), "{}", r.body);
+    assert!(!r.body.contains("--without"), "{}", r.body);
+    assert!(p.get("/office", &office).await.body.contains("尚未放入"));
+
+    let findings = std::fs::read(samples().join("省级评定.csv")).unwrap();
+    let text = String::from_utf8(findings.clone()).unwrap();
+    let short: String = text
+        .lines()
+        .take(text.lines().count() - 1)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let r = p
+        .post_file(
+            "/office/findings",
+            &office,
+            "省级评定（初稿）.csv",
+            short.as_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("未保存"), "{}", r.body);
+    let saved = p.ws().join("报送/2025Q4/省级评定.csv");
+    assert!(!saved.exists());
+    let r = p
+        .post_file("/office/findings", &guangzhou, "省级评定.csv", &findings)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(!saved.exists());
+    let r = p
+        .post_file("/office/findings", &office, "省级评定-最终.csv", &findings)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(std::fs::read(&saved).unwrap(), findings);
+    let page = p.get("/office", &office).await.body;
+    assert!(page.contains("省级评定.csv</span>"), "{page}");
+    assert!(!page.contains("不计入省级评定"));
+
+    // Without it, only when asked.
+    std::fs::remove_file(&saved).unwrap();
+    let r = p
+        .post_form("/office/score", &office, &[("without_findings", "1")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("本次评分未计入省级评定"), "{}", r.body);
 }
 
 /// Regression (issue 27): with a locked account, the office page's <title> held the whole
