@@ -21,7 +21,7 @@ mod funnel;
 mod legend;
 mod notes;
 mod quality;
-mod ranking;
+pub mod ranking;
 mod scores;
 pub mod standing;
 mod style;

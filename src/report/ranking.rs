@@ -12,7 +12,8 @@ use crate::text::fmt_num;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 use std::collections::HashMap;
 
-pub(super) const NAME: &str = "总排名";
+/// The ranking sheet's name (the page reads it back for the leader).
+pub const NAME: &str = "总排名";
 
 const HEADERS: [&str; 10] = [
     "排名",

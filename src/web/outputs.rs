@@ -307,22 +307,65 @@ async fn region_feedback(state: AppState, viewer: Viewer) -> Result<Response, We
 }
 
 /// The leader's page: the quarter's ranking workbook once published.
+/// The 总排名 table of a ranking workbook as printed: its header and its rows (up to the first
+/// empty row); totals and changes with the scheme's decimals, counts as whole numbers.
+fn ranking_table(
+    app: &Shared,
+    path: &std::path::Path,
+) -> Result<(Vec<String>, Vec<Vec<String>>), WebError> {
+    use calamine::{Data, Reader};
+    let unreadable =
+        |e: String| WebError::Io(format!("无法读取排名工作簿 {}：{e}", path.display()));
+    let mut book = calamine::open_workbook_auto(path).map_err(|e| unreadable(e.to_string()))?;
+    let range = book
+        .worksheet_range(crate::report::ranking::NAME)
+        .map_err(|e| unreadable(e.to_string()))?;
+    let mut rows = range.rows();
+    let header: Vec<String> = rows
+        .by_ref()
+        .find(|r| matches!(r.first(), Some(Data::String(s)) if s == "排名"))
+        .ok_or_else(|| unreadable("没有“排名”表头".to_string()))?
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    let points: Vec<bool> = header.iter().map(|h| h.contains('分')).collect();
+    let body = rows
+        .take_while(|r| r.iter().any(|d| !matches!(d, Data::Empty)))
+        .map(|r| {
+            r.iter()
+                .zip(&points)
+                .map(|(d, &point)| match d {
+                    Data::Float(f) if point => app.setup.scheme.fixed(*f),
+                    Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
+                    d => d.to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    Ok((header, body))
+}
+
 async fn leader(state: AppState, viewer: Viewer) -> Result<Html<String>, WebError> {
     let app = state.0;
-    let published = published(&app)?;
-    if !matches!(
-        viewer.role,
-        super::access::Role::Leader | super::access::Role::Office
-    ) {
-        return Err(WebError::Forbidden(
-            "此页面仅供领导和办公室账号使用".to_string(),
-        ));
-    }
+    // The page itself: the office's and the leader's (a region's account is refused).
+    viewer.may(Act::SeeRanking { published: true })?;
+    let path = app.workspace.ranking(app.quarter);
+    let shown = viewer
+        .may(Act::SeeRanking {
+            published: published(&app)?,
+        })
+        .is_ok()
+        && path.exists();
+    let (header, rows) = if shown {
+        ranking_table(&app, &path)?
+    } else {
+        (Vec::new(), Vec::new())
+    };
     Ok(Html(view::render(
         "leader.html",
         minijinja::context! {
             office => app.office(), who => viewer.name, quarter_label => app.quarter.label(),
-            published => published && app.workspace.ranking(app.quarter).exists(),
+            published => shown, header => header, rows => rows,
         },
     )?))
 }

@@ -388,6 +388,27 @@ fn a_region_and_the_office_through_a_real_browser() {
         let form = downloaded(&downloads, "445100_潮州市_2025Q4_反馈单.xlsx");
         let cells = crate::util::all_cells(&form);
         assert!(cells.iter().any(|c| c.contains("潮州市")));
+        logout(&c).await;
+
+        // The leader: the published ranking on the page.
+        login(
+            &c,
+            &base,
+            "leader",
+            &password("leader"),
+            "领导的新密码2026ab",
+        )
+        .await;
+        c.wait()
+            .for_element(Locator::Css("a[href='/office/download/ranking']"))
+            .await
+            .unwrap();
+        let text = source_text(&c.source().await.unwrap());
+        assert!(
+            text.contains("汕头市") && text.contains("一票否决"),
+            "{text}"
+        );
+        shot(&c, "09-领导-考评排名").await;
         c.close().await.unwrap();
 
         // The ranking from the page is `score`'s on the same files.

@@ -752,6 +752,15 @@ async fn the_office_scores_from_the_page_as_the_command_line_does() {
     let leader = p.login("leader").await;
     let ranking = "/office/download/ranking";
     assert_eq!(p.get(ranking, &leader).await.status, StatusCode::FORBIDDEN);
+    let before = p.get("/leader", &leader).await.body;
+    assert!(
+        before.contains("尚未发布") && !before.contains("广州市"),
+        "{before}"
+    );
+    assert_eq!(
+        p.get("/leader", &sessions["440100"]).await.status,
+        StatusCode::FORBIDDEN
+    );
     let guangzhou = &sessions["440100"];
     assert_eq!(
         p.get(ranking, guangzhou).await.status,
@@ -768,7 +777,23 @@ async fn the_office_scores_from_the_page_as_the_command_line_does() {
         p.get(ranking, guangzhou).await.status,
         StatusCode::FORBIDDEN
     );
-    assert!(p.get("/leader", &leader).await.body.contains(ranking));
+    // Published: the ranking as 总排名 prints it, row by row.
+    let page = p.get("/leader", &leader).await.body;
+    assert!(page.contains(ranking));
+    for row in &ours {
+        let cells = format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+            row[rank],
+            row[rank + 1],
+            row[region - 1],
+            row[region],
+            row[total]
+                .parse::<f64>()
+                .map_or(String::new(), |t| format!("{t:.2}")),
+            row[grade],
+        );
+        assert!(page.contains(&cells), "{cells}\n{page}");
+    }
     let page = p.get("/region", guangzhou).await.body;
     assert!(page.contains("/region/feedback"));
     let request = Request::get("/region/feedback")

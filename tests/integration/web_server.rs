@@ -447,9 +447,10 @@ fn a_server_killed_during_uploads_restarts_with_folder_and_database_agreeing() {
                 (code, hash, if status == 303 { status } else { first })
             }));
         }
-        // Kill once some uploads are recorded and others are still coming.
+        // Kill once some uploads are recorded and others are still coming (waiting up to 30 s
+        // on a slow machine).
         let db = root.join("收表/收表.sqlite");
-        for _ in 0..400 {
+        for _ in 0..3000 {
             let n: i64 = rusqlite::Connection::open(&db)
                 .and_then(|c| c.query_row("SELECT COUNT(*) FROM upload", [], |r| r.get(0)))
                 .unwrap_or(0);
