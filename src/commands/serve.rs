@@ -133,10 +133,13 @@ pub(super) fn serve(
             "还没有账号：请先运行 kaoping accounts 建立账号并分发初始密码".to_string(),
         ));
     }
+    // Held until the page stops: a second page on this workspace is refused.
+    let _claim = crate::web::startup::claim(&app).map_err(web)?;
     for line in crate::web::startup::check(&app).map_err(web)? {
         say!("启动检查：{line}");
     }
     crate::web::serve(app, listen, tls, |app, bound| {
+        crate::web::startup::announce(app, Some(&address(bound, tls)));
         crate::interrupt::say_on_interrupt(
             "收表页面已停止。停止时尚未完成的上传未登记，下次启动时由启动检查删除或移到 收表/未登记/ 并指出。",
         );

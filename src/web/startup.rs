@@ -12,6 +12,62 @@ use std::path::{Path, PathBuf};
 /// Where files no row names are moved.
 pub const UNRECORDED: &str = "未登记";
 
+/// The lock a running page holds on its workspace, and the note of who holds it.
+const LOCK: &str = ".serve.lock";
+const HOLDER: &str = ".serve.who";
+
+/// The page's claim on its workspace: the operating system's lock on `收表/.serve.lock`, held
+/// while the page runs and released however the process ends. Two pages on one workspace would
+/// each take the other's uploads in progress for leftovers and delete them at start-up, and
+/// interleave what each records and copies.
+#[derive(Debug)]
+pub struct Claim {
+    _lock: std::fs::File,
+}
+
+/// Claims the workspace for this page, or says which page already runs on it.
+///
+/// # Errors
+///
+/// [`WebError::Refused`] when another page holds it; [`WebError::Io`] when the lock file cannot
+/// be made.
+pub fn claim(app: &App) -> Result<Claim, WebError> {
+    let dir = app.folder();
+    std::fs::create_dir_all(&dir)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(LOCK))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let who = std::fs::read_to_string(dir.join(HOLDER)).unwrap_or_default();
+            let who = if who.trim().is_empty() {
+                String::new()
+            } else {
+                format!("（{}）", who.trim())
+            };
+            return Err(WebError::Refused(format!(
+                "工作文件夹 {} 的收表页面已经在运行{who}：同一工作文件夹只能启动一个收表页面。\
+                 请使用已在运行的页面，或先在它的窗口中按 Ctrl-C 停止它",
+                app.workspace.root.display()
+            )));
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(e.into()),
+    }
+    announce(app, None);
+    Ok(Claim { _lock: file })
+}
+
+/// Notes who holds the claim (this process, and the address once bound), for the message a
+/// second page gets. Only that message reads it: a page that cannot write it still serves.
+pub fn announce(app: &App, address: Option<&str>) {
+    let at = address.map_or_else(String::new, |a| format!("，地址 {a}"));
+    let note = format!("进程 {}{at}，{} 启动", std::process::id(), super::now());
+    let _ = crate::output::write_atomically(&app.folder().join(HOLDER), note.as_bytes());
+}
+
 /// What the check found, in words for the terminal; empty when all agrees.
 ///
 /// # Errors

@@ -815,3 +815,30 @@ fn regression_ctrl_c_on_the_demo_removes_its_folder() {
         "{rest:?} {err}"
     );
 }
+
+/// One page per workspace: a second `serve` on a workspace whose page runs is refused (its
+/// start-up check would take the first one's uploads in progress for leftovers and delete
+/// them), naming the page that runs; the first keeps serving.
+#[test]
+fn a_second_page_on_the_same_workspace_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, made) = workspace(tmp.path(), None);
+    let mut first = Server::start(&root, &[]);
+    let o = crate::util::kaoping(
+        &root,
+        &["serve", "--quarter", "2025Q4", "--listen", "127.0.0.1:0"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("已经在运行") && err.contains(&first.address.to_string()),
+        "{err}"
+    );
+    assert!(first.running());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(login(first.address, &made["office"]));
+    // Once the first has stopped, however it stopped, the workspace can be served again.
+    first.kill();
+    let again = Server::start(&root, &[]);
+    assert!(again.said().contains("收表页面："));
+}
