@@ -92,6 +92,25 @@ pub fn requested() -> bool {
 #[derive(Debug)]
 pub struct Cleanup(u64);
 
+/// Makes a temporary file or folder with `make` and registers it (at `path_of` it) to be removed
+/// on interruption, as one step: an interruption arriving in between waits (the handler takes
+/// the same lock), so nothing made can be missed by the cleanup. `make` must not call into this
+/// module.
+///
+/// # Errors
+///
+/// What `make` returns.
+pub fn make_removable<T>(
+    make: impl FnOnce() -> std::io::Result<T>,
+    path_of: impl FnOnce(&T) -> &Path,
+) -> std::io::Result<(T, Cleanup)> {
+    let mut s = state();
+    let made = make()?;
+    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    s.cleanup.push((id, path_of(&made).to_path_buf()));
+    Ok((made, Cleanup(id)))
+}
+
 /// Registers `path` (a file or a folder) to be removed on interruption until the guard drops.
 pub fn remove_on_interrupt(path: &Path) -> Cleanup {
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);

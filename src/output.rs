@@ -42,12 +42,16 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     std::fs::create_dir_all(dir).map_err(err)?;
     // What a killed run left here goes now; an interrupted one removes its own.
     crate::interrupt::remove_stale(dir, crate::interrupt::STALE_AFTER);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".kaoping-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(err)?;
-    let _cleanup = crate::interrupt::remove_on_interrupt(tmp.path());
+    let (mut tmp, _cleanup) = crate::interrupt::make_removable(
+        || {
+            tempfile::Builder::new()
+                .prefix(".kaoping-")
+                .suffix(".tmp")
+                .tempfile_in(dir)
+        },
+        |t| t.path(),
+    )
+    .map_err(err)?;
     tmp.write_all(bytes).map_err(err)?;
     tmp.as_file().sync_all().map_err(err)?;
     // tempfile creates 0600; an output is an ordinary file others in the office may read.

@@ -172,12 +172,16 @@ pub(super) fn demo(listen: std::net::SocketAddr, tls: Option<&Tls>) -> Result<Ex
             "演示需要样例文件：请在程序的仓库根目录运行（其中有 samples/2025Q4/），或先运行 kaoping samples".to_string(),
         ));
     }
-    let tmp = tempfile::Builder::new()
-        .prefix("kaoping-收表演示-")
-        .tempdir()
-        .map_err(|e| Error::Usage(crate::text::io_reason(&e)))?;
     // Ctrl-C ends the process from its handler: the folder goes there, not at the end below.
-    let _remove = crate::interrupt::remove_on_interrupt(tmp.path());
+    let (tmp, _remove) = crate::interrupt::make_removable(
+        || {
+            tempfile::Builder::new()
+                .prefix("kaoping-收表演示-")
+                .tempdir()
+        },
+        |t| t.path(),
+    )
+    .map_err(|e| Error::Usage(crate::text::io_reason(&e)))?;
     let root = tmp.path().join("演示");
     let init = crate::workspace::Init {
         office: "广东省打击侵权假冒工作领导小组办公室",

@@ -160,12 +160,14 @@ pub fn lock(
         std::thread::sleep(POLL.min(deadline - now));
     }
     let holder = dir.join(HOLDER_FILE);
+    // Registered before it is written: an interruption in between removes it too.
+    let cleanup = crate::interrupt::remove_on_interrupt(&holder);
     // Only a waiting run's message reads it: a run that cannot say who it is still scores.
     if let Ok(text) = toml::to_string(&Holder::current(quarter)) {
         let _ = crate::output::write_atomically(&holder, text.as_bytes());
     }
     Ok(HistoryLock {
-        _cleanup: crate::interrupt::remove_on_interrupt(&holder),
+        _cleanup: cleanup,
         holder,
         _file: file,
     })
