@@ -770,6 +770,7 @@ fn a_session_survives_a_restart_and_not_a_logout() {
 /// Regression (issue 27): Ctrl-C on `serve --demo` left its temporary folder (accounts and
 /// passwords included) behind although the terminal said it would be removed: the interrupt
 /// handler ends the process before `serve` returns. The folder is now removed by the handler.
+#[cfg(unix)]
 #[test]
 fn regression_ctrl_c_on_the_demo_removes_its_folder() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_kaoping"))
