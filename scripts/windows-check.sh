@@ -4,7 +4,8 @@
 # wine, in a folder with a Chinese name: init, template, check, score (with 反馈单 and 情况通报),
 # explain on a terminal (the console's Chinese output), and score again while another process
 # holds the ranking workbook open the way Excel does (it must stop with a message naming the
-# file, exit 2, and leave the history as it was).
+# file, exit 2, and leave the history as it was); then the 收表 page: accounts, the page
+# answering, a second page on the same workspace refused.
 #
 #   scripts/windows-check.sh
 #
@@ -114,4 +115,32 @@ wait "$holder" 2>/dev/null || true
 grep -q '请先关闭已打开的 考评排名_2025Q4.xlsx' "$work/held.txt" || fail "未提示关闭工作簿"
 grep -qi 'os error' "$work/held.txt" && fail "提示中有英文系统错误"
 [[ "$(sha256sum 历史/2025Q4.parquet)" == "$before" ]] || fail "历史数据被改动"
-echo "Windows 检查通过：init、template、check、score、explain（终端中文）和被占用的工作簿均在 wine 下按预期运行。"
+
+# The 收表 page on Windows: accounts (argon2, SQLite), the page served and answering, and a
+# second page on the same workspace refused (the operating system's file lock).
+k accounts >"$work/accounts.txt"
+cat "$work/accounts.txt"
+grep -q '新建账号 23 个' "$work/accounts.txt" || fail "accounts 应新建23个账号"
+k serve --quarter 2025Q4 --listen 127.0.0.1:18080 >"$work/serve.txt" 2>&1 &
+server=$!
+for _ in $(seq 1 60); do
+    grep -q '收表页面：' "$work/serve.txt" && break
+    sleep 1
+done
+cat "$work/serve.txt"
+grep -q '收表页面：http://127.0.0.1:18080/' "$work/serve.txt" || fail "收表页面未启动"
+page="$(exec 3<>/dev/tcp/127.0.0.1/18080 && printf 'GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' >&3 && cat <&3)"
+grep -q '200 OK' <<<"$page" || fail "登录页未返回200"
+grep -q '登录' <<<"$page" || fail "登录页不是中文"
+set +e
+k serve --quarter 2025Q4 --listen 127.0.0.1:18081 2>"$work/second.txt"
+rc=$?
+set -e
+cat "$work/second.txt"
+kill "$server" 2>/dev/null || true
+# Whatever wine still runs in this prefix (the page, if SIGTERM did not reach it).
+if command -v wineserver >/dev/null 2>&1; then wineserver -k || true; fi
+wait "$server" 2>/dev/null || true
+[[ $rc -eq 2 ]] || fail "同一工作文件夹的第二个收表页面应被拒绝（退出码2），实际为$rc"
+grep -q '已经在运行' "$work/second.txt" || fail "第二个收表页面未说明已有页面在运行"
+echo "Windows 检查通过：init、template、check、score、explain（终端中文）、被占用的工作簿和收表页面（账号、启动、同一工作文件夹的第二个页面被拒绝）均在 wine 下按预期运行。"
