@@ -45,22 +45,26 @@ pub struct Scored {
     pub uploaded_at: String,
     /// A later upload exists (with errors, or returned).
     pub older: bool,
+    /// The office returned this version (none better exists): 评分 still reads it.
+    pub returned: bool,
 }
 
 impl Scored {
     /// "第2版", and "（不是最近一次上传）" when older: for the office's table.
     pub fn short(&self) -> String {
-        if self.older {
-            format!("第{}版（不是最近一次上传）", self.number)
-        } else {
-            format!("第{}版", self.number)
+        match (self.older, self.returned) {
+            (_, true) => format!("第{}版（已退回）", self.number),
+            (true, false) => format!("第{}版（不是最近一次上传）", self.number),
+            (false, false) => format!("第{}版", self.number),
         }
     }
 
     /// With its upload time: for the region's page.
     pub fn long(&self) -> String {
         let words = format!("第{}版（{} 上传）", self.number, self.uploaded_at);
-        if self.older {
+        if self.returned {
+            format!("{words}；这一版已被退回，请修改后重新上传，否则评分仍用这一版")
+        } else if self.older {
             format!("{words}；最近一次上传有错误或被退回，评分仍用这一版")
         } else {
             words
@@ -80,6 +84,7 @@ pub fn describe(app: &App, code: &str) -> Result<Option<Scored>, WebError> {
         number: uploads.iter().filter(|v| v.id <= u.id).count(),
         uploaded_at: u.uploaded_at.clone(),
         older: uploads.first().is_some_and(|newest| newest.id != u.id),
+        returned: returned.contains(&u.id),
     }))
 }
 

@@ -280,11 +280,16 @@ async fn a_region_uploads_sees_its_errors_and_the_office_sees_progress() {
         .post_form("/office/return/445100", &office, &[("reason", "数字有误")])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = p.get("/region", &chaozhou).await.body;
+    assert!(page.contains("已退回（数字有误）"));
+    // Nothing better to score: the returned version stays where 评分 reads it, and both pages
+    // say it was returned.
+    assert!(page.contains("这一版已被退回"), "{page}");
     assert!(p
-        .get("/region", &chaozhou)
+        .get("/office", &office)
         .await
         .body
-        .contains("已退回（数字有误）"));
+        .contains("第1版（已退回）"));
 }
 
 #[tokio::test]
