@@ -71,11 +71,14 @@ async fn upload(
             ))
         })?;
     let name = format!("{}.{ext}", stem(&app));
-    let problems = {
-        let (app, name, bytes) = (app.clone(), name.clone(), bytes.clone());
-        app.clone()
-            .heavy(move || province::parse(&name, &bytes, &app.setup.scheme, &app.setup.registry).1)
-            .await?
+    let (problems, bytes) = {
+        let (shared, name) = (app.clone(), name.clone());
+        app.heavy(move || {
+            let problems =
+                province::parse(&name, &bytes, &shared.setup.scheme, &shared.setup.registry).1;
+            (problems, bytes)
+        })
+        .await?
     };
     let errors: Vec<String> = problems
         .iter()
