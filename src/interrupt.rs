@@ -111,6 +111,25 @@ pub fn make_removable<T>(
     Ok((made, Cleanup(id)))
 }
 
+/// A hidden folder in `dir` (`.kaoping-*.tmp`) to assemble a set of outputs in before they are
+/// moved in together, removed on interruption; what a killed run left there goes first.
+///
+/// # Errors
+///
+/// When the folder cannot be made.
+pub fn staging_folder(dir: &Path) -> std::io::Result<(tempfile::TempDir, Cleanup)> {
+    remove_stale(dir, STALE_AFTER);
+    make_removable(
+        || {
+            tempfile::Builder::new()
+                .prefix(".kaoping-")
+                .suffix(".tmp")
+                .tempdir_in(dir)
+        },
+        |t| t.path(),
+    )
+}
+
 /// Registers `path` (a file or a folder) to be removed on interruption until the guard drops.
 pub fn remove_on_interrupt(path: &Path) -> Cleanup {
     let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);

@@ -30,17 +30,8 @@ pub fn write_all(r: &AnnualReport, dir: &Path) -> Result<Vec<PathBuf>, ReportErr
         })
     };
     std::fs::create_dir_all(dir).map_err(|e| write_err(dir, e))?;
-    crate::interrupt::remove_stale(dir, crate::interrupt::STALE_AFTER);
-    let (staging, _cleanup) = crate::interrupt::make_removable(
-        || {
-            tempfile::Builder::new()
-                .prefix(".kaoping-")
-                .suffix(".tmp")
-                .tempdir_in(dir)
-        },
-        |t| t.path(),
-    )
-    .map_err(|e| write_err(dir, e))?;
+    let (staging, _cleanup) =
+        crate::interrupt::staging_folder(dir).map_err(|e| write_err(dir, e))?;
     let mut made = Vec::new();
     for a in &r.year.regions {
         let name = file_name(a, r.year.year);

@@ -3,7 +3,7 @@
 //! 评分 uses; a file with errors is not saved.
 
 use super::access::{Act, Viewer};
-use super::{Address, App, AppState, Shared, WebError, INCOMING};
+use super::{Address, App, AppState, Shared, WebError};
 use crate::ingest::province;
 use crate::problem::Severity;
 use axum::extract::Multipart;
@@ -43,11 +43,7 @@ async fn upload(
 ) -> Result<Response, WebError> {
     let app = state.0;
     viewer.may(Act::Score)?;
-    let incoming = app
-        .folder()
-        .join(INCOMING)
-        .join(super::region::random_hex());
-    tokio::fs::create_dir_all(&incoming).await?;
+    let incoming = super::region::incoming_folder(&app).await?;
     let staging = incoming.join("findings.part");
     let received = super::region::receive(&mut multipart, &staging).await;
     let bytes = match &received {

@@ -175,7 +175,14 @@ fn extension(original: &str) -> &'static str {
         .unwrap_or("xlsx")
 }
 
-pub(super) fn random_hex() -> String {
+/// A new folder of its own in `收表/上传中/`, under a generated name, for one upload.
+pub(super) async fn incoming_folder(app: &Shared) -> Result<PathBuf, WebError> {
+    let incoming = app.folder().join(INCOMING).join(random_hex());
+    tokio::fs::create_dir_all(&incoming).await?;
+    Ok(incoming)
+}
+
+fn random_hex() -> String {
     use argon2::password_hash::rand_core::{OsRng, RngCore};
     format!("{:016x}", OsRng.next_u64())
 }
@@ -241,8 +248,7 @@ async fn upload(
     }
     // Into a folder of its own under a generated name, so that the check's messages name the
     // file as the command line would, and nothing of the client's name reaches a path.
-    let incoming = app.folder().join(INCOMING).join(random_hex());
-    tokio::fs::create_dir_all(&incoming).await?;
+    let incoming = incoming_folder(&app).await?;
     let received = receive_into(&mut multipart, &incoming, &region, &app).await;
     let (path, original, sha256, size) = match received {
         Ok(Some(r)) => r,

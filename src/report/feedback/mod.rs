@@ -111,17 +111,8 @@ fn write_forms(
     };
     // Every form is made in a staging folder first and moved in only when all are made, so a
     // run killed or failing half-way never leaves half a folder of this quarter's forms.
-    crate::interrupt::remove_stale(dir, crate::interrupt::STALE_AFTER);
-    let (staging, _cleanup) = crate::interrupt::make_removable(
-        || {
-            tempfile::Builder::new()
-                .prefix(".kaoping-")
-                .suffix(".tmp")
-                .tempdir_in(dir)
-        },
-        |t| t.path(),
-    )
-    .map_err(|e| write_err(dir, e))?;
+    let (staging, _cleanup) =
+        crate::interrupt::staging_folder(dir).map_err(|e| write_err(dir, e))?;
     let regions: Vec<&RegionResult> = a.regions.iter().filter(|r| wanted(r)).collect();
     let made: Vec<(PathBuf, PathBuf, Form)> = regions
         .par_iter()
